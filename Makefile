@@ -1,0 +1,43 @@
+# envmon — set-up and everyday commands. Only Python >= 3.11 and make are needed; everything else comes from
+# requirements.lock into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+# Local settings (ENVMON_* variables), if the operator made a copy of envmon.env.example.
+-include envmon.env
+export
+
+DATA_DIR ?= $(if $(ENVMON_DATA_DIR),$(ENVMON_DATA_DIR),$(CURDIR)/data)
+export ENVMON_DATA_DIR := $(DATA_DIR)
+export DAGSTER_HOME := $(abspath $(DATA_DIR))/dagster
+
+.PHONY: install run test ui bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP)  ## the daily job over the default window (14 days ending yesterday) on the embedded generator
+	$(BIN)/envmon run $(ARGS)
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest $(ARGS)
+
+ui: $(STAMP)  ## the Dagster UI on http://127.0.0.1:3000
+	$(BIN)/python -c "from pipelines.instance import prepare_dagster_home; prepare_dagster_home()"
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+bench: $(STAMP)  ## benchmarks (by hand; figures go to bench/README.md)
+	$(BIN)/python -m bench $(ARGS)
+
+lock:  ## re-resolve requirements.lock from pyproject.toml (needs network access to PyPI)
+	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) build *.egg-info

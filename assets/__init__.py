@@ -1,0 +1,1 @@
+"""Dagster assets by domain, and the plain-Python logic they call."""

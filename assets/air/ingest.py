@@ -1,0 +1,75 @@
+"""Raw -> staging for one air partition: keep the batch, split it by the row rules, replace the partition."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from assets.air.sources import AirBatch
+from assets.ingest.quarantine import quarantine_frame
+from assets.ingest.raw_files import write_raw_batch
+from assets.quality.row_rules import split_rows
+from warehouse.connection import fetch_polars
+from warehouse.partitions import replace_partition
+
+DATASET = "air_hourly"
+
+
+@dataclass
+class IngestResult:
+    batch_id: str
+    raw_path: Path
+    rows_in: int
+    staged: pl.DataFrame
+    rejected: pl.DataFrame
+
+
+def ingest_air_batch(
+    con: duckdb.DuckDBPyConnection,
+    raw_root: Path,
+    source: str,
+    day: dt.date,
+    batch: AirBatch,
+    known_codes: pl.Series,
+    now: dt.datetime,
+) -> IngestResult:
+    partition = day.isoformat()
+    batch_id, raw_path = write_raw_batch(raw_root, DATASET, source, partition, batch.rows)
+    owned_elsewhere = fetch_polars(
+        con,
+        "SELECT station_code, ts FROM staging.air_hourly WHERE load_partition <> ? AND ts >= ? - INTERVAL 8 DAY",
+        [day, day],
+    )
+    accepted, rejected = split_rows(batch.rows, day, known_codes, owned_elsewhere, now)
+    staged = accepted.with_columns(
+        source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day)
+    )
+    where = "load_partition = ?"
+    replace_partition(con, "staging.air_hourly", staged, where, [day])
+    replace_partition(
+        con,
+        "quarantine.rejected_rows",
+        quarantine_frame(rejected, DATASET, source, batch_id, day, now),
+        "dataset = ? AND load_partition = ?",
+        [DATASET, day],
+    )
+    for table, frame in batch.side_tables.items():
+        replace_partition(con, table, frame.with_columns(load_partition=pl.lit(day)), where, [day])
+    replace_partition(
+        con,
+        "meta.batches",
+        pl.DataFrame(
+            [{
+                "dataset": DATASET, "source": source, "load_partition": day, "batch_id": batch_id,
+                "raw_path": str(raw_path), "rows_in": batch.rows.height, "rows_staged": staged.height,
+                "rows_rejected": rejected.height,
+            }]
+        ),
+        "dataset = ? AND load_partition = ?",
+        [DATASET, day],
+    )
+    return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected)

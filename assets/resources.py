@@ -1,0 +1,63 @@
+"""Resources: settings read from ENVMON_* variables, and the DuckDB warehouse."""
+
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+from warehouse.connection import write_connection
+from warehouse.paths import DataPaths
+
+
+class EnvmonSettings(dg.ConfigurableResource):
+    """Where the data lives and which source feeds the air pipeline (overridable per run in the launchpad)."""
+
+    data_dir: str
+    air_source: str = "generator"
+    input_path: str = ""
+    stations_csv: str = ""
+    generator_seed: int = 2023
+    generator_fault_rate: float = 0.003
+
+    @property
+    def paths(self) -> DataPaths:
+        return DataPaths(Path(self.data_dir).resolve())
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Short-lived write connections to the warehouse (assets that use it run in the ``duckdb_writer`` pool)."""
+
+    data_dir: str
+
+    @property
+    def path(self) -> Path:
+        return DataPaths(Path(self.data_dir).resolve()).warehouse
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with write_connection(self.path) as con:
+            yield con
+
+
+def default_resources() -> dict[str, dg.ConfigurableResource]:
+    """Resources of the code location, configured from ENVMON_* variables (see README and envmon.env.example)."""
+    env = lambda name, default: dg.EnvVar(name).get_value(default)  # noqa: E731
+    return resources_for(
+        dg.EnvVar("ENVMON_DATA_DIR"),
+        air_source=env("ENVMON_AIR_SOURCE", "generator"),
+        input_path=env("ENVMON_AIR_INPUT", ""),
+        stations_csv=env("ENVMON_STATIONS", ""),
+        generator_seed=int(env("ENVMON_GENERATOR_SEED", "2023")),
+        generator_fault_rate=float(env("ENVMON_GENERATOR_FAULT_RATE", "0.003")),
+    )
+
+
+def resources_for(data_dir, **settings) -> dict[str, dg.ConfigurableResource]:
+    """The resources for a given data folder (tests use this with a temporary folder)."""
+    return {
+        "settings": EnvmonSettings(data_dir=data_dir, **settings),
+        "warehouse": WarehouseResource(data_dir=data_dir),
+    }

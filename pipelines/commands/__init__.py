@@ -1,0 +1,1 @@
+"""One module per ``envmon`` sub-command: ``add_parser(subparsers)`` and ``main(args) -> exit code``."""

@@ -1,0 +1,20 @@
+"""The Dagster code location that workspace.yaml loads."""
+
+import dagster as dg
+
+import pipelines  # noqa: F401  (sets the data folder and DAGSTER_HOME defaults)
+from assets.air.assets import air_hourly, station_catalog
+from assets.publish import snapshot_asset
+from assets.resources import default_resources
+from assets.sql_models.assets import model_assets, seed_assets
+from pipelines.jobs import daily_job, daily_schedule
+
+data_assets = [station_catalog, air_hourly, *seed_assets, *model_assets]
+all_assets = [*data_assets, snapshot_asset([key for a in data_assets for key in a.keys])]
+
+defs = dg.Definitions(
+    assets=all_assets,
+    jobs=[daily_job],
+    schedules=[daily_schedule],
+    resources=default_resources(),
+)

@@ -1,0 +1,12 @@
+"""Jobs and schedules."""
+
+import dagster as dg
+
+daily_job = dg.define_asset_job(
+    name="daily_job",
+    selection=dg.AssetSelection.all(),
+    description="Yesterday's air readings: ingest, validate, stage, rebuild the marts, publish the snapshot.",
+)
+
+# 09:00 China Standard Time, for the previous day's partition.
+daily_schedule = dg.build_schedule_from_partitioned_job(daily_job, hour_of_day=9, minute_of_hour=0)

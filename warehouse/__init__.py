@@ -1,0 +1,1 @@
+"""DuckDB warehouse: where data lives, connections, schema, partition writes, the published snapshot."""

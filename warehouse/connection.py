@@ -1,0 +1,67 @@
+"""Short-lived DuckDB connections.
+
+DuckDB allows one writing process and a read-write connection blocks read-only opens from other processes, so
+writers open, write and close (serialised by the Dagster pool ``duckdb_writer``), and readers use the snapshot.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from warehouse.schema import ensure_schema
+
+LOCK_WAIT_SECONDS = 60.0
+
+
+@contextmanager
+def write_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for writing; wait (bounded) if another process holds the lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open_with_retry(path)
+    try:
+        ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def read_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}: run `envmon run` (or `make run`) first")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _open_with_retry(path: Path) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:  # another process holds the write lock
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """The first row of a query, with the result consumed.
+
+    duckdb 2.x keeps an ``execute()`` result open until a fetch returns no rows, and refuses other work on the
+    connection meanwhile; ``fetchone()`` alone leaves it open.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def fetch_polars(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """Run a query and return a Polars frame (duckdb 2.x: ``.pl()`` is on relations, not on ``execute`` results)."""
+    return con.sql(sql, params=params or None).pl()
