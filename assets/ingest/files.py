@@ -1,0 +1,245 @@
+"""Robust reading of the files every file source delivers (national archive CSVs, monitoring-centre exports).
+
+Real files arrive empty, in GBK instead of UTF-8 (with or without BOM), with rows cut short or too long, with
+"—", "-", "-;", "NA" or "*" where a value is missing, sometimes huge. This module reads them all the same way:
+
+- ``read_tabular(path)`` -> every column as a string; a file that cannot be read at all raises ``BadFileError``
+  (empty, binary or unknown encoding, no header, too large); ragged or truncated rows are reported with their row
+  numbers and kept (missing fields null, extra fields dropped) so that nothing is silently lost;
+- ``parse_numbers(frame, columns)`` -> numbers, plus one problem (file, row, field, value) per unparsable cell;
+- ``reject_file(path, rejected_dir, reason)`` moves a file that cannot be read to ``<data>/rejected/`` with a
+  ``<name>.reason.txt`` beside it, so the other files of the batch go on.
+
+Row numbers are those a person sees in an editor or Excel: the header is row 1 of a CSV.
+Large files are parsed by Polars' native reader (GBK is transcoded in 1 MiB chunks to a temporary UTF-8 file),
+never read into Python strings line by line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+MISSING_TOKENS = ("", "—", "——", "-", "--", "-;", "NA", "N/A", "NaN", "nan", "null", "NULL", "*", "/")
+ROW_COLUMN = "_row"  # the file's row number, added by ``read_tabular(..., with_row_numbers=True)``
+SAMPLE_BYTES = 1 << 16
+CHUNK_BYTES = 1 << 20
+DEFAULT_MAX_MB = 1024  # ENVMON_MAX_FILE_MB: a bigger file is refused before anything is read
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+class BadFileError(ValueError):
+    """A file (or one of its rows/fields) that cannot be used; the message names file, row and field."""
+
+    def __init__(self, path: Path | str, reason: str, row: int | None = None, field: str | None = None):
+        self.path, self.reason, self.row, self.field = Path(path), reason, row, field
+        where = "".join([f", row {row}" if row is not None else "", f", field {field!r}" if field else ""])
+        super().__init__(f"{path}{where}: {reason}")
+
+
+def read_tabular(
+    path: Path | str,
+    problems: list[dict] | None = None,
+    *,
+    with_row_numbers: bool = False,
+    max_bytes: int | None = None,
+) -> pl.DataFrame:
+    """A CSV (UTF-8, UTF-8 with BOM, GBK) or XLSX file as a frame of strings.
+
+    Ragged/truncated rows are appended to ``problems`` (dicts: file, row, field, message) when a list is given.
+    With ``with_row_numbers`` the frame gets a ``_row`` column (row number in the file) and blank rows are dropped;
+    without it, blank rows stay as all-null rows so that frame row i is file row i + 2.
+    """
+    path = Path(path)
+    _check_size(path, max_bytes)
+    found: list[dict] = []
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        from assets.ingest.excel import read_excel_strings  # openpyxl only for Excel files
+
+        frame = read_excel_strings(path, found)
+    else:
+        frame = _read_csv(path, found)
+    if problems is not None:
+        problems.extend(found)
+    if with_row_numbers:
+        return frame.filter(~pl.all_horizontal(pl.exclude(ROW_COLUMN).is_null()))
+    return frame.drop(ROW_COLUMN)
+
+
+def require_columns(frame: pl.DataFrame, path: Path | str, required: list[str] | tuple[str, ...]) -> None:
+    """Raise ``BadFileError`` when the header lacks columns this source needs (an unknown layout)."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        shown = ", ".join(c for c in frame.columns[:8] if c != ROW_COLUMN)
+        raise BadFileError(path, f"unknown header: missing column(s) {', '.join(missing)} (found: {shown} ...)", row=1)
+
+
+def parse_numbers(
+    frame: pl.DataFrame, columns: list[str] | tuple[str, ...], file: Path | str = ""
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Cast ``columns`` to Float64: missing tokens become null quietly, any other unparsable cell becomes null
+    and one problem row (file, row, field, value, message). Row numbers come from ``_row`` if present."""
+    rows = pl.col(ROW_COLUMN) if ROW_COLUMN in frame.columns else pl.int_range(2, pl.len() + 2)
+    cleaned = {c: pl.col(c).cast(pl.String).str.strip_chars() for c in columns}
+    missing = {c: cleaned[c].is_null() | cleaned[c].is_in(MISSING_TOKENS) for c in columns}
+    parsed = {c: pl.when(missing[c]).then(None).otherwise(cleaned[c]).cast(pl.Float64, strict=False) for c in columns}
+    numbers = frame.with_columns(parsed[c].alias(c) for c in columns)
+    bad = [
+        frame.select(
+            pl.lit(str(file)).alias("file"), rows.cast(pl.Int64).alias("row"), pl.lit(c).alias("field"),
+            pl.col(c).cast(pl.String).alias("value"),
+            (~missing[c] & parsed[c].is_null()).alias("_bad"),
+        ).filter("_bad").drop("_bad")
+        for c in columns
+    ]
+    problems = pl.concat(bad) if bad else pl.DataFrame(schema=PROBLEM_SCHEMA)
+    problems = problems.with_columns(
+        pl.format("not a number: {} (missing values may be written as {})", pl.col("value"), pl.lit(_tokens_shown()))
+        .alias("message")
+    ).sort("row", "field")
+    return numbers, problems
+
+
+PROBLEM_SCHEMA = {"file": pl.String, "row": pl.Int64, "field": pl.String, "value": pl.String}
+
+
+def reject_file(path: Path | str, rejected_dir: Path | str, reason: str) -> Path:
+    """Move an unreadable file to ``rejected_dir`` (never overwriting an earlier one) with ``<name>.reason.txt``."""
+    path, rejected_dir = Path(path), Path(rejected_dir)
+    rejected_dir.mkdir(parents=True, exist_ok=True)
+    target = rejected_dir / path.name
+    n = 1
+    while target.exists() or target.with_name(target.name + ".reason.txt").exists():
+        target = rejected_dir / f"{path.stem}.{n}{path.suffix}"
+        n += 1
+    shutil.move(str(path), target)
+    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    target.with_name(target.name + ".reason.txt").write_text(
+        f"file: {path}\nrejected at: {stamp}\nreason: {reason}\n", encoding="utf-8"
+    )
+    return target
+
+
+def _tokens_shown() -> str:
+    return " ".join(repr(t) for t in MISSING_TOKENS[:6])
+
+
+def _check_size(path: Path, max_bytes: int | None) -> None:
+    if not path.is_file():
+        raise BadFileError(path, "no such file")
+    limit = max_bytes if max_bytes is not None else int(os.environ.get("ENVMON_MAX_FILE_MB", DEFAULT_MAX_MB)) << 20
+    size = path.stat().st_size
+    if size == 0:
+        raise BadFileError(path, "empty file (0 bytes)")
+    if size > limit:
+        raise BadFileError(path, f"file too large: {size / 2**20:.0f} MiB > limit {limit / 2**20:.0f} MiB "
+                                 "(ENVMON_MAX_FILE_MB); split it or raise the limit")
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig', 'utf-8' or 'gb18030' (a superset of GBK), from the first 64 KiB; BadFileError otherwise."""
+    with path.open("rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in sample:
+        raise BadFileError(path, "binary or UTF-16 content; expected a CSV in UTF-8 or GBK")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise BadFileError(path, "unreadable encoding: neither UTF-8 nor GBK")
+
+
+def _utf8_copy(path: Path, encoding: str, tmp_dir: str) -> Path:
+    """Transcode to UTF-8 in chunks (constant memory); a bad byte later in the file names its line."""
+    target = Path(tmp_dir) / "utf8.csv"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        if encoding == "utf-8-sig":  # strip the BOM here so that error offsets stay offsets in the file
+            src.seek(len(codecs.BOM_UTF8))
+            decoder = codecs.getincrementaldecoder("utf-8")()
+        while chunk := src.read(CHUNK_BYTES):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line += chunk[: exc.start].count(b"\n")
+                raise BadFileError(path, f"unreadable encoding: invalid {encoding} bytes", row=line) from None
+            line += text.count("\n")
+            dst.write(text)
+        dst.write(decoder.decode(b"", final=True))
+    return target
+
+
+def _read_csv(path: Path, problems: list[dict]) -> pl.DataFrame:
+    encoding = detect_encoding(path)
+    with tempfile.TemporaryDirectory(prefix="envmon-read-") as tmp:
+        source = path if encoding == "utf-8" else _utf8_copy(path, encoding, tmp)
+        try:
+            names = _header(source)
+            check_header(path, names)
+            _ragged_rows(path, source, len(names), problems)
+            frame = pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
+            frame = frame.rename(dict(zip(frame.columns, names)))
+        except pl.exceptions.ComputeError as exc:
+            if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+                _utf8_copy(path, "utf-8", tmp)  # raises, naming the row of the first bad byte
+                raise BadFileError(path, "unreadable encoding: invalid UTF-8 after the first 64 KiB") from None
+            raise BadFileError(path, f"cannot parse as CSV: {str(exc).splitlines()[0]}") from None
+        except pl.exceptions.NoDataError:
+            raise BadFileError(path, "empty file (no header)") from None
+    return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW_COLUMN))
+
+
+def _header(source: Path) -> list[str]:
+    with source.open(encoding="utf-8-sig", newline="") as fh:  # one line only, parsed like the CSV reader does
+        first = next(csv.reader([fh.readline()]), [])
+    return [name.strip() for name in first]
+
+
+def check_header(path: Path, names: list[str]) -> None:
+    if not any(names):
+        raise BadFileError(path, "no header: the first row is empty", row=1)
+    if all(_looks_numeric(n) for n in names if n):
+        raise BadFileError(path, f"no header: the first row holds values ({', '.join(names[:5])} ...)", row=1)
+    blank = [i + 1 for i, n in enumerate(names) if not n]
+    if blank:
+        raise BadFileError(path, f"header has empty column name(s) at position(s) {blank[:10]}", row=1)
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise BadFileError(path, f"header repeats column name(s) {', '.join(dupes[:10])}", row=1)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> None:
+    """Rows with more or fewer fields than the header (streamed; quoted commas are not separators)."""
+    counts = (
+        pl.scan_csv(source, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
+                    new_columns=["line"])
+        .with_row_index("row", offset=1)
+        .select("row", fields=pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1)
+        .filter(pl.col("fields").is_not_null() & (pl.col("fields") != width))
+        .collect(engine="streaming")
+    )
+    for row, fields in counts.iter_rows():  # only the bad rows: few
+        kind = "truncated row" if fields < width else "ragged row"
+        what = "missing fields are empty" if fields < width else f"fields after the {width}th dropped"
+        problems.append({"file": str(path), "row": int(row), "field": None,
+                         "message": f"{kind}: {fields} fields where the header has {width} ({what})"})
