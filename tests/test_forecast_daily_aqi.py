@@ -48,6 +48,14 @@ def test_o3_8h_above_800_rule_per_standard():
     assert (r26["aqi"], r26["primary_pollutant"]) == (300, "O3_8h")
 
 
+def test_2012_daily_aqi_also_scores_the_o3_1h_maximum():
+    base = {"pm25": 10, "pm10": 10, "so2": 5, "no2": 10, "co": 0.5, "o3_8h": 150, "o3_1h_max": 350}
+    r12 = daily_aqi(one_day(D12, **base)).row(0, named=True)
+    r26 = daily_aqi(one_day(D26, **base)).row(0, named=True)
+    assert (r12["aqi"], r12["primary_pollutant"], r12["standard"]) == (175, "O3_1h", "HJ 633-2012")
+    assert (r26["aqi"], r26["primary_pollutant"], r26["standard"]) == (92, "O3_8h", "HJ 633-2026")
+
+
 def test_2026_missing_pollutant_publishes_only_above_100():
     low = daily_aqi(one_day(D26, pm25=40, pm10=50, so2=5, no2=10, co=0.5)).row(0, named=True)  # no O3
     high = daily_aqi(one_day(D26, pm25=120, pm10=50, so2=5, no2=10, co=0.5)).row(0, named=True)

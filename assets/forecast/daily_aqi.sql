@@ -1,60 +1,67 @@
--- Daily AQI (HJ 633) of the rows in _daily (key, day, pm25, pm10, so2, no2, co, o3_8h, o3_1h_max, standard),
--- breakpoints from _breakpoints (seeds aqi_breakpoints.csv). Exact: concentrations in integer thousandths and
--- IAQI = IAQI_lo + ceil((IAQI_hi - IAQI_lo) * (C - BP_lo) / (BP_hi - BP_lo)) in integer arithmetic, so that
--- PM2.5 = 35 scores exactly 50 (binary floating point would give 51).
-WITH segments AS (
+-- Daily AQI (HJ 633) of _daily (key, day, pm25, pm10, so2, no2, co, o3_8h, o3_1h_max). Rules are data: the
+-- standard per day and its switches from seeds aqi_standards.csv (_standards), rounding units from pollutants.csv
+-- (_pollutants), breakpoints from aqi_breakpoints.csv (_breakpoints); the exact integer arithmetic is the shared
+-- macros of dbt_like_sql/_macros/aqi.sql (the same as the station and area marts).
+WITH days AS (
+    SELECT d.*, r.standard, r.round_inputs, r.o3_8h_above_800, r.partial_publish_min_aqi, r.daily_includes_o3_1h
+    FROM _daily AS d
+    JOIN _standards AS r ON d.day >= r.valid_from AND (r.valid_to IS NULL OR d.day <= r.valid_to)
+),
+segments AS (
     SELECT standard, pollutant, averaging,
-           CAST(round(concentration * 1000) AS BIGINT) AS bp_lo,
-           CAST(round(lead(concentration) OVER w * 1000) AS BIGINT) AS bp_hi,
+           to_milli(concentration) AS bp_lo, to_milli(lead(concentration) OVER w) AS bp_hi,
            iaqi AS i_lo, lead(iaqi) OVER w AS i_hi,
-           max(concentration) OVER (PARTITION BY standard, pollutant, averaging) * 1000 AS bp_top
+           to_milli(max(concentration) OVER (PARTITION BY standard, pollutant, averaging)) AS bp_top
     FROM _breakpoints
     WINDOW w AS (PARTITION BY standard, pollutant, averaging ORDER BY iaqi)
 ),
 inputs AS (
-    -- HJ 633-2026 rounds inputs first (GB/T 8170, half to even): ug/m3 to integers, CO mg/m3 to 0.1.
-    SELECT d.*, p.pollutant, p.averaging, p.label,
-           CAST(round(CASE WHEN d.standard = 'HJ 633-2026'
-                           THEN round_even(p.c, CASE WHEN p.pollutant = 'CO' THEN 1 ELSE 0 END)
-                           ELSE p.c END * 1000) AS BIGINT) AS cm
-    FROM _daily AS d,
+    SELECT d.key, d.day, d.standard, d.o3_8h_above_800, d.daily_includes_o3_1h, p.pollutant, p.averaging, p.label,
+           eval_milli(p.c, d.round_inputs, u.rounding_unit) AS cm
+    FROM days AS d,
     LATERAL (VALUES ('PM2.5', '24h', 'PM2.5', d.pm25), ('PM10', '24h', 'PM10', d.pm10),
                     ('SO2', '24h', 'SO2', d.so2), ('NO2', '24h', 'NO2', d.no2), ('CO', '24h', 'CO', d.co),
                     ('O3', '8h', 'O3_8h', d.o3_8h), ('O3', '1h', 'O3_1h', d.o3_1h_max)) AS p(pollutant, averaging, label, c)
+    JOIN _pollutants AS u ON u.published_name = p.label
 ),
 scored AS (
-    SELECT i.key, i.day, i.standard, i.label, i.cm,
+    SELECT i.key, i.day, i.standard, i.o3_8h_above_800, i.daily_includes_o3_1h, i.label, i.cm, max(s.bp_top) AS bp_top,
            CASE WHEN i.cm IS NULL THEN NULL
-                WHEN i.cm > max(s.bp_top) THEN 500
-                ELSE min(s.i_lo + (CAST(s.i_hi - s.i_lo AS HUGEINT) * (i.cm - s.bp_lo) + (s.bp_hi - s.bp_lo) - 1)
-                                  // (s.bp_hi - s.bp_lo))
+                WHEN i.cm > max(s.bp_top) THEN 500  -- above the table: 500 (the platform's practice, STANDARDS §2)
+                ELSE min(iaqi_on_segment(i.cm, s.bp_lo, s.bp_hi, s.i_lo, s.i_hi))
                          FILTER (WHERE i.cm BETWEEN s.bp_lo AND s.bp_hi AND s.bp_hi IS NOT NULL)
            END AS iaqi
     FROM inputs AS i
     JOIN segments AS s USING (standard, pollutant, averaging)
-    GROUP BY i.key, i.day, i.standard, i.label, i.cm
+    GROUP BY i.key, i.day, i.standard, i.o3_8h_above_800, i.daily_includes_o3_1h, i.label, i.cm
 ),
-o3_rule AS (
-    -- O3 8-h above 800 ug/m3 (the top of its table): 2012 scores O3 by its daily max 1-h value, 2026 gives 300.
-    SELECT key, day, standard, label,
-           CASE WHEN label <> 'O3_8h' OR cm IS NULL OR cm <= 800000 THEN iaqi
-                WHEN standard = 'HJ 633-2026' THEN 300
-                ELSE (SELECT o.iaqi FROM scored AS o
-                      WHERE o.key = s.key AND o.day = s.day AND o.label = 'O3_1h') END AS iaqi,
-           CASE WHEN label = 'O3_8h' AND cm > 800000 AND standard = 'HJ 633-2012' THEN 'O3_1h' ELSE label END AS shown
+candidates AS (
+    -- O3 8-h above the top of its table (800): 2012 scores O3 by its 1-h maximum, 2026 gives 300.
+    SELECT s.key, s.day, s.standard,
+           CASE WHEN s.label <> 'O3_8h' OR s.cm IS NULL OR s.cm <= s.bp_top THEN s.iaqi
+                WHEN s.o3_8h_above_800 = 'iaqi_300' THEN 300
+                ELSE (SELECT o.iaqi FROM scored AS o WHERE o.key = s.key AND o.day = s.day AND o.label = 'O3_1h')
+           END AS iaqi,
+           CASE WHEN s.label = 'O3_8h' AND s.cm > s.bp_top AND s.o3_8h_above_800 = 'use_1h' THEN 'O3_1h'
+                ELSE s.label END AS shown
     FROM scored AS s
-    WHERE label <> 'O3_1h'
+    -- the O3 1-h maximum is itself a daily pollutant only where the standard says so (2012)
+    WHERE s.label <> 'O3_1h' OR s.daily_includes_o3_1h
 ),
 per_day AS (
-    SELECT key, day, standard, max(iaqi) AS aqi, count(iaqi) AS scored, count(*) AS expected
-    FROM o3_rule GROUP BY key, day, standard
+    SELECT c.key, c.day, c.standard, max(c.iaqi) AS aqi, any_value(d.partial_publish_min_aqi) AS partial_publish_min_aqi,
+           (SELECT count(s.iaqi) FROM scored AS s WHERE s.key = c.key AND s.day = c.day AND s.label <> 'O3_1h') < 6
+               AS incomplete
+    FROM candidates AS c JOIN days AS d USING (key, day, standard)
+    GROUP BY c.key, c.day, c.standard
+),
+published AS (
+    -- 2026: with pollutants missing the AQI is published only when it exceeds 100.
+    SELECT *, CASE WHEN incomplete AND aqi <= partial_publish_min_aqi THEN NULL ELSE aqi END AS aqi_published
+    FROM per_day
 )
-SELECT p.key, p.day,
-       -- 2026: with pollutants missing the AQI is published only when it exceeds 100.
-       CASE WHEN p.standard = 'HJ 633-2026' AND p.scored < p.expected AND p.aqi <= 100 THEN NULL
-            ELSE CAST(p.aqi AS INTEGER) END AS aqi,
-       CASE WHEN p.aqi > 50 AND NOT (p.standard = 'HJ 633-2026' AND p.scored < p.expected AND p.aqi <= 100)
-            THEN (SELECT string_agg(o.shown, ',' ORDER BY o.shown) FROM o3_rule AS o
-                  WHERE o.key = p.key AND o.day = p.day AND o.iaqi = p.aqi) END AS primary_pollutant,
-       p.standard
-FROM per_day AS p
+SELECT p.key, p.day, p.standard, CAST(p.aqi_published AS INTEGER) AS aqi,
+       CASE WHEN p.aqi_published > 50
+            THEN (SELECT string_agg(DISTINCT c.shown, ',' ORDER BY c.shown) FROM candidates AS c
+                  WHERE c.key = p.key AND c.day = p.day AND c.iaqi = p.aqi_published) END AS primary_pollutant
+FROM published AS p
