@@ -1,0 +1,8 @@
+-- Monthly HJ 663 statistics per air station (月评价): means, percentiles, data capture, good-days ratio, days per AQI level, exceedance days, attainment.
+-- Columns: see intermediate.air_period_stats (HJ 663 statistics, data capture, limits in force, attainment).
+-- materialized: view
+SELECT
+    code AS station_code, area, province, period_start AS month,
+    * EXCLUDE (scope, code, area, province, period_kind, period_start, period_end)
+FROM intermediate.air_period_stats
+WHERE scope = 'station' AND period_kind = 'month'
