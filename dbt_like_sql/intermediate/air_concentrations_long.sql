@@ -1,0 +1,58 @@
+-- Every concentration the AQI scores, in one long format: scale (hour = station x hour, real-time method;
+-- station_day; area_day; area_rolling = area x hour on the stations' moving 24-h / 8-h values), subject (station
+-- code or area), time, column (seeds.pollutants), the breakpoint column it is scored on (averaging) and the rules
+-- of its day. alt_concentration is the value a standard may substitute above the top breakpoint (SO2 1-h > 800:
+-- the SO2 24-h value; O3 8-h > 800: the O3 1-h value).
+-- materialized: view
+WITH hour_values AS (
+    SELECT h.station_code AS subject, h.ts AS time, h.day, h.pm25, h.pm10, h.so2, h.no2, h.co, h.o3,
+           m.so2_24h AS so2_alt
+    FROM intermediate.air_hourly_valid AS h
+    LEFT JOIN intermediate.air_hourly_moving AS m USING (station_code, ts)
+),
+station_day_values AS (
+    SELECT station_code AS subject, CAST(day AS TIMESTAMP) AS time, day, pm25, pm10, so2, no2, co,
+           o3_8h_max AS o3_8h, o3_1h_max AS o3_1h, o3_1h_max AS o3_alt
+    FROM intermediate.air_station_daily_values
+),
+area_day_values AS (
+    SELECT area AS subject, CAST(day AS TIMESTAMP) AS time, day, pm25, pm10, so2, no2, co,
+           o3_8h_max AS o3_8h, o3_1h_max AS o3_1h, o3_1h_max AS o3_alt
+    FROM intermediate.air_area_daily_values
+),
+area_rolling_values AS (
+    SELECT s.area AS subject, m.ts AS time, any_value(m.day) AS day,
+           avg(m.pm25_24h) AS pm25, avg(m.pm10_24h) AS pm10, avg(m.so2_24h) AS so2, avg(m.no2_24h) AS no2,
+           avg(m.co_24h) AS co, avg(m.o3_8h_max_24h) AS o3_8h
+    FROM intermediate.air_hourly_moving AS m
+    JOIN seeds.stations AS s ON s.code = m.station_code
+    GROUP BY s.area, m.ts
+),
+long AS (
+    SELECT 'hour' AS scale, subject, time, day, "column", concentration,
+           CASE WHEN "column" = 'so2' THEN so2_alt END AS alt_concentration
+    FROM (UNPIVOT hour_values ON pm25, pm10, so2, no2, co, o3 INTO NAME "column" VALUE concentration)
+    UNION ALL
+    SELECT 'station_day', subject, time, day, "column", concentration,
+           CASE WHEN "column" = 'o3_8h' THEN o3_alt END
+    FROM (UNPIVOT station_day_values ON pm25, pm10, so2, no2, co, o3_8h, o3_1h INTO NAME "column" VALUE concentration)
+    UNION ALL
+    SELECT 'area_day', subject, time, day, "column", concentration,
+           CASE WHEN "column" = 'o3_8h' THEN o3_alt END
+    FROM (UNPIVOT area_day_values ON pm25, pm10, so2, no2, co, o3_8h, o3_1h INTO NAME "column" VALUE concentration)
+    UNION ALL
+    SELECT 'area_rolling', subject, time, day, "column", concentration, NULL
+    FROM (UNPIVOT area_rolling_values ON pm25, pm10, so2, no2, co, o3_8h INTO NAME "column" VALUE concentration)
+)
+SELECT
+    l.scale, l.subject, l.time, l.day, l."column", l.concentration, l.alt_concentration,
+    p.pollutant, p.published_name, p.sort_order, p.rounding_unit,
+    CASE WHEN l.scale = 'hour' THEN p.hourly_averaging ELSE p.daily_averaging END AS averaging,
+    CASE WHEN l.scale IN ('station_day', 'area_day') THEN p.daily_limit END AS limit_averaging,
+    r.standard, r.round_inputs, r.so2_1h_above_800, r.o3_8h_above_800, r.partial_publish_min_aqi,
+    r.exceeding_pollutant
+FROM long AS l
+JOIN seeds.pollutants AS p USING ("column")
+JOIN intermediate.air_rules_by_day AS r USING (day)
+WHERE (CASE WHEN l.scale = 'hour' THEN p.hourly_averaging ELSE p.daily_averaging END) IS NOT NULL
+  AND (l."column" <> 'o3_1h' OR r.daily_includes_o3_1h)
