@@ -9,11 +9,13 @@ inside the adapter. New adapters register themselves in ``AIR_SOURCES``.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
 import polars as pl
 
+from assets.air.archive import PUBLISHED_TABLE, read_archive_day
 from assets.air.generator import GeneratorConfig, generate_air_day
 from assets.catalog.stations import active_stations
 
@@ -42,6 +44,9 @@ class SourceOptions:
     input_path: str = ""
     seed: int = 2023
     fault_rate: float = 0.003
+    openmeteo_url: str = ""  # base URLs of the live sources ("" = the public default); see docs/sources.md
+    openaq_url: str = ""
+    livefeed_url: str = ""
 
 
 AirSource = Callable[[dt.date, pl.DataFrame, SourceOptions], AirBatch]
@@ -53,7 +58,37 @@ def generator_source(day: dt.date, stations: pl.DataFrame, options: SourceOption
     return AirBatch(rows=rows.cast(TIDY_SCHEMA), summary={"injected_faults": dict(counts.iter_rows())})
 
 
-AIR_SOURCES: dict[str, AirSource] = {"generator": generator_source}
+def archive_source(day: dt.date, stations: pl.DataFrame, options: SourceOptions) -> AirBatch:
+    """The national archive layout: ``china_sites_YYYYMMDD.csv`` files in the input folder (assets/air/archive.py)."""
+    if not options.input_path:
+        raise ValueError(
+            "the archive source needs the folder of china_sites_YYYYMMDD.csv files: --input FOLDER (ENVMON_AIR_INPUT)"
+        )
+    read = read_archive_day(options.input_path, day, stations["code"])
+    return AirBatch(
+        rows=read.rows.cast(TIDY_SCHEMA),
+        problems=read.problems,
+        side_tables={PUBLISHED_TABLE: read.published},
+        summary=read.summary,
+    )
+
+
+def _imported_on_use(module: str, name: str) -> AirSource:
+    """An adapter that imports this module itself (for AirBatch): loaded on first use, not at import time."""
+
+    def source(day: dt.date, stations: pl.DataFrame, options: SourceOptions) -> AirBatch:
+        return getattr(importlib.import_module(module), name)(day, stations, options)
+
+    return source
+
+
+AIR_SOURCES: dict[str, AirSource] = {
+    "generator": generator_source,
+    "archive": archive_source,
+    "open_meteo": _imported_on_use("assets.http_sources.open_meteo_sources", "open_meteo_source"),
+    "openaq": _imported_on_use("assets.http_sources.openaq", "openaq_source"),
+    "livefeed": _imported_on_use("assets.http_sources.livefeed", "livefeed_source"),
+}
 
 
 def get_air_source(name: str) -> AirSource:
