@@ -23,11 +23,11 @@ SELECT
     round_even(avg(co_p95) FILTER (WHERE valid_co), 1) AS co_p95,
     round_even(avg(o3_8h_p90) FILTER (WHERE valid_o3_8h), 0) AS o3_8h_p90,
     round(avg(good_days_ratio), 1) AS good_days_ratio,
-    sum(valid_days) AS valid_area_days,
-    sum(good_days) AS good_area_days,
-    sum(heavy_pollution_days) AS heavy_pollution_area_days,
-    sum(exceed_days_pm25) AS exceed_area_days_pm25,
-    sum(exceed_days_o3_8h) AS exceed_area_days_o3_8h,
+    CAST(sum(valid_days) AS BIGINT) AS valid_area_days,
+    CAST(sum(good_days) AS BIGINT) AS good_area_days,
+    CAST(sum(heavy_pollution_days) AS BIGINT) AS heavy_pollution_area_days,
+    CAST(sum(exceed_days_pm25) AS BIGINT) AS exceed_area_days_pm25,
+    CAST(sum(exceed_days_o3_8h) AS BIGINT) AS exceed_area_days_o3_8h,
     max(limits_standard) AS limits_standard,
     CASE
         WHEN count(*) FILTER (WHERE NOT attain_all) > 0 THEN false

@@ -10,8 +10,7 @@ import polars as pl
 
 from assets.sql_models.models import PROJECT_DIR, build_model, create_macros, discover_models, load_seed
 
-# The statistics models, in build order. They live in dbt_like_sql/<schema>/ (or dbt_like_sql/_pending/<schema>/
-# until the daily marts they read have landed).
+# The statistics models, in build order.
 STAT_MODELS = (
     "intermediate.air_daily_assessed",
     "intermediate.air_period_stats",
@@ -28,10 +27,9 @@ POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co", "o3_8h")
 
 
 def find_model(table: str):
-    for project in (PROJECT_DIR, PROJECT_DIR / "_pending"):
-        for model in discover_models(project):
-            if model.table == table:
-                return model
+    for model in discover_models(PROJECT_DIR):
+        if model.table == table:
+            return model
     raise LookupError(f"no SQL model for {table}")
 
 
