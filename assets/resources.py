@@ -21,6 +21,9 @@ class EnvmonSettings(dg.ConfigurableResource):
     stations_csv: str = ""
     generator_seed: int = 2023
     generator_fault_rate: float = 0.003
+    water_source: str = "generator"  # ENVMON_WATER_SOURCE: generator | landing (files only)
+    water_sections_csv: str = ""  # ENVMON_WATER_SECTIONS: the section catalog (default: the demo network)
+    max_rejected_share: float = 0.2  # a batch with a larger share of rejected rows blocks downstream assets
 
     @property
     def paths(self) -> DataPaths:
@@ -52,6 +55,9 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
         stations_csv=env("ENVMON_STATIONS", ""),
         generator_seed=int(env("ENVMON_GENERATOR_SEED", "2023")),
         generator_fault_rate=float(env("ENVMON_GENERATOR_FAULT_RATE", "0.003")),
+        water_source=env("ENVMON_WATER_SOURCE", "generator"),
+        water_sections_csv=env("ENVMON_WATER_SECTIONS", ""),
+        max_rejected_share=float(env("ENVMON_MAX_REJECTED_SHARE", "0.2")),
     )
 
 

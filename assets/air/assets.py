@@ -6,11 +6,14 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from assets.air.checks import AIR_CHECK_SPECS, batch_usable_result, capture_result
 from assets.air.ingest import ingest_air_batch
 from assets.air.sources import SourceOptions, get_air_source
-from assets.catalog.stations import load_station_catalog
+from assets.catalog.stations import active_stations, load_station_catalog
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL, daily_partitions
+from assets.quality.capture import daily_capture
+from assets.quality.specs import AIR_HOURLY
 from assets.resources import EnvmonSettings, WarehouseResource
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -46,6 +49,7 @@ def station_catalog(settings: EnvmonSettings, warehouse: WarehouseResource) -> d
     deps=[station_catalog],
     pool=WRITER_POOL,
     kinds={"duckdb", "parquet"},
+    check_specs=AIR_CHECK_SPECS,
     description=(
         "Hourly PM2.5, PM10, SO2, NO2, O3 (ug/m3) and CO (mg/m3) per station for one natural day "
         "(01:00-24:00 CST), from the configured source: raw batch kept as Parquet, rows checked, the partition "
@@ -63,7 +67,13 @@ def air_hourly(
         context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: {problem['message']}")
     now = dt.datetime.now(CST).replace(tzinfo=None)
     with warehouse.connect() as con:
-        result = ingest_air_batch(con, settings.paths.raw, settings.air_source, day, batch, catalog["code"], now)
+        result = ingest_air_batch(
+            con, settings.paths.raw, settings.air_source, day, batch, catalog["code"], now,
+            data_root=settings.paths.root, max_rejected_share=settings.max_rejected_share,
+        )
+    validation = result.validation
+    capture = daily_capture(AIR_HOURLY, result.staged, validation.flags, day, active_stations(catalog)["code"])
+    flag_counts = validation.flags.group_by("flag_code").len().sort("flag_code")
     reasons = result.rejected.group_by("reasons").len().sort("len", descending=True) if result.rejected.height else None
     return dg.MaterializeResult(
         metadata={
@@ -78,5 +88,9 @@ def air_hourly(
             "problems": len(batch.problems),
             **{k: dg.MetadataValue.json(v) if isinstance(v, (dict, list)) else v for k, v in batch.summary.items()},
             "preview": dg.MetadataValue.md(markdown_table(result.staged.sort("ts", "station_code"))),
-        }
+            "value_flags": dg.MetadataValue.json(dict(flag_counts.iter_rows())),
+            "gx_expectations_failed": validation.gx["failed"] if validation.gx else None,
+            "data_docs": dg.MetadataValue.path(validation.data_docs or ""),
+        },
+        check_results=[batch_usable_result(validation, settings.max_rejected_share), capture_result(capture)],
     )

@@ -1,4 +1,5 @@
-"""Raw -> staging for one air partition: keep the batch, split it by the row rules, replace the partition."""
+"""Raw -> staging for one air partition: keep the batch, validate it (quarantine, value flags, GX + Data Docs),
+replace the partition's rows, flags and quarantine."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import polars as pl
 from assets.air.sources import AirBatch
 from assets.ingest.quarantine import quarantine_frame
 from assets.ingest.raw_files import write_raw_batch
-from assets.quality.row_rules import split_rows
+from assets.quality.specs import AIR_HOURLY, LATE_DAYS, partition_bounds
+from assets.quality.validate import DEFAULT_MAX_REJECTED_SHARE, ValidationResult, validate_batch
 from warehouse.connection import fetch_polars
 from warehouse.partitions import replace_partition
 
@@ -26,6 +28,7 @@ class IngestResult:
     rows_in: int
     staged: pl.DataFrame
     rejected: pl.DataFrame
+    validation: ValidationResult
 
 
 def ingest_air_batch(
@@ -36,7 +39,10 @@ def ingest_air_batch(
     batch: AirBatch,
     known_codes: pl.Series,
     now: dt.datetime,
+    data_root: Path | None = None,
+    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
 ) -> IngestResult:
+    """``data_root``: run the GX suite and build Data Docs under it (None: the Polars rules only)."""
     partition = day.isoformat()
     batch_id, raw_path = write_raw_batch(raw_root, DATASET, source, partition, batch.rows)
     owned_elsewhere = fetch_polars(
@@ -44,12 +50,27 @@ def ingest_air_batch(
         "SELECT station_code, ts FROM staging.air_hourly WHERE load_partition <> ? AND ts >= ? - INTERVAL 8 DAY",
         [day, day],
     )
-    accepted, rejected = split_rows(batch.rows, day, known_codes, owned_elsewhere, now)
+    # Neighbouring hours already staged by other partitions: spikes and stuck runs cross the day boundary.
+    start, end = partition_bounds(day)
+    margin = dt.timedelta(hours=24)
+    context = fetch_polars(
+        con,
+        "SELECT station_code, ts, pm25, pm10, so2, no2, o3, co FROM staging.air_hourly "
+        "WHERE load_partition <> ? AND ts BETWEEN ? AND ?",
+        [day, start - dt.timedelta(days=LATE_DAYS) - margin, end + margin],
+    )
+    validation = validate_batch(
+        AIR_HOURLY, batch.rows, day, known_codes, owned_elsewhere, now, context=context,
+        data_root=data_root, max_rejected_share=max_rejected_share, batch_name=f"{DATASET}-{partition}-{batch_id}",
+    )
+    accepted, rejected = validation.accepted, validation.rejected
     staged = accepted.with_columns(
         source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day)
     )
     where = "load_partition = ?"
     replace_partition(con, "staging.air_hourly", staged, where, [day])
+    flags = validation.flags.rename({"parameter": "pollutant"}).with_columns(load_partition=pl.lit(day))
+    replace_partition(con, "staging.air_value_flags", flags, where, [day])
     replace_partition(
         con,
         "quarantine.rejected_rows",
@@ -72,4 +93,4 @@ def ingest_air_batch(
         "dataset = ? AND load_partition = ?",
         [DATASET, day],
     )
-    return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected)
+    return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation)

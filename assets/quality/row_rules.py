@@ -1,13 +1,16 @@
 """Row-level rules between raw and staging: a row that breaks one goes to quarantine with the rule's name.
 
-Rules (names follow the Great Expectations expectations that document them in the suites):
-- required fields present (station and time);
-- station known to the catalog;
-- time inside the partition's natural day, or a late row for one of the ``LATE_DAYS`` days before it;
-  never in the future;
-- one row per station x hour: when a batch repeats a station-hour, the **last row delivered wins** (a correction
-  is sent after the original) and earlier copies are quarantined; a station-hour that another partition already
-  loaded stays with that partition, and this copy is quarantined.
+The rules are the ``meta.level == "row"`` expectations of the dataset's Great Expectations suite
+(``assets/quality/suites/<dataset>.json``); this module evaluates them with Polars expressions (fast, and
+row by row results for quarantine), while ``gx_run`` validates the same suite with GX for the record and Data Docs.
+A quarantined row's reason is the expectation, e.g. ``expect_column_values_to_be_in_set(station_code, catalog)``.
+
+- required fields present; key known to the catalog;
+- time inside the partition's natural day, or a late row for one of the ``LATE_DAYS`` days before it; never in
+  the future;
+- one row per key x time: when a batch repeats a key-hour, the **last row delivered wins** (a correction is sent
+  after the original) and earlier copies are quarantined; a key-hour that another partition already loaded stays
+  with that partition, and this copy is quarantined.
 """
 
 from __future__ import annotations
@@ -16,7 +19,61 @@ import datetime as dt
 
 import polars as pl
 
-LATE_DAYS = 7
+from assets.quality.specs import AIR_HOURLY, DatasetSpec, LATE_DAYS  # noqa: F401  (LATE_DAYS re-exported)
+
+
+def reason_name(expectation: dict) -> str:
+    kwargs, meta = expectation["kwargs"], expectation.get("meta", {})
+    target = kwargs.get("column") or ", ".join(kwargs.get("column_list", []))
+    label = f", {meta['reason']}" if meta.get("reason") else ""
+    return f"{expectation['type']}({target}{label})"
+
+
+def row_conditions(spec: DatasetSpec, params: dict, already_loaded: pl.DataFrame) -> dict[str, pl.Expr]:
+    """Reason -> expression that is true for a failing row, for every row-level expectation of the suite."""
+    conditions: dict[str, pl.Expr] = {}
+    for exp in spec.suite()["expectations"]:
+        if exp.get("meta", {}).get("level") != "row":
+            continue
+        kwargs = {k: params[v["$PARAMETER"]] if isinstance(v, dict) else v for k, v in exp["kwargs"].items()}
+        name = reason_name(exp)
+        kind = exp["type"]
+        if kind == "expect_column_values_to_not_be_null":
+            conditions[name] = pl.col(kwargs["column"]).is_null()
+        elif kind == "expect_column_values_to_be_in_set":
+            conditions[name] = ~pl.col(kwargs["column"]).is_in(pl.Series(kwargs["value_set"], dtype=pl.String).implode())
+        elif kind == "expect_column_values_to_be_between":
+            col, low, high = pl.col(kwargs["column"]), kwargs.get("min_value"), kwargs.get("max_value")
+            conditions[name] = (col < low if low is not None else pl.lit(False)) | (
+                col > high if high is not None else pl.lit(False)
+            )
+        elif kind == "expect_compound_columns_to_be_unique":
+            keys = kwargs["column_list"]
+            conditions[f"{name}: superseded by a later row"] = (
+                pl.int_range(pl.len()).over(keys) < pl.len().over(keys) - 1
+            )
+            conditions[f"{name}: loaded by another partition"] = pl.struct(keys).is_in(
+                already_loaded.select(pl.struct(keys)).to_series().implode()
+            )
+        else:
+            raise ValueError(f"suite {spec.name}: row-level expectation {kind} has no Polars rule")
+    return conditions
+
+
+def apply_row_rules(
+    spec: DatasetSpec, rows: pl.DataFrame, params: dict, already_loaded: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(accepted, rejected); rejected rows carry ``row_number`` (1-based, in the batch) and ``reasons``."""
+    rules = row_conditions(spec, params, already_loaded)
+    flagged = rows.with_row_index("row_number", offset=1).with_columns(
+        pl.concat_list([pl.when(cond.fill_null(True)).then(pl.lit(name)) for name, cond in rules.items()])
+        .list.drop_nulls()
+        .list.join("; ")
+        .alias("reasons")
+    )
+    accepted = flagged.filter(pl.col("reasons") == "").drop("reasons", "row_number")
+    rejected = flagged.filter(pl.col("reasons") != "")
+    return accepted, rejected
 
 
 def split_rows(
@@ -26,34 +83,10 @@ def split_rows(
     already_loaded: pl.DataFrame,
     now: dt.datetime,
     key: str = "station_code",
+    spec: DatasetSpec = AIR_HOURLY,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split a batch into (accepted, rejected); rejected rows carry ``row_number`` and ``reasons``.
-
-    ``already_loaded`` holds the (key, ts) pairs that other partitions own.
-    """
-    start = dt.datetime.combine(day, dt.time(1))
-    end = start + dt.timedelta(hours=23)
-    late_start = start - dt.timedelta(days=LATE_DAYS)
-    indexed = rows.with_row_index("row_number", offset=1)
-    rules = {
-        f"expect_column_values_to_not_be_null({key})": pl.col(key).is_null(),
-        "expect_column_values_to_not_be_null(ts)": pl.col("ts").is_null(),
-        f"expect_column_values_to_be_in_set({key}, catalog)": ~pl.col(key).is_in(known_codes.implode()),
-        "expect_column_values_to_be_between(ts, partition)": (pl.col("ts") < late_start) | (pl.col("ts") > end),
-        "expect_column_values_to_be_between(ts, not in future)": pl.col("ts") > now,
-        f"expect_compound_columns_to_be_unique({key}, ts): superseded by a later row": (
-            pl.int_range(pl.len()).over(key, "ts") < pl.len().over(key, "ts") - 1
-        ),
-        f"expect_compound_columns_to_be_unique({key}, ts): loaded by another partition": pl.struct(key, "ts").is_in(
-            already_loaded.select(pl.struct(key, "ts")).to_series().implode()
-        ),
-    }
-    flagged = indexed.with_columns(
-        pl.concat_list([pl.when(cond.fill_null(True)).then(pl.lit(name)) for name, cond in rules.items()])
-        .list.drop_nulls()
-        .list.join("; ")
-        .alias("reasons")
-    )
-    accepted = flagged.filter(pl.col("reasons") == "").drop("reasons", "row_number")
-    rejected = flagged.filter(pl.col("reasons") != "")
-    return accepted, rejected
+    """Split a batch into (accepted, rejected) by the suite's row rules (``already_loaded``: other partitions'
+    (key, ts) pairs)."""
+    if key != spec.key:
+        raise ValueError(f"dataset {spec.name} is keyed by {spec.key}, not {key}")
+    return apply_row_rules(spec, rows, spec.suite_parameters(day, known_codes, now), already_loaded)

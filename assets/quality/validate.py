@@ -1,0 +1,108 @@
+"""Validate one batch of a dataset: batch usability, row-level quarantine, value flags, GX record + Data Docs.
+
+``validate_batch`` is the one entry point every dataset uses (air now, water through its own ``DatasetSpec``).
+Nothing is lost: every input row is either in ``accepted`` or in ``rejected`` (with ``row_number`` and
+``reasons``); a batch with the wrong columns sends all of its rows to ``rejected``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from assets.quality.row_rules import apply_row_rules
+from assets.quality.specs import DatasetSpec
+from assets.quality.value_flags import value_flags
+
+DEFAULT_MAX_REJECTED_SHARE = 0.2  # ENVMON_MAX_REJECTED_SHARE
+
+
+@dataclass
+class ValidationResult:
+    rows_in: int
+    accepted: pl.DataFrame
+    rejected: pl.DataFrame  # original columns + row_number + reasons
+    flags: pl.DataFrame  # key, ts, parameter, flag_code
+    unusable: list[str] = field(default_factory=list)  # why the batch must not feed downstream (empty = usable)
+    gx: dict | None = None  # summary of the GX run (None when GX was not run)
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def rejected_share(self) -> float:
+        return self.rejected.height / self.rows_in if self.rows_in else 0.0
+
+    @property
+    def data_docs(self) -> str | None:
+        return self.gx["data_docs"] if self.gx else None
+
+
+def validate_batch(
+    spec: DatasetSpec,
+    frame: pl.DataFrame,
+    partition_day: dt.date,
+    known_keys: pl.Series,
+    already_loaded: pl.DataFrame,
+    now: dt.datetime,
+    *,
+    context: pl.DataFrame | None = None,
+    data_root: Path | None = None,
+    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
+    batch_name: str = "",
+) -> ValidationResult:
+    """``already_loaded``: (key, ts) owned by other partitions; ``context``: staged rows around the batch (for
+    spikes and stuck values across the partition boundary); ``data_root``: run GX and build Data Docs there."""
+    clock = time.perf_counter()
+    params = spec.suite_parameters(partition_day, known_keys, now)
+    schema_problem = _schema_problem(spec, frame)
+    if schema_problem:
+        rejected = frame.with_row_index("row_number", offset=1).with_columns(reasons=pl.lit(schema_problem))
+        accepted = pl.DataFrame(schema=spec.schema)
+        flags = pl.DataFrame(schema={spec.key: pl.String, spec.time: pl.Datetime("us"), "parameter": pl.String,
+                                     "flag_code": pl.String})
+    else:
+        typed = frame.select(spec.columns).cast(spec.schema)
+        accepted, rejected = apply_row_rules(spec, typed, params, already_loaded)
+        flags = value_flags(spec, accepted, context)
+    seconds = {"rules_and_flags": time.perf_counter() - clock}
+    unusable = _unusable(frame, rejected, schema_problem, max_rejected_share)
+    gx = None
+    if data_root is not None:
+        clock = time.perf_counter()
+        from assets.quality.gx_run import run_suite
+
+        name = batch_name or f"{spec.name}-{partition_day.isoformat()}"
+        gx = run_suite(spec, frame, params, Path(data_root), name)
+        seconds["gx"] = time.perf_counter() - clock
+    return ValidationResult(frame.height, accepted, rejected, flags, unusable, gx, seconds)
+
+
+def _schema_problem(spec: DatasetSpec, frame: pl.DataFrame) -> str | None:
+    missing = [c for c in spec.columns if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in spec.columns]
+    if missing or extra:
+        detail = "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
+                                         extra and f"unexpected {', '.join(extra)}"]))
+        return f"expect_table_columns_to_match_set({detail})"
+    try:
+        frame.select(spec.columns).cast(spec.schema)
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
+        return f"expect_column_values_to_be_of_type({str(exc).splitlines()[0]})"
+    return None
+
+
+def _unusable(frame: pl.DataFrame, rejected: pl.DataFrame, schema_problem: str | None, limit: float) -> list[str]:
+    reasons = []
+    if schema_problem:
+        reasons.append(f"wrong schema: {schema_problem}")
+    if frame.height == 0:
+        reasons.append("empty batch: the source delivered no rows")
+    elif rejected.height / frame.height > limit:
+        reasons.append(
+            f"{rejected.height} of {frame.height} rows rejected ({rejected.height / frame.height:.1%}) "
+            f"> ENVMON_MAX_REJECTED_SHARE {limit:.0%}"
+        )
+    return reasons

@@ -1,0 +1,98 @@
+"""Value-level quality flags (the value stays in staging, flagged, like AQS qualifiers / EEA validity codes).
+
+Codes and global thresholds: ``dbt_like_sql/seeds/quality_flags.csv``; per-parameter limits:
+``dbt_like_sql/seeds/quality_ranges.csv``. Output: one row per (key, ts, parameter, flag_code).
+
+Spike and stuck detection need the neighbouring hours, also across the partition boundary: ``context`` holds the
+rows already in staging around the batch (other partitions); they help decide but are not flagged here.
+Each value gets at most one of SEN > NEG > RNG (the most specific); SPK, STK and PMR are judged on the remaining
+usable values, so a -999 never makes its neighbours look like spikes.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from assets.quality.specs import DatasetSpec, flag_threshold
+
+FLAG_SCHEMA = {"ts": pl.Datetime("us"), "parameter": pl.String, "flag_code": pl.String}
+
+
+def value_flags(spec: DatasetSpec, rows: pl.DataFrame, context: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Flags of ``rows`` (accepted rows of one batch); ``context`` = neighbouring rows of other partitions."""
+    key, time = spec.key, spec.time
+    cols = [key, time, *spec.values]
+    both = pl.concat(
+        [rows.select(cols).with_columns(_own=pl.lit(True)),
+         (context if context is not None else rows.clear()).select(cols).with_columns(_own=pl.lit(False))],
+        how="vertical_relaxed",
+    ).unique([key, time], keep="first")  # the batch's own value wins over an older copy
+    long = both.unpivot(index=[key, time, "_own"], on=list(spec.values), variable_name="parameter").join(
+        spec.ranges().select("parameter", "plausible_min", "plausible_max", "spike_min_jump", "stuck_min_value"),
+        on="parameter", how="left",
+    ).sort("parameter", key, time)
+
+    sentinels = [float(v) for v in flag_threshold("SEN").split("|")]
+    v = pl.col("value")
+    basic = (
+        pl.when(v.is_in(sentinels)).then(pl.lit("SEN"))
+        .when(v < 0).then(pl.lit("NEG"))
+        .when((v < pl.col("plausible_min")) | (v > pl.col("plausible_max"))).then(pl.lit("RNG"))
+    )
+    long = long.with_columns(basic.alias("basic")).with_columns(
+        usable=pl.when(pl.col("basic").is_null()).then(v)
+    )
+    flags = [
+        long.filter(pl.col("basic").is_not_null()).select(key, time, "parameter", "_own", flag_code="basic"),
+        _spikes(long, key, time, spec.step_hours),
+        _stuck(long, key, time, spec.step_hours),
+    ]
+    if spec.pm_pair:
+        flags.append(_pm_ratio(long, key, time, spec.pm_pair))
+    out = pl.concat([f.select(key, time, "parameter", "_own", "flag_code") for f in flags])
+    return out.filter("_own").drop("_own").unique().sort(key, time, "parameter", "flag_code")
+
+
+def _spikes(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
+    factor = float(flag_threshold("SPK"))
+    prev_gap = (pl.col(time) - pl.col(time).shift(1)).over("parameter", key)
+    next_gap = (pl.col(time).shift(-1) - pl.col(time)).over("parameter", key)
+    hour = pl.duration(hours=step)
+    prev = pl.when(prev_gap == hour).then(pl.col("usable").shift(1).over("parameter", key))
+    nxt = pl.when(next_gap == hour).then(pl.col("usable").shift(-1).over("parameter", key))
+    ref = pl.max_horizontal(prev, nxt)
+    spike = prev.is_not_null() & nxt.is_not_null() & (pl.col("usable") > factor * ref) & (
+        pl.col("usable") - ref > pl.col("spike_min_jump")
+    )
+    return long.filter(spike).with_columns(flag_code=pl.lit("SPK"))
+
+
+def _stuck(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
+    """Runs of the same value in consecutive time steps, at least ``STK`` threshold long."""
+    hours = int(flag_threshold("STK"))
+    prev_gap = (pl.col(time) - pl.col(time).shift(1)).over("parameter", key)
+    same = (pl.col("usable") == pl.col("usable").shift(1).over("parameter", key)) & (
+        prev_gap == pl.duration(hours=step)
+    )
+    runs = long.with_columns(run=(~same.fill_null(False)).cum_sum().over("parameter", key)).with_columns(
+        run_len=pl.len().over("parameter", key, "run")
+    )
+    stuck = (pl.col("run_len") >= hours) & pl.col("usable").is_not_null() & (
+        pl.col("usable") >= pl.col("stuck_min_value")
+    )
+    return runs.filter(stuck).with_columns(flag_code=pl.lit("STK"))
+
+
+def _pm_ratio(long: pl.DataFrame, key: str, time: str, pair: tuple[str, str]) -> pl.DataFrame:
+    """PM2.5 above PM10 beyond the tolerance: both PM values of the hour get PMR."""
+    relative, absolute = (float(x) for x in flag_threshold("PMR").split("|"))
+    fine, coarse = pair
+    wide = long.filter(pl.col("parameter").is_in(pair)).pivot(
+        on="parameter", index=[key, time, "_own"], values="usable"
+    )
+    if fine not in wide.columns or coarse not in wide.columns:
+        return long.clear().with_columns(flag_code=pl.lit("PMR"))
+    bad = wide.filter(pl.col(fine) - pl.col(coarse) > pl.max_horizontal(pl.lit(absolute), relative * pl.col(coarse)))
+    return pl.concat(
+        [bad.select(key, time, "_own", parameter=pl.lit(p), flag_code=pl.lit("PMR")) for p in pair]
+    )
