@@ -1,0 +1,135 @@
+"""The alert lifecycle: issued → upgraded / downgraded → lifted, or retracted; e-mail only on a state change.
+
+Each evaluated day D writes one row per alert into alerts.event_log. The state on D follows from the alert's state
+on the day before (the latest row before D) and the rule's candidate on D:
+
+    open before  candidate on D   → status on D
+    no           yes              → issued (new id: kind/subject/D)
+    yes          yes              → upgraded | downgraded | active (same level: no e-mail)
+    yes          no               → lifted
+
+Re-running D compares with what D recorded before: the same outcome changes nothing (no e-mail, the queue's
+message ids are deterministic too); an alert issued on D that the rules no longer raise on D (its data were
+invalidated or corrected) is **retracted**, with an e-mail, and its later rows are removed; any other changed
+outcome is written as a new revision and announced if it is a notifying status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import polars as pl
+
+from assets.alerts.candidates import LEVEL_RANKS, Candidate
+from warehouse.connection import fetch_polars
+
+OPEN = ("issued", "upgraded", "downgraded", "active")
+NOTIFY = ("issued", "upgraded", "downgraded", "lifted", "retracted")
+
+
+def event_id_for(kind: str, subject: str, day: dt.date) -> str:
+    return f"{kind}/{subject}/{day.isoformat()}"
+
+
+def apply_day(
+    con: duckdb.DuckDBPyConnection, day: dt.date, candidates: list[Candidate], kinds: set[str], now: dt.datetime
+) -> list[dict]:
+    """Write day D's states for the given kinds; returns the rows that must be announced (status in NOTIFY)."""
+    by_key = {c.key: c for c in candidates if c.kind in kinds}
+    prev = _latest_before(con, day, kinds)
+    recorded = _rows_on(con, day, kinds)
+    announce = []
+    keys = set(by_key) | {k for k, r in prev.items() if r["status"] in OPEN} | set(recorded)
+    for key in sorted(keys):
+        before, cand, rec = prev.get(key), by_key.get(key), recorded.get(key)
+        new = _next_state(key, before, cand, day)
+        if rec is not None and (new is None or new["event_id"] != rec["event_id"]):
+            if rec["status"] == "issued":  # what D raised is gone from D: the triggering data changed
+                retract = {**rec, "status": "retracted", "revision": rec["revision"] + 1}
+                _write(con, retract, now)
+                con.execute("DELETE FROM alerts.event_log WHERE event_id = ? AND day > ?", [rec["event_id"], day])
+                announce.append(retract)
+            else:
+                con.execute("DELETE FROM alerts.event_log WHERE event_id = ? AND day = ?", [rec["event_id"], day])
+            rec = None
+        if new is None:
+            continue
+        if rec is not None and (rec["status"], rec["level"]) == (new["status"], new["level"]):
+            _write(con, {**new, "revision": rec["revision"], "message_id": rec["message_id"]}, now)  # fresher evidence
+            continue
+        new["revision"] = 0 if rec is None else rec["revision"] + 1
+        if rec is not None and new["status"] == "active" and rec["status"] in NOTIFY:
+            # a corrected re-run of D: say where the alert really stands against what D announced before
+            rank, was = new["level_rank"], rec["level_rank"]
+            new["status"] = "upgraded" if rank > was else "downgraded" if rank < was else "issued"
+        _write(con, new, now)
+        if new["status"] in NOTIFY:
+            announce.append(new)
+    return announce
+
+
+def set_message_id(con: duckdb.DuckDBPyConnection, event_id: str, day: dt.date, message_id: str) -> None:
+    con.execute("UPDATE alerts.event_log SET message_id = ? WHERE event_id = ? AND day = ?", [message_id, event_id, day])
+
+
+def open_subjects(con: duckdb.DuckDBPyConnection, kind: str, day: dt.date) -> set[str]:
+    """Subjects of ``kind`` whose alert was open on the day before D."""
+    return {k[1] for k, r in _latest_before(con, day, {kind}).items() if r["status"] in OPEN}
+
+
+def _next_state(key, before: dict | None, cand: Candidate | None, day: dt.date) -> dict | None:
+    is_open = before is not None and before["status"] in OPEN
+    if cand is None:
+        return {**before, "status": "lifted", "day": day} if is_open else None
+    row = {
+        "event_id": before["event_id"] if is_open else event_id_for(cand.kind, cand.subject, day),
+        "day": day, "kind": cand.kind, "subject": cand.subject, "level": cand.level,
+        "level_rank": LEVEL_RANKS.get(cand.level, 1), "title_zh": cand.title_zh, "title_en": cand.title_en,
+        "evidence": json.dumps({"subjects": cand.subjects, "summary_zh": cand.summary_zh,
+                                "summary_en": cand.summary_en, "rows": cand.evidence}, ensure_ascii=False, default=str),
+        "standard": cand.standard, "data_status": cand.data_status, "capture_pct": cand.capture_pct,
+        "recipients": json.dumps(cand.recipients, ensure_ascii=False), "message_id": None,
+    }
+    if not is_open:
+        row["status"] = "issued"
+    elif row["level_rank"] > before["level_rank"]:
+        row["status"] = "upgraded"
+    elif row["level_rank"] < before["level_rank"]:
+        row["status"] = "downgraded"
+    else:
+        row["status"] = "active"
+    return row
+
+
+def _latest_before(con, day: dt.date, kinds: set[str]) -> dict[tuple[str, str], dict]:
+    frame = fetch_polars(
+        con,
+        "SELECT * FROM alerts.event_log WHERE day < ? AND list_contains(?, kind) "
+        "QUALIFY row_number() OVER (PARTITION BY kind, subject ORDER BY day DESC) = 1",
+        [day, sorted(kinds)],
+    )
+    return _keyed(frame)
+
+
+def _rows_on(con, day: dt.date, kinds: set[str]) -> dict[tuple[str, str], dict]:
+    return _keyed(fetch_polars(con, "SELECT * FROM alerts.event_log WHERE day = ? AND list_contains(?, kind)",
+                               [day, sorted(kinds)]))
+
+
+def _keyed(frame: pl.DataFrame) -> dict[tuple[str, str], dict]:
+    return {(r["kind"], r["subject"]): r for r in frame.iter_rows(named=True)}
+
+
+COLUMNS = ("event_id", "day", "kind", "subject", "status", "level", "level_rank", "title_zh", "title_en", "evidence",
+           "standard", "data_status", "capture_pct", "recipients", "revision", "message_id")
+
+
+def _write(con, row: dict, now: dt.datetime) -> None:
+    con.execute(
+        f"INSERT OR REPLACE INTO alerts.event_log ({', '.join(COLUMNS)}, evaluated_at) "
+        f"VALUES ({', '.join('?' for _ in COLUMNS)}, ?)",
+        [row[c] if c not in ("evidence", "recipients") or isinstance(row[c], str) else json.dumps(row[c]) for c in COLUMNS]
+        + [now],
+    )

@@ -1,0 +1,30 @@
+"""The alert rules' configuration (assets/alerts/rules.yaml, or the file in ENVMON_ALERT_RULES)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
+SECTIONS = ("warning", "regional", "observed", "river", "outage")
+
+
+def rules_path() -> Path:
+    return Path(os.environ.get("ENVMON_ALERT_RULES") or DEFAULT_RULES)
+
+
+def load_rules(path: Path | None = None) -> dict:
+    path = Path(path or rules_path())
+    try:
+        rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the alert rules: {exc}") from None
+    missing = [s for s in SECTIONS if not isinstance((rules or {}).get(s), dict)]
+    if missing:
+        raise ValueError(f"{path}: missing section(s) {', '.join(missing)}")
+    for i, level in enumerate(rules["warning"].get("levels") or [], start=1):
+        if level.get("level") not in ("yellow", "orange", "red") or not level.get("any_of"):
+            raise ValueError(f"{path}: warning.levels #{i}: needs level (yellow|orange|red) and any_of")
+    return rules
