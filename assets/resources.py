@@ -24,6 +24,10 @@ class EnvmonSettings(dg.ConfigurableResource):
     water_source: str = "generator"  # ENVMON_WATER_SOURCE: generator | landing (files only)
     water_sections_csv: str = ""  # ENVMON_WATER_SECTIONS: the section catalog (default: the demo network)
     max_rejected_share: float = 0.2  # a batch with a larger share of rejected rows blocks downstream assets
+    openmeteo_url: str = ""  # ENVMON_OPENMETEO_URL (default the public API); live sources: docs/sources.md
+    openaq_url: str = ""  # ENVMON_OPENAQ_URL; the key is ENVMON_OPENAQ_API_KEY, read from the environment only
+    livefeed_url: str = ""  # ENVMON_LIVEFEED_URL (or a file/folder through input_path)
+    openmeteo_forecast_days: int = 0  # ENVMON_OPENMETEO_FORECAST_DAYS: > 0 fills forecast.aqi_daily (0 = off)
 
     @property
     def paths(self) -> DataPaths:
@@ -58,6 +62,10 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
         water_source=env("ENVMON_WATER_SOURCE", "generator"),
         water_sections_csv=env("ENVMON_WATER_SECTIONS", ""),
         max_rejected_share=float(env("ENVMON_MAX_REJECTED_SHARE", "0.2")),
+        openmeteo_url=env("ENVMON_OPENMETEO_URL", ""),
+        openaq_url=env("ENVMON_OPENAQ_URL", ""),
+        livefeed_url=env("ENVMON_LIVEFEED_URL", ""),
+        openmeteo_forecast_days=int(env("ENVMON_OPENMETEO_FORECAST_DAYS", "0")),
     )
 
 

@@ -61,7 +61,10 @@ def air_hourly(
 ) -> dg.MaterializeResult:
     day = dt.date.fromisoformat(context.partition_key)
     catalog = load_station_catalog(settings.stations_csv or None)
-    options = SourceOptions(settings.input_path, settings.generator_seed, settings.generator_fault_rate)
+    options = SourceOptions(
+        settings.input_path, settings.generator_seed, settings.generator_fault_rate,
+        settings.openmeteo_url, settings.openaq_url, settings.livefeed_url,
+    )
     batch = get_air_source(settings.air_source)(day, catalog, options)
     for problem in batch.problems[:20]:
         context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: {problem['message']}")

@@ -1,0 +1,51 @@
+"""The Open-Meteo forecast as a Dagster asset: its rows of forecast.aqi_daily, issued the morning after the day."""
+
+import datetime as dt
+
+import dagster as dg
+
+from assets.air.assets import station_catalog
+from assets.catalog.stations import load_station_catalog
+from assets.forecast.table import write_forecast
+from assets.http_sources.open_meteo import SOURCE
+from assets.http_sources.open_meteo_sources import open_meteo_forecast
+from assets.metadata import markdown_table
+from assets.partitions import WRITER_POOL, daily_partitions
+from assets.resources import EnvmonSettings, WarehouseResource
+
+
+@dg.asset(
+    key=["forecast", "open_meteo"],
+    group_name="forecast",
+    partitions_def=daily_partitions,
+    deps=[station_catalog],
+    pool=WRITER_POOL,
+    kinds={"duckdb", "api"},
+    description=(
+        "Open-Meteo (CAMS) forecast daily AQI per area, HJ 633 daily method, as the rows of forecast.aqi_daily with "
+        "source = 'open_meteo'. Partition D is issued on D+1 (the morning the daily job runs) for "
+        "ENVMON_OPENMETEO_FORECAST_DAYS target days; 0 (the default) leaves the table untouched (offline runs)."
+    ),
+)
+def open_meteo_forecast_asset(
+    context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    day = dt.date.fromisoformat(context.partition_key)
+    if settings.openmeteo_forecast_days <= 0:
+        return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": "ENVMON_OPENMETEO_FORECAST_DAYS=0"})
+    issue = day + dt.timedelta(days=1)
+    catalog = load_station_catalog(settings.stations_csv or None)
+    rows, problems = open_meteo_forecast(issue, catalog, settings.openmeteo_url, settings.openmeteo_forecast_days)
+    for problem in problems[:20]:
+        context.log.warning(f"{problem['file']} area {problem['row']} field {problem['field']}: {problem['message']}")
+    with warehouse.connect() as con:
+        written = write_forecast(con, rows, SOURCE, issue, day)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": written,
+            "issue_date": issue.isoformat(),
+            "problems": len(problems),
+            "max_aqi": int(rows["aqi"].max()) if rows.height and rows["aqi"].max() is not None else None,
+            "preview": dg.MetadataValue.md(markdown_table(rows.sort("target_date", "area"), 20)),
+        }
+    )
