@@ -1,0 +1,132 @@
+"""The report as one self-contained HTML page: Chinese with English headings, charts inline as base64 PNG."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import jinja2
+import polars as pl
+
+from assets.reports.tables import ReportTables
+
+# What each table shows on the page (the CSV/XLSX exports carry every column): column -> header.
+AIR_COLUMNS = {
+    "area": "区域 Area", "province": "省市 Province", "valid_days": "有效天数 Valid days",
+    "good_days_ratio": "优良天数比例 % Good days", "heavy_pollution_days": "重污染天数 Heavy days",
+    "pm25_mean": "PM2.5", "pm10_mean": "PM10", "so2_mean": "SO2", "no2_mean": "NO2",
+    "co_p95": "CO P95", "o3_8h_p90": "O3-8h P90", "exceed_days_pm25": "PM2.5超标天 Exceed d",
+    "exceed_days_o3_8h": "O3超标天 Exceed d", "attain_all": "六项达标 Attains", "limits_standard": "标准 Limits",
+}
+REGION_COLUMNS = {
+    "scope": "范围 Scope", "name": "名称 Name", "areas": "区域数 Areas", "areas_attained": "达标区域 Attaining",
+    "good_days_ratio": "平均优良天数比例 % Good days", "pm25_mean": "PM2.5", "pm10_mean": "PM10",
+    "o3_8h_p90": "O3-8h P90", "heavy_pollution_area_days": "重污染区域·天 Heavy area-days", "attain_all": "达标 Attains",
+}
+WATER_COLUMNS = {
+    "scope": "范围 Scope", "name": "名称 Name", "month": "月份 Month", "sections_assessed": "评价断面 Assessed",
+    "sections_compliant": "达标断面 Compliant", "compliance_rate": "达标率 % Compliance",
+    "water_class": "水质类别 Class", "target_class": "目标 Target", "status_zh": "水质状况 Status",
+}
+BORDER_COLUMNS = {
+    "section_code": "断面 Section", "section_name": "名称 Name", "river": "河流 River",
+    "months_assessed": "评价月数 Months", "months_compliant": "达标月数 Compliant", "worst_class": "最差类别 Worst",
+    "main_pollutants": "主要污染物 Main pollutants",
+}
+ALERT_COLUMNS = {
+    "kind": "类型 Kind", "subject": "对象 Subject", "level": "级别 Level", "status": "状态 Status",
+    "title_zh": "标题 Title", "first_seen": "首次 First", "last_seen": "最近 Last",
+}
+
+_TEMPLATE = jinja2.Environment(autoescape=True).from_string(
+    """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title_zh }}</title>
+<style>
+body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{font-size:22px}h2{font-size:18px;border-bottom:2px solid #2c7fb8;padding-bottom:3px;margin-top:32px}
+table{border-collapse:collapse;font-size:12px;margin:8px 0}th,td{border:1px solid #bbb;padding:3px 6px;text-align:right}
+th{background:#eef4f8}td:first-child,th:first-child{text-align:left}figure{margin:12px 0}img{max-width:100%}
+figcaption{font-size:12px;color:#555}.note{color:#8a6d3b;background:#fcf8e3;padding:6px 10px;font-size:13px}
+.bad{color:#c00;font-weight:bold}
+</style></head><body>
+<h1>{{ title_zh }}<br><small>{{ title_en }}</small></h1>
+<p>统计期 Period: {{ start }} – {{ end }}。生成时间 Generated: {{ generated }}（北京时间 CST）。
+统计方法 Method: HJ 663 (GB 3095 Grade II limits in force), GB 3838-2002 single-factor water classes.</p>
+{% for s in sections %}
+<h2>{{ s.heading }}</h2>
+{% if s.text %}<p>{{ s.text }}</p>{% endif %}
+{% for c in s.charts %}<figure><img alt="{{ c.caption }}" src="data:image/png;base64,{{ c.b64 }}"><figcaption>{{ c.caption }}</figcaption></figure>{% endfor %}
+{% if s.table %}{{ s.table | safe }}{% endif %}
+{% if s.note %}<p class="note">{{ s.note }}</p>{% endif %}
+{% endfor %}
+<p style="font-size:12px;color:#777">CSV/XLSX: every table of this report in full, beside this file.</p>
+</body></html>"""
+)
+
+
+def html_table(frame: pl.DataFrame | None, columns: dict[str, str]) -> str:
+    if frame is None or frame.height == 0:
+        return "<p>无数据 No data for this period.</p>"
+    shown = {c: h for c, h in columns.items() if c in frame.columns}
+    env = jinja2.Environment(autoescape=True)
+    tpl = env.from_string(
+        "<table><tr>{% for h in heads %}<th>{{ h }}</th>{% endfor %}</tr>"
+        "{% for row in rows %}<tr>{% for v in row %}<td{% if v == '否' %} class=bad{% endif %}>{{ v }}</td>"
+        "{% endfor %}</tr>{% endfor %}</table>"
+    )
+    rows = [[_cell(v) for v in row] for row in frame.select(list(shown)).iter_rows()]
+    return tpl.render(heads=list(shown.values()), rows=rows)
+
+
+def _cell(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, list):
+        return "、".join(map(str, v))
+    return str(v)
+
+
+def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated: dt.datetime) -> str:
+    def chart(name):
+        if name not in charts:
+            return []
+        caption, png = charts[name]
+        return [{"caption": caption, "b64": base64.b64encode(png).decode()}]
+
+    def missing(*names):
+        gone = sorted({t.missing[n] for n in names if n in t.missing})
+        return f"本部署尚无数据表 Not built in this deployment: {', '.join(gone)}" if gone else ""
+
+    p = t.period
+    ytd = t.tables.get("air_area_ytd")
+    sections = [
+        {"heading": "一、区域环境空气质量 Regional air quality", "table": html_table(t.tables.get("air_region"), REGION_COLUMNS),
+         "charts": [], "note": missing("air_region")},
+        {"heading": "二、各区域空气质量 Air quality by area" + (" (本月 this month)" if p.kind == "month" else ""),
+         "table": html_table(t.tables.get("air_area"), AIR_COLUMNS), "charts": chart("good_days"),
+         "text": "浓度单位 µg/m³（CO mg/m³）；年/月均值与百分位数按 HJ 663 计算，数据不足时达标栏为“—”。",
+         "note": missing("air_area")},
+    ]
+    if ytd is not None:
+        sections.append({"heading": f"三、1–{p.start.month}月累计 Year to date", "table": html_table(ytd, AIR_COLUMNS), "charts": []})
+    sections += [
+        {"heading": "四、日空气质量指数日历 Daily AQI calendar", "charts": chart("aqi_calendar"), "table": "",
+         "note": missing("air_area_daily")},
+        {"heading": "五、PM2.5 与 O3 变化趋势 PM2.5 and O3 trends against the limits",
+         "charts": chart("pm25_trend") + chart("o3_trend"), "table": ""},
+        {"heading": "六、跨界河流水质 Cross-border river water quality",
+         "charts": chart("water_matrix"), "table": html_table(t.tables.get("water_compliance"), WATER_COLUMNS),
+         "note": missing("water_compliance", "water_sections_ytd")},
+        {"heading": "七、跨界断面考核 Border section scorecard", "charts": [],
+         "table": html_table(t.tables.get("water_border"), BORDER_COLUMNS), "note": missing("water_border")},
+        {"heading": "八、本期预警 Alerts in the period", "charts": [],
+         "table": html_table(t.tables.get("alerts"), ALERT_COLUMNS), "note": missing("alerts")},
+    ]
+    return _TEMPLATE.render(
+        title_zh=p.title_zh, title_en=p.title_en, start=p.start, end=p.end,
+        generated=generated.strftime("%Y-%m-%d %H:%M"), sections=sections,
+    )
