@@ -132,3 +132,16 @@ def test_reject_file_moves_it_with_a_reason_and_never_overwrites(tmp_path):
     assert not (tmp_path / "a.csv").exists()
     assert first.read_bytes() == b"x" and second.read_bytes() == b"y" and first != second
     assert "reason: no header" in (rejected / (second.name + ".reason.txt")).read_text()
+
+
+def test_unnamed_header_columns_dropped_when_empty_reported_when_not(tmp_path):
+    problems: list[dict] = []
+    frame = read_tabular(write(tmp_path, "trail.csv", b"a,b,,\n1,2,,\n3,4,,x\n"), problems)
+    assert frame.columns == ["a", "b", "column_4"] and frame["column_4"].to_list() == [None, "x"]
+    assert problems[0]["field"] == "column_4" and "without a header name" in problems[0]["message"]
+
+
+def test_gbk_file_whose_first_64kib_are_ascii(tmp_path):
+    text = "code,name\n" + "".join(f"{i},x\n" for i in range(20000)) + "3351A,大足区环保局\n"
+    frame = read_tabular(write(tmp_path, "late-gbk.csv", text.encode("gbk")))
+    assert frame["name"][-1] == "大足区环保局"

@@ -186,19 +186,40 @@ def _read_csv(path: Path, problems: list[dict]) -> pl.DataFrame:
     with tempfile.TemporaryDirectory(prefix="envmon-read-") as tmp:
         source = path if encoding == "utf-8" else _utf8_copy(path, encoding, tmp)
         try:
-            names = _header(source)
-            check_header(path, names)
-            _ragged_rows(path, source, len(names), problems)
-            frame = pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
-            frame = frame.rename(dict(zip(frame.columns, names)))
-        except pl.exceptions.ComputeError as exc:
-            if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
-                _utf8_copy(path, "utf-8", tmp)  # raises, naming the row of the first bad byte
-                raise BadFileError(path, "unreadable encoding: invalid UTF-8 after the first 64 KiB") from None
-            raise BadFileError(path, f"cannot parse as CSV: {str(exc).splitlines()[0]}") from None
-        except pl.exceptions.NoDataError:
-            raise BadFileError(path, "empty file (no header)") from None
+            frame, found = _parse_csv(path, source)
+        except _NotUtf8:
+            # The first 64 KiB were plain ASCII and the Chinese text of a GBK file comes later.
+            try:
+                source = _utf8_copy(path, "gb18030", tmp)
+            except BadFileError:
+                _utf8_copy(path, "utf-8", tmp)  # raises, naming the row of the first bad UTF-8 byte
+                raise
+            frame, found = _parse_csv(path, source)
+    problems.extend(found)
     return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW_COLUMN))
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _parse_csv(path: Path, source: Path) -> tuple[pl.DataFrame, list[dict]]:
+    found: list[dict] = []
+    try:
+        names = _header(source)
+        check_header(path, names)
+        _ragged_rows(path, source, len(names), found)
+        frame = pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+            raise _NotUtf8 from None
+        raise BadFileError(path, f"cannot parse as CSV: {str(exc).splitlines()[0]}") from None
+    except pl.exceptions.NoDataError:
+        raise BadFileError(path, "empty file (no header)") from None
+    frame = _unnamed_columns(path, frame.rename(dict(zip(frame.columns, _placeholders(names)))), found)
+    return frame, found
 
 
 def _header(source: Path) -> list[str]:
@@ -212,12 +233,27 @@ def check_header(path: Path, names: list[str]) -> None:
         raise BadFileError(path, "no header: the first row is empty", row=1)
     if all(_looks_numeric(n) for n in names if n):
         raise BadFileError(path, f"no header: the first row holds values ({', '.join(names[:5])} ...)", row=1)
-    blank = [i + 1 for i, n in enumerate(names) if not n]
-    if blank:
-        raise BadFileError(path, f"header has empty column name(s) at position(s) {blank[:10]}", row=1)
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
         raise BadFileError(path, f"header repeats column name(s) {', '.join(dupes[:10])}", row=1)
+
+
+def _placeholders(names: list[str]) -> list[str]:
+    return [name or f"column_{i}" for i, name in enumerate(names, start=1)]
+
+
+def _unnamed_columns(path: Path, frame: pl.DataFrame, problems: list[dict]) -> pl.DataFrame:
+    """Columns without a header name: dropped when empty (the national archive ends its header with commas),
+    kept as ``column_<position>`` and reported when they hold values."""
+    unnamed = [c for c in frame.columns if c.startswith("column_")]
+    if not unnamed:
+        return frame
+    filled = frame.select(pl.col(unnamed).is_not_null().any()).row(0)
+    keep = [c for c, has in zip(unnamed, filled) if has]
+    if keep:
+        problems.append({"file": str(path), "row": 1, "field": ", ".join(keep),
+                         "message": f"values under column(s) without a header name: {', '.join(keep)}"})
+    return frame.drop(c for c in unnamed if c not in keep)
 
 
 def _looks_numeric(text: str) -> bool:
