@@ -87,17 +87,21 @@ def parse_numbers(
     """Cast ``columns`` to Float64: missing tokens become null quietly, any other unparsable cell becomes null
     and one problem row (file, row, field, value, message). Row numbers come from ``_row`` if present."""
     rows = pl.col(ROW_COLUMN) if ROW_COLUMN in frame.columns else pl.int_range(2, pl.len() + 2)
-    cleaned = {c: pl.col(c).cast(pl.String).str.strip_chars() for c in columns}
-    missing = {c: cleaned[c].is_null() | cleaned[c].is_in(MISSING_TOKENS) for c in columns}
-    parsed = {c: pl.when(missing[c]).then(None).otherwise(cleaned[c]).cast(pl.Float64, strict=False) for c in columns}
-    numbers = frame.with_columns(parsed[c].alias(c) for c in columns)
+    columns = list(columns)
+    # One multi-column expression each (wide archive files have ~2,000 station columns).
+    cleaned = pl.col(columns).cast(pl.String).str.strip_chars()
+    missing = cleaned.is_null() | cleaned.is_in(MISSING_TOKENS)
+    parsed = cleaned.cast(pl.Float64, strict=False).fill_nan(None)  # missing tokens never parse (NaN -> null)
+    numbers = frame.with_columns(parsed)
+    bad_cells = frame.select(rows.cast(pl.Int64).alias(ROW_COLUMN + "_"), ~missing & parsed.is_null())
+    is_bad = bad_cells.select(pl.col(columns).any()).row(0)
     bad = [
         frame.select(
             pl.lit(str(file)).alias("file"), rows.cast(pl.Int64).alias("row"), pl.lit(c).alias("field"),
             pl.col(c).cast(pl.String).alias("value"),
-            (~missing[c] & parsed[c].is_null()).alias("_bad"),
-        ).filter("_bad").drop("_bad")
-        for c in columns
+        ).filter(bad_cells[c])
+        for c, has_bad in zip(columns, is_bad)
+        if has_bad
     ]
     problems = pl.concat(bad) if bad else pl.DataFrame(schema=PROBLEM_SCHEMA)
     problems = problems.with_columns(
