@@ -65,8 +65,9 @@ def test_empty_columns_unknown_stations_and_unparsable_cells_are_reported(tmp_pa
     assert read.summary["unparsable_cells"] == {"china_sites_20230120.csv": 1}
     assert read.summary["empty_columns"]["china_sites_20230120.csv"] == {"count": 2, "examples": ["1883A", "1897A"]}
     assert (read.summary["stations_not_in_catalog"], read.summary["stations_not_in_catalog_examples"]) == (1, ["9999A"])
-    # the unknown station's row is kept in the batch: the row rules send it to quarantine, never silently dropped
-    assert read.rows.filter(pl.col("station_code") == "9999A")["pm25"].to_list() == [44.0]
+    # out of the catalog's scope: counted and named in the summary, not loaded
+    assert read.summary["stations_not_in_catalog_rows"] == 1
+    assert read.rows.filter(pl.col("station_code") == "9999A").height == 0
     assert read.published.filter(pl.col("station_code") == "9999A").height == 0
 
 
