@@ -53,13 +53,21 @@ def value_flags(spec: DatasetSpec, rows: pl.DataFrame, context: pl.DataFrame | N
     return out.filter("_own").drop("_own").unique().sort(key, time, "parameter", "flag_code")
 
 
+def _adjacent(key: str, time: str, step: int, offset: int) -> pl.Expr:
+    """True where the row ``offset`` away (``long`` is sorted by parameter, key, time) is the same series exactly
+    one step earlier (offset 1) or later (offset -1). Plain shifts: much faster than window functions here."""
+    gap = (pl.col(time) - pl.col(time).shift(offset)) * offset
+    return (
+        (pl.col("parameter") == pl.col("parameter").shift(offset))
+        & (pl.col(key) == pl.col(key).shift(offset))
+        & (gap == pl.duration(hours=step))
+    )
+
+
 def _spikes(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
     factor = float(flag_threshold("SPK"))
-    prev_gap = (pl.col(time) - pl.col(time).shift(1)).over("parameter", key)
-    next_gap = (pl.col(time).shift(-1) - pl.col(time)).over("parameter", key)
-    hour = pl.duration(hours=step)
-    prev = pl.when(prev_gap == hour).then(pl.col("usable").shift(1).over("parameter", key))
-    nxt = pl.when(next_gap == hour).then(pl.col("usable").shift(-1).over("parameter", key))
+    prev = pl.when(_adjacent(key, time, step, 1)).then(pl.col("usable").shift(1))
+    nxt = pl.when(_adjacent(key, time, step, -1)).then(pl.col("usable").shift(-1))
     ref = pl.max_horizontal(prev, nxt)
     spike = prev.is_not_null() & nxt.is_not_null() & (pl.col("usable") > factor * ref) & (
         pl.col("usable") - ref > pl.col("spike_min_jump")
@@ -70,13 +78,8 @@ def _spikes(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
 def _stuck(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
     """Runs of the same value in consecutive time steps, at least ``STK`` threshold long."""
     hours = int(flag_threshold("STK"))
-    prev_gap = (pl.col(time) - pl.col(time).shift(1)).over("parameter", key)
-    same = (pl.col("usable") == pl.col("usable").shift(1).over("parameter", key)) & (
-        prev_gap == pl.duration(hours=step)
-    )
-    runs = long.with_columns(run=(~same.fill_null(False)).cum_sum().over("parameter", key)).with_columns(
-        run_len=pl.len().over("parameter", key, "run")
-    )
+    same = _adjacent(key, time, step, 1) & (pl.col("usable") == pl.col("usable").shift(1))
+    runs = long.with_columns(run=(~same.fill_null(False)).cum_sum()).with_columns(run_len=pl.len().over("run"))
     stuck = (pl.col("run_len") >= hours) & pl.col("usable").is_not_null() & (
         pl.col("usable") >= pl.col("stuck_min_value")
     )
