@@ -8,6 +8,7 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
+from assets.alerts.resources import alert_resources
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 
@@ -74,4 +75,5 @@ def resources_for(data_dir, **settings) -> dict[str, dg.ConfigurableResource]:
     return {
         "settings": EnvmonSettings(data_dir=data_dir, **settings),
         "warehouse": WarehouseResource(data_dir=data_dir),
+        **alert_resources(),  # alerting (contacts, rules, forecast files) and mail (ENVMON_SMTP_*)
     }

@@ -4,6 +4,7 @@ import dagster as dg
 
 import pipelines  # noqa: F401  (sets the data folder and DAGSTER_HOME defaults)
 from assets.air.assets import air_hourly, station_catalog
+from assets.alerts.assets import alert_assets, forecast_files_asset, generator_forecast_asset
 from assets.http_sources.assets import open_meteo_forecast_asset
 from assets.publish import snapshot_asset
 from assets.reports.assets import report_assets
@@ -13,6 +14,8 @@ from pipelines.jobs import daily_job, daily_schedule
 from pipelines.report_jobs import report_jobs, report_schedules
 
 data_assets = [station_catalog, air_hourly, open_meteo_forecast_asset, *seed_assets, *model_assets]
+data_assets += [generator_forecast_asset, forecast_files_asset]
+data_assets += alert_assets({key for a in data_assets for key in a.keys})  # alerts read the marts and forecasts
 all_assets = [*data_assets, snapshot_asset([key for a in data_assets for key in a.keys])]
 
 defs = dg.Definitions(

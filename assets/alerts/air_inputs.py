@@ -7,12 +7,18 @@ other rules.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import duckdb
 import polars as pl
 
 from assets.alerts.candidates import Candidate, area_audience
 from warehouse.connection import fetch_one, fetch_polars
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pl.DataFrame:
+    """A Polars frame of ``sql`` with the named ``$parameters`` it uses (duckdb refuses unused ones)."""
+    return fetch_polars(con, sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)})
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -29,7 +35,7 @@ def daily_series(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: in
     first, last = day - dt.timedelta(days=lookback_days), day + dt.timedelta(days=horizon_days)
     observed = "SELECT area, day, aqi FROM marts.air_area_daily WHERE aqi IS NOT NULL AND day BETWEEN $first AND $day" \
         if has_table(con, "marts.air_area_daily") else "SELECT NULL::VARCHAR AS area, NULL::DATE AS day, NULL::INT AS aqi WHERE false"
-    return fetch_polars(
+    return query(
         con,
         f"""
         WITH obs AS ({observed}),
@@ -80,7 +86,7 @@ def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warn
         if has_table(con, "marts.air_area_hourly_rolling")
         else "SELECT NULL::VARCHAR AS area, 0 AS hours_over, []::VARCHAR[] AS hours WHERE false"
     )
-    areas = fetch_polars(
+    areas = query(
         con,
         f"""
         WITH r AS ({rolling})
@@ -130,7 +136,7 @@ def _station_evidence(con: duckdb.DuckDBPyConnection, day: dt.date, areas: list[
         else "SELECT NULL::VARCHAR AS station_code, 0 AS h, NULL AS t0, NULL AS t1 WHERE false"
     )
     daily = "marts.air_station_daily" if has_table(con, "marts.air_station_daily") else None
-    return fetch_polars(
+    return query(
         con,
         f"""
         WITH h AS ({hourly})

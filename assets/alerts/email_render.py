@@ -20,6 +20,7 @@ LEVELS = {  # level -> (Chinese, English); graded levels of 重污染天气预�
     "yellow": ("黄色", "Yellow"),
     "heavy": ("重度污染", "Heavy pollution"),  # observed, AQI 201-300
     "severe": ("严重污染", "Severe pollution"),  # observed, AQI > 300
+    "III": ("III类", "Class III"),
     "IV": ("IV类", "Class IV"),  # river alerts: the worst GB 3838 class of the readings
     "V": ("V类", "Class V"),
     "劣V": ("劣V类", "Worse than class V"),

@@ -54,13 +54,16 @@ def generator_forecast(catalog: pl.DataFrame, issue_date: dt.date, days: int, se
 
 
 def _forecast_errors(areas: list[str], issue_date: dt.date, days: int, seed: int) -> pl.DataFrame:
+    """One log-normal factor per area x target day. The random part is drawn per (area, target day), not per issue,
+    and scaled by the lead time: successive forecasts of a day agree and converge on it, as real ones do."""
     rows = []
     for area in areas:
         digest = int.from_bytes(hashlib.sha256(area.encode()).digest()[:8], "little")
-        rng = np.random.default_rng([seed, issue_date.toordinal(), digest, 41])
-        sigma = ERROR_SIGMA_DAY1 + ERROR_SIGMA_PER_DAY * np.arange(days)
-        factors = np.exp(rng.normal(0.0, sigma))
-        rows += [(area, issue_date + dt.timedelta(days=i), float(f)) for i, f in enumerate(factors)]
+        for lead in range(days):
+            target = issue_date + dt.timedelta(days=lead)
+            z = np.random.default_rng([seed, target.toordinal(), digest, 41]).normal()
+            sigma = ERROR_SIGMA_DAY1 + ERROR_SIGMA_PER_DAY * lead
+            rows.append((area, target, float(np.exp(sigma * z))))
     return pl.DataFrame(rows, schema={"area": pl.String, "target": pl.Date, "factor": pl.Float64}, orient="row")
 
 

@@ -1,0 +1,72 @@
+"""One evaluation of every alert rule for day D: candidates → lifecycle → e-mails on the queue.
+
+Rules whose input tables do not exist yet are skipped, and their kinds are left out of the lifecycle step, so a
+missing table never lifts or retracts an open alert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from assets.alerts.air_inputs import daily_series, has_table, observed_heavy
+from assets.alerts.air_warnings import warning_candidates
+from assets.alerts.announce import announce
+from assets.alerts.candidates import Candidate
+from assets.alerts.contacts import Contact, area_provinces
+from assets.alerts.lifecycle import apply_day, open_subjects
+from assets.alerts.outage import air_outages, water_outages
+from assets.alerts.river import river_candidates
+from warehouse.connection import fetch_polars
+
+LOOKBACK_DAYS = 10  # observed days an ongoing episode may reach back
+
+
+@dataclass
+class Evaluation:
+    day: dt.date
+    candidates: list[Candidate] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+    changes: list[dict] = field(default_factory=list)
+    queued: int = 0
+
+
+def evaluate_day(
+    con: duckdb.DuckDBPyConnection, day: dt.date, rules: dict, contacts: list[Contact], now: dt.datetime,
+    where: list[str] = (),
+) -> Evaluation:
+    ev = Evaluation(day)
+    if has_table(con, "forecast.aqi_daily") or has_table(con, "marts.air_area_daily"):
+        series = daily_series(con, day, LOOKBACK_DAYS, rules["warning"]["forecast_horizon_days"])
+        ev.candidates += warning_candidates(series, day, rules, list(area_provinces()))
+        ev.kinds |= {"area_warning", "regional_warning"}
+    if has_table(con, "marts.air_area_daily"):
+        warned = {c.subject for c in ev.candidates if c.kind == "area_warning"} | open_subjects(con, "area_warning", day)
+        ev.candidates += observed_heavy(con, day, rules["observed"], warned)
+        ev.kinds.add("observed_heavy")
+    if has_table(con, "marts.water_reading_class"):
+        ev.candidates += river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
+        ev.kinds |= {"river_exceedance", "river_incident"}
+    if has_table(con, "intermediate.air_hourly_valid"):
+        ev.candidates += air_outages(con, day, rules["outage"]) + water_outages(con, day, rules["outage"])
+        ev.kinds.add("data_outage")
+    ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
+    ev.queued = announce(con, ev.changes, contacts, list(where), now)
+    return ev
+
+
+def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Readings of day D and enough before it for the medians and the travel times; the catalog; the classes."""
+    back = int(cfg["incident_median_hours"]) + 48
+    readings = fetch_polars(
+        con,
+        "SELECT * FROM marts.water_reading_class WHERE ts > CAST(? AS TIMESTAMP) + INTERVAL 1 HOUR - to_hours(?) "
+        "AND ts <= CAST(? AS TIMESTAMP) + INTERVAL 1 DAY ORDER BY section_code, ts",
+        [day, back, day],
+    )
+    sections = fetch_polars(con, "SELECT * FROM seeds.water_sections")
+    classes = fetch_polars(con, "SELECT water_class, class_rank FROM seeds.water_classes")
+    return readings, sections, classes

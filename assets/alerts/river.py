@@ -1,0 +1,150 @@
+"""River alerts for the joint river-chief system (河长制), on the GB 3838 class of every reading.
+
+- Sustained exceedance: the section's latest readings of day D are worse than its target class for at least
+  ``sustained_readings`` in a row; TP (总磷) is named first when it is among the exceeding parameters.
+- Sudden change (incident): a reading of day D with a parameter at least ``incident_factor`` times its median of the
+  previous ``incident_median_hours`` and worse than ``incident_beyond_class``.
+- Attribution: each reading is matched with the upstream section's reading one travel time earlier (catalog
+  ``next_section_code`` / ``travel_time_hours``, ± ``travel_slack_hours``). If most upstream readings also exceed
+  their target: "inflow from upstream" (上游来水), else "local increase" (本地增加).
+Both provinces' river chiefs of that river and the joint office receive them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from assets.alerts.candidates import Candidate, river_audience
+
+PARAM_NAMES = {"codmn": "高锰酸盐指数 CODMn", "ammonia_nitrogen": "氨氮 NH3-N", "total_phosphorus": "总磷 TP",
+               "dissolved_oxygen": "溶解氧 DO", "ph": "pH"}
+EVIDENCE_COLUMNS = ["ts", "water_class", "worst_parameters", "total_phosphorus", "ammonia_nitrogen", "codmn",
+                    "dissolved_oxygen", "ph"]
+
+
+def attribute(readings: pl.DataFrame, sections: pl.DataFrame, slack_hours: float) -> pl.DataFrame:
+    """``readings`` with the upstream section's lagged reading: up_section, up_ts, up_class, up_exceeds."""
+    upstream = sections.filter(pl.col("next_section_code").is_not_null()).select(
+        pl.col("section_code").alias("up_section"), pl.col("next_section_code").alias("section_code"),
+        pl.col("travel_time_hours").cast(pl.Float64),
+    )
+    lagged = (
+        readings.join(upstream, on="section_code", how="left")
+        .with_columns(up_time=pl.col("ts") - pl.duration(minutes=(pl.col("travel_time_hours").fill_null(0) * 60).cast(pl.Int64)))
+        .sort("up_time")
+    )
+    up = readings.select(
+        pl.col("section_code").alias("up_section"), pl.col("ts").alias("up_ts"),
+        pl.col("water_class").alias("up_class"), (~pl.col("compliant")).alias("up_exceeds"),
+    ).sort("up_ts")
+    return lagged.join_asof(
+        up, left_on="up_time", right_on="up_ts", by="up_section", strategy="nearest",
+        tolerance=dt.timedelta(hours=slack_hours),
+    ).drop("up_time", "travel_time_hours")
+
+
+def river_candidates(readings: pl.DataFrame, sections: pl.DataFrame, classes: pl.DataFrame, day: dt.date, cfg: dict) -> list[Candidate]:
+    """``readings``: marts.water_reading_class rows up to the end of day D (a few days back for the medians)."""
+    rated = readings.filter(pl.col("water_class").is_not_null()).sort("section_code", "ts")
+    if rated.height == 0:
+        return []
+    rated = attribute(rated, sections, cfg["travel_slack_hours"])
+    rank = dict(classes.select("water_class", "class_rank").iter_rows())
+    border = dict(sections.select("section_code", "is_border_section").iter_rows())
+    out = [*_sustained(rated, rank, border, day, cfg), *_incidents(rated, rank, border, day, cfg)]
+    return out
+
+
+def _sustained(rated, rank, border, day, cfg) -> list[Candidate]:
+    streaks = rated.with_columns(grp=pl.col("compliant").cast(pl.Int32).cum_sum().over("section_code"))
+    ends = streaks.group_by("section_code").agg(pl.col("compliant").last().alias("end_ok"), pl.col("grp").last(),
+                                                pl.col("ts").last().alias("last_ts"))
+    ends = ends.filter(~pl.col("end_ok") & (pl.col("last_ts").dt.offset_by("-1h").dt.date() == day))
+    runs = streaks.join(ends.select("section_code", "grp"), on=["section_code", "grp"]).filter(~pl.col("compliant"))
+    out = []
+    for (code,), run in runs.group_by("section_code", maintain_order=True):
+        if run.height < cfg["sustained_readings"]:
+            continue
+        first = run.row(0, named=True)
+        worst = max(run["water_class"], key=lambda c: rank.get(c, 0))
+        params = sorted({p for ps in run["worst_parameters"].to_list() if ps for p in ps})
+        called = cfg["called_out_parameter"]
+        tp_out = run.filter(pl.col(f"{called}_class").replace_strict(rank, default=0) > rank.get(first["target_class"], 3)).height
+        origin, share = _origin(run)
+        lead_zh = f"总磷(TP)超标{tp_out}次；" if tp_out else ""
+        out.append(_candidate(
+            "river_exceedance", code, worst, "断面持续超标", "sustained exceedance of the target class", first, run,
+            summary_zh=f"{lead_zh}{first['section_name']}连续{run.height}次监测劣于目标{first['target_class']}类"
+            f"（最差{worst}类，超标因子 {', '.join(params) or '—'}）。{origin[0]}{share}",
+            summary_en=(f"{'TP exceeded in ' + str(tp_out) + ' readings; ' if tp_out else ''}{first['section_name']}: "
+                        f"{run.height} consecutive readings worse than its target class {first['target_class']} "
+                        f"(worst {worst}; parameters {', '.join(params) or '-'}). {origin[1]}{share}"),
+            border=border.get(code),
+        ))
+    return out
+
+
+def _incidents(rated, rank, border, day, cfg) -> list[Candidate]:
+    beyond = rank[cfg["incident_beyond_class"]]
+    window = f"{int(cfg['incident_median_hours'])}h"
+    flagged = []
+    for p in cfg["incident_parameters"]:
+        flagged.append(
+            rated.with_columns(
+                median=pl.col(p).rolling_median_by("ts", window_size=window, closed="left").over("section_code"),
+                p_rank=pl.col(f"{p}_class").replace_strict(rank, default=0),
+            )
+            .filter((pl.col(p) >= cfg["incident_factor"] * pl.col("median")) & (pl.col("p_rank") > beyond)
+                    & ((pl.col("ts") - pl.duration(hours=1)).dt.date() == day))
+            .with_columns(parameter=pl.lit(p), value=pl.col(p))
+        )
+    hits = pl.concat(flagged, how="diagonal_relaxed") if flagged else pl.DataFrame()
+    out = []
+    for (code,), run in hits.sort("ts").group_by("section_code", maintain_order=True) if hits.height else []:
+        first = run.row(0, named=True)
+        worst_rank = run["p_rank"].max()
+        level = next((c for c, r in rank.items() if r == worst_rank), "alert")
+        what = ", ".join(f"{PARAM_NAMES.get(r['parameter'], r['parameter'])} {r['value']:.3g} (median {r['median']:.3g})"
+                         for r in run.iter_rows(named=True))
+        origin, share = _origin(run)
+        out.append(_candidate(
+            "river_incident", code, level, "水质突变", "sudden change in water quality", first, run,
+            summary_zh=f"{first['section_name']}水质突变：{what}。{origin[0]}{share}",
+            summary_en=f"{first['section_name']}: sudden change: {what}. {origin[1]}{share}",
+            border=border.get(code),
+        ))
+    return out
+
+
+def _origin(run: pl.DataFrame) -> tuple[tuple[str, str], str]:
+    matched = run.filter(pl.col("up_exceeds").is_not_null())
+    if run["up_section"].is_null().all():
+        return ("无上游断面（目录中）。", "No upstream section in the catalog. "), ""
+    if matched.height == 0:
+        return ("上游断面无对应时刻数据，无法判定来源。", "No upstream reading at the travel time: origin unknown. "), ""
+    up = int(matched["up_exceeds"].sum())
+    share = f" ({up}/{matched.height})"
+    if up * 2 >= matched.height:
+        return ("判定：上游来水（inflow from upstream）", "Attribution: inflow from upstream"), share
+    return ("判定：本地增加（local increase）", "Attribution: local increase"), share
+
+
+def _candidate(kind, code, level, title_zh, title_en, first, run, summary_zh, summary_en, border) -> Candidate:
+    cols = [c for c in EVIDENCE_COLUMNS if c in run.columns] + ["up_section", "up_ts", "up_class"]
+    evidence = run.select([c for c in cols if c in run.columns] + (["parameter", "value", "median"] if "parameter" in run.columns else []))
+    return Candidate(
+        kind=kind, subject=code, level=level, title_zh=title_zh + ("（跨界断面）" if border else ""),
+        title_en=title_en + (" (border section)" if border else ""), subjects=[f"{first['river']} {first['section_name']}"],
+        recipients=river_audience(first["river"]), evidence=evidence.to_dicts(), summary_zh=summary_zh,
+        summary_en=summary_en, standard="GB 3838-2002 single-factor class vs. the section's target class",
+    )
+
+
+def attribution_of(candidate: Candidate) -> str:
+    """'inflow from upstream', 'local increase' or '' (as stated in the candidate's English summary)."""
+    for label in ("inflow from upstream", "local increase"):
+        if label in candidate.summary_en:
+            return label
+    return ""
