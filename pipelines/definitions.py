@@ -10,17 +10,23 @@ from assets.publish import snapshot_asset
 from assets.reports.assets import report_assets
 from assets.resources import default_resources
 from assets.sql_models.assets import model_assets, seed_assets
+from assets.water.assets import water_files, water_readings, water_section_catalog
 from pipelines.jobs import daily_job, daily_schedule
 from pipelines.report_jobs import report_jobs, report_schedules
+from pipelines.water_jobs import water_file_job
+from sensors.water_landing import water_landing_sensor
 
-data_assets = [station_catalog, air_hourly, open_meteo_forecast_asset, *seed_assets, *model_assets]
+water_assets = [water_section_catalog, water_readings, water_files]
+data_assets = [station_catalog, air_hourly, open_meteo_forecast_asset, *water_assets, *seed_assets, *model_assets]
 data_assets += [generator_forecast_asset, forecast_files_asset]
 data_assets += alert_assets({key for a in data_assets for key in a.keys})  # alerts read the marts and forecasts
-all_assets = [*data_assets, snapshot_asset([key for a in data_assets for key in a.keys])]
+snapshot = snapshot_asset([key for a in data_assets for key in a.keys])
+all_assets = [*data_assets, snapshot]
 
 defs = dg.Definitions(
     assets=[*all_assets, *report_assets],  # reports: month/year partitions, in their own jobs
-    jobs=[daily_job, *report_jobs],
+    jobs=[daily_job, *report_jobs, water_file_job(data_assets, snapshot.key)],
+    sensors=[water_landing_sensor],
     schedules=[daily_schedule, *report_schedules],
     resources=default_resources(),
 )

@@ -4,7 +4,9 @@ import dagster as dg
 
 daily_job = dg.define_asset_job(
     name="daily_job",
+    # monitoring-centre files are ingested by their own runs (water_file_job, started by the landing sensor)
     selection=dg.AssetSelection.all()
+    - dg.AssetSelection.assets(dg.AssetKey(["staging", "water_files"]))
     - dg.AssetSelection.groups("reports"),  # month/year partitions: their own jobs (pipelines/report_jobs.py)
     description="Yesterday's air readings: ingest, validate, stage, rebuild the marts, publish the snapshot.",
 )

@@ -12,7 +12,7 @@ from warehouse.connection import fetch_polars
 from assets.sql_models.models import SqlModel, build_model, discover_models, discover_seeds, load_seed
 
 # Seeds that are loaded by an asset of their own (with checks and a configurable path).
-SPECIAL_SEEDS = {"stations"}
+SPECIAL_SEEDS = {"stations", "water_sections"}
 
 
 def _seed_asset(name: str) -> dg.AssetsDefinition:

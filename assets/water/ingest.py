@@ -1,0 +1,141 @@
+"""Raw -> staging for river readings: one daily partition of a source, or one monitoring-centre file.
+
+Both keep the raw batch as Parquet, split the rows by the shared row rules (quarantine with reasons) and write
+``staging.water_readings``. A daily partition is replaced as a whole (idempotent re-runs); a file is loaded once
+(its content hash is recorded in ``meta.water_files``) and, being the monitoring centre's own data, supersedes
+readings of the same section and time that an earlier batch loaded: those move to quarantine with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from assets.ingest.quarantine import quarantine_frame
+from assets.ingest.raw_files import write_raw_batch
+from assets.quality.row_rules import split_rows
+from assets.water.sources import TIDY_SCHEMA, WaterBatch
+from assets.water.spec import WATER_READINGS
+from warehouse.connection import fetch_polars
+from warehouse.partitions import replace_partition
+
+DATASET = WATER_READINGS.name
+KEY = WATER_READINGS.key
+
+
+@dataclass
+class WaterIngestResult:
+    batch_id: str
+    raw_path: Path
+    rows_in: int
+    staged: pl.DataFrame
+    rejected: pl.DataFrame
+
+
+def natural_day(ts: pl.Expr) -> pl.Expr:
+    return ts.dt.offset_by("-1h").dt.date()
+
+
+def ingest_water_day(
+    con: duckdb.DuckDBPyConnection, raw_root: Path, source: str, day: dt.date, batch: WaterBatch,
+    known_codes: pl.Series, now: dt.datetime,
+) -> WaterIngestResult:
+    batch_id, raw_path = write_raw_batch(raw_root, DATASET, source, day.isoformat(), batch.rows)
+    owned_elsewhere = fetch_polars(
+        con,
+        "SELECT section_code, ts FROM staging.water_readings "
+        "WHERE NOT (source = ? AND load_partition = ?) AND ts >= ? - INTERVAL 8 DAY AND ts <= ? + INTERVAL 2 DAY",
+        [source, day, day, day],
+    )
+    accepted, rejected = split_rows(batch.rows, day, known_codes, owned_elsewhere, now, key=KEY, spec=WATER_READINGS)
+    staged = accepted.with_columns(source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day))
+    mine = "source = ? AND load_partition = ?"
+    replace_partition(con, "staging.water_readings", staged, mine, [source, day])
+    replace_partition(
+        con, "quarantine.rejected_rows", quarantine_frame(rejected, DATASET, source, batch_id, day, now),
+        "dataset = ? AND " + mine, [DATASET, source, day],
+    )
+    _record_batch(con, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
+    return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, rejected)
+
+
+def ingest_water_file_rows(
+    con: duckdb.DuckDBPyConnection, raw_root: Path, content_hash: str, original: pl.DataFrame,
+    rows: pl.DataFrame, rejected: pl.DataFrame, now: dt.datetime,
+) -> WaterIngestResult:
+    """Stage a parsed file's accepted ``rows``; ``rejected`` (row_number, reasons, record = the original cells as
+    JSON) to quarantine.
+
+    ``original`` is the file as read (all strings), kept as the raw batch.
+    """
+    source, received = "file", now.date()
+    _, raw_path = write_raw_batch(raw_root, DATASET, source, received.isoformat(), original)
+    staged = rows.select(TIDY_SCHEMA.keys()).with_columns(
+        source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=natural_day(pl.col("ts"))
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        superseded = _supersede(con, staged, content_hash, now)
+        if staged.height:
+            con.register("_incoming", staged.to_arrow())
+            con.execute("INSERT INTO staging.water_readings BY NAME SELECT * FROM _incoming")
+            con.unregister("_incoming")
+        quarantined = pl.DataFrame({
+            "dataset": DATASET, "source": source, "batch_id": content_hash, "load_partition": received,
+            "received_at": now, "row_number": rejected["row_number"].cast(pl.Int64), "record": rejected["record"],
+            "reasons": rejected["reasons"],
+        }, schema_overrides={"received_at": pl.Datetime("us")}) if rejected.height else pl.DataFrame()
+        for frame in (quarantined, superseded):
+            if frame.height:
+                con.register("_q", frame.to_arrow())
+                con.execute("INSERT INTO quarantine.rejected_rows BY NAME SELECT * FROM _q")
+                con.unregister("_q")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    _record_batch(con, source, received, content_hash, raw_path, original.height, staged.height, rejected.height)
+    return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected)
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_hash: str, now: dt.datetime) -> pl.DataFrame:
+    """Take out of staging the readings this file replaces; returns them as quarantine records."""
+    if not staged.height:
+        return pl.DataFrame()
+    con.register("_keys", staged.select(KEY, "ts").to_arrow())
+    old = fetch_polars(
+        con,
+        "SELECT w.* FROM staging.water_readings w JOIN _keys k USING (section_code, ts) WHERE w.batch_id <> ?",
+        [content_hash],
+    )
+    con.execute(
+        "DELETE FROM staging.water_readings w USING _keys k "
+        "WHERE w.section_code = k.section_code AND w.ts = k.ts AND w.batch_id <> ?",
+        [content_hash],
+    )
+    con.unregister("_keys")
+    if not old.height:
+        return pl.DataFrame()
+    record = old.drop("source", "batch_id", "load_partition").select(pl.struct(pl.all()).struct.json_encode()).to_series()
+    return pl.DataFrame({
+        "dataset": DATASET, "source": old["source"], "batch_id": old["batch_id"], "load_partition": old["load_partition"],
+        "received_at": now, "row_number": pl.Series([None] * old.height, dtype=pl.Int64), "record": record,
+        "reasons": f"superseded by monitoring-centre file (batch {content_hash})",
+    }, schema_overrides={"received_at": pl.Datetime("us")})
+
+
+def _record_batch(con, source, day, batch_id, raw_path, rows_in, rows_staged, rows_rejected) -> None:
+    replace_partition(
+        con, "meta.batches",
+        pl.DataFrame([{
+            "dataset": DATASET, "source": source, "load_partition": day, "batch_id": batch_id,
+            "raw_path": str(raw_path), "rows_in": rows_in, "rows_staged": rows_staged, "rows_rejected": rows_rejected,
+        }]),
+        "dataset = ? AND source = ? AND load_partition = ? AND batch_id = ?" if source == "file" else
+        "dataset = ? AND source = ? AND load_partition = ?",
+        [DATASET, source, day, batch_id] if source == "file" else [DATASET, source, day],
+    )

@@ -1,0 +1,111 @@
+"""One monitoring-centre file from the landing folder to staging, archive or rejected/ (no Dagster here).
+
+The steps: hash the content; a hash already loaded -> the file is a duplicate (moved to ``archive/water/duplicates``,
+nothing loaded); read it (CSV/XLSX, UTF-8/GBK) and recognise the layout -> an unreadable file or unknown header goes
+to ``<data>/rejected/`` with a ``.reason.txt``; rows checked by the row rules (quarantine keeps the bad ones with
+their reasons); a file without a single usable row is rejected as a whole; otherwise the readings are staged and
+the file moves to ``archive/water/<YYYY-MM>/``. Every outcome is recorded in ``meta.water_files``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from assets.ingest.files import BadFileError, read_tabular, reject_file
+from assets.water.ingest import ingest_water_file_rows
+from assets.water.landing_scan import content_hash as file_hash
+from assets.water.layouts import parse_water_frame, reference_date
+from warehouse.connection import fetch_one
+from warehouse.paths import DataPaths
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    status: str  # loaded | duplicate | rejected | missing
+    content_hash: str = ""
+    moved_to: Path | None = None
+    rows_in: int = 0
+    rows_staged: int = 0
+    rows_rejected: int = 0
+    reason: str = ""
+    problems: list[dict] = field(default_factory=list)
+
+
+def split_file_rows(parsed: pl.DataFrame, known_codes: pl.Series, now: dt.datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(accepted, rejected) by the row rules of the water dataset; rejected rows carry ``reasons``.
+
+    Within a file the last row of a section x time wins (a correction comes after the original)."""
+    key = ["section_code", "ts"]
+    rules = {
+        "unreadable cell(s)": pl.col("problems") != "",
+        "expect_column_values_to_not_be_null(section_code)": pl.col("section_code").is_null(),
+        "expect_column_values_to_not_be_null(ts)": pl.col("ts").is_null(),
+        "expect_column_values_to_be_in_set(section_code, catalog)": ~pl.col("section_code").is_in(known_codes.implode()),
+        "expect_column_values_to_be_between(ts, not in future)": pl.col("ts") > now,
+        "expect_compound_columns_to_be_unique(section_code, ts): superseded by a later row": (
+            pl.int_range(pl.len()).over(key) < pl.len().over(key) - 1
+        ),
+    }
+    flagged = parsed.with_columns(
+        pl.concat_list([
+            pl.when(cond.fill_null(True)).then(pl.lit(name) + (": " + pl.col("problems") if name.startswith("unread") else pl.lit("")))
+            for name, cond in rules.items()
+        ]).list.drop_nulls().list.join("; ").alias("reasons")
+    )
+    return flagged.filter(pl.col("reasons") == ""), flagged.filter(pl.col("reasons") != "")
+
+
+def process_water_file(
+    con: duckdb.DuckDBPyConnection, path: Path, paths: DataPaths, sections: pl.DataFrame, now: dt.datetime
+) -> FileOutcome:
+    path = Path(path)
+    if not path.exists():  # already handled by another run (the sensor and `envmon ingest` may race)
+        return FileOutcome(path, "missing", reason="file no longer in the landing folder")
+    content_hash = file_hash(path)
+    if fetch_one(con, "SELECT 1 FROM meta.water_files WHERE content_hash = ? AND status = 'loaded'", [content_hash]):
+        moved = _move(path, paths.archive / "water" / "duplicates", content_hash)
+        outcome = FileOutcome(path, "duplicate", content_hash, moved, reason="same content already loaded")
+        return _record(con, outcome, now)
+    problems: list[dict] = []
+    try:
+        frame = read_tabular(path, problems, with_row_numbers=True)
+        parsed = parse_water_frame(frame, path, sections, reference_date(path))
+        accepted, rejected = split_file_rows(parsed, sections["section_code"], now)
+        if accepted.height == 0:
+            reasons = rejected.group_by("reasons").len().sort("len", descending=True).head(3)
+            shown = "; ".join(f"{n} row(s): {r}" for r, n in reasons.iter_rows())
+            raise BadFileError(path, f"no usable row ({shown or 'no data rows'})")
+    except BadFileError as exc:
+        moved = reject_file(path, paths.rejected, str(exc))
+        return _record(con, FileOutcome(path, "rejected", content_hash, moved, reason=str(exc), problems=problems), now)
+    quarantine = rejected.select("row_number", "reasons", "record")
+    result = ingest_water_file_rows(con, paths.raw, content_hash, frame.drop("_row"), accepted, quarantine, now)
+    moved = _move(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
+    outcome = FileOutcome(path, "loaded", content_hash, moved, frame.height, result.staged.height, rejected.height,
+                          problems=problems)
+    return _record(con, outcome, now)
+
+
+def _move(path: Path, folder: Path, content_hash: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if target.exists():  # keep earlier files: another file of the same name gets its hash in the name
+        target = folder / f"{path.stem}.{content_hash[:8]}{path.suffix}"
+    shutil.move(str(path), target)
+    return target
+
+
+def _record(con: duckdb.DuckDBPyConnection, o: FileOutcome, now: dt.datetime) -> FileOutcome:
+    con.execute(
+        "INSERT INTO meta.water_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [o.content_hash, o.path.name, now, o.status, o.rows_in, o.rows_staged, o.rows_rejected,
+         str(o.moved_to) if o.moved_to else None, o.reason or None],
+    )
+    return o

@@ -1,0 +1,148 @@
+"""Monitoring-centre water files: the layouts accepted, turned into tidy readings.
+
+A file is first read as strings (``assets.ingest.files.read_tabular``: CSV in UTF-8/GBK or XLSX); this module
+then recognises its header (the national automatic-station publishing system's Chinese headers such as
+``断面名称, 监测时间, 溶解氧(mg/L)`` or English ones such as ``section, time, dissolved_oxygen``), matches each row's
+section to the catalog by code or by name, parses the times and the numbers (``*``, blank and the other missing
+tokens mean "no value"), and reports every cell it cannot use by row and field.
+
+Yearless times (``MM-DD HH:MM``, as the platform shows them) get the year that puts them closest to the file's
+reference date: a date in the file name (``2027-01-02``, ``20270102``, ``2027年1月2日``), else the file's
+modification time. A file covering 12-28 ... 01-03 thus gets December of one year and January of the next,
+whether its reference date is the start or the end of the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import polars as pl
+
+from assets.ingest.files import ROW_COLUMN, BadFileError, parse_numbers
+from assets.water.faults import VALUE_COLUMNS
+
+# canonical column -> accepted header names, normalised (lower case, no spaces/underscores, unit in () dropped)
+HEADERS: dict[str, tuple[str, ...]] = {
+    "section_code": ("断面编码", "断面代码", "站点编码", "sectioncode", "code", "stationcode"),
+    "section_name": ("断面名称", "断面", "站点名称", "sectionname", "section", "site", "name"),
+    "province": ("省份", "省", "province"),
+    "basin": ("流域", "basin", "river"),
+    "time": ("监测时间", "时间", "监测日期", "time", "datetime", "monitoringtime", "sampletime", "timestamp"),
+    "reported_class": ("水质类别", "类别", "waterclass", "class", "waterqualityclass"),
+    "water_temp": ("水温", "watertemp", "watertemperature", "temperature", "temp"),
+    "ph": ("ph",),
+    "dissolved_oxygen": ("溶解氧", "dissolvedoxygen", "do"),
+    "conductivity": ("电导率", "conductivity", "ec"),
+    "turbidity": ("浊度", "turbidity"),
+    "codmn": ("高锰酸盐指数", "codmn", "permanganateindex"),
+    "ammonia_nitrogen": ("氨氮", "ammonianitrogen", "nh3-n", "nh3n", "ammonia"),
+    "total_phosphorus": ("总磷", "totalphosphorus", "tp"),
+    "total_nitrogen": ("总氮", "totalnitrogen", "tn"),
+}
+_ALIAS = {alias: canonical for canonical, aliases in HEADERS.items() for alias in aliases}
+_NAME_DATE = re.compile(r"(20\d{2})[-_.年]?(\d{1,2})[-_.月]?(\d{1,2})")
+
+
+def normalise_header(name: str) -> str:
+    text = name.strip().lower().replace("（", "(").replace("）", ")")
+    text = re.sub(r"[\s_]+", "", text)
+    return text.split("(", 1)[0] if not text.startswith("(") else text
+
+
+def map_header(frame: pl.DataFrame, path: Path | str) -> dict[str, str]:
+    """File column -> canonical name; ``BadFileError`` when the header is not a water layout."""
+    mapping: dict[str, str] = {}
+    for column in frame.columns:
+        canonical = _ALIAS.get(normalise_header(column))
+        if canonical and canonical not in mapping.values():
+            mapping[column] = canonical
+    found = set(mapping.values())
+    missing = []
+    if "time" not in found:
+        missing.append("监测时间/time")
+    if not found & {"section_code", "section_name"}:
+        missing.append("断面名称/section (or a section code)")
+    if not found & set(VALUE_COLUMNS):
+        missing.append("at least one parameter such as 溶解氧(mg/L)")
+    if missing:
+        shown = ", ".join(c for c in frame.columns[:8] if c != ROW_COLUMN)
+        raise BadFileError(path, f"unknown header: no {'; no '.join(missing)} (found: {shown})", row=1)
+    return mapping
+
+
+def reference_date(path: Path) -> dt.datetime:
+    """The date in the file's name (noon), else its modification time (China Standard Time, naive)."""
+    match = _NAME_DATE.search(path.name)
+    if match:
+        try:
+            return dt.datetime(int(match[1]), int(match[2]), int(match[3]), 12)
+        except ValueError:
+            pass
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
+
+
+def parse_times(text: pl.Expr, reference: dt.datetime) -> pl.Expr:
+    """``YYYY-MM-DD HH:MM[:SS]`` (also with ``/`` or ``T``) or yearless ``MM-DD HH:MM`` -> datetime (null if neither)."""
+    clean = text.str.strip_chars().str.replace_all("/", "-").str.replace("T", " ").str.replace(r"(\d{1,2}:\d{2}):\d{2}$", "$1")
+    full = clean.str.to_datetime("%Y-%m-%d %H:%M", strict=False)
+    candidates = [
+        pl.concat_str(pl.lit(f"{year}-"), clean).str.to_datetime("%Y-%m-%d %H:%M", strict=False)
+        for year in (reference.year - 1, reference.year, reference.year + 1)
+    ]
+    distance = [(c - pl.lit(reference)).abs() for c in candidates]
+    nearest = pl.when(distance[1] <= pl.min_horizontal(distance[0], distance[2])).then(candidates[1])
+    nearest = nearest.when(distance[0] <= distance[2]).then(candidates[0]).otherwise(candidates[2])
+    yearless = clean.str.contains(r"^\d{1,2}-\d{1,2} \d{1,2}:\d{2}$")
+    # a missing candidate (29 February of a common year) has a null distance: the conditions above then skip it
+    return pl.when(yearless).then(nearest).otherwise(full).cast(pl.Datetime("us"))
+
+
+def _key(expr: pl.Expr) -> pl.Expr:
+    return expr.str.strip_chars().str.replace_all(r"[\s（）()]", "").str.to_uppercase()
+
+
+def parse_water_frame(
+    frame: pl.DataFrame, path: Path | str, sections: pl.DataFrame, reference: dt.datetime
+) -> pl.DataFrame:
+    """Tidy readings of a file read as strings (with ``_row``): one row per file row, with ``problems`` naming
+    what could not be used (empty when the row is fine) and ``record``, the row's original cells as JSON."""
+    mapping = map_header(frame, path)
+    present = [c for c in VALUE_COLUMNS if c in mapping.values()]
+    renamed = frame.select(ROW_COLUMN, *[pl.col(src).alias(dst) for src, dst in mapping.items()])
+    numbers, bad = parse_numbers(renamed, present, path)
+    by_code = sections.select(_key(pl.col("section_code")).alias("_k"), pl.col("section_code").alias("_code"))
+    by_name = sections.select(_key(pl.col("name")).alias("_k"), pl.col("section_code").alias("_name_code"))
+    given_code = pl.col("section_code") if "section_code" in mapping.values() else pl.lit(None, pl.String)
+    given_name = pl.col("section_name") if "section_name" in mapping.values() else pl.lit(None, pl.String)
+    tidy = (
+        numbers.with_columns(_given=pl.coalesce(given_code, given_name), _k=_key(pl.coalesce(given_code, given_name)))
+        .join(by_code, on="_k", how="left")
+        .with_columns(_k=_key(given_name))
+        .join(by_name, on="_k", how="left")
+        .with_columns(
+            section_code=pl.coalesce("_code", "_name_code", pl.col("_given").str.strip_chars()),
+            ts=parse_times(pl.col("time"), reference),
+            reported_class=(pl.col("reported_class").str.strip_chars() if "reported_class" in mapping.values()
+                            else pl.lit(None, pl.String)),
+            **{c: pl.lit(None, pl.Float64) for c in VALUE_COLUMNS if c not in present},
+        )
+        .sort(ROW_COLUMN)
+    )
+    cell_problems = bad.group_by("row").agg(
+        pl.format("{}: not a number ({})", pl.col("field"), pl.col("value")).str.join("; ").alias("_cells")
+    )
+    time_problem = pl.when(pl.col("ts").is_null() & pl.col("time").is_not_null()).then(
+        pl.format("time: not understood ({}); expected YYYY-MM-DD HH:MM or MM-DD HH:MM", pl.col("time"))
+    )
+    records = frame.select(ROW_COLUMN, pl.struct(pl.exclude(ROW_COLUMN)).struct.json_encode().alias("record"))
+    return (
+        tidy.join(cell_problems, left_on=ROW_COLUMN, right_on="row", how="left")
+        .join(records, on=ROW_COLUMN, how="left")
+        .with_columns(problems=pl.concat_str([time_problem, pl.col("_cells")], separator="; ", ignore_nulls=True))
+        .select(
+            pl.col(ROW_COLUMN).alias("row_number"), "section_code", "ts", *VALUE_COLUMNS, "reported_class",
+            pl.col("problems").fill_null(""), "record",
+        )
+    )

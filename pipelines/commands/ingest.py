@@ -1,0 +1,68 @@
+"""``envmon ingest PATH...``: load monitoring-centre water files now, through the landing sensor's code path.
+
+Each file is copied into <data>/landing/water/ (the original stays where it was) and loaded by one run of
+``water_file_job``, exactly as if the sensor had picked it up: archived when loaded, moved to <data>/rejected/
+with a reason when it cannot be used, skipped as a duplicate when the same content was loaded before.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+from pipelines.instance import get_instance
+from warehouse.paths import DataPaths
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("ingest", help="load monitoring-centre water files (CSV/XLSX) now, as the landing sensor would")
+    p.add_argument("paths", nargs="+", type=Path, help="files in the national automatic-station layout (or English headers)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def stage_into_landing(path: Path, landing: Path) -> Path:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    landing.mkdir(parents=True, exist_ok=True)
+    if path.resolve().parent == landing.resolve():
+        return path.resolve()
+    target = landing / path.name
+    n = 1
+    while target.exists():
+        target = landing / f"{path.stem}.{n}{path.suffix}"
+        n += 1
+    tmp = landing / f".{target.name}.copying"  # hidden while copying: the sensor never sees a half-copied file
+    shutil.copyfile(path, tmp)
+    tmp.rename(target)
+    return target
+
+
+def main(args) -> int:
+    from pipelines.definitions import defs  # loading takes seconds: only when needed
+
+    landing = DataPaths.from_env().landing / "water"
+    staged = [stage_into_landing(p, landing) for p in args.paths]
+    job = defs.resolve_job_def("water_file_job")
+    instance = get_instance()
+    failed = 0
+    for original, path in zip(args.paths, staged):
+        result = job.execute_in_process(
+            run_config={"ops": {"staging__water_files": {"config": {"paths": [str(path)]}}},
+                        "loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            instance=instance, tags={"envmon/file": path.name, "envmon/started_by": "envmon ingest"},
+            raise_on_error=False,
+        )
+        metadata = _metadata(result)
+        ok = result.success and metadata.get("rejected_files", 1) == 0
+        failed += not ok
+        table = metadata.get("files", "see run " + result.run_id + " in the Dagster UI (make ui)")
+        print(f"{'ok' if ok else 'FAILED'} {original}:\n{table}\n", file=sys.stdout)
+    return 1 if failed else 0
+
+
+def _metadata(result) -> dict:
+    """The file asset's metadata: the per-file table and the count of rejected files."""
+    for event in result.get_asset_materialization_events():
+        mat = event.step_materialization_data.materialization
+        if mat.asset_key.path == ["staging", "water_files"]:
+            return {k: v.value for k, v in mat.metadata.items()}
+    return {}
