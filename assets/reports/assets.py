@@ -10,7 +10,7 @@ from assets.reports.build import ReportOutput, build_report
 from assets.reports.mail import queue_report_mail
 from assets.reports.period import ReportPeriod
 from assets.resources import EnvmonSettings, WarehouseResource
-from assets.sql_models.models import discover_models
+from assets.sql_models.models import discover_models, discover_seeds
 
 REPORT_START = "2023-01"  # the first month of the real national archive data
 
@@ -25,7 +25,10 @@ SOURCES = (
     "marts.air_station_monthly", "marts.air_station_annual", "marts.air_region_stats",
     "marts.water_section_monthly", "marts.water_compliance_monthly", "marts.water_border_scorecard",
 )
-_deps = [dg.AssetKey([m.schema, m.name]) for m in discover_models() if m.table in SOURCES]
+SEEDS = ("areas", "aqi_levels", "air_quality_limits", "water_classes")  # chart labels, colours, limit lines
+_deps = [dg.AssetKey([m.schema, m.name]) for m in discover_models() if m.table in SOURCES] + [
+    dg.AssetKey(["seeds", name]) for name in discover_seeds() if name in SEEDS
+]
 
 
 def _metadata(out: ReportOutput, queued: int) -> dict:

@@ -147,8 +147,8 @@ def _trend(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], column: 
     ax.set_ylabel(f"{pollutant} ({unit})")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     fig.autofmt_xdate()
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return _png(fig)
 
 
@@ -169,7 +169,7 @@ def _good_days(area: pl.DataFrame, label: dict[str, str]) -> bytes:
 def _water_matrix(sections: pl.DataFrame) -> bytes:
     months = sorted(sections["month"].unique().to_list())
     keys = sections.select("section_code", "section_name").unique(maintain_order=True)
-    fig, ax = plt.subplots(figsize=(1.0 + 0.7 * len(months) + 3, 0.32 * keys.height + 1.2))
+    fig, ax = plt.subplots(figsize=(min(3.0 + 0.7 * len(months), 12), 0.32 * keys.height + 1.2))
     cell = {(r["section_code"], r["month"]): r["water_class"] for r in sections.iter_rows(named=True)}
     for i, code in enumerate(keys["section_code"]):
         for j, month in enumerate(months):
