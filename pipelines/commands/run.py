@@ -62,6 +62,9 @@ def main(args) -> int:
             if not result.success:
                 failed.append((day, result.run_id))
     print_summary(days, failed)
+    from pipelines.commands.alert_summary import after_run  # imports dagster: only when needed
+
+    print("\n".join(after_run(instance, days, failed)))  # alert e-mails of the window
     return 1 if failed else 0
 
 

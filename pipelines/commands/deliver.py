@@ -1,0 +1,38 @@
+"""``envmon deliver``: one delivery pass over the alert mail queue (SMTP when ENVMON_SMTP_HOST is set, else .eml
+files in <data>/outbox), then the queue's state. Safe to run at any time, also while the sensor runs: only pending
+rows are sent, and each is marked sent right after the server accepted it."""
+
+import sys
+
+from assets.alerts.delivery import deliver_pending
+from assets.alerts.queue import queue_counts
+from assets.alerts.transport import SmtpSettings, transport_for
+from warehouse.connection import write_connection
+from warehouse.paths import DataPaths
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("deliver", help="send the queued alert e-mails now (SMTP, or .eml files in the outbox)")
+    p.add_argument("--now", action="store_true", help="ignore the back-off: retry every pending message now")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def main(args) -> int:
+    paths = DataPaths.from_env()
+    if not paths.warehouse.exists():
+        print(f"envmon deliver: no warehouse at {paths.warehouse}: nothing queued yet", file=sys.stderr)
+        return 0
+    smtp = SmtpSettings.from_env()
+    connect = lambda: write_connection(paths.warehouse)  # noqa: E731
+    if args.now:
+        with connect() as con:
+            con.execute("UPDATE alerts.deliveries SET next_attempt = queued_at WHERE status = 'pending'")
+    result = deliver_pending(connect, transport_for(smtp, paths.outbox), smtp.mail_from)
+    target = f"SMTP {smtp.host}:{smtp.port} ({smtp.security})" if smtp.host else f"outbox {paths.outbox}"
+    print(f"envmon deliver: {result.sent} sent, {result.retrying} to retry, {result.failed} failed -> {target}")
+    for error in dict.fromkeys(result.errors):
+        print(f"  error: {error}")
+    with connect() as con:
+        counts = queue_counts(con)
+    print("  queue: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty"))
+    return 1 if result.errors and not result.sent else 0
