@@ -18,7 +18,7 @@ from assets.catalog.stations import active_stations, load_station_catalog
 from assets.forecast.daily_aqi import daily_aqi
 from assets.forecast.daily_means import daily_concentrations
 from assets.forecast.table import write_forecast
-from assets.sql_models.models import load_seed
+from assets.sql_models.models import build_model, load_seed
 from warehouse.connection import write_connection
 
 NOW = dt.datetime(2026, 1, 1, 9)
@@ -63,3 +63,24 @@ def run_day(db: Path, day: dt.date, rules=None, seed: int = 2023):
         con.register("_obs", observed.to_arrow())
         con.execute("INSERT INTO marts.air_area_daily BY NAME SELECT * FROM _obs")
         return evaluate_day(con, day, rules, load_contacts(), NOW, ["test"])
+
+
+def build_models(con, targets: list[str]) -> None:
+    """Load every seed and build ``targets`` with their upstream SQL models, in dependency order."""
+    from assets.sql_models.models import discover_models, discover_seeds
+
+    for name in discover_seeds():
+        load_seed(con, name)
+    models = {m.table: m for m in discover_models()}
+    done: set[str] = set()
+
+    def build(table: str) -> None:
+        if table in done or table not in models:
+            return
+        for schema, name in models[table].upstream:
+            build(f"{schema}.{name}")
+        build_model(con, models[table])
+        done.add(table)
+
+    for table in targets:
+        build(table)

@@ -1,7 +1,7 @@
 """River alerts for the joint river-chief system (河长制), on the GB 3838 class of every reading.
 
-- Sustained exceedance: the section's latest readings of day D are worse than its target class for at least
-  ``sustained_readings`` in a row; TP (总磷) is named first when it is among the exceeding parameters.
+- Sustained exceedance: at least ``sustained_readings`` consecutive readings worse than the section's target class,
+  one of them on day D; TP (总磷) is named first when it is among the exceeding parameters.
 - Sudden change (incident): a reading of day D with a parameter at least ``incident_factor`` times its median of the
   previous ``incident_median_hours`` and worse than ``incident_beyond_class``.
 - Attribution: each reading is matched with the upstream section's reading one travel time earlier (catalog
@@ -41,7 +41,7 @@ def attribute(readings: pl.DataFrame, sections: pl.DataFrame, slack_hours: float
     ).sort("up_ts")
     return lagged.join_asof(
         up, left_on="up_time", right_on="up_ts", by="up_section", strategy="nearest",
-        tolerance=dt.timedelta(hours=slack_hours),
+        tolerance=dt.timedelta(hours=slack_hours), check_sortedness=False,  # sorted by up_time as a whole
     ).drop("up_time", "travel_time_hours")
 
 
@@ -58,15 +58,16 @@ def river_candidates(readings: pl.DataFrame, sections: pl.DataFrame, classes: pl
 
 
 def _sustained(rated, rank, border, day, cfg) -> list[Candidate]:
-    streaks = rated.with_columns(grp=pl.col("compliant").cast(pl.Int32).cum_sum().over("section_code"))
-    ends = streaks.group_by("section_code").agg(pl.col("compliant").last().alias("end_ok"), pl.col("grp").last(),
-                                                pl.col("ts").last().alias("last_ts"))
-    ends = ends.filter(~pl.col("end_ok") & (pl.col("last_ts").dt.offset_by("-1h").dt.date() == day))
-    runs = streaks.join(ends.select("section_code", "grp"), on=["section_code", "grp"]).filter(~pl.col("compliant"))
+    on_day = (pl.col("ts") - pl.duration(hours=1)).dt.date() == day
+    streaks = rated.with_columns(grp=pl.col("compliant").cast(pl.Int32).cum_sum().over("section_code")).filter(~pl.col("compliant"))
+    runs = (  # runs of consecutive exceeding readings, long enough, touching day D; the latest per section
+        streaks.with_columns(n=pl.len().over("section_code", "grp"), touches=on_day.any().over("section_code", "grp"))
+        .filter((pl.col("n") >= cfg["sustained_readings"]) & pl.col("touches"))
+        .filter(pl.col("grp") == pl.col("grp").max().over("section_code"))
+        .drop("n", "touches")
+    )
     out = []
     for (code,), run in runs.group_by("section_code", maintain_order=True):
-        if run.height < cfg["sustained_readings"]:
-            continue
         first = run.row(0, named=True)
         worst = max(run["water_class"], key=lambda c: rank.get(c, 0))
         params = sorted({p for ps in run["worst_parameters"].to_list() if ps for p in ps})
