@@ -93,6 +93,7 @@ def read_forecast_csv(path: Path | str, default_source: str = "file") -> tuple[p
     }
     bad = pl.lit(False)
     for field, condition in checks.items():
+        condition = condition.fill_null(False)  # a missing aqi beside concentrations is fine
         for row in typed.filter(condition).iter_rows(named=True):
             original = raw.filter(pl.col("row") == row["row"]).row(0, named=True)
             problems.append({"file": str(path), "row": row["row"], "field": field,
