@@ -54,12 +54,11 @@ def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series) -
     problems: list[dict] = []
     parts, summary = [], {"files": [own.name] + ([following.name] if following else []), "empty_columns": {}, "unparsable_cells": {}}
     for path in (own, following) if following else (own,):
-        cells, empty, unparsable = _read_cells(path, problems)
+        cells, empty, unparsable = _read_cells(path, day, problems)
         parts.append(cells)
         summary["empty_columns"][path.name] = {"count": len(empty), "examples": empty[:EXAMPLES]}
         summary["unparsable_cells"][path.name] = unparsable
-    natural_day = (pl.col("ts") - pl.duration(hours=1)).dt.date()
-    cells = pl.concat(parts).filter(natural_day == day)
+    cells = pl.concat(parts)
     wide = _by_station_hour(cells)
     rows = wide.filter(pl.any_horizontal(pl.col(list(CONCENTRATIONS.values())).is_not_null()))
     rows = rows.select("station_code", "ts", *CONCENTRATIONS.values())
@@ -84,8 +83,9 @@ def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series) -
     )
 
 
-def _read_cells(path: Path, problems: list[dict]) -> tuple[pl.DataFrame, list[str], int]:
-    """One file as long cells (station_code, ts, type, value, row): (cells, empty columns, unparsable cells)."""
+def _read_cells(path: Path, day: dt.date, problems: list[dict]) -> tuple[pl.DataFrame, list[str], int]:
+    """The file's cells of natural day ``day`` as (station_code, ts, type, value, row): (cells, the file's empty
+    columns, unparsable cells among the day's)."""
     frame = _read_csv(path, problems)
     require_columns(frame, path, KEY_COLUMNS)
     codes = [c for c in frame.columns if c not in (*KEY_COLUMNS, ROW_COLUMN)]
@@ -100,7 +100,10 @@ def _read_cells(path: Path, problems: list[dict]) -> tuple[pl.DataFrame, list[st
     _report_bad_keys(frame, path, problems)
     text = pl.col("text").str.strip_chars()
     cells = (
-        frame.filter(pl.col("ts").is_not_null() & pl.col("type").is_in([*CONCENTRATIONS, *PUBLISHED]))
+        frame.filter(
+            pl.col("type").is_in([*CONCENTRATIONS, *PUBLISHED])
+            & ((pl.col("ts") - pl.duration(hours=1)).dt.date() == day)  # 01:00 ... 24:00 of the natural day
+        )
         .unpivot(index=[ROW_COLUMN, "ts", "type"], on=[c for c in codes if c not in empty],
                  variable_name="station_code", value_name="text")
         .filter(text.is_not_null() & ~text.is_in(MISSING_TOKENS))

@@ -3,11 +3,7 @@
 -- pollutants (IAQI > 100) where the standard keeps them (2012). With a pollutant missing, the AQI comes from the
 -- ones available and, where the standard sets partial_publish_min_aqi (2026: 100), is published only above it.
 -- Level, category and colour from seeds.aqi_levels. One IAQI column per pollutant column for the marts.
-WITH scored AS (
-    SELECT *, max(iaqi) OVER (PARTITION BY scale, subject, time) AS aqi_available
-    FROM intermediate.air_iaqi
-),
-pollutant_count AS (
+WITH pollutant_count AS (
     SELECT count(DISTINCT pollutant) AS n FROM seeds.pollutants
 ),
 per_subject AS (
@@ -29,14 +25,13 @@ per_subject AS (
         bool_or(exceeds_limit) FILTER (WHERE "column" = 'no2') AS exceed_no2,
         bool_or(exceeds_limit) FILTER (WHERE "column" = 'co') AS exceed_co,
         bool_or(exceeds_limit) FILTER (WHERE "column" = 'o3_8h') AS exceed_o3_8h,
-        max(aqi_available) AS aqi_available,
-        count(DISTINCT pollutant) FILTER (WHERE iaqi IS NOT NULL) AS pollutants_scored,
-        string_agg(published_name, ',' ORDER BY sort_order)
-            FILTER (WHERE iaqi = aqi_available AND aqi_available > 50) AS primary_available,
-        string_agg(published_name, ',' ORDER BY sort_order)
-            FILTER (WHERE iaqi > 100 AND exceeding_pollutant) AS exceeding_available,
+        max(iaqi) AS aqi_available,
+        coalesce(len(list_distinct(list(pollutant) FILTER (WHERE iaqi IS NOT NULL))), 0) AS pollutants_scored,
+        list(published_name ORDER BY sort_order) FILTER (WHERE iaqi IS NOT NULL) AS names,
+        list(iaqi ORDER BY sort_order) FILTER (WHERE iaqi IS NOT NULL) AS iaqis,
+        any_value(exceeding_pollutant) AS exceeding_pollutant,
         any_value(partial_publish_min_aqi) AS partial_publish_min_aqi
-    FROM scored
+    FROM intermediate.air_iaqi
     GROUP BY scale, subject, time
 ),
 published AS (
@@ -51,8 +46,12 @@ SELECT
     p.scale, p.subject, p.time, p.day, p.standard,
     p.iaqi_pm25, p.iaqi_pm10, p.iaqi_so2, p.iaqi_no2, p.iaqi_co, p.iaqi_o3, p.iaqi_o3_8h, p.iaqi_o3_1h,
     CASE WHEN p.publishable THEN p.aqi_available END AS aqi,
-    CASE WHEN p.publishable THEN p.primary_available END AS primary_pollutant,
-    CASE WHEN p.publishable THEN p.exceeding_available END AS exceeding_pollutants,
+    CASE WHEN p.publishable AND p.aqi_available > 50
+         THEN array_to_string(list_filter(p.names, lambda name, i: p.iaqis[i] = p.aqi_available), ',')
+    END AS primary_pollutant,
+    CASE WHEN p.publishable AND p.exceeding_pollutant
+         THEN nullif(array_to_string(list_filter(p.names, lambda name, i: p.iaqis[i] > 100), ','), '')
+    END AS exceeding_pollutants,
     p.complete,
     p.pollutants_scored,
     lv.level, lv.category_zh, lv.category_en, lv.color_hex AS color,

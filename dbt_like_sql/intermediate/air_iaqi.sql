@@ -3,6 +3,7 @@
 -- standard's input rounding (2026: GB/T 8170 half-even). Above the top breakpoint: 500, except where the
 -- standard's switch says otherwise (SO2 1-h > 800: 'use_24h' scores the 24-h value, 'iaqi_200' gives 200;
 -- O3 8-h > 800: 'use_1h' / 'iaqi_300'). exceeds_limit compares daily values with the Grade II limit in force.
+-- materialized: view
 WITH segments AS (
     SELECT
         standard, pollutant, averaging,
@@ -10,7 +11,9 @@ WITH segments AS (
         to_milli(lead(concentration) OVER w) AS bp_hi,
         iaqi AS iaqi_lo,
         lead(iaqi) OVER w AS iaqi_hi,
-        lead(concentration, 2) OVER w IS NULL AS is_top
+        -- C falls in [bp_lo, bp_end): bp_end = bp_hi, or just above it for the table's last segment
+        to_milli(lead(concentration) OVER w) + CASE WHEN lead(concentration, 2) OVER w IS NULL THEN 1 ELSE 0 END
+            AS bp_end
     FROM seeds.aqi_breakpoints
     WINDOW w AS (PARTITION BY standard, pollutant, averaging ORDER BY concentration)
     QUALIFY bp_hi IS NOT NULL
@@ -67,7 +70,7 @@ SELECT
 FROM scoring AS s
 LEFT JOIN segments AS g
   ON g.standard = s.standard AND g.pollutant = s.pollutant AND g.averaging = s.scored_averaging
- AND s.scored_c >= g.bp_lo AND (s.scored_c < g.bp_hi OR (g.is_top AND s.scored_c = g.bp_hi))
+ AND s.scored_c >= g.bp_lo AND s.scored_c < g.bp_end
 LEFT JOIN limits AS lim
   ON lim.pollutant = s.pollutant AND lim.averaging = s.limit_averaging
  AND s.day BETWEEN lim.valid_from AND coalesce(lim.valid_to, DATE '9999-12-31')
