@@ -25,11 +25,11 @@ REGION_COLUMNS = {
 }
 WATER_COLUMNS = {
     "scope": "范围 Scope", "name": "名称 Name", "month": "月份 Month", "sections_assessed": "评价断面 Assessed",
-    "sections_compliant": "达标断面 Compliant", "compliance_rate": "达标率 % Compliance",
+    "sections_compliant": "达标断面 Compliant", "compliance_rate": "达标率 Compliance rate",
     "water_class": "水质类别 Class", "target_class": "目标 Target", "status_zh": "水质状况 Status",
 }
 BORDER_COLUMNS = {
-    "section_code": "断面 Section", "section_name": "名称 Name", "river": "河流 River",
+    "crossing": "跨界 Crossing", "section_code": "断面 Section", "section_name": "名称 Name", "river": "河流 River",
     "months_assessed": "评价月数 Months", "months_compliant": "达标月数 Compliant", "worst_class": "最差类别 Worst",
     "main_pollutants": "主要污染物 Main pollutants",
 }

@@ -66,7 +66,8 @@ def _queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
         ),
         "water_compliance": (
             "marts.water_compliance_monthly",
-            "SELECT * FROM marts.water_compliance_monthly WHERE month BETWEEN ? AND ? ORDER BY ALL",
+            "SELECT * FROM marts.water_compliance_monthly WHERE month BETWEEN ? AND ? "
+            "ORDER BY month, list_position(['region', 'province', 'river', 'section'], scope), code",
             [p.start, p.end],
         ),
         "water_sections_ytd": (
@@ -77,7 +78,7 @@ def _queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
         ),
         "water_border": (
             "marts.water_border_scorecard",
-            "SELECT * FROM marts.water_border_scorecard WHERE year = ? ORDER BY ALL",
+            "SELECT * FROM marts.water_border_scorecard WHERE year = ? ORDER BY crossing, border_role DESC",
             [p.start.year],
         ),
         "alerts": (

@@ -1,0 +1,38 @@
+-- Cross-border scorecard (川渝跨界断面) per year: for each section on a provincial border (seeds.water_sections
+-- is_border_section), the crossing it belongs to (upstream section -> the next section downstream, across the
+-- border), the months assessed and compliant, the worst monthly class and when, and the main pollutants of the
+-- months worse than class III.
+-- materialized: view
+WITH border AS (
+    SELECT
+        s.section_code, s.border_role,
+        CASE
+            WHEN s.border_role = 'upstream' THEN s.section_code || '→' || s.next_section_code
+            ELSE coalesce(up.section_code, '?') || '→' || s.section_code
+        END AS crossing
+    FROM seeds.water_sections AS s
+    LEFT JOIN seeds.water_sections AS up ON up.next_section_code = s.section_code AND up.is_border_section
+    WHERE s.is_border_section
+),
+monthly AS (
+    SELECT m.*, b.crossing, b.border_role
+    FROM marts.water_section_monthly AS m
+    JOIN border AS b USING (section_code)
+)
+SELECT
+    year(month) AS year,
+    crossing,
+    section_code,
+    any_value(section_name) AS section_name,
+    any_value(river) AS river,
+    any_value(province) AS province,
+    any_value(border_role) AS border_role,
+    any_value(target_class) AS target_class,
+    count(water_class) AS months_assessed,
+    count(*) FILTER (WHERE compliant) AS months_compliant,
+    count(*) FILTER (WHERE compliant) / nullif(count(water_class), 0) AS compliance_rate,
+    arg_max(water_class, class_rank) AS worst_class,
+    arg_max(month, class_rank * 100 + month(month)) AS worst_month,  -- the latest month of the worst class
+    list_sort(list_distinct(flatten(list(main_pollutants) FILTER (WHERE main_pollutants IS NOT NULL)))) AS main_pollutants
+FROM monthly
+GROUP BY year(month), crossing, section_code
