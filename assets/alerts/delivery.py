@@ -10,7 +10,7 @@ pending rows are ever sent, so a message is not sent twice.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -44,6 +44,13 @@ def deliver_pending(
     limit: int = 200,
 ) -> PassResult:
     """Send every due pending delivery through ``transport`` (an SMTP or outbox transport)."""
+    if getattr(transport, "local", False):  # writing files: no network wait, so one connection for the whole pass
+        with connect() as con:
+            return _deliver(lambda: nullcontext(con), transport, mail_from, now, limit)
+    return _deliver(connect, transport, mail_from, now, limit)
+
+
+def _deliver(connect, transport, mail_from: str, now, limit: int) -> PassResult:
     result = PassResult()
     with connect() as con:
         due = due_deliveries(con, now(), limit)

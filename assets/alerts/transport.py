@@ -62,6 +62,7 @@ class OutboxTransport:
     """Writes each message as ``<outbox>/<message id>--<recipient>.eml`` (written atomically; a re-send overwrites)."""
 
     name = "outbox"
+    local = True  # no network: the delivery pass may keep its warehouse connection open
 
     def __init__(self, outbox: Path):
         self.outbox = Path(outbox)
