@@ -2,6 +2,7 @@
 
 import dagster as dg
 import duckdb
+import polars as pl
 
 from tests.pipeline_runs import day_range, run_days
 from warehouse.paths import DataPaths
@@ -27,9 +28,16 @@ def dump_tables(path) -> dict[str, bytes]:
                 "WHERE schema_name IN ('intermediate', 'marts') ORDER BY 1"
             ).fetchall()
         ]
-        return {n: con.sql(f"SELECT * FROM {n} ORDER BY ALL").pl().write_csv().encode() for n in names}
+        return {n: _csv(con.sql(f"SELECT * FROM {n} ORDER BY ALL").pl()) for n in names}
     finally:
         con.close()
+
+
+def _csv(frame: pl.DataFrame) -> bytes:
+    """CSV bytes; list columns (e.g. main_pollutants VARCHAR[]) written as their text."""
+    lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
+    flat = frame.with_columns(pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("|") for c in lists)
+    return flat.write_csv().encode()
 
 
 def test_rerunning_a_partition_gives_identical_tables_and_no_duplicates(data_dir):
