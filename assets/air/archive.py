@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.ingest.files import MISSING_TOKENS, ROW_COLUMN, BadFileError, require_columns
+from assets.ingest.files import MISSING_TOKENS, ROW_COLUMN, BadFileError, read_tabular, require_columns
 
 FILE_NAME = "china_sites_{:%Y%m%d}.csv"
 KEY_COLUMNS = ("date", "hour", "type")
@@ -86,7 +86,7 @@ def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series) -
 def _read_cells(path: Path, day: dt.date, problems: list[dict]) -> tuple[pl.DataFrame, list[str], int]:
     """The file's cells of natural day ``day`` as (station_code, ts, type, value, row): (cells, the file's empty
     columns, unparsable cells among the day's)."""
-    frame = _read_csv(path, problems)
+    frame = read_tabular(path, problems, with_row_numbers=True)  # encodings, ragged rows, unnamed columns
     require_columns(frame, path, KEY_COLUMNS)
     codes = [c for c in frame.columns if c not in (*KEY_COLUMNS, ROW_COLUMN)]
     blank = frame.select(pl.col(codes).str.strip_chars().is_in(MISSING_TOKENS).fill_null(True).sum()).row(0)
@@ -118,27 +118,6 @@ def _read_cells(path: Path, day: dt.date, problems: list[dict]) -> tuple[pl.Data
     )
     cells = cells.filter(pl.col("value").is_not_null()).drop("text")
     return cells.with_columns(pl.lit(path.name).alias("file")), empty, bad.height
-
-
-def _read_csv(path: Path, problems: list[dict]) -> pl.DataFrame:
-    """All cells as strings with the file's row numbers (header = row 1).
-
-    Not ``assets.ingest.files.read_tabular``: real archive files end their header with empty names (trailing
-    commas, e.g. china_sites_20230121.csv), which that reader refuses. Unnamed columns are dropped when empty and
-    reported when they hold values.
-    """
-    try:
-        frame = pl.read_csv(path, infer_schema=False, truncate_ragged_lines=True, encoding="utf8-lossy")
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise BadFileError(path, f"cannot read as CSV: {str(exc).splitlines()[0]}") from None
-    frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
-    unnamed = [c for c in frame.columns if not c or c.startswith("_duplicated_")]
-    for c in unnamed:
-        filled = frame.with_row_index(ROW_COLUMN, offset=2).filter(pl.col(c).str.strip_chars().fill_null("") != "")
-        if filled.height:
-            problems.append({"file": str(path), "row": int(filled[ROW_COLUMN][0]), "field": f"column {frame.columns.index(c) + 1}",
-                             "message": f"{filled.height} value(s) under an empty header name: ignored"})
-    return frame.drop(unnamed).with_row_index(ROW_COLUMN, offset=2).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
 
 
 def _report_bad_keys(numbers: pl.DataFrame, path: Path, problems: list[dict]) -> None:
