@@ -7,12 +7,12 @@ missing table never lifts or retracts an open alert.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import polars as pl
 
-from assets.alerts.air_inputs import daily_series, has_table, observed_heavy
+from assets.alerts.air_inputs import area_capture, daily_series, has_table, observed_heavy
 from assets.alerts.air_warnings import warning_candidates
 from assets.alerts.announce import announce
 from assets.alerts.candidates import Candidate
@@ -41,7 +41,11 @@ def evaluate_day(
     ev = Evaluation(day)
     if has_table(con, "forecast.aqi_daily") or has_table(con, "marts.air_area_daily"):
         series = daily_series(con, day, LOOKBACK_DAYS, rules["warning"]["forecast_horizon_days"])
-        ev.candidates += warning_candidates(series, day, rules, list(area_provinces()))
+        capture = area_capture(con, day)  # the observed day's data capture, shown with each warning
+        ev.candidates += [
+            replace(c, capture_pct=capture.get(c.subject)) if c.kind == "area_warning" else c
+            for c in warning_candidates(series, day, rules, list(area_provinces()))
+        ]
         ev.kinds |= {"area_warning", "regional_warning"}
     if has_table(con, "marts.air_area_daily"):
         warned = {c.subject for c in ev.candidates if c.kind == "area_warning"} | open_subjects(con, "area_warning", day)
