@@ -86,3 +86,17 @@ def test_withdrawn_readings_retract_the_alert_with_an_email(warehouse):
     assert set(mails["n"]) == {3}
     again = evaluate_day(warehouse, D, load_rules(), load_contacts(), NOW, ["test"])
     assert again.changes == [] and again.queued == 0
+
+
+def test_below_a_confluence_one_row_per_reading_and_any_exceeding_upstream_counts():
+    from assets.alerts.river import attribute
+
+    sections = pl.read_csv("dbt_like_sql/seeds/water_sections.csv")
+    t = dt.datetime(2026, 6, 10, 12)
+    frame = pl.DataFrame({
+        "section_code": ["TJ03", "LXH06", "TJ02"],
+        "ts": [t, t - dt.timedelta(hours=4), t - dt.timedelta(hours=24)],  # travel: LXH06 3 h, TJ02 24 h
+        "water_class": ["IV", "II", "V"], "compliant": [False, True, False],
+    })
+    out = attribute(frame, sections, 4).filter(pl.col("section_code") == "TJ03")
+    assert out.height == 1 and out["up_section"][0] == "TJ02" and out["up_exceeds"][0]

@@ -39,10 +39,15 @@ def attribute(readings: pl.DataFrame, sections: pl.DataFrame, slack_hours: float
         pl.col("section_code").alias("up_section"), pl.col("ts").alias("up_ts"),
         pl.col("water_class").alias("up_class"), (~pl.col("compliant")).alias("up_exceeds"),
     ).sort("up_ts")
-    return lagged.join_asof(
+    lagged = lagged.join_asof(
         up, left_on="up_time", right_on="up_ts", by="up_section", strategy="nearest",
         tolerance=dt.timedelta(hours=slack_hours), check_sortedness=False,  # sorted by up_time as a whole
     ).drop("up_time", "travel_time_hours")
+    # below a confluence there are several upstream sections: keep one row per reading, an exceeding one if any
+    return (
+        lagged.sort("section_code", "ts", pl.col("up_exceeds").fill_null(False), descending=[False, False, True])
+        .unique(subset=["section_code", "ts"], keep="first", maintain_order=True)
+    )
 
 
 def river_candidates(readings: pl.DataFrame, sections: pl.DataFrame, classes: pl.DataFrame, day: dt.date, cfg: dict) -> list[Candidate]:
