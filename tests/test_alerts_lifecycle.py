@@ -54,6 +54,7 @@ def test_rerun_without_the_trigger_retracts(tmp_path):
         subject = fetch_polars(con, "SELECT subject FROM alerts.messages ORDER BY created_at")["subject"].to_list()
         assert any(s.startswith("【川南渝西联合预警】撤回 橙色 重污染天气预警 — 自贡") for s in subject)
         assert step(con, D, [])[0] == []  # retracting twice sends nothing more
+        assert fetch_polars(con, "SELECT status FROM alerts.events")["status"].to_list() == ["retracted"]
 
 
 def test_other_kinds_are_left_alone(tmp_path):

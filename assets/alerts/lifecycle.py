@@ -46,7 +46,9 @@ def apply_day(
         before, cand, rec = prev.get(key), by_key.get(key), recorded.get(key)
         new = _next_state(key, before, cand, day)
         if rec is not None and (new is None or new["event_id"] != rec["event_id"]):
-            if rec["status"] == "issued":  # what D raised is gone from D: the triggering data changed
+            if rec["status"] == "retracted":  # already withdrawn: keep the record
+                pass
+            elif rec["status"] == "issued":  # what D raised is gone from D: the triggering data changed
                 retract = {**rec, "status": "retracted", "revision": rec["revision"] + 1}
                 _write(con, retract, now)
                 con.execute("DELETE FROM alerts.event_log WHERE event_id = ? AND day > ?", [rec["event_id"], day])
