@@ -58,9 +58,15 @@ def daily_rows(
         **{k: [v] * n for k, v in base.items()},
         **{f"valid_{p}": [valid] * n for p in POLLUTANTS},
         "aqi": [aqi] * n,
+        "level": [None] * n,
+        "category_zh": [None] * n,
+        "primary_pollutant": [None] * n,
         **{f"exceed_{p}": [False] * n for p in POLLUTANTS},
     }
-    return pl.DataFrame(frame, schema_overrides={"aqi": pl.Int64})
+    return pl.DataFrame(
+        frame,
+        schema_overrides={"aqi": pl.Int64, "level": pl.String, "category_zh": pl.String, "primary_pollutant": pl.String},
+    )
 
 
 def month_days(year: int, month: int, count: int | None = None) -> list[dt.date]:

@@ -1,0 +1,44 @@
+"""The report builder on hand-made statistics: the annual report, the period labels, a deployment without water."""
+
+import datetime as dt
+
+import openpyxl
+import polars as pl
+import pytest
+
+from assets.reports.build import build_report
+from assets.reports.period import ReportPeriod
+from tests.reports.daily_fixture import build_statistics, daily_rows, month_days
+
+
+def test_period_labels_are_the_partition_keys():
+    assert ReportPeriod.parse("2026-02") == ReportPeriod("month", dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert ReportPeriod.parse("2024") == ReportPeriod("year", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert ReportPeriod.parse("2024-02").end == dt.date(2024, 2, 29)
+    for bad in ("2026-13", "26-01", "2026/01", ""):
+        with pytest.raises(ValueError, match="report period"):
+            ReportPeriod.parse(bad)
+
+
+def test_annual_report_has_the_year_calendar_and_says_what_is_not_built(tmp_path):
+    days = [d for m in range(1, 13) for d in month_days(2026, m, 28)]
+    station = pl.concat(
+        [
+            daily_rows("S1", days, area="自贡", province="四川", aqi=80),
+            daily_rows("S2", days, area="荣昌", province="重庆", aqi=120, pm25=50.0),
+        ]
+    )
+    con = build_statistics(station)
+    out = build_report(con, ReportPeriod.year(2026), tmp_path / "reports")
+    assert out.html == tmp_path / "reports" / "2026" / "envmon_report_2026.html"
+    assert set(out.charts) == {"aqi_calendar", "pm25_trend", "o3_trend", "good_days"}
+    page = out.html.read_text(encoding="utf-8")
+    assert page.count("<img ") == 4 and "川南渝西环境质量联合年报 2026年" in page
+    assert "marts.water_compliance_monthly" in page  # the water section says it is not built here, no crash
+    assert "air_area_ytd" not in out.tables.tables  # the year to date belongs to the monthly report
+    annual = out.tables.tables["air_area"].sort("area")
+    assert annual.height == 2
+    assert annual.filter(pl.col("area") == "荣昌")["attain_pm25"].item() is False  # 50 > 30 (2026 transition)
+    assert annual.filter(pl.col("area") == "自贡")["good_days_ratio"].item() == 100.0
+    book = openpyxl.load_workbook(out.xlsx, read_only=True)
+    assert sorted(book.sheetnames) == sorted(out.tables.tables)
