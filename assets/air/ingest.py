@@ -50,14 +50,15 @@ def ingest_air_batch(
         "SELECT station_code, ts FROM staging.air_hourly WHERE load_partition <> ? AND ts >= ? - INTERVAL 8 DAY",
         [day, day],
     )
-    # Neighbouring hours already staged by other partitions: spikes and stuck runs cross the day boundary.
-    start, end = partition_bounds(day)
-    margin = dt.timedelta(hours=24)
+    # Earlier hours already staged by other partitions: spikes and stuck runs cross the day boundary. Only hours
+    # before this partition's day, so that a partition's flags do not depend on whether the next day was loaded
+    # (re-runs stay identical); the day's last hour therefore never gets SPK (it has no next hour yet).
+    start, _ = partition_bounds(day)
     context = fetch_polars(
         con,
         "SELECT station_code, ts, pm25, pm10, so2, no2, o3, co FROM staging.air_hourly "
-        "WHERE load_partition <> ? AND ts BETWEEN ? AND ?",
-        [day, start - dt.timedelta(days=LATE_DAYS) - margin, end + margin],
+        "WHERE load_partition <> ? AND ts >= ? AND ts < ?",
+        [day, start - dt.timedelta(days=LATE_DAYS, hours=24), start],
     )
     validation = validate_batch(
         AIR_HOURLY, batch.rows, day, known_codes, owned_elsewhere, now, context=context,
