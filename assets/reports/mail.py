@@ -7,7 +7,7 @@ import hashlib
 
 import duckdb
 
-from assets.alerts.contacts import load_contacts, recipients_for
+from assets.alerts.contacts import contacts_path, load_contacts, recipients_for
 from assets.alerts.queue import enqueue_email
 from assets.reports.build import ReportOutput
 
@@ -37,6 +37,9 @@ def queue_report_mail(con: duckdb.DuckDBPyConnection, out: ReportOutput, now: dt
     """
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(out.csvs))).hexdigest()[:12]
     to = recipients_for([{"role": "joint_office"}], load_contacts())
+    if not to:  # the files are written; fail the run so that operators see the report went nowhere
+        raise ValueError(f"{contacts_path()}: no contact with role joint_office, the report {out.period.label} "
+                         f"cannot be e-mailed (files are in {out.folder})")
     return enqueue_email(
         con,
         key=f"report:{out.period.label}:{digest}",

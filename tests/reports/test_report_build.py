@@ -42,3 +42,27 @@ def test_annual_report_has_the_year_calendar_and_says_what_is_not_built(tmp_path
     assert annual.filter(pl.col("area") == "自贡")["good_days_ratio"].item() == 100.0
     book = openpyxl.load_workbook(out.xlsx, read_only=True)
     assert sorted(book.sheetnames) == sorted(out.tables.tables)
+
+
+def test_report_mail_goes_to_the_joint_office_once_and_fails_loudly_without_one(tmp_path, monkeypatch):
+    from assets.reports.mail import queue_report_mail
+    from warehouse.schema import ensure_schema
+
+    con = build_statistics(daily_rows("S1", month_days(2026, 1)))
+    ensure_schema(con)  # alerts.messages / alerts.deliveries
+    out = build_report(con, ReportPeriod.month(2026, 1), tmp_path / "reports")
+    assert queue_report_mail(con, out) == 1  # the example contacts file has one joint-office address
+    assert queue_report_mail(con, out) == 0  # same data: nothing new
+    subject, attachments = con.execute(
+        "SELECT subject, json_extract_string(attachments, '$[*].filename') FROM alerts.messages"
+    ).fetchall()[0]
+    assert "2026年1月" in subject and sorted(attachments) == ["envmon_report_2026-01.html", "envmon_report_2026-01.xlsx"]
+
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(
+        "contacts:\n  - {role: area_air_office, area: 自贡, name: 自贡, email: air.zigong@example.cn, language: zh}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ENVMON_CONTACTS", str(contacts))
+    with pytest.raises(ValueError, match="joint_office"):  # the report is never silently left unsent
+        queue_report_mail(con, out)
