@@ -24,3 +24,7 @@ CREATE OR REPLACE MACRO ceil_div(a, b) AS (a + b - 1) // b;
 -- HJ 633: IAQI = (IAQI_hi - IAQI_lo) / (BP_hi - BP_lo) x (C - BP_lo) + IAQI_lo, rounded up, all in integers.
 CREATE OR REPLACE MACRO iaqi_on_segment(c_m, bp_lo_m, bp_hi_m, iaqi_lo, iaqi_hi) AS
     CAST(iaqi_lo + ceil_div(CAST(iaqi_hi - iaqi_lo AS BIGINT) * (c_m - bp_lo_m), bp_hi_m - bp_lo_m) AS INTEGER);
+
+-- Means over DECIMAL: the sum is exact, so a mean does not depend on the order in which parallel threads add the
+-- values (a DOUBLE sum can differ in its last bit between runs and flip a rounding or a ceiling).
+CREATE OR REPLACE MACRO exact(x) AS CAST(x AS DECIMAL(18, 6));

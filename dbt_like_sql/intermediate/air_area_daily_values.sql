@@ -8,13 +8,13 @@ SELECT
     count(*) FILTER (
         WHERE d.valid_pm25 OR d.valid_pm10 OR d.valid_so2 OR d.valid_no2 OR d.valid_co OR d.valid_o3_8h
     ) AS stations_used,
-    avg(d.pm25) AS pm25, count(d.pm25) AS stations_pm25,
-    avg(d.pm10) AS pm10, count(d.pm10) AS stations_pm10,
-    avg(d.so2) AS so2, count(d.so2) AS stations_so2,
-    avg(d.no2) AS no2, count(d.no2) AS stations_no2,
-    avg(d.co) AS co, count(d.co) AS stations_co,
-    avg(d.o3_8h_max) AS o3_8h_max, count(d.o3_8h_max) AS stations_o3_8h,
-    avg(d.o3_1h_max) AS o3_1h_max
+    avg(exact(d.pm25)) AS pm25, count(d.pm25) AS stations_pm25,
+    avg(exact(d.pm10)) AS pm10, count(d.pm10) AS stations_pm10,
+    avg(exact(d.so2)) AS so2, count(d.so2) AS stations_so2,
+    avg(exact(d.no2)) AS no2, count(d.no2) AS stations_no2,
+    avg(exact(d.co)) AS co, count(d.co) AS stations_co,
+    avg(exact(d.o3_8h_max)) AS o3_8h_max, count(d.o3_8h_max) AS stations_o3_8h,
+    avg(exact(d.o3_1h_max)) AS o3_1h_max
 FROM intermediate.air_station_daily_values AS d
 JOIN seeds.stations AS s ON s.code = d.station_code
 GROUP BY s.area, d.day

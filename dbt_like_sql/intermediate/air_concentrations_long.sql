@@ -22,8 +22,8 @@ area_day_values AS (
 ),
 area_rolling_values AS (
     SELECT s.area AS subject, m.ts AS time, any_value(m.day) AS day,
-           avg(m.pm25_24h) AS pm25, avg(m.pm10_24h) AS pm10, avg(m.so2_24h) AS so2, avg(m.no2_24h) AS no2,
-           avg(m.co_24h) AS co, avg(m.o3_8h_max_24h) AS o3_8h
+           avg(exact(m.pm25_24h)) AS pm25, avg(exact(m.pm10_24h)) AS pm10, avg(exact(m.so2_24h)) AS so2, avg(exact(m.no2_24h)) AS no2,
+           avg(exact(m.co_24h)) AS co, avg(exact(m.o3_8h_max_24h)) AS o3_8h
     FROM intermediate.air_hourly_moving AS m
     JOIN seeds.stations AS s ON s.code = m.station_code
     GROUP BY s.area, m.ts

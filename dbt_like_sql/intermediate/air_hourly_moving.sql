@@ -8,13 +8,13 @@ WITH moving AS (
         station_code,
         ts,
         day,
-        avg(pm25) OVER last24 AS pm25_24h,
-        avg(pm10) OVER last24 AS pm10_24h,
-        avg(so2) OVER last24 AS so2_24h,
-        avg(no2) OVER last24 AS no2_24h,
-        avg(co) OVER last24 AS co_24h,
+        avg(exact(pm25)) OVER last24 AS pm25_24h,
+        avg(exact(pm10)) OVER last24 AS pm10_24h,
+        avg(exact(so2)) OVER last24 AS so2_24h,
+        avg(exact(no2)) OVER last24 AS no2_24h,
+        avg(exact(co)) OVER last24 AS co_24h,
         count(pm25) OVER last24 AS hours_pm25_24h,
-        avg(o3) OVER same_day8 AS o3_8h,
+        avg(exact(o3)) OVER same_day8 AS o3_8h,
         count(o3) OVER same_day8 AS hours_o3_8h
     FROM intermediate.air_hourly_valid
     WINDOW

@@ -16,11 +16,11 @@ hourly AS (
 daily AS (
     SELECT
         station_code, day,
-        avg(pm25) AS pm25, count(pm25) AS hours_pm25,
-        avg(pm10) AS pm10, count(pm10) AS hours_pm10,
-        avg(so2) AS so2, count(so2) AS hours_so2,
-        avg(no2) AS no2, count(no2) AS hours_no2,
-        avg(co) AS co, count(co) AS hours_co,
+        avg(exact(pm25)) AS pm25, count(pm25) AS hours_pm25,
+        avg(exact(pm10)) AS pm10, count(pm10) AS hours_pm10,
+        avg(exact(so2)) AS so2, count(so2) AS hours_so2,
+        avg(exact(no2)) AS no2, count(no2) AS hours_no2,
+        avg(exact(co)) AS co, count(co) AS hours_co,
         max(o3) AS o3_1h_max, count(o3) AS hours_o3
     FROM hourly
     GROUP BY station_code, day
@@ -32,7 +32,7 @@ spine AS (  -- all 24 labels of each station-day, so that an hour with no row is
 windows AS (
     SELECT
         s.station_code, s.day, s.ts,
-        avg(h.o3) OVER w AS o3_8h,
+        avg(exact(h.o3)) OVER w AS o3_8h,
         count(h.o3) OVER w AS hours
     FROM spine AS s
     LEFT JOIN hourly AS h USING (station_code, ts)
