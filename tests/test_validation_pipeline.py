@@ -71,6 +71,7 @@ def test_flagged_values_are_null_in_the_valid_view_and_kept_in_staging(good_run)
         rows = con.sql("""
             SELECT f.flag_code, f.pollutant, h.pm25, h.so2, h.co, v.pm25 AS v_pm25, v.so2 AS v_so2, v.co AS v_co
             FROM staging.air_value_flags f
+            JOIN seeds.quality_flags q ON q.flag_code = f.flag_code AND q.invalidates
             JOIN staging.air_hourly h USING (station_code, ts)
             JOIN intermediate.air_hourly_valid v USING (station_code, ts)
             WHERE f.pollutant IN ('pm25', 'so2', 'co')""").fetchall()

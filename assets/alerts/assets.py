@@ -92,7 +92,7 @@ def alert_assets(defined_keys: set[dg.AssetKey]) -> list[dg.AssetsDefinition]:
     ) -> dg.MaterializeResult:
         day = dt.date.fromisoformat(context.partition_key)
         rules, contacts = load_rules(alerting.rules), load_contacts(alerting.contacts)
-        where = [f"Dagster run {context.run_id} (asset alerts/events, partition {day})",
+        where = [f"Dagster run {context.run.run_id} (asset alerts/events, partition {day})",
                  "warehouse: SELECT * FROM alerts.events  (envmon query, published snapshot)"]
         now = dt.datetime.now(CST).replace(tzinfo=None)
         with warehouse.connect() as con:

@@ -1,6 +1,6 @@
 """Data capture (数据有效性) per station x natural day against GB 3095-2012 table 4 (STANDARDS.md section 4).
 
-Rules: ``dbt_like_sql/seeds/air_daily_capture.csv``. A 24-h mean needs ``min_hours`` valid hourly values in the
+Rules: ``dbt_like_sql/seeds/air_data_capture.csv`` (the SQL marts read the same seed). A 24-h mean needs ``min_hours`` valid hourly values in the
 natural day (01:00 ... 24:00); O3's daily maximum 8-h mean needs ``min_windows`` valid 8-h windows among the 17
 ending 08:00 ... 24:00, a window being valid with ``min_window_hours`` valid hours. A value is valid when present
 and not carrying an invalidating quality flag.
@@ -16,9 +16,28 @@ import polars as pl
 from assets.quality.specs import SEEDS_DIR, DatasetSpec, partition_bounds, quality_flags
 
 
+DAILY_MEAN_POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co")
+O3_WINDOW_HOURS = 8  # the definition of an 8-h mean, not a threshold
+
+
 @cache
 def capture_rules() -> pl.DataFrame:
-    return pl.read_csv(SEEDS_DIR / "air_daily_capture.csv")
+    """One row per pollutant with the minimum counts of the seed."""
+    counts = dict(pl.read_csv(SEEDS_DIR / "air_data_capture.csv").select("rule", "min_count").iter_rows())
+    rows = [
+        {"pollutant": p, "statistic": "24-h mean", "min_hours": counts["daily_mean_hours"]}
+        for p in DAILY_MEAN_POLLUTANTS
+    ] + [
+        {
+            "pollutant": "o3",
+            "statistic": "daily max 8-h mean",
+            "window_hours": O3_WINDOW_HOURS,
+            "min_window_hours": counts["o3_8h_window_hours"],
+            "min_windows": counts["o3_8h_daily_windows"],
+        }
+    ]
+    schema = {k: pl.Int64 for k in ("min_hours", "window_hours", "min_window_hours", "min_windows")}
+    return pl.DataFrame(rows, schema={"pollutant": pl.String, "statistic": pl.String, **schema})
 
 
 def valid_hours(spec: DatasetSpec, staged: pl.DataFrame, flags: pl.DataFrame, day: dt.date) -> pl.DataFrame:
