@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from assets.air.checks import AIR_CHECK_SPECS, batch_usable_result, capture_result
+from assets.air.checks import AIR_CHECK_SPECS, batch_usable_result, capture_not_applicable, capture_result
 from assets.air.ingest import ingest_air_batch
 from assets.air.sources import SourceOptions, get_air_source
 from assets.catalog.stations import active_stations, load_station_catalog
@@ -75,7 +75,11 @@ def air_hourly(
             data_root=settings.paths.root, max_rejected_share=settings.max_rejected_share,
         )
     validation = result.validation
-    capture = daily_capture(AIR_HOURLY, result.staged, validation.flags, day, active_stations(catalog)["code"])
+    capture_check = (
+        capture_result(daily_capture(AIR_HOURLY, result.staged, validation.flags, day, active_stations(catalog)["code"]))
+        if batch.measured
+        else capture_not_applicable(f"{settings.air_source} is modelled: station data of the day were not touched")
+    )
     flag_counts = validation.flags.group_by("flag_code").len().sort("flag_code")
     reasons = result.rejected.group_by("reasons").len().sort("len", descending=True) if result.rejected.height else None
     return dg.MaterializeResult(
@@ -95,5 +99,5 @@ def air_hourly(
             "gx_expectations_failed": validation.gx["failed"] if validation.gx else None,
             "data_docs": dg.MetadataValue.path(validation.data_docs or ""),
         },
-        check_results=[batch_usable_result(validation, settings.max_rejected_share), capture_result(capture)],
+        check_results=[batch_usable_result(validation, settings.max_rejected_share), capture_check],
     )

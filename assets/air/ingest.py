@@ -43,6 +43,8 @@ def ingest_air_batch(
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
 ) -> IngestResult:
     """``data_root``: run the GX suite and build Data Docs under it (None: the Polars rules only)."""
+    if not batch.measured:
+        return ingest_modelled_batch(con, raw_root, source, day, batch)
     partition = day.isoformat()
     batch_id, raw_path = write_raw_batch(raw_root, DATASET, source, partition, batch.rows)
     owned_elsewhere = fetch_polars(
@@ -79,19 +81,44 @@ def ingest_air_batch(
         "dataset = ? AND load_partition = ?",
         [DATASET, day],
     )
-    for table, frame in batch.side_tables.items():
-        replace_partition(con, table, frame.with_columns(load_partition=pl.lit(day)), where, [day])
-    replace_partition(
-        con,
-        "meta.batches",
-        pl.DataFrame(
-            [{
-                "dataset": DATASET, "source": source, "load_partition": day, "batch_id": batch_id,
-                "raw_path": str(raw_path), "rows_in": batch.rows.height, "rows_staged": staged.height,
-                "rows_rejected": rejected.height,
-            }]
-        ),
-        "dataset = ? AND load_partition = ?",
-        [DATASET, day],
-    )
+    _write_side_tables(con, batch, day)
+    _record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
     return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation)
+
+
+def ingest_modelled_batch(
+    con: duckdb.DuckDBPyConnection, raw_root: Path, source: str, day: dt.date, batch: AirBatch
+) -> IngestResult:
+    """Modelled values (per area, not measured at a station) go to their own tables only; the partition's station
+    readings, flags and quarantine stay as they are, so they never count toward capture or compliance."""
+    modelled = pl.concat([f for f in batch.side_tables.values() if f.height], how="diagonal_relaxed") if any(
+        f.height for f in batch.side_tables.values()
+    ) else pl.DataFrame()
+    batch_id, raw_path = write_raw_batch(raw_root, "air_modelled", source, day.isoformat(), modelled)
+    _write_side_tables(con, batch, day)
+    _record_batch(con, "air_modelled", source, day, batch_id, raw_path, modelled.height, modelled.height, 0)
+    no_station_rows = pl.DataFrame(schema=AIR_HOURLY.schema)
+    validation = ValidationResult(
+        rows_in=modelled.height,
+        accepted=no_station_rows,
+        rejected=no_station_rows.with_columns(row_number=pl.lit(None, pl.UInt32), reasons=pl.lit(None, pl.String)),
+        flags=pl.DataFrame(schema={"station_code": pl.String, "ts": pl.Datetime("us"), "parameter": pl.String,
+                                   "flag_code": pl.String}),
+        unusable=[] if modelled.height else ["empty batch: the source delivered no modelled rows"],
+    )
+    return IngestResult(batch_id, raw_path, modelled.height, no_station_rows, validation.rejected, validation)
+
+
+def _write_side_tables(con: duckdb.DuckDBPyConnection, batch: AirBatch, day: dt.date) -> None:
+    for table, frame in batch.side_tables.items():
+        replace_partition(con, table, frame.with_columns(load_partition=pl.lit(day)), "load_partition = ?", [day])
+
+
+def _record_batch(con, dataset, source, day, batch_id, raw_path, rows_in, rows_staged, rows_rejected) -> None:
+    record = {
+        "dataset": dataset, "source": source, "load_partition": day, "batch_id": batch_id, "raw_path": str(raw_path),
+        "rows_in": rows_in, "rows_staged": rows_staged, "rows_rejected": rows_rejected,
+    }
+    replace_partition(
+        con, "meta.batches", pl.DataFrame([record]), "dataset = ? AND load_partition = ?", [dataset, day]
+    )

@@ -37,6 +37,9 @@ class AirBatch:
     problems: list[dict] = field(default_factory=list)  # {"file", "row", "field", "message"}
     side_tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # staging table name -> rows
     summary: dict[str, object] = field(default_factory=dict)  # adapter-specific counts for the asset's metadata
+    # False for modelled sources (Open-Meteo): their values are in side tables only, and a run of such a source
+    # must leave the partition's station readings as they are.
+    measured: bool = True
 
 
 @dataclass(frozen=True)

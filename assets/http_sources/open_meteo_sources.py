@@ -41,6 +41,7 @@ def open_meteo_source(
         rows=pl.DataFrame(schema=TIDY_SCHEMA),  # modelled, not measured: no station rows
         problems=problems,
         side_tables={MODELLED_TABLE: modelled},
+        measured=False,
         summary={"modelled_rows": modelled.height, "areas": modelled["area"].n_unique(), "retries": len(client.waits)},
     )
 
