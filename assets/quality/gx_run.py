@@ -23,7 +23,11 @@ def run_suite(spec: DatasetSpec, frame: pl.DataFrame, params: dict, data_root: P
     from great_expectations.expectations.registry import get_expectation_impl
 
     docs_dir = data_root / "data_docs"
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="file", project_root_dir=str(data_root / "gx"))
+    # no progress bars of GX's own inside the pipeline's output (envmon run draws its own)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     if SITE not in context.get_site_names():
         context.add_data_docs_site(
             site_name=SITE,
