@@ -12,17 +12,18 @@ def water_file_job(assets: list[dg.AssetsDefinition], snapshot_key: dg.AssetKey)
     """The file asset, every unpartitioned asset downstream of the river readings (marts, and whatever other
     issues build on them) with the seeds they read, and the published snapshot; partitioned assets stay with the
     daily job."""
+    # per asset key (the SQL models are specs of one multi-asset): key -> the keys it reads
+    deps = {key: set(up) for a in assets if a.partitions_def is None for key, up in a.asset_deps.items()}
     downstream = {WATER_READINGS_KEY}
     changed = True
-    while changed:  # transitive closure over the given assets' dependencies
+    while changed:  # transitive closure
         changed = False
-        for a in assets:
-            if a.partitions_def is None and set(a.dependency_keys) & downstream and not set(a.keys) <= downstream:
-                downstream |= set(a.keys)
+        for key, up in deps.items():
+            if key not in downstream and up & downstream:
+                downstream.add(key)
                 changed = True
     # the seeds those models read (cheap to reload; they may not exist yet when a file arrives first)
-    selected = [a for a in assets if set(a.keys) & downstream]
-    seeds = {k for a in selected for k in a.dependency_keys if k.path[0] == "seeds"}
+    seeds = {k for key in downstream for k in deps.get(key, ()) if k.path[0] == "seeds"}
     keys = sorted((downstream | seeds) - {WATER_READINGS_KEY}, key=lambda k: k.to_user_string())
     return dg.define_asset_job(
         name=WATER_FILE_JOB,
