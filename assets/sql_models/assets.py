@@ -27,11 +27,11 @@ SEEDS = [name for name in discover_seeds() if name not in SPECIAL_SEEDS]
 MODELS = {dg.AssetKey([m.schema, m.name]): m for m in discover_models()}
 
 
-def _materialized(con, key: dg.AssetKey, table: str, rows: int, **extra) -> dg.MaterializeResult:
+def _materialized(con, key: dg.AssetKey, table: str, rows: int | None, **extra) -> dg.MaterializeResult:
     preview = fetch_polars(con, f"SELECT * FROM {table} LIMIT 10")
+    counted = {} if rows is None else {"dagster/row_count": rows}  # views are not counted (it would run them)
     return dg.MaterializeResult(
-        asset_key=key,
-        metadata={"dagster/row_count": rows, "preview": dg.MetadataValue.md(markdown_table(preview)), **extra},
+        asset_key=key, metadata={**counted, "preview": dg.MetadataValue.md(markdown_table(preview)), **extra}
     )
 
 

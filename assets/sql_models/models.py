@@ -77,8 +77,9 @@ def create_macros(con: duckdb.DuckDBPyConnection, macros_dir: Path = MACROS_DIR)
         con.execute(path.read_text(encoding="utf-8"))
 
 
-def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
-    """(Re)build one model from scratch; returns its row count. Full rebuilds keep every run idempotent."""
+def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int | None:
+    """(Re)build one model from scratch; returns a table's row count (None for a view: counting would run it).
+    Full rebuilds keep every run idempotent."""
     create_macros(con)
     kind = "VIEW" if model.materialized == "view" else "TABLE"
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {model.schema}")
@@ -91,7 +92,7 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     if existing and existing[0] != kind:  # the model changed materialization
         con.execute(f"DROP {existing[0]} {model.table}")
     con.execute(f"CREATE OR REPLACE {kind} {model.table} AS\n{model.sql.strip().rstrip(';')}\n")
-    return fetch_one(con, f"SELECT count(*) FROM {model.table}")[0]
+    return None if kind == "VIEW" else fetch_one(con, f"SELECT count(*) FROM {model.table}")[0]
 
 
 def load_seed(con: duckdb.DuckDBPyConnection, name: str, seeds_dir: Path = SEEDS_DIR) -> int:
