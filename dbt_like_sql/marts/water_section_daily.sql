@@ -1,38 +1,9 @@
--- River section per day (natural day, 01:00-24:00 CST): the arithmetic means of the period's valid readings, their GB 3838
--- single-factor class, the target class and compliance (class at least as good as the target), main pollutants
--- (worst three above class III) with exceedance multiples, and readings_used. A period with readings but no valid
--- evaluated value has water_class and compliant NULL. Column contract for alerts and reports: section_code,
--- section_name, river, province, area, day, water_class, target_class, compliant, main_pollutants, readings_used.
-WITH periods AS (
-    SELECT DISTINCT section_code, CAST(ts - INTERVAL 1 HOUR AS DATE) AS day FROM staging.water_readings
-)
+-- River section per day (natural day, 01:00-24:00 CST): period means of the valid readings, GB 3838 single-factor class,
+-- target class, compliance, main pollutants with exceedance multiples, readings used (see
+-- intermediate.water_section_periods). Column contract for alerts and reports: section_code, section_name, river,
+-- province, area, day, water_class, target_class, compliant, main_pollutants, readings_used.
 SELECT
-    p.section_code,
-    s.name AS section_name,
-    s.river,
-    s.province,
-    s.area,
-    p.day,
-    c.water_class,
-    s.target_class,
-    c.class_rank <= t.class_rank AS compliant,
-    c.main_pollutants,
-    coalesce(w.readings_used, 0) AS readings_used,
-    c.class_rank,
-    c.status_zh,
-    c.main_pollutants_zh,
-    c.worst_parameters,
-    c.missing_parameters,
-    c.codmn_multiple, c.ammonia_nitrogen_multiple, c.total_phosphorus_multiple,
-    c.ph_class, c.dissolved_oxygen_class, c.codmn_class, c.ammonia_nitrogen_class, c.total_phosphorus_class,
-    w.water_temp, w.ph, w.dissolved_oxygen, w.conductivity, w.turbidity,
-    w.codmn, w.ammonia_nitrogen, w.total_phosphorus, w.total_nitrogen,
-    s.is_border_section,
-    s.illustrative
-FROM periods AS p
-JOIN seeds.water_sections AS s USING (section_code)
-LEFT JOIN seeds.water_classes AS t ON t.water_class = s.target_class
-LEFT JOIN intermediate.water_period_class AS c
-    ON c.period = 'day' AND c.subject = p.section_code AND c.period_start = CAST(p.day AS TIMESTAMP)
-LEFT JOIN intermediate.water_period_wide AS w
-    ON w.period = 'day' AND w.subject = p.section_code AND w.period_start = CAST(p.day AS TIMESTAMP)
+    section_code, section_name, river, province, area, period_start AS day,
+    * EXCLUDE (period, section_code, section_name, river, province, area, period_start)
+FROM intermediate.water_section_periods
+WHERE period = 'day'

@@ -1,0 +1,44 @@
+-- River section per day (natural day, 01:00-24:00 CST) and per month (period = 'day' | 'month', period_start its
+-- first day): the arithmetic means of the period's valid readings, their GB 3838 single-factor class, the target
+-- class and compliance (class at least as good as the target), main pollutants (worst three above class III) with
+-- exceedance multiples, and readings_used. A period with readings but no valid evaluated value has water_class and
+-- compliant NULL. The marts water_section_daily and water_section_monthly are its two halves.
+-- materialized: view
+WITH periods AS (
+    SELECT DISTINCT section_code, 'day' AS period, CAST(ts - INTERVAL 1 HOUR AS DATE) AS period_start
+    FROM staging.water_readings
+    UNION ALL
+    SELECT DISTINCT section_code, 'month', CAST(date_trunc('month', ts - INTERVAL 1 HOUR) AS DATE)
+    FROM staging.water_readings
+)
+SELECT
+    p.period,
+    p.section_code,
+    s.name AS section_name,
+    s.river,
+    s.province,
+    s.area,
+    p.period_start,
+    c.water_class,
+    s.target_class,
+    c.class_rank <= t.class_rank AS compliant,
+    c.main_pollutants,
+    coalesce(w.readings_used, 0) AS readings_used,
+    c.class_rank,
+    c.status_zh,
+    c.main_pollutants_zh,
+    c.worst_parameters,
+    c.missing_parameters,
+    c.codmn_multiple, c.ammonia_nitrogen_multiple, c.total_phosphorus_multiple,
+    c.ph_class, c.dissolved_oxygen_class, c.codmn_class, c.ammonia_nitrogen_class, c.total_phosphorus_class,
+    w.water_temp, w.ph, w.dissolved_oxygen, w.conductivity, w.turbidity,
+    w.codmn, w.ammonia_nitrogen, w.total_phosphorus, w.total_nitrogen,
+    s.is_border_section,
+    s.illustrative
+FROM periods AS p
+JOIN seeds.water_sections AS s USING (section_code)
+LEFT JOIN seeds.water_classes AS t ON t.water_class = s.target_class
+LEFT JOIN intermediate.water_period_class AS c
+    ON c.period = p.period AND c.subject = p.section_code AND c.period_start = CAST(p.period_start AS TIMESTAMP)
+LEFT JOIN intermediate.water_period_wide AS w
+    ON w.period = p.period AND w.subject = p.section_code AND w.period_start = CAST(p.period_start AS TIMESTAMP)
