@@ -9,7 +9,8 @@ import pytest
 from assets.alerts.contacts import Contact
 from assets.alerts.delivery import deliver_pending
 from assets.alerts.email_render import Notification, render
-from assets.alerts.queue import cst_now, enqueue_email, queue_counts
+from assets.alerts.queue import enqueue_email, queue_counts
+from assets.clock import now_cst
 from assets.alerts.transport import OutboxTransport, SmtpSettings, SmtpTransport
 from tests.smtp_server import SmtpServer, free_port
 from warehouse.connection import fetch_polars, write_connection
@@ -142,7 +143,7 @@ def test_attachments_reach_the_server(tmp_path, server):
     report.write_text("area,aqi\n自贡,88\n", encoding="utf-8")
     with write_connection(db) as con:
         enqueue_email(con, key="report:2026-10", to=people(1), subject="月报", text="见附件", attachments=[report])
-    deliver_pending(partial(write_connection, db), SmtpTransport(settings(server)), FROM, Clock(cst_now()))
+    deliver_pending(partial(write_connection, db), SmtpTransport(settings(server)), FROM, Clock(now_cst()))
     (att,) = list(server.inbox.received[0]["message"].iter_attachments())
     assert att.get_filename() == "月报-2026-10.csv" and att.get_payload(decode=True) == report.read_bytes()
     assert att.get_content_charset() == "utf-8"

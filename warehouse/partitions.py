@@ -1,9 +1,27 @@
-"""Idempotent partition writes: a partition's rows are replaced as a whole, in one transaction."""
+"""Writes of Polars frames: idempotent partition replaces (a partition's rows replaced as a whole, in one
+transaction), plain appends, and whole-table replaces."""
 
 from __future__ import annotations
 
 import duckdb
 import polars as pl
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Append ``frame`` to ``table`` by column name (within the caller's transaction, if any)."""
+    if frame.height:
+        con.register("_incoming", frame.to_arrow())
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+        con.unregister("_incoming")
+    return frame.height
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Create or replace ``table`` with exactly the rows and columns of ``frame``."""
+    con.register("_incoming", frame.to_arrow())
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _incoming")
+    con.unregister("_incoming")
+    return frame.height
 
 
 def replace_partition(
@@ -17,10 +35,7 @@ def replace_partition(
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {table} WHERE {where}", params)
-        if frame.height:
-            con.register("_incoming", frame.to_arrow())
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
-            con.unregister("_incoming")
+        insert_frame(con, table, frame)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

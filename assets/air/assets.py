@@ -2,7 +2,6 @@
 
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
@@ -10,14 +9,13 @@ from assets.air.checks import AIR_CHECK_SPECS, batch_usable_result, capture_not_
 from assets.air.ingest import ingest_air_batch
 from assets.air.sources import SourceOptions, get_air_source
 from assets.catalog.stations import active_stations, load_station_catalog
+from assets.clock import now_cst
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL, daily_partitions
 from assets.quality.capture import daily_capture
 from assets.quality.specs import AIR_HOURLY
 from assets.resources import EnvmonSettings, WarehouseResource
-
-CST = ZoneInfo("Asia/Shanghai")
-
+from warehouse.partitions import replace_table
 
 @dg.asset(
     key=["seeds", "stations"],
@@ -29,8 +27,7 @@ CST = ZoneInfo("Asia/Shanghai")
 def station_catalog(settings: EnvmonSettings, warehouse: WarehouseResource) -> dg.MaterializeResult:
     catalog = load_station_catalog(settings.stations_csv or None)
     with warehouse.connect() as con:
-        con.register("_catalog", catalog.to_arrow())
-        con.execute("CREATE OR REPLACE TABLE seeds.stations AS SELECT * FROM _catalog")
+        replace_table(con, "seeds.stations", catalog)
     per_area = catalog.group_by("area").len().sort("area")
     return dg.MaterializeResult(
         metadata={
@@ -68,7 +65,7 @@ def air_hourly(
     batch = get_air_source(settings.air_source)(day, catalog, options)
     for problem in batch.problems[:20]:
         context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: {problem['message']}")
-    now = dt.datetime.now(CST).replace(tzinfo=None)
+    now = now_cst()
     with warehouse.connect() as con:
         result = ingest_air_batch(
             con, settings.paths.raw, settings.air_source, day, batch, catalog["code"], now,

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from assets.air.sources import AirBatch
+from assets.ingest.batches import record_batch
 from assets.ingest.quarantine import quarantine_frame
 from assets.ingest.raw_files import write_raw_batch
 from assets.quality.specs import AIR_HOURLY, LATE_DAYS, partition_bounds
@@ -82,7 +83,7 @@ def ingest_air_batch(
         [DATASET, day],
     )
     _write_side_tables(con, batch, day)
-    _record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
+    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
     return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation)
 
 
@@ -96,7 +97,7 @@ def ingest_modelled_batch(
     ) else pl.DataFrame()
     batch_id, raw_path = write_raw_batch(raw_root, "air_modelled", source, day.isoformat(), modelled)
     _write_side_tables(con, batch, day)
-    _record_batch(con, "air_modelled", source, day, batch_id, raw_path, modelled.height, modelled.height, 0)
+    record_batch(con, "air_modelled", source, day, batch_id, raw_path, modelled.height, modelled.height, 0)
     no_station_rows = pl.DataFrame(schema=AIR_HOURLY.schema)
     validation = ValidationResult(
         rows_in=modelled.height,
@@ -112,13 +113,3 @@ def ingest_modelled_batch(
 def _write_side_tables(con: duckdb.DuckDBPyConnection, batch: AirBatch, day: dt.date) -> None:
     for table, frame in batch.side_tables.items():
         replace_partition(con, table, frame.with_columns(load_partition=pl.lit(day)), "load_partition = ?", [day])
-
-
-def _record_batch(con, dataset, source, day, batch_id, raw_path, rows_in, rows_staged, rows_rejected) -> None:
-    record = {
-        "dataset": dataset, "source": source, "load_partition": day, "batch_id": batch_id, "raw_path": str(raw_path),
-        "rows_in": rows_in, "rows_staged": rows_staged, "rows_rejected": rows_rejected,
-    }
-    replace_partition(
-        con, "meta.batches", pl.DataFrame([record]), "dataset = ? AND load_partition = ?", [dataset, day]
-    )

@@ -2,7 +2,6 @@
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
@@ -14,12 +13,12 @@ from assets.alerts.resources import AlertSettings, MailResource
 from assets.alerts.rules_config import load_rules
 from assets.alerts.transport import transport_for
 from assets.catalog.stations import load_station_catalog
+from assets.clock import now_cst
 from assets.forecast.table import write_forecast
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL, daily_partitions
 from assets.resources import EnvmonSettings, WarehouseResource
 
-CST = ZoneInfo("Asia/Shanghai")
 # What the rules read; the alert asset depends on those that the code location defines.
 RULE_INPUTS = [
     ["forecast", "generator"], ["forecast", "files"], ["forecast", "open_meteo"],
@@ -94,7 +93,7 @@ def alert_assets(defined_keys: set[dg.AssetKey]) -> list[dg.AssetsDefinition]:
         rules, contacts = load_rules(alerting.rules), load_contacts(alerting.contacts)
         where = [f"Dagster run {context.run.run_id} (asset alerts/events, partition {day})",
                  "warehouse: SELECT * FROM alerts.events  (envmon query, published snapshot)"]
-        now = dt.datetime.now(CST).replace(tzinfo=None)
+        now = now_cst()
         with warehouse.connect() as con:
             ev = evaluate_day(con, day, rules, contacts, now, where)
         changes = [{"event": r["event_id"], "status": r["status"], "level": r["level"]} for r in ev.changes]

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assets.alerts.email_render import build_message
-from assets.alerts.queue import cst_now, due_deliveries, mark_retry, mark_sent, stored_attachments
+from assets.alerts.queue import due_deliveries, mark_retry, mark_sent, stored_attachments
 from assets.alerts.transport import DeliveryError
+from assets.clock import now_cst
 
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=1)
@@ -40,7 +41,7 @@ def deliver_pending(
     connect: Callable[[], AbstractContextManager],
     transport,
     mail_from: str,
-    now: Callable[[], dt.datetime] = cst_now,
+    now: Callable[[], dt.datetime] = now_cst,
     limit: int = 200,
 ) -> PassResult:
     """Send every due pending delivery through ``transport`` (an SMTP or outbox transport)."""

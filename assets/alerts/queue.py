@@ -15,11 +15,11 @@ import mimetypes
 from base64 import b64decode, b64encode
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 
 from assets.alerts.contacts import Contact
+from assets.clock import now_cst
 from warehouse.connection import fetch_polars
 
 
@@ -34,11 +34,6 @@ class Attachment:
         path = Path(path)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return cls(path.name, content_type, path.read_bytes())
-
-
-def cst_now() -> dt.datetime:
-    """Now in China Standard Time, naive: the queue's one clock (queued_at, next_attempt, sent_at)."""
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
 
 
 def message_id_for(key: str) -> str:
@@ -63,7 +58,7 @@ def enqueue_email(
     ``key`` identifies the e-mail (e.g. ``"report:2026-10"``): queuing the same key again is a no-op, so callers
     may re-run freely. Returns the number of new delivery rows.
     """
-    now = now or cst_now()
+    now = now or now_cst()
     files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
     stored = [{"filename": a.filename, "content_type": a.content_type, "data": b64encode(a.data).decode()} for a in files]
     page = html if html is not None else f"<html><body><pre>{html_lib.escape(text)}</pre></body></html>"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.catalog.csv_catalog import read_catalog_csv, typed
+
 DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "stations.csv"
 REQUIRED = ("code", "name", "city", "lon", "lat")
 
@@ -33,14 +35,7 @@ class CatalogError(ValueError):
 def load_station_catalog(path: Path | str | None = None) -> pl.DataFrame:
     """Read and normalise a catalog; a minimal one gets ``area = city`` and every station in service."""
     path = Path(path) if path else DEFAULT_CATALOG
-    try:
-        raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise CatalogError(f"{path}: cannot read the station catalog: {exc}") from exc
-    raw = raw.rename({c: c.lstrip("\ufeff").strip() for c in raw.columns})
-    missing = [c for c in REQUIRED if c not in raw.columns]
-    if missing:
-        raise CatalogError(f"{path}: the station catalog lacks column(s) {', '.join(missing)}")
+    raw = read_catalog_csv(path, REQUIRED, "station catalog", CatalogError)
     defaults = {
         "area": pl.col("city").str.replace(r"市$", ""),
         "area_en": pl.lit(None, pl.String),
@@ -53,20 +48,9 @@ def load_station_catalog(path: Path | str | None = None) -> pl.DataFrame:
     frame = raw.with_columns(
         [expr.alias(name) for name, expr in defaults.items() if name not in raw.columns]
     ).with_columns(pl.col("code", "name", "city").str.strip_chars())
-    frame = frame.select(_typed(name, dtype) for name, dtype in SCHEMA.items())
+    frame = frame.select(typed(name, dtype) for name, dtype in SCHEMA.items())
     _check(frame, path)
     return frame
-
-
-def _typed(name: str, dtype: pl.DataType) -> pl.Expr:
-    col = pl.col(name)
-    if dtype == pl.Boolean:
-        return col.str.to_lowercase().is_in(["true", "y", "yes", "1"]).alias(name)
-    if dtype == pl.Date:
-        return col.str.to_date("%Y-%m-%d", strict=False)
-    if dtype == pl.String:
-        return col
-    return col.cast(dtype, strict=False)
 
 
 def _check(frame: pl.DataFrame, path: Path) -> None:

@@ -2,11 +2,11 @@
 
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 import polars as pl
 
+from assets.clock import now_cst
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL, daily_partitions
 from assets.resources import EnvmonSettings, WarehouseResource
@@ -14,13 +14,9 @@ from assets.water.ingest import ingest_water_day
 from assets.water.landing import process_water_file
 from assets.water.sections import border_crossings, load_sections
 from assets.water.sources import WaterSourceOptions, get_water_source
+from warehouse.partitions import replace_table
 
-CST = ZoneInfo("Asia/Shanghai")
 WATER_FILES_KEY = dg.AssetKey(["staging", "water_files"])
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(CST).replace(tzinfo=None)
 
 
 @dg.asset(
@@ -33,8 +29,7 @@ def _now() -> dt.datetime:
 def water_section_catalog(settings: EnvmonSettings, warehouse: WarehouseResource) -> dg.MaterializeResult:
     sections = load_sections(settings.water_sections_csv or None)
     with warehouse.connect() as con:
-        con.register("_sections", sections.to_arrow())
-        con.execute("CREATE OR REPLACE TABLE seeds.water_sections AS SELECT * FROM _sections")
+        replace_table(con, "seeds.water_sections", sections)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": sections.height,
@@ -67,7 +62,7 @@ def water_readings(
     options = WaterSourceOptions(settings.generator_seed, settings.generator_fault_rate)
     batch = get_water_source(settings.water_source)(day, sections, options)
     with warehouse.connect() as con:
-        result = ingest_water_day(con, settings.paths.raw, settings.water_source, day, batch, sections["section_code"], _now())
+        result = ingest_water_day(con, settings.paths.raw, settings.water_source, day, batch, sections["section_code"], now_cst())
     reasons = result.rejected.group_by("reasons").len().sort("len", descending=True) if result.rejected.height else None
     return dg.MaterializeResult(
         metadata={
@@ -108,7 +103,7 @@ def water_files(
     outcomes = []
     with warehouse.connect() as con:
         for path in config.paths:
-            outcome = process_water_file(con, path, settings.paths, sections, _now())
+            outcome = process_water_file(con, path, settings.paths, sections, now_cst())
             outcomes.append(outcome)
             log = context.log.warning if outcome.status in ("rejected", "missing") else context.log.info
             log(f"{path}: {outcome.status}{' - ' + outcome.reason if outcome.reason else ''}")

@@ -15,13 +15,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from assets.ingest.batches import record_batch
 from assets.ingest.quarantine import quarantine_frame
 from assets.ingest.raw_files import write_raw_batch
 from assets.quality.row_rules import split_rows
 from assets.water.sources import TIDY_SCHEMA, WaterBatch
 from assets.water.spec import WATER_READINGS
 from warehouse.connection import fetch_polars
-from warehouse.partitions import replace_partition
+from warehouse.partitions import insert_frame, replace_partition
 
 DATASET = WATER_READINGS.name
 KEY = WATER_READINGS.key
@@ -59,7 +60,8 @@ def ingest_water_day(
         con, "quarantine.rejected_rows", quarantine_frame(rejected, DATASET, source, batch_id, day, now),
         "dataset = ? AND " + mine, [DATASET, source, day],
     )
-    _record_batch(con, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
+    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height,
+                 replaces=("dataset", "source", "load_partition"))
     return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, rejected)
 
 
@@ -80,25 +82,20 @@ def ingest_water_file_rows(
     con.execute("BEGIN TRANSACTION")
     try:
         superseded = _supersede(con, staged, content_hash, now)
-        if staged.height:
-            con.register("_incoming", staged.to_arrow())
-            con.execute("INSERT INTO staging.water_readings BY NAME SELECT * FROM _incoming")
-            con.unregister("_incoming")
+        insert_frame(con, "staging.water_readings", staged)
         quarantined = pl.DataFrame({
             "dataset": DATASET, "source": source, "batch_id": content_hash, "load_partition": received,
             "received_at": now, "row_number": rejected["row_number"].cast(pl.Int64), "record": rejected["record"],
             "reasons": rejected["reasons"],
         }, schema_overrides={"received_at": pl.Datetime("us")}) if rejected.height else pl.DataFrame()
         for frame in (quarantined, superseded):
-            if frame.height:
-                con.register("_q", frame.to_arrow())
-                con.execute("INSERT INTO quarantine.rejected_rows BY NAME SELECT * FROM _q")
-                con.unregister("_q")
+            insert_frame(con, "quarantine.rejected_rows", frame)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    _record_batch(con, source, received, content_hash, raw_path, original.height, staged.height, rejected.height)
+    record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
+                 rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"))
     return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected)
 
 
@@ -126,16 +123,3 @@ def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_has
         "received_at": now, "row_number": pl.Series([None] * old.height, dtype=pl.Int64), "record": record,
         "reasons": f"superseded by monitoring-centre file (batch {content_hash})",
     }, schema_overrides={"received_at": pl.Datetime("us")})
-
-
-def _record_batch(con, source, day, batch_id, raw_path, rows_in, rows_staged, rows_rejected) -> None:
-    replace_partition(
-        con, "meta.batches",
-        pl.DataFrame([{
-            "dataset": DATASET, "source": source, "load_partition": day, "batch_id": batch_id,
-            "raw_path": str(raw_path), "rows_in": rows_in, "rows_staged": rows_staged, "rows_rejected": rows_rejected,
-        }]),
-        "dataset = ? AND source = ? AND load_partition = ? AND batch_id = ?" if source == "file" else
-        "dataset = ? AND source = ? AND load_partition = ?",
-        [DATASET, source, day, batch_id] if source == "file" else [DATASET, source, day],
-    )

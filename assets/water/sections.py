@@ -12,6 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.catalog.csv_catalog import read_catalog_csv, typed
+
 DEFAULT_SECTIONS = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "water_sections.csv"
 CLASSES = ("I", "II", "III", "IV", "V", "劣V")
 
@@ -42,28 +44,14 @@ class SectionCatalogError(ValueError):
 def load_sections(path: Path | str | None = None) -> pl.DataFrame:
     """Read and check a section catalog; errors name the file, the row (CSV line) and the field."""
     path = Path(path) if path else DEFAULT_SECTIONS
-    try:
-        raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise SectionCatalogError(f"{path}: cannot read the section catalog: {exc}") from exc
-    raw = raw.rename({c: c.lstrip("\ufeff").strip() for c in raw.columns})
-    missing = [c for c in REQUIRED if c not in raw.columns]
-    if missing:
-        raise SectionCatalogError(f"{path}: the section catalog lacks column(s) {', '.join(missing)}")
+    raw = read_catalog_csv(path, REQUIRED, "section catalog", SectionCatalogError)
     raw = raw.with_columns(pl.lit(None, pl.String).alias(c) for c in SCHEMA if c not in raw.columns)
     strings = [c for c, t in SCHEMA.items() if t == pl.String]
     frame = raw.with_columns(pl.col(strings).str.strip_chars().replace("", None)).select(
-        _typed(name, dtype) for name, dtype in SCHEMA.items()
+        typed(name, dtype) for name, dtype in SCHEMA.items()
     )
     _check(frame.with_row_index("line", offset=2), raw.with_row_index("line", offset=2), path)
     return frame.with_columns(pl.col("border_role").fill_null(""))
-
-
-def _typed(name: str, dtype: pl.DataType) -> pl.Expr:
-    col = pl.col(name)
-    if dtype == pl.Boolean:
-        return col.str.to_lowercase().is_in(["true", "y", "yes", "1", "是"]).alias(name)
-    return col if dtype == pl.String else col.cast(dtype, strict=False)
 
 
 def _check(frame: pl.DataFrame, raw: pl.DataFrame, path: Path) -> None:

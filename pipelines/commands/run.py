@@ -3,10 +3,10 @@
 import datetime as dt
 import os
 import sys
-from zoneinfo import ZoneInfo
 
 from tqdm import tqdm
 
+from assets.clock import now_cst
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
 from warehouse.query import run_query
@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
 
 
 def window(start: dt.date | None, end: dt.date | None) -> list[dt.date]:
-    end = end or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() - dt.timedelta(days=1)
+    end = end or now_cst().date() - dt.timedelta(days=1)
     start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
         raise ValueError(f"--start {start} is after --end {end}")
