@@ -49,9 +49,7 @@ def row_conditions(spec: DatasetSpec, params: dict, already_loaded: pl.DataFrame
             )
         elif kind == "expect_compound_columns_to_be_unique":
             keys = kwargs["column_list"]
-            conditions[f"{name}: superseded by a later row"] = (
-                pl.int_range(pl.len()).over(keys) < pl.len().over(keys) - 1
-            )
+            conditions[f"{name}: superseded by a later row"] = ~pl.struct(keys).is_last_distinct()
             conditions[f"{name}: loaded by another partition"] = pl.struct(keys).is_in(
                 already_loaded.select(pl.struct(keys)).to_series().implode()
             )
@@ -65,16 +63,19 @@ def apply_row_rules(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(accepted, rejected); rejected rows carry ``row_number`` (1-based, in the batch) and ``reasons``."""
     rules = row_conditions(spec, params, already_loaded)
-    flagged = rows.with_row_index("row_number", offset=1).with_columns(
-        pl.concat_list([pl.when(cond.fill_null(True)).then(pl.lit(name)) for name, cond in rules.items()])
-        .list.drop_nulls()
-        .list.join("; ")
-        .alias("reasons")
+    failing = [cond.fill_null(True).alias(f"_rule{i}") for i, cond in enumerate(rules.values())]
+    checked = rows.with_row_index("row_number", offset=1).with_columns(failing)
+    fails = pl.any_horizontal(pl.col(r"^_rule\d+$"))
+    accepted = checked.filter(~fails).select(rows.columns)
+    # reasons are spelt out for the few failing rows only: building strings for every row costs more than the rules
+    rejected = checked.filter(fails).select(
+        "row_number",
+        *rows.columns,
+        reasons=pl.concat_list(
+            [pl.when(pl.col(f"_rule{i}")).then(pl.lit(name)) for i, name in enumerate(rules)]
+        ).list.drop_nulls().list.join("; "),
     )
-    accepted = flagged.filter(pl.col("reasons") == "").drop("reasons", "row_number")
-    rejected = flagged.filter(pl.col("reasons") != "")
     return accepted, rejected
-
 
 def split_rows(
     rows: pl.DataFrame,

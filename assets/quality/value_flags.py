@@ -27,10 +27,14 @@ def value_flags(spec: DatasetSpec, rows: pl.DataFrame, context: pl.DataFrame | N
          (context if context is not None else rows.clear()).select(cols).with_columns(_own=pl.lit(False))],
         how="vertical_relaxed",
     ).unique([key, time], keep="first")  # the batch's own value wins over an older copy
-    long = both.unpivot(index=[key, time, "_own"], on=list(spec.values), variable_name="parameter").join(
+    # sorted wide, then unpivoted: each parameter's block keeps the (key, time) order, so ``long`` is sorted by
+    # parameter block, key, time for the shifts below; sorting the long frame costs five times more
+    long = both.sort(key, time).unpivot(
+        index=[key, time, "_own"], on=list(spec.values), variable_name="parameter"
+    ).join(
         spec.ranges().select("parameter", "plausible_min", "plausible_max", "spike_min_jump", "stuck_min_value"),
-        on="parameter", how="left",
-    ).sort("parameter", key, time)
+        on="parameter", how="left", maintain_order="left",
+    )
 
     sentinels = [float(v) for v in flag_threshold("SEN").split("|")]
     v = pl.col("value")

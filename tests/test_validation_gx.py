@@ -1,0 +1,103 @@
+"""The GX record agrees with the Polars rules that decide quarantine and flags, and the GX project is reused."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from assets.air.generator import GeneratorConfig, generate_air_day
+from assets.catalog.stations import active_stations, load_station_catalog
+from assets.quality.specs import AIR_HOURLY, quality_ranges
+from assets.quality.validate import validate_batch
+
+DAY = dt.date(2026, 1, 14)
+NOW = dt.datetime(2026, 1, 16)
+NONE_LOADED = pl.DataFrame(schema={"station_code": pl.String, "ts": pl.Datetime("us")})
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_station_catalog()
+
+
+@pytest.fixture(scope="module")
+def validated(catalog, tmp_path_factory):
+    rows, _ = generate_air_day(active_stations(catalog), DAY, GeneratorConfig(2023, 0.03))
+    odd = pl.DataFrame(
+        {
+            "station_code": ["9999Z", "1882A", "1882A", "1882A", None],
+            "ts": [dt.datetime(2026, 1, 14, 5), dt.datetime(2026, 1, 20, 1), dt.datetime(2025, 12, 1, 1),
+                   dt.datetime(2026, 1, 14, 7), dt.datetime(2026, 1, 14, 6)],
+            "pm25": [10.0, 10.0, 10.0, 2000.0, 10.0],
+        }
+    ).with_columns(*(pl.lit(10.0).alias(c) for c in AIR_HOURLY.values if c != "pm25"))
+    rows = pl.concat([rows.cast(AIR_HOURLY.schema), odd.cast(AIR_HOURLY.schema).select(AIR_HOURLY.columns)])
+    root = tmp_path_factory.mktemp("gx")
+    result = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root)
+    return rows, result, root
+
+
+def gx_counts(result) -> dict:
+    return {(e["expectation"], str(e["column"]), e["level"]): e for e in result.gx["expectations"]}
+
+
+def quarantined(result, reason: str, present: str | None = None) -> int:
+    """Quarantined rows naming ``reason``; GX's column expectations skip nulls, so ``present`` keeps the rows where
+    that column has a value (a null station code also fails the Polars catalog rule)."""
+    rows = result.rejected.filter(pl.col("reasons").str.contains(reason, literal=True))
+    return rows.filter(pl.col(present).is_not_null()).height if present else rows.height
+
+
+def test_gx_row_expectations_count_the_rows_the_polars_rules_quarantine(validated):
+    _, result, _ = validated
+    counts = gx_counts(result)
+    assert result.gx["evaluated"] == len(AIR_HOURLY.suite()["expectations"])
+    assert not any(e["error"] for e in result.gx["expectations"])
+    for (kind, column, level), exp in counts.items():
+        if level != "row" or kind == "expect_compound_columns_to_be_unique":
+            continue
+        label = {"expect_column_values_to_be_in_set": "catalog"}.get(kind, "")
+        reason = f"{kind}({column}" + (f", {label}" if label else "")
+        if kind == "expect_column_values_to_be_between":
+            # the two ts expectations: partition bounds and the clock
+            continue
+        present = None if kind == "expect_column_values_to_not_be_null" else column
+        assert exp["unexpected_count"] == quarantined(result, reason, present), reason
+    ts_checks = [e for e in result.gx["expectations"]
+                 if e["expectation"] == "expect_column_values_to_be_between" and e["column"] == "ts"]
+    # ts 2026-01-20 is past both the partition and the clock; 2025-12-01 is before the late-row window
+    assert sorted(e["unexpected_count"] for e in ts_checks) == sorted(
+        [quarantined(result, "(ts, partition)"), quarantined(result, "(ts, not in future)")]
+    )
+    assert quarantined(result, "(ts, partition)") == 2 and quarantined(result, "(ts, not in future)") == 1
+    assert quarantined(result, "(station_code, catalog)") >= 1
+    unique = counts[("expect_compound_columns_to_be_unique", "['station_code', 'ts']", "row")]
+    assert unique["success"] is (quarantined(result, "superseded by a later row") == 0)
+
+
+def test_gx_range_expectations_count_the_values_the_polars_flags_mark(validated):
+    _, result, _ = validated
+    counts = gx_counts(result)
+    ranges = quality_ranges().filter(pl.col("dataset") == AIR_HOURLY.name)
+    out_of_range = result.flags.filter(pl.col("flag_code").is_in(["SEN", "NEG", "RNG"]))
+    for parameter, low, high in ranges.select("parameter", "plausible_min", "plausible_max").iter_rows():
+        # GX sees every delivered row; the flags are on accepted rows, so add the quarantined rows' values
+        in_quarantine = result.rejected.filter((pl.col(parameter) < low) | (pl.col(parameter) > high)).height
+        flagged = out_of_range.filter(pl.col("parameter") == parameter).height
+        exp = counts[("expect_column_values_to_be_between", parameter, "value")]
+        assert exp["unexpected_count"] == flagged + in_quarantine, parameter
+    assert counts[("expect_column_values_to_be_between", "pm25", "value")]["unexpected_count"] >= 1  # the 2,000
+
+
+def test_an_unchanged_project_is_reused_and_the_docs_index_links_the_run(validated, catalog):
+    rows, result, root = validated
+    stored = sorted((root / "gx").rglob("*.json"))
+    suite_file = next(p for p in stored if p.parent.name == "expectations")
+    before = {p: p.stat().st_mtime_ns for p in stored if "validations" not in p.parts}
+    again = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root,
+                           batch_name="second")
+    assert {p: p.stat().st_mtime_ns for p in before} == before, "suite, checkpoint or definitions rewritten"
+    assert again.gx["expectations"] == result.gx["expectations"]
+    assert suite_file.exists()
+    index = (root / "data_docs" / "index.html").read_text(encoding="utf-8")
+    assert "second" in index
