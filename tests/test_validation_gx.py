@@ -101,3 +101,23 @@ def test_an_unchanged_project_is_reused_and_the_docs_index_links_the_run(validat
     assert suite_file.exists()
     index = (root / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert "second" in index
+
+
+def test_datasets_share_the_gx_project_without_undoing_each_other(validated, catalog):
+    from assets.water.generator import WaterGeneratorConfig, generate_water_day
+    from assets.water.sections import load_sections
+    from assets.water.sources import TIDY_SCHEMA
+    from assets.water.spec import WATER_READINGS
+
+    rows, _, root = validated
+    air_checkpoint = next((root / "gx").rglob("checkpoints/air_hourly.json"))
+    written = air_checkpoint.stat().st_mtime_ns
+    sections = load_sections()
+    water, _ = generate_water_day(sections, DAY, WaterGeneratorConfig(2023, 0.0))
+    water = water.with_columns(reported_class=pl.lit(None, pl.String)).cast(TIDY_SCHEMA)
+    river = validate_batch(WATER_READINGS, water, DAY, sections["section_code"], NONE_LOADED.rename(
+        {"station_code": "section_code"}), NOW, data_root=root)
+    assert river.gx["success"] and river.gx["evaluated"] == len(WATER_READINGS.suite()["expectations"])
+    air = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root, batch_name="after")
+    assert air.gx["evaluated"] == len(AIR_HOURLY.suite()["expectations"])
+    assert air_checkpoint.stat().st_mtime_ns == written  # air's project objects still load, nothing recreated

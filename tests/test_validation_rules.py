@@ -8,7 +8,7 @@ import pytest
 from assets.air.generator import GeneratorConfig, generate_air_day
 from assets.catalog.stations import active_stations, load_station_catalog
 from assets.quality.capture import daily_capture
-from assets.quality.specs import AIR_HOURLY, quality_ranges
+from assets.quality.specs import AIR_HOURLY
 from assets.quality.validate import validate_batch
 
 DAY = dt.date(2026, 1, 14)
@@ -86,10 +86,12 @@ def test_stuck_runs_of_8_hours_above_the_resolution_floor_are_flagged(faulty):
     stuck = faults.filter(pl.col("kind") == "stuck").select("station_code", "ts", parameter="pollutant")
     values = result.accepted.unpivot(index=["station_code", "ts"], variable_name="parameter")
     runs = stuck.join(values, on=["station_code", "ts", "parameter"]).join(
-        quality_ranges().select("parameter", "stuck_min_value"), on="parameter"
+        AIR_HOURLY.ranges().select("parameter", "stuck_min_value", "stuck_min_run"), on="parameter"
     )
-    long_runs = runs.group_by("station_code", "parameter", "value").agg(pl.len(), pl.col("stuck_min_value").first())
-    expected = runs.join(long_runs.filter((pl.col("len") >= 8) & (pl.col("value") >= pl.col("stuck_min_value"))),
+    long_runs = runs.group_by("station_code", "parameter", "value").agg(
+        pl.len(), pl.col("stuck_min_value").first(), pl.col("stuck_min_run").first()
+    )
+    expected = runs.join(long_runs.filter((pl.col("len") >= pl.col("stuck_min_run")) & (pl.col("value") >= pl.col("stuck_min_value"))),
                          on=["station_code", "parameter", "value"], how="semi").select("station_code", "ts", "parameter")
     assert expected.height, "the fault rate should produce at least one full stuck run"
     assert expected.join(flagged(result, "STK"), on=expected.columns, how="anti").height == 0

@@ -5,7 +5,7 @@ import datetime as dt
 
 import dagster as dg
 
-from assets.air.checks import AIR_CHECK_SPECS, batch_usable_result, capture_not_applicable, capture_result
+from assets.air.checks import AIR_CHECK_SPECS, capture_not_applicable, capture_result
 from assets.air.ingest import ingest_air_batch
 from assets.air.sources import SourceOptions, get_air_source
 from assets.catalog.stations import active_stations, load_station_catalog
@@ -13,6 +13,7 @@ from assets.clock import now_cst
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL, daily_partitions
 from assets.quality.capture import daily_capture
+from assets.quality.checks import batch_usable_result
 from assets.quality.specs import AIR_HOURLY
 from assets.resources import EnvmonSettings, WarehouseResource
 from warehouse.partitions import replace_table

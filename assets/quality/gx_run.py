@@ -74,7 +74,7 @@ def _checkpoint(context, spec: DatasetSpec, docs_dir: Path):
     digest = hashlib.sha256(json.dumps([definition, site], sort_keys=True).encode()).hexdigest()[:16]
     try:
         checkpoint = context.checkpoints.get(spec.name)
-    except gx.exceptions.DataContextError:  # a new project
+    except (gx.exceptions.DataContextError, ValueError):  # a new project, or a stored checkpoint that no longer loads
         checkpoint = None
     if checkpoint and checkpoint.validation_definitions[0].suite.meta.get("envmon_suite_sha") == digest:
         return checkpoint
@@ -93,7 +93,10 @@ def _checkpoint(context, spec: DatasetSpec, docs_dir: Path):
         meta={"notes": definition.get("notes", ""), "envmon_suite_sha": digest},
     )
     suite = context.suites.add_or_update(suite)
-    source = context.data_sources.add_or_update_pandas("envmon")
+    try:  # one data source for every dataset: replacing it would drop the other datasets' assets
+        source = context.data_sources.get("envmon")
+    except KeyError:
+        source = context.data_sources.add_pandas("envmon")
     asset = next((a for a in source.assets if a.name == spec.name), None) or source.add_dataframe_asset(spec.name)
     batch = next((b for b in asset.batch_definitions if b.name == "batch"), None)
     batch = batch or asset.add_batch_definition_whole_dataframe("batch")

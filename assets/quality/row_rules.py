@@ -15,11 +15,9 @@ A quarantined row's reason is the expectation, e.g. ``expect_column_values_to_be
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from assets.quality.specs import AIR_HOURLY, DatasetSpec, LATE_DAYS  # noqa: F401  (LATE_DAYS re-exported)
+from assets.quality.specs import DatasetSpec
 
 
 def reason_name(expectation: dict) -> str:
@@ -76,18 +74,3 @@ def apply_row_rules(
         ).list.drop_nulls().list.join("; "),
     )
     return accepted, rejected
-
-def split_rows(
-    rows: pl.DataFrame,
-    day: dt.date,
-    known_codes: pl.Series,
-    already_loaded: pl.DataFrame,
-    now: dt.datetime,
-    key: str = "station_code",
-    spec: DatasetSpec = AIR_HOURLY,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split a batch into (accepted, rejected) by the suite's row rules (``already_loaded``: other partitions'
-    (key, ts) pairs)."""
-    if key != spec.key:
-        raise ValueError(f"dataset {spec.name} is keyed by {spec.key}, not {key}")
-    return apply_row_rules(spec, rows, spec.suite_parameters(day, known_codes, now), already_loaded)

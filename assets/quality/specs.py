@@ -28,7 +28,8 @@ class DatasetSpec:
     values: tuple[str, ...]  # measured parameters (columns)
     time: str = "ts"
     step_hours: int = 1  # sampling step: 1 for air, 4 for automatic water stations
-    pm_pair: tuple[str, str] | None = None  # (PM2.5, PM10) columns for the PMR check, air only
+    # (flag code, part, whole): a measured part of another parameter cannot exceed it (PM2.5 in PM10, NH3-N in TN)
+    part_whole: tuple[str, str, str] | None = None
     schema: dict = field(default_factory=dict)  # expected column -> Polars dtype
 
     @property
@@ -89,7 +90,7 @@ AIR_HOURLY = DatasetSpec(
     name="air_hourly",
     key="station_code",
     values=("pm25", "pm10", "so2", "no2", "o3", "co"),
-    pm_pair=("pm25", "pm10"),
+    part_whole=("PMR", "pm25", "pm10"),
     schema={
         "station_code": pl.String, "ts": pl.Datetime("us"), "pm25": pl.Float64, "pm10": pl.Float64,
         "so2": pl.Float64, "no2": pl.Float64, "o3": pl.Float64, "co": pl.Float64,

@@ -53,9 +53,11 @@ def validate_batch(
     data_root: Path | None = None,
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
     batch_name: str = "",
+    allow_empty: bool = False,
 ) -> ValidationResult:
     """``already_loaded``: (key, ts) owned by other partitions; ``context``: staged rows around the batch (for
-    spikes and stuck values across the partition boundary); ``data_root``: run GX and build Data Docs there."""
+    spikes and stuck values across the partition boundary); ``data_root``: run GX and build Data Docs there;
+    ``allow_empty``: an empty batch is usable (a source with no daily feed)."""
     clock = time.perf_counter()
     params = spec.suite_parameters(partition_day, known_keys, now)
     name = batch_name or f"{spec.name}-{partition_day.isoformat()}"
@@ -66,7 +68,7 @@ def validate_batch(
         accepted, rejected, flags, schema_problem = _rules_and_flags(spec, frame, params, already_loaded, context)
         seconds = {"rules_and_flags": time.perf_counter() - clock}
         gx, seconds["gx"] = gx_run.result() if gx_run else (None, 0.0)
-    unusable = _unusable(frame, rejected, schema_problem, max_rejected_share)
+    unusable = _unusable(frame, rejected, schema_problem, max_rejected_share, allow_empty)
     return ValidationResult(frame.height, accepted, rejected, flags, unusable, gx, seconds)
 
 
@@ -107,12 +109,14 @@ def _schema_problem(spec: DatasetSpec, frame: pl.DataFrame) -> str | None:
     return None
 
 
-def _unusable(frame: pl.DataFrame, rejected: pl.DataFrame, schema_problem: str | None, limit: float) -> list[str]:
+def _unusable(frame: pl.DataFrame, rejected: pl.DataFrame, schema_problem: str | None, limit: float,
+              allow_empty: bool) -> list[str]:
     reasons = []
     if schema_problem:
         reasons.append(f"wrong schema: {schema_problem}")
     if frame.height == 0:
-        reasons.append("empty batch: the source delivered no rows")
+        if not allow_empty:
+            reasons.append("empty batch: the source delivered no rows")
     elif rejected.height / frame.height > limit:
         reasons.append(
             f"{rejected.height} of {frame.height} rows rejected ({rejected.height / frame.height:.1%}) "

@@ -5,8 +5,9 @@ Codes and global thresholds: ``dbt_like_sql/seeds/quality_flags.csv``; per-param
 
 Spike and stuck detection need the neighbouring hours, also across the partition boundary: ``context`` holds the
 rows already in staging around the batch (other partitions); they help decide but are not flagged here.
-Each value gets at most one of SEN > NEG > RNG (the most specific); SPK, STK and PMR are judged on the remaining
-usable values, so a -999 never makes its neighbours look like spikes.
+Each value gets at most one of SEN > NEG > RNG (the most specific); SPK, STK and the part-above-whole flag (PMR for
+PM2.5 > PM10, NTN for NH3-N > TN) are judged on the remaining usable values, so a -999 never makes its neighbours
+look like spikes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def value_flags(spec: DatasetSpec, rows: pl.DataFrame, context: pl.DataFrame | N
     long = both.sort(key, time).unpivot(
         index=[key, time, "_own"], on=list(spec.values), variable_name="parameter"
     ).join(
-        spec.ranges().select("parameter", "plausible_min", "plausible_max", "spike_min_jump", "stuck_min_value"),
+        spec.ranges().select(
+            "parameter", "plausible_min", "plausible_max", "spike_min_jump", "stuck_min_value", "stuck_min_run"
+        ),
         on="parameter", how="left", maintain_order="left",
     )
 
@@ -51,8 +54,8 @@ def value_flags(spec: DatasetSpec, rows: pl.DataFrame, context: pl.DataFrame | N
         _spikes(long, key, time, spec.step_hours),
         _stuck(long, key, time, spec.step_hours),
     ]
-    if spec.pm_pair:
-        flags.append(_pm_ratio(long, key, time, spec.pm_pair))
+    if spec.part_whole:
+        flags.append(_part_above_whole(long, key, time, *spec.part_whole))
     out = pl.concat([f.select(key, time, "parameter", "_own", "flag_code") for f in flags])
     return out.filter("_own").drop("_own").unique().sort(key, time, "parameter", "flag_code")
 
@@ -80,26 +83,25 @@ def _spikes(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
 
 
 def _stuck(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
-    """Runs of the same value in consecutive time steps, at least ``STK`` threshold long."""
-    hours = int(flag_threshold("STK"))
+    """Runs of the same value in consecutive time steps, at least ``stuck_min_run`` readings long."""
     same = _adjacent(key, time, step, 1) & (pl.col("usable") == pl.col("usable").shift(1))
     runs = long.with_columns(run=(~same.fill_null(False)).cum_sum()).with_columns(run_len=pl.len().over("run"))
-    stuck = (pl.col("run_len") >= hours) & pl.col("usable").is_not_null() & (
+    stuck = (pl.col("run_len") >= pl.col("stuck_min_run")) & pl.col("usable").is_not_null() & (
         pl.col("usable") >= pl.col("stuck_min_value")
     )
     return runs.filter(stuck).with_columns(flag_code=pl.lit("STK"))
 
 
-def _pm_ratio(long: pl.DataFrame, key: str, time: str, pair: tuple[str, str]) -> pl.DataFrame:
-    """PM2.5 above PM10 beyond the tolerance: both PM values of the hour get PMR."""
-    relative, absolute = (float(x) for x in flag_threshold("PMR").split("|"))
-    fine, coarse = pair
-    wide = long.filter(pl.col("parameter").is_in(pair)).pivot(
+def _part_above_whole(long: pl.DataFrame, key: str, time: str, code: str, part: str, whole: str) -> pl.DataFrame:
+    """A part above its whole beyond the tolerance (PM2.5 > PM10, NH3-N > TN): both values of the reading get
+    ``code``, since which analyser is wrong cannot be told."""
+    relative, absolute = (float(x) for x in flag_threshold(code).split("|"))
+    wide = long.filter(pl.col("parameter").is_in([part, whole])).pivot(
         on="parameter", index=[key, time, "_own"], values="usable"
     )
-    if fine not in wide.columns or coarse not in wide.columns:
-        return long.clear().with_columns(flag_code=pl.lit("PMR"))
-    bad = wide.filter(pl.col(fine) - pl.col(coarse) > pl.max_horizontal(pl.lit(absolute), relative * pl.col(coarse)))
+    if part not in wide.columns or whole not in wide.columns:
+        return long.clear().with_columns(flag_code=pl.lit(code))
+    bad = wide.filter(pl.col(part) - pl.col(whole) > pl.max_horizontal(pl.lit(absolute), relative * pl.col(whole)))
     return pl.concat(
-        [bad.select(key, time, "_own", parameter=pl.lit(p), flag_code=pl.lit("PMR")) for p in pair]
+        [bad.select(key, time, "_own", parameter=pl.lit(p), flag_code=pl.lit(code)) for p in (part, whole)]
     )

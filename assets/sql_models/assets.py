@@ -19,9 +19,15 @@ from warehouse.connection import fetch_polars
 # Seeds that are loaded by an asset of their own (with checks and a configurable path).
 SPECIAL_SEEDS = {"stations", "water_sections"}
 
-# Tables that more than one asset writes: a model reading the table depends on each writer, so that a run which
-# selects a writer builds the model after it (river readings come from the daily asset and from landing files).
-OTHER_WRITERS = {dg.AssetKey(["staging", "water_readings"]): [dg.AssetKey(["staging", "water_files"])]}
+# Tables written by another asset than their namesake, or by more than one: a model reading the table depends on
+# each writer, so that a run which selects a writer builds the model after it (river readings and their flags come
+# from the daily asset and from landing files; the flags are written with their readings).
+_AIR, _WATER, _FILES = (dg.AssetKey(["staging", n]) for n in ("air_hourly", "water_readings", "water_files"))
+TABLE_WRITERS = {
+    _WATER: [_WATER, _FILES],
+    dg.AssetKey(["staging", "air_value_flags"]): [_AIR],
+    dg.AssetKey(["staging", "water_value_flags"]): [_WATER, _FILES],
+}
 
 SEEDS = [name for name in discover_seeds() if name not in SPECIAL_SEEDS]
 MODELS = {dg.AssetKey([m.schema, m.name]): m for m in discover_models()}
@@ -62,7 +68,7 @@ def _model_spec(key: dg.AssetKey, model: SqlModel) -> dg.AssetSpec:
     return dg.AssetSpec(
         key,
         group_name=model.schema,
-        deps=upstream + [writer for up in upstream for writer in OTHER_WRITERS.get(up, [])],
+        deps=list(dict.fromkeys(writer for up in upstream for writer in TABLE_WRITERS.get(up, [up]))),
         kinds={"duckdb", "sql"},
         description=model.description or f"SQL model {model.table}",
         code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:12],

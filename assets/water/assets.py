@@ -9,6 +9,7 @@ import polars as pl
 from assets.clock import now_cst
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL, daily_partitions
+from assets.quality.checks import batch_usable_result, batch_usable_spec
 from assets.resources import EnvmonSettings, WarehouseResource
 from assets.water.ingest import ingest_water_day
 from assets.water.landing import process_water_file
@@ -17,6 +18,7 @@ from assets.water.sources import WaterSourceOptions, get_water_source
 from warehouse.partitions import replace_table
 
 WATER_FILES_KEY = dg.AssetKey(["staging", "water_files"])
+WATER_READINGS_KEY = dg.AssetKey(["staging", "water_readings"])
 
 
 @dg.asset(
@@ -41,17 +43,19 @@ def water_section_catalog(settings: EnvmonSettings, warehouse: WarehouseResource
 
 
 @dg.asset(
-    key=["staging", "water_readings"],
+    key=WATER_READINGS_KEY,
     group_name="water",
     partitions_def=daily_partitions,
     deps=[water_section_catalog],
     pool=WRITER_POOL,
     kinds={"duckdb", "parquet"},
+    check_specs=[batch_usable_spec(WATER_READINGS_KEY)],
     description=(
         "4-hourly river readings (water temperature, pH, DO, conductivity, turbidity, CODMn, NH3-N, TP, TN) per "
         "section for one natural day, from ENVMON_WATER_SOURCE (generator by default): raw batch kept as Parquet, "
-        "rows checked, the partition replaced as a whole, rejected rows in quarantine.rejected_rows. Readings from "
-        "monitoring-centre files (staging/water_files) live in the same table."
+        "rows checked and values flagged (staging.water_value_flags), GX suite and Data Docs, the partition "
+        "replaced as a whole, rejected rows in quarantine.rejected_rows. Readings from monitoring-centre files "
+        "(staging/water_files) live in the same table."
     ),
 )
 def water_readings(
@@ -62,8 +66,13 @@ def water_readings(
     options = WaterSourceOptions(settings.generator_seed, settings.generator_fault_rate)
     batch = get_water_source(settings.water_source)(day, sections, options)
     with warehouse.connect() as con:
-        result = ingest_water_day(con, settings.paths.raw, settings.water_source, day, batch, sections["section_code"], now_cst())
+        result = ingest_water_day(
+            con, settings.paths.raw, settings.water_source, day, batch, sections["section_code"], now_cst(),
+            data_root=settings.paths.root, max_rejected_share=settings.max_rejected_share,
+        )
+    validation = result.validation
     reasons = result.rejected.group_by("reasons").len().sort("len", descending=True) if result.rejected.height else None
+    flag_counts = result.flags.group_by("flag_code").len().sort("flag_code")
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": result.staged.height,
@@ -76,7 +85,11 @@ def water_readings(
             "rejection_reasons": dg.MetadataValue.md(markdown_table(reasons) if reasons is not None else "none"),
             **{k: dg.MetadataValue.json(v) if isinstance(v, dict) else v for k, v in batch.summary.items()},
             "preview": dg.MetadataValue.md(markdown_table(result.staged.sort("ts", "section_code"))),
-        }
+            "value_flags": dg.MetadataValue.json(dict(flag_counts.iter_rows())),
+            "gx_expectations_failed": validation.gx["failed"] if validation.gx else None,
+            "data_docs": dg.MetadataValue.path(validation.data_docs or ""),
+        },
+        check_results=[batch_usable_result(validation, settings.max_rejected_share)],
     )
 
 

@@ -1,7 +1,8 @@
 """Raw -> staging for river readings: one daily partition of a source, or one monitoring-centre file.
 
-Both keep the raw batch as Parquet, split the rows by the shared row rules (quarantine with reasons) and write
-``staging.water_readings``. A daily partition is replaced as a whole (idempotent re-runs); a file is loaded once
+Both keep the raw batch as Parquet, split the rows by the shared row rules (quarantine with reasons), flag values
+(``staging.water_value_flags``) and write ``staging.water_readings``. A daily batch goes through the whole
+validation layer, GX and Data Docs included. A daily partition is replaced as a whole (idempotent re-runs); a file is loaded once
 (its content hash is recorded in ``meta.water_files``) and, being the monitoring centre's own data, supersedes
 readings of the same section and time that an earlier batch loaded: those move to quarantine with the reason.
 """
@@ -18,7 +19,9 @@ import polars as pl
 from assets.ingest.batches import record_batch
 from assets.ingest.quarantine import quarantine_frame
 from assets.ingest.raw_files import write_raw_batch
-from assets.quality.row_rules import split_rows
+from assets.quality.specs import LATE_DAYS, partition_bounds
+from assets.quality.validate import DEFAULT_MAX_REJECTED_SHARE, ValidationResult, validate_batch
+from assets.quality.value_flags import value_flags
 from assets.water.sources import TIDY_SCHEMA, WaterBatch
 from assets.water.spec import WATER_READINGS
 from warehouse.connection import fetch_polars
@@ -35,6 +38,8 @@ class WaterIngestResult:
     rows_in: int
     staged: pl.DataFrame
     rejected: pl.DataFrame
+    flags: pl.DataFrame
+    validation: ValidationResult | None = None  # daily batches only
 
 
 def natural_day(ts: pl.Expr) -> pl.Expr:
@@ -43,26 +48,53 @@ def natural_day(ts: pl.Expr) -> pl.Expr:
 
 def ingest_water_day(
     con: duckdb.DuckDBPyConnection, raw_root: Path, source: str, day: dt.date, batch: WaterBatch,
-    known_codes: pl.Series, now: dt.datetime,
+    known_codes: pl.Series, now: dt.datetime, data_root: Path | None = None,
+    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
 ) -> WaterIngestResult:
+    """``data_root``: run the GX suite and build Data Docs under it (None: the Polars rules only)."""
     batch_id, raw_path = write_raw_batch(raw_root, DATASET, source, day.isoformat(), batch.rows)
+    mine = "source = ? AND load_partition = ?"
     owned_elsewhere = fetch_polars(
         con,
-        "SELECT section_code, ts FROM staging.water_readings "
-        "WHERE NOT (source = ? AND load_partition = ?) AND ts >= ? - INTERVAL 8 DAY AND ts <= ? + INTERVAL 2 DAY",
+        f"SELECT section_code, ts FROM staging.water_readings "
+        f"WHERE NOT ({mine}) AND ts >= ? - INTERVAL 8 DAY AND ts <= ? + INTERVAL 2 DAY",
         [source, day, day, day],
     )
-    accepted, rejected = split_rows(batch.rows, day, known_codes, owned_elsewhere, now, key=KEY, spec=WATER_READINGS)
-    staged = accepted.with_columns(source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day))
-    mine = "source = ? AND load_partition = ?"
+    start, _ = partition_bounds(day)
+    validation = validate_batch(
+        WATER_READINGS, batch.rows, day, known_codes, owned_elsewhere, now,
+        context=_context(con, start - dt.timedelta(days=LATE_DAYS + 1), start, (source, day)),
+        data_root=data_root if batch.rows.height or batch.daily_feed else None,
+        max_rejected_share=max_rejected_share, batch_name=f"{DATASET}-{day.isoformat()}-{batch_id}",
+        allow_empty=not batch.daily_feed,
+    )
+    staged = validation.accepted.with_columns(source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day))
+    flags = validation.flags.with_columns(source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day))
     replace_partition(con, "staging.water_readings", staged, mine, [source, day])
+    replace_partition(con, "staging.water_value_flags", flags, mine, [source, day])
     replace_partition(
-        con, "quarantine.rejected_rows", quarantine_frame(rejected, DATASET, source, batch_id, day, now),
+        con, "quarantine.rejected_rows", quarantine_frame(validation.rejected, DATASET, source, batch_id, day, now),
         "dataset = ? AND " + mine, [DATASET, source, day],
     )
-    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height,
-                 replaces=("dataset", "source", "load_partition"))
-    return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, rejected)
+    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height,
+                 validation.rejected.height, replaces=("dataset", "source", "load_partition"))
+    return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, validation.rejected, flags, validation)
+
+
+def _context(con: duckdb.DuckDBPyConnection, since: dt.datetime, until: dt.datetime,
+             not_partition: tuple[str, dt.date] | None = None, not_batch: str | None = None) -> pl.DataFrame:
+    """Staged readings in [since, until) of other batches: the neighbours that spikes and stuck runs look at across
+    a batch's edges. Only earlier readings for a daily batch, so that its flags do not depend on whether the
+    next day was loaded (re-runs stay identical)."""
+    values = ", ".join(WATER_READINGS.values)
+    where, params = "ts >= ? AND ts < ?", [since, until]
+    if not_partition:
+        where += " AND NOT (source = ? AND load_partition = ?)"
+        params += list(not_partition)
+    if not_batch:
+        where += " AND batch_id <> ?"
+        params.append(not_batch)
+    return fetch_polars(con, f"SELECT section_code, ts, {values} FROM staging.water_readings WHERE {where}", params)
 
 
 def ingest_water_file_rows(
@@ -79,10 +111,17 @@ def ingest_water_file_rows(
     staged = rows.select(TIDY_SCHEMA.keys()).with_columns(
         source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=natural_day(pl.col("ts"))
     )
+    first, last = staged["ts"].min(), staged["ts"].max()
+    margin = dt.timedelta(days=LATE_DAYS + 1)
+    context = _context(con, first - margin, last + margin, not_batch=content_hash) if staged.height else None
+    flags = value_flags(WATER_READINGS, staged, context).with_columns(
+        source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=natural_day(pl.col("ts"))
+    )
     con.execute("BEGIN TRANSACTION")
     try:
         superseded = _supersede(con, staged, content_hash, now)
         insert_frame(con, "staging.water_readings", staged)
+        insert_frame(con, "staging.water_value_flags", flags)
         quarantined = pl.DataFrame({
             "dataset": DATASET, "source": source, "batch_id": content_hash, "load_partition": received,
             "received_at": now, "row_number": rejected["row_number"].cast(pl.Int64), "record": rejected["record"],
@@ -96,7 +135,7 @@ def ingest_water_file_rows(
         raise
     record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
                  rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"))
-    return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected)
+    return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags)
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_hash: str, now: dt.datetime) -> pl.DataFrame:
@@ -109,11 +148,12 @@ def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_has
         "SELECT w.* FROM staging.water_readings w JOIN _keys k USING (section_code, ts) WHERE w.batch_id <> ?",
         [content_hash],
     )
-    con.execute(
-        "DELETE FROM staging.water_readings w USING _keys k "
-        "WHERE w.section_code = k.section_code AND w.ts = k.ts AND w.batch_id <> ?",
-        [content_hash],
-    )
+    for table in ("staging.water_readings", "staging.water_value_flags"):
+        con.execute(
+            f"DELETE FROM {table} w USING _keys k "
+            "WHERE w.section_code = k.section_code AND w.ts = k.ts AND w.batch_id <> ?",
+            [content_hash],
+        )
     con.unregister("_keys")
     if not old.height:
         return pl.DataFrame()

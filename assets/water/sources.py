@@ -29,6 +29,7 @@ TIDY_SCHEMA = {
 class WaterBatch:
     rows: pl.DataFrame
     summary: dict[str, object] = field(default_factory=dict)
+    daily_feed: bool = True  # False: the source has no daily feed, an empty batch is normal
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def generator_source(day: dt.date, sections: pl.DataFrame, options: WaterSourceO
 
 
 def landing_only_source(day: dt.date, sections: pl.DataFrame, options: WaterSourceOptions) -> WaterBatch:
-    return WaterBatch(rows=empty_rows(), summary={"note": "readings arrive as files in the landing folder"})
+    return WaterBatch(rows=empty_rows(), summary={"note": "readings arrive as files in the landing folder"},
+                      daily_feed=False)
 
 
 WATER_SOURCES: dict[str, WaterSource] = {"generator": generator_source, "landing": landing_only_source}

@@ -11,6 +11,7 @@ WATER_READINGS = register(
         key="section_code",
         values=tuple(c for c, t in TIDY_SCHEMA.items() if c not in ("section_code", "ts", "reported_class")),
         step_hours=4,
+        part_whole=("NTN", "ammonia_nitrogen", "total_nitrogen"),
         schema=TIDY_SCHEMA,
     )
 )

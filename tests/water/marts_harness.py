@@ -12,7 +12,9 @@ from assets.water.sources import TIDY_SCHEMA
 from warehouse.connection import fetch_polars
 from warehouse.schema import ensure_schema
 
-WATER_SEEDS = ("water_parameters", "water_classes", "water_river_status", "water_class_limits_gb3838")
+WATER_SEEDS = (
+    "water_parameters", "water_classes", "water_river_status", "water_class_limits_gb3838", "quality_ranges", "quality_flags",
+)
 
 
 def water_models() -> list:

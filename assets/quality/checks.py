@@ -1,0 +1,38 @@
+"""The blocking batch check every staged dataset carries, evaluated while its asset runs (the validation result
+is at hand): wrong schema, empty batch, or a rejected share above ENVMON_MAX_REJECTED_SHARE. When it fails,
+downstream assets do not materialize for the partition."""
+
+import dagster as dg
+import polars as pl
+
+from assets.metadata import markdown_table
+from assets.quality.validate import ValidationResult
+
+
+def batch_usable_spec(asset: dg.AssetKey) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        "batch_usable", asset=asset, blocking=True,
+        description="Blocking: the batch has the expected columns, is not empty, and no more than "
+                    "ENVMON_MAX_REJECTED_SHARE of its rows were rejected.",
+    )
+
+
+def batch_usable_result(validation: ValidationResult, limit: float) -> dg.AssetCheckResult:
+    rejected = validation.rejected
+    reasons = rejected.group_by("reasons").len().sort("len", descending=True) if rejected.height else None
+    examples = rejected.head(5).select(pl.exclude("row_number"), pl.col("row_number")) if rejected.height else None
+    return dg.AssetCheckResult(
+        check_name="batch_usable",
+        passed=not validation.unusable,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="; ".join(validation.unusable) or "usable",
+        metadata={
+            "rows_in": validation.rows_in,
+            "rows_accepted": validation.accepted.height,
+            "rows_rejected": rejected.height,
+            "rejected_share": round(validation.rejected_share, 4),
+            "max_rejected_share": limit,
+            "rejection_reasons": dg.MetadataValue.md(markdown_table(reasons) if reasons is not None else "none"),
+            "examples": dg.MetadataValue.md(markdown_table(examples) if examples is not None else "none"),
+        },
+    )
