@@ -157,3 +157,22 @@ def test_a_later_file_supersedes_earlier_readings_which_stay_in_quarantine(tmp_p
     with write_connection(DataPaths(data_dir).warehouse) as con:
         q = fetch_polars(con, "SELECT reasons FROM quarantine.rejected_rows")
     assert q.height == 1 and "superseded by monitoring-centre file" in q["reasons"].item()
+
+
+def test_file_values_get_flags_which_go_with_a_superseded_reading(tmp_path, data_dir):
+    rows = platform_rows(["2026-12-06 04:00", "2026-12-06 08:00"])
+    rows[0][12] = "-0.2"  # total phosphorus below zero
+    rows[1][11] = "2.9"  # ammonia nitrogen above the total nitrogen of the file
+    rows[1][13] = "1.8"
+    first = ingest(data_dir, write_csv(tmp_path / "first.csv", rows))
+    with write_connection(DataPaths(data_dir).warehouse) as con:
+        flags = fetch_polars(con, "SELECT ts, parameter, flag_code, batch_id FROM staging.water_value_flags ORDER BY ALL")
+    assert flags.select("parameter", "flag_code").rows() == [
+        ("total_phosphorus", "NEG"), ("ammonia_nitrogen", "NTN"), ("total_nitrogen", "NTN")]
+    assert set(flags["batch_id"]) == {first.content_hash}
+    corrected = platform_rows(["2026-12-06 04:00"])
+    ingest(data_dir, write_csv(tmp_path / "second.csv", corrected))
+    with write_connection(DataPaths(data_dir).warehouse) as con:
+        left = fetch_polars(con, "SELECT ts, flag_code FROM staging.water_value_flags")
+    assert sorted(left["flag_code"]) == ["NTN", "NTN"]  # the corrected 04:00 reading carries no flag
+    assert (left["ts"] == dt.datetime(2026, 12, 6, 8)).all()
