@@ -91,8 +91,10 @@ def test_stuck_runs_of_8_hours_above_the_resolution_floor_are_flagged(faulty):
     long_runs = runs.group_by("station_code", "parameter", "value").agg(
         pl.len(), pl.col("stuck_min_value").first(), pl.col("stuck_min_run").first()
     )
-    expected = runs.join(long_runs.filter((pl.col("len") >= pl.col("stuck_min_run")) & (pl.col("value") >= pl.col("stuck_min_value"))),
-                         on=["station_code", "parameter", "value"], how="semi").select("station_code", "ts", "parameter")
+    full = long_runs.filter((pl.col("len") >= pl.col("stuck_min_run")) & (pl.col("value") >= pl.col("stuck_min_value")))
+    expected = runs.join(full, on=["station_code", "parameter", "value"], how="semi").select(
+        "station_code", "ts", "parameter"
+    )
     assert expected.height, "the fault rate should produce at least one full stuck run"
     assert expected.join(flagged(result, "STK"), on=expected.columns, how="anti").height == 0
     small = runs.filter(pl.col("value") < pl.col("stuck_min_value")).select("station_code", "ts", "parameter")

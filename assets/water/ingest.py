@@ -2,9 +2,10 @@
 
 Both keep the raw batch as Parquet, split the rows by the shared row rules (quarantine with reasons), flag values
 (``staging.water_value_flags``) and write ``staging.water_readings``. A daily batch goes through the whole
-validation layer, GX and Data Docs included. A daily partition is replaced as a whole (idempotent re-runs); a file is loaded once
-(its content hash is recorded in ``meta.water_files``) and, being the monitoring centre's own data, supersedes
-readings of the same section and time that an earlier batch loaded: those move to quarantine with the reason.
+validation layer, GX and Data Docs included. A daily partition is replaced as a whole (idempotent re-runs); a file
+is loaded once (its content hash is recorded in ``meta.water_files``) and, being the monitoring centre's own data,
+supersedes readings of the same section and time that an earlier batch loaded: those move to quarantine with the
+reason, their flags are deleted.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def ingest_water_day(
         max_rejected_share=max_rejected_share, batch_name=f"{DATASET}-{day.isoformat()}-{batch_id}",
         allow_empty=not batch.daily_feed,
     )
-    staged = validation.accepted.with_columns(source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day))
-    flags = validation.flags.with_columns(source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day))
+    origin = {"source": pl.lit(source), "batch_id": pl.lit(batch_id), "load_partition": pl.lit(day)}
+    staged = validation.accepted.with_columns(**origin)
+    flags = validation.flags.with_columns(**origin)
     replace_partition(con, "staging.water_readings", staged, mine, [source, day])
     replace_partition(con, "staging.water_value_flags", flags, mine, [source, day])
     replace_partition(

@@ -13,7 +13,8 @@ from warehouse.connection import fetch_polars
 from warehouse.schema import ensure_schema
 
 WATER_SEEDS = (
-    "water_parameters", "water_classes", "water_river_status", "water_class_limits_gb3838", "quality_ranges", "quality_flags",
+    "water_parameters", "water_classes", "water_river_status", "water_class_limits_gb3838",
+    "quality_ranges", "quality_flags",
 )
 
 

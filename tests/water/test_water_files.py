@@ -166,7 +166,9 @@ def test_file_values_get_flags_which_go_with_a_superseded_reading(tmp_path, data
     rows[1][13] = "1.8"
     first = ingest(data_dir, write_csv(tmp_path / "first.csv", rows))
     with write_connection(DataPaths(data_dir).warehouse) as con:
-        flags = fetch_polars(con, "SELECT ts, parameter, flag_code, batch_id FROM staging.water_value_flags ORDER BY ALL")
+        flags = fetch_polars(
+            con, "SELECT ts, parameter, flag_code, batch_id FROM staging.water_value_flags ORDER BY ALL"
+        )
     assert flags.select("parameter", "flag_code").rows() == [
         ("total_phosphorus", "NEG"), ("ammonia_nitrogen", "NTN"), ("total_nitrogen", "NTN")]
     assert set(flags["batch_id"]) == {first.content_hash}
