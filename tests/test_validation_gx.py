@@ -121,3 +121,25 @@ def test_datasets_share_the_gx_project_without_undoing_each_other(validated, cat
     air = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root, batch_name="after")
     assert air.gx["evaluated"] == len(AIR_HOURLY.suite()["expectations"])
     assert air_checkpoint.stat().st_mtime_ns == written  # air's project objects still load, nothing recreated
+
+
+def test_a_garbage_year_is_quarantined_while_gx_still_runs(catalog, tmp_path):
+    rows = pl.DataFrame({"station_code": ["1882A", "1882A"], "ts": [dt.datetime(2026, 1, 14, 5), dt.datetime(2999, 1, 1)]})
+    rows = rows.with_columns(*(pl.lit(10.0).alias(c) for c in AIR_HOURLY.values)).cast(AIR_HOURLY.schema)
+    result = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=tmp_path)
+    assert result.accepted.height == 1 and result.rejected["row_number"].to_list() == [2]
+    assert result.gx["evaluated"] == len(AIR_HOURLY.suite()["expectations"]) and not result.gx["success"]
+
+
+@pytest.mark.parametrize("damage", ["deleted", "corrupt"])
+def test_a_damaged_stored_checkpoint_is_written_anew(validated, catalog, damage):
+    rows, _, root = validated
+    checkpoint = next((root / "gx").rglob("checkpoints/air_hourly.json"))
+    if damage == "deleted":
+        checkpoint.unlink()
+    else:
+        checkpoint.write_text("{not json", encoding="utf-8")
+    again = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root,
+                           batch_name=f"after-{damage}")
+    assert again.gx["evaluated"] == len(AIR_HOURLY.suite()["expectations"])
+    assert checkpoint.read_text(encoding="utf-8").startswith("{\n")

@@ -3,8 +3,23 @@ transaction), plain appends, and whole-table replaces."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import duckdb
 import polars as pl
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All writes inside commit together or not at all."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
@@ -32,12 +47,11 @@ def replace_partition(
     params: list,
 ) -> int:
     """Delete the rows matching ``where`` and insert ``frame`` (by column name) in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"DELETE FROM {table} WHERE {where}", params)
-        insert_frame(con, table, frame)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return frame.height
+    with transaction(con):
+        return replace_rows(con, table, frame, where, params)
+
+
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, where: str, params: list) -> int:
+    """Delete the rows matching ``where`` and insert ``frame`` (within the caller's transaction, if any)."""
+    con.execute(f"DELETE FROM {table} WHERE {where}", params)
+    return insert_frame(con, table, frame)

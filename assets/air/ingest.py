@@ -17,7 +17,7 @@ from assets.ingest.raw_files import write_raw_batch
 from assets.quality.specs import AIR_HOURLY, LATE_DAYS, partition_bounds
 from assets.quality.validate import DEFAULT_MAX_REJECTED_SHARE, ValidationResult, validate_batch
 from warehouse.connection import fetch_polars
-from warehouse.partitions import replace_partition
+from warehouse.partitions import replace_partition, replace_rows, transaction
 
 DATASET = "air_hourly"
 
@@ -72,16 +72,17 @@ def ingest_air_batch(
         source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day)
     )
     where = "load_partition = ?"
-    replace_partition(con, "staging.air_hourly", staged, where, [day])
     flags = validation.flags.rename({"parameter": "pollutant"}).with_columns(load_partition=pl.lit(day))
-    replace_partition(con, "staging.air_value_flags", flags, where, [day])
-    replace_partition(
-        con,
-        "quarantine.rejected_rows",
-        quarantine_frame(rejected, DATASET, source, batch_id, day, now),
-        "dataset = ? AND load_partition = ?",
-        [DATASET, day],
-    )
+    with transaction(con):  # readings without their flags would let invalid values into the statistics
+        replace_rows(con, "staging.air_hourly", staged, where, [day])
+        replace_rows(con, "staging.air_value_flags", flags, where, [day])
+        replace_rows(
+            con,
+            "quarantine.rejected_rows",
+            quarantine_frame(rejected, DATASET, source, batch_id, day, now),
+            "dataset = ? AND load_partition = ?",
+            [DATASET, day],
+        )
     _write_side_tables(con, batch, day)
     record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
     return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation)

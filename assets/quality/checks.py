@@ -30,6 +30,7 @@ def batch_usable_result(validation: ValidationResult, limit: float) -> dg.AssetC
             "rows_in": validation.rows_in,
             "rows_accepted": validation.accepted.height,
             "rows_rejected": rejected.height,
+            "rows_already_loaded": validation.repeats,  # repeats: not counted in the share
             "rejected_share": round(validation.rejected_share, 4),
             "max_rejected_share": limit,
             "rejection_reasons": dg.MetadataValue.md(markdown_table(reasons) if reasons is not None else "none"),

@@ -19,6 +19,9 @@ import polars as pl
 
 from assets.quality.specs import DatasetSpec
 
+# The reason of a row that another partition (or a monitoring-centre file) already loaded: a repeat, not bad data
+ALREADY_LOADED = ": loaded by another partition"
+
 
 def reason_name(expectation: dict) -> str:
     kwargs, meta = expectation["kwargs"], expectation.get("meta", {})
@@ -48,7 +51,7 @@ def row_conditions(spec: DatasetSpec, params: dict, already_loaded: pl.DataFrame
         elif kind == "expect_compound_columns_to_be_unique":
             keys = kwargs["column_list"]
             conditions[f"{name}: superseded by a later row"] = ~pl.struct(keys).is_last_distinct()
-            conditions[f"{name}: loaded by another partition"] = pl.struct(keys).is_in(
+            conditions[f"{name}{ALREADY_LOADED}"] = pl.struct(keys).is_in(
                 already_loaded.select(pl.struct(keys)).to_series().implode()
             )
         else:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.quality.row_rules import apply_row_rules
+from assets.quality.row_rules import ALREADY_LOADED, apply_row_rules
 from assets.quality.specs import DatasetSpec
 from assets.quality.value_flags import value_flags
 
@@ -33,8 +33,16 @@ class ValidationResult:
     seconds: dict = field(default_factory=dict)
 
     @property
+    def repeats(self) -> int:
+        """Rejected rows that another partition or a monitoring-centre file already holds: repeats, not bad data
+        (a re-run of a day that a file corrected must stay usable)."""
+        reasons = self.rejected["reasons"]
+        return int((reasons.str.ends_with(ALREADY_LOADED) & ~reasons.str.contains("; ")).sum())
+
+    @property
     def rejected_share(self) -> float:
-        return self.rejected.height / self.rows_in if self.rows_in else 0.0
+        """The share of the batch rejected as bad data (repeats not counted)."""
+        return (self.rejected.height - self.repeats) / self.rows_in if self.rows_in else 0.0
 
     @property
     def data_docs(self) -> str | None:
@@ -68,8 +76,9 @@ def validate_batch(
         accepted, rejected, flags, schema_problem = _rules_and_flags(spec, frame, params, already_loaded, context)
         seconds = {"rules_and_flags": time.perf_counter() - clock}
         gx, seconds["gx"] = gx_run.result() if gx_run else (None, 0.0)
-    unusable = _unusable(frame, rejected, schema_problem, max_rejected_share, allow_empty)
-    return ValidationResult(frame.height, accepted, rejected, flags, unusable, gx, seconds)
+    result = ValidationResult(frame.height, accepted, rejected, flags, [], gx, seconds)
+    result.unusable = _unusable(result, schema_problem, max_rejected_share, allow_empty)
+    return result
 
 
 def _rules_and_flags(spec: DatasetSpec, frame: pl.DataFrame, params: dict, already_loaded: pl.DataFrame,
@@ -109,17 +118,17 @@ def _schema_problem(spec: DatasetSpec, frame: pl.DataFrame) -> str | None:
     return None
 
 
-def _unusable(frame: pl.DataFrame, rejected: pl.DataFrame, schema_problem: str | None, limit: float,
-              allow_empty: bool) -> list[str]:
+def _unusable(result: ValidationResult, schema_problem: str | None, limit: float, allow_empty: bool) -> list[str]:
     reasons = []
     if schema_problem:
         reasons.append(f"wrong schema: {schema_problem}")
-    if frame.height == 0:
+    if result.rows_in == 0:
         if not allow_empty:
             reasons.append("empty batch: the source delivered no rows")
-    elif rejected.height / frame.height > limit:
+    elif result.rejected_share > limit:
+        bad, repeats = result.rejected.height - result.repeats, result.repeats
         reasons.append(
-            f"{rejected.height} of {frame.height} rows rejected ({rejected.height / frame.height:.1%}) "
-            f"> ENVMON_MAX_REJECTED_SHARE {limit:.0%}"
+            f"{bad} of {result.rows_in} rows rejected ({result.rejected_share:.1%}) > ENVMON_MAX_REJECTED_SHARE "
+            f"{limit:.0%}" + (f" (besides {repeats} already loaded by another partition)" if repeats else "")
         )
     return reasons

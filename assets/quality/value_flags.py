@@ -43,7 +43,8 @@ def value_flags(spec: DatasetSpec, rows: pl.DataFrame, context: pl.DataFrame | N
     v = pl.col("value")
     basic = (
         pl.when(v.is_in(sentinels)).then(pl.lit("SEN"))
-        .when(v < 0).then(pl.lit("NEG"))
+        # a concentration below 0; water temperature may go down to its plausible_min of -1 C
+        .when((v < 0) & (pl.col("plausible_min") >= 0)).then(pl.lit("NEG"))
         .when((v < pl.col("plausible_min")) | (v > pl.col("plausible_max"))).then(pl.lit("RNG"))
     )
     long = long.with_columns(basic.alias("basic")).with_columns(

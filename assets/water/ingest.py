@@ -26,7 +26,7 @@ from assets.quality.value_flags import value_flags
 from assets.water.sources import TIDY_SCHEMA, WaterBatch
 from assets.water.spec import WATER_READINGS
 from warehouse.connection import fetch_polars
-from warehouse.partitions import insert_frame, replace_partition
+from warehouse.partitions import insert_frame, replace_rows, transaction
 
 DATASET = WATER_READINGS.name
 KEY = WATER_READINGS.key
@@ -72,12 +72,13 @@ def ingest_water_day(
     origin = {"source": pl.lit(source), "batch_id": pl.lit(batch_id), "load_partition": pl.lit(day)}
     staged = validation.accepted.with_columns(**origin)
     flags = validation.flags.with_columns(**origin)
-    replace_partition(con, "staging.water_readings", staged, mine, [source, day])
-    replace_partition(con, "staging.water_value_flags", flags, mine, [source, day])
-    replace_partition(
-        con, "quarantine.rejected_rows", quarantine_frame(validation.rejected, DATASET, source, batch_id, day, now),
-        "dataset = ? AND " + mine, [DATASET, source, day],
-    )
+    with transaction(con):  # readings without their flags would let invalid values into the classes
+        replace_rows(con, "staging.water_readings", staged, mine, [source, day])
+        replace_rows(con, "staging.water_value_flags", flags, mine, [source, day])
+        replace_rows(
+            con, "quarantine.rejected_rows", quarantine_frame(validation.rejected, DATASET, source, batch_id, day, now),
+            "dataset = ? AND " + mine, [DATASET, source, day],
+        )
     record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height,
                  validation.rejected.height, replaces=("dataset", "source", "load_partition"))
     return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, validation.rejected, flags, validation)
@@ -119,22 +120,17 @@ def ingest_water_file_rows(
     flags = value_flags(WATER_READINGS, staged, context).with_columns(
         source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=natural_day(pl.col("ts"))
     )
-    con.execute("BEGIN TRANSACTION")
-    try:
+    quarantined = pl.DataFrame({
+        "dataset": DATASET, "source": source, "batch_id": content_hash, "load_partition": received,
+        "received_at": now, "row_number": rejected["row_number"].cast(pl.Int64), "record": rejected["record"],
+        "reasons": rejected["reasons"],
+    }, schema_overrides={"received_at": pl.Datetime("us")}) if rejected.height else pl.DataFrame()
+    with transaction(con):
         superseded = _supersede(con, staged, content_hash, now)
         insert_frame(con, "staging.water_readings", staged)
         insert_frame(con, "staging.water_value_flags", flags)
-        quarantined = pl.DataFrame({
-            "dataset": DATASET, "source": source, "batch_id": content_hash, "load_partition": received,
-            "received_at": now, "row_number": rejected["row_number"].cast(pl.Int64), "record": rejected["record"],
-            "reasons": rejected["reasons"],
-        }, schema_overrides={"received_at": pl.Datetime("us")}) if rejected.height else pl.DataFrame()
         for frame in (quarantined, superseded):
             insert_frame(con, "quarantine.rejected_rows", frame)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
                  rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"))
     return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags)

@@ -178,3 +178,22 @@ def test_file_values_get_flags_which_go_with_a_superseded_reading(tmp_path, data
         left = fetch_polars(con, "SELECT ts, flag_code FROM staging.water_value_flags")
     assert sorted(left["flag_code"]) == ["NTN", "NTN"]  # the corrected 04:00 reading carries no flag
     assert (left["ts"] == dt.datetime(2026, 12, 6, 8)).all()
+
+
+def test_rerunning_a_day_that_a_file_corrected_stays_usable(tmp_path, data_dir):
+    from assets.water.ingest import ingest_water_day
+    from assets.water.sources import WaterSourceOptions, generator_source
+
+    paths, day = DataPaths(data_dir), dt.date(2026, 12, 6)
+    batch = generator_source(day, SECTIONS, WaterSourceOptions(fault_rate=0.0))
+
+    def daily():
+        with write_connection(paths.warehouse) as con:
+            return ingest_water_day(con, paths.raw, "generator", day, batch, SECTIONS["section_code"], NOW,
+                                    max_rejected_share=0.0)
+
+    assert daily().validation.unusable == []
+    ingest(data_dir, write_csv(tmp_path / "correction.csv", platform_rows(["2026-12-06 04:00", "2026-12-06 08:00"])))
+    again = daily().validation
+    assert again.unusable == [] and again.repeats == 2 and again.rejected_share == 0.0
+    assert staged(data_dir).filter(pl.col("source") == "file").height == 2

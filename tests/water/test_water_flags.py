@@ -69,7 +69,9 @@ def injected(faults, kind):
 def test_negative_and_sentinel_readings_are_flagged(validated_days):
     staged, flags, faults = validated_days
     values = staged.unpivot(index=["section_code", "ts"], on=list(WATER_READINGS.values), variable_name="parameter")
-    for kind, code, delivered in (("negative", "NEG", (pl.col("value") < 0) & (pl.col("value") != -999)),
+    concentrations = RANGES.filter(pl.col("plausible_min") >= 0)["parameter"].implode()  # not water temperature
+    negative = (pl.col("value") < 0) & (pl.col("value") != -999) & pl.col("parameter").is_in(concentrations)
+    for kind, code, delivered in (("negative", "NEG", negative),
                                   ("sentinel", "SEN", pl.col("value") == -999)):
         # an injected fault may be overwritten by a later one (NH3-N derived from a negative TN is negative too),
         # or its row delivered late as a clean copy
@@ -122,6 +124,15 @@ def test_ammonia_above_total_nitrogen_flags_both_as_suspect(validated_days):
     faulty = faults.filter(pl.col("parameter").is_in(["ammonia_nitrogen", "total_nitrogen"]))
     assert both.join(faulty, on=["section_code", "ts"], how="anti").height == 0
     assert both.join(injected(faults, "nh3_gt_tn"), on=["section_code", "ts"], how="semi").height > 0
+
+
+def test_water_below_zero_degrees_is_not_a_negative_concentration():
+    rows = pl.DataFrame({"section_code": ["LXH01"] * 3, "ts": [dt.datetime(2026, 1, 14, h) for h in (4, 8, 12)],
+                         "water_temp": [-0.3, -1.5, 0.4], "ph": [7.5, 7.5, -0.1]})
+    rows = rows.with_columns(*(pl.lit(1.0).alias(c) for c in WATER_READINGS.values if c not in rows.columns))
+    flags = value_flags(WATER_READINGS, rows.with_columns(reported_class=pl.lit(None)).cast(TIDY_SCHEMA))
+    assert flags.select("ts", "parameter", "flag_code").rows() == [
+        (dt.datetime(2026, 1, 14, 8), "water_temp", "RNG"), (dt.datetime(2026, 1, 14, 12), "ph", "NEG")]
 
 
 WATER = dg.AssetKey(["staging", "water_readings"])
