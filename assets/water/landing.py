@@ -18,11 +18,16 @@ import duckdb
 import polars as pl
 
 from assets.ingest.files import BadFileError, read_tabular, reject_file
+from assets.quality.row_rules import ALREADY_LOADED, row_conditions
 from assets.water.ingest import ingest_water_file_rows
 from assets.water.landing_scan import content_hash as file_hash
 from assets.water.layouts import parse_water_frame, reference_date
+from assets.water.spec import WATER_READINGS
 from warehouse.connection import fetch_one
 from warehouse.paths import DataPaths
+
+
+PARTITION_RULES = ("(ts, partition)", ALREADY_LOADED)
 
 
 @dataclass
@@ -39,19 +44,15 @@ class FileOutcome:
 
 
 def split_file_rows(parsed: pl.DataFrame, known_codes: pl.Series, now: dt.datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(accepted, rejected) by the row rules of the water dataset; rejected rows carry ``reasons``.
+    """(accepted, rejected) by the row rules of the water suite; rejected rows carry ``reasons``.
 
-    Within a file the last row of a section x time wins (a correction comes after the original)."""
-    key = ["section_code", "ts"]
+    Within a file the last row of a section x time wins (a correction comes after the original). The suite's
+    partition rules do not apply: a file carries readings of any past day and supersedes what was loaded before."""
+    params = WATER_READINGS.suite_parameters(now.date(), known_codes, now)
+    suite_rules = row_conditions(WATER_READINGS, params, already_loaded=parsed.clear().select("section_code", "ts"))
     rules = {
         "unreadable cell(s)": pl.col("problems") != "",
-        "expect_column_values_to_not_be_null(section_code)": pl.col("section_code").is_null(),
-        "expect_column_values_to_not_be_null(ts)": pl.col("ts").is_null(),
-        "expect_column_values_to_be_in_set(section_code, catalog)": ~pl.col("section_code").is_in(known_codes.implode()),
-        "expect_column_values_to_be_between(ts, not in future)": pl.col("ts") > now,
-        "expect_compound_columns_to_be_unique(section_code, ts): superseded by a later row": (
-            pl.int_range(pl.len()).over(key) < pl.len().over(key) - 1
-        ),
+        **{name: cond for name, cond in suite_rules.items() if not name.endswith(PARTITION_RULES)},
     }
     flagged = parsed.with_columns(
         pl.concat_list([
