@@ -13,7 +13,7 @@ from assets.clock import now_cst
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL, daily_partitions
 from assets.quality.capture import daily_capture
-from assets.quality.checks import batch_usable_result
+from assets.quality.checks import batch_usable_result, validation_metadata
 from assets.quality.specs import AIR_HOURLY
 from assets.resources import EnvmonSettings, WarehouseResource
 from warehouse.partitions import replace_table
@@ -78,24 +78,17 @@ def air_hourly(
         if batch.measured
         else capture_not_applicable(f"{settings.air_source} is modelled: station data of the day were not touched")
     )
-    flag_counts = validation.flags.group_by("flag_code").len().sort("flag_code")
-    reasons = result.rejected.group_by("reasons").len().sort("len", descending=True) if result.rejected.height else None
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": result.staged.height,
             "source": settings.air_source,
             "batch_id": result.batch_id,
             "raw_file": dg.MetadataValue.path(str(result.raw_path)),
-            "rows_in": result.rows_in,
-            "rows_rejected": result.rejected.height,
+            **validation_metadata(validation),
             "stations": result.staged["station_code"].n_unique(),
-            "rejection_reasons": dg.MetadataValue.md(markdown_table(reasons) if reasons is not None else "none"),
             "problems": len(batch.problems),
             **{k: dg.MetadataValue.json(v) if isinstance(v, (dict, list)) else v for k, v in batch.summary.items()},
             "preview": dg.MetadataValue.md(markdown_table(result.staged.sort("ts", "station_code"))),
-            "value_flags": dg.MetadataValue.json(dict(flag_counts.iter_rows())),
-            "gx_expectations_failed": validation.gx["failed"] if validation.gx else None,
-            "data_docs": dg.MetadataValue.path(validation.data_docs or ""),
         },
         check_results=[batch_usable_result(validation, settings.max_rejected_share), capture_check],
     )

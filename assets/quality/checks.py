@@ -1,6 +1,7 @@
-"""The blocking batch check every staged dataset carries, evaluated while its asset runs (the validation result
-is at hand): wrong schema, empty batch, or a rejected share above ENVMON_MAX_REJECTED_SHARE. When it fails,
-downstream assets do not materialize for the partition."""
+"""What every staged dataset shows of its validation: the blocking batch check, evaluated while its asset runs
+(the validation result is at hand): wrong schema, empty batch, or a rejected share above
+ENVMON_MAX_REJECTED_SHARE (when it fails, downstream assets do not materialize for the partition); and the
+materialization's validation metadata."""
 
 import dagster as dg
 import polars as pl
@@ -15,6 +16,21 @@ def batch_usable_spec(asset: dg.AssetKey) -> dg.AssetCheckSpec:
         description="Blocking: the batch has the expected columns, is not empty, and no more than "
                     "ENVMON_MAX_REJECTED_SHARE of its rows were rejected.",
     )
+
+
+def validation_metadata(validation: ValidationResult) -> dict:
+    """Rows in and rejected, reasons, value flag counts, the GX outcome and where its Data Docs are."""
+    rejected = validation.rejected
+    reasons = rejected.group_by("reasons").len().sort("len", descending=True) if rejected.height else None
+    flag_counts = validation.flags.group_by("flag_code").len().sort("flag_code")
+    return {
+        "rows_in": validation.rows_in,
+        "rows_rejected": rejected.height,
+        "rejection_reasons": dg.MetadataValue.md(markdown_table(reasons) if reasons is not None else "none"),
+        "value_flags": dg.MetadataValue.json(dict(flag_counts.iter_rows())),
+        "gx_expectations_failed": validation.gx["failed"] if validation.gx else None,
+        "data_docs": dg.MetadataValue.path(validation.data_docs or ""),
+    }
 
 
 def batch_usable_result(validation: ValidationResult, limit: float) -> dg.AssetCheckResult:

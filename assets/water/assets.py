@@ -9,7 +9,7 @@ import polars as pl
 from assets.clock import now_cst
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL, daily_partitions
-from assets.quality.checks import batch_usable_result, batch_usable_spec
+from assets.quality.checks import batch_usable_result, batch_usable_spec, validation_metadata
 from assets.resources import EnvmonSettings, WarehouseResource
 from assets.water.ingest import ingest_water_day
 from assets.water.landing import process_water_file
@@ -71,23 +71,16 @@ def water_readings(
             data_root=settings.paths.root, max_rejected_share=settings.max_rejected_share,
         )
     validation = result.validation
-    reasons = result.rejected.group_by("reasons").len().sort("len", descending=True) if result.rejected.height else None
-    flag_counts = result.flags.group_by("flag_code").len().sort("flag_code")
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": result.staged.height,
             "source": settings.water_source,
             "batch_id": result.batch_id,
             "raw_file": dg.MetadataValue.path(str(result.raw_path)),
-            "rows_in": result.rows_in,
-            "rows_rejected": result.rejected.height,
+            **validation_metadata(validation),
             "sections": result.staged["section_code"].n_unique(),
-            "rejection_reasons": dg.MetadataValue.md(markdown_table(reasons) if reasons is not None else "none"),
             **{k: dg.MetadataValue.json(v) if isinstance(v, dict) else v for k, v in batch.summary.items()},
             "preview": dg.MetadataValue.md(markdown_table(result.staged.sort("ts", "section_code"))),
-            "value_flags": dg.MetadataValue.json(dict(flag_counts.iter_rows())),
-            "gx_expectations_failed": validation.gx["failed"] if validation.gx else None,
-            "data_docs": dg.MetadataValue.path(validation.data_docs or ""),
         },
         check_results=[batch_usable_result(validation, settings.max_rejected_share)],
     )
