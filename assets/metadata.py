@@ -1,7 +1,8 @@
-"""Markdown previews of tables for the Dagster UI."""
+"""Metadata for the Dagster UI: markdown previews of tables, an adapter's summary."""
 
 from __future__ import annotations
 
+import dagster as dg
 import polars as pl
 
 
@@ -14,6 +15,14 @@ def markdown_table(frame: pl.DataFrame, limit: int = 10) -> str:
     if frame.height > limit:
         lines.append(f"\n_{frame.height - limit} more rows_")
     return "\n".join(lines)
+
+
+def source_summary(by_day: dict[str, dict]) -> dict:
+    """An adapter's summary for the asset's metadata: its fields as they are for a one-day run, by day for a window."""
+    if len(by_day) == 1:
+        (summary,) = by_day.values()
+        return {k: dg.MetadataValue.json(v) if isinstance(v, (dict, list)) else v for k, v in summary.items()}
+    return {"source_summary": dg.MetadataValue.json(by_day)}
 
 
 def _cell(value: object) -> str:

@@ -1,8 +1,9 @@
-"""The published snapshot: the last step of every run."""
+"""The published snapshot: the last step of every run that changes the warehouse."""
 
 
 import dagster as dg
 
+from assets.automation import changed_upstream
 from assets.partitions import WRITER_POOL
 from assets.resources import EnvmonSettings
 from warehouse.snapshot import publish_snapshot
@@ -15,6 +16,7 @@ def snapshot_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         deps=upstream,
         pool=WRITER_POOL,
         kinds={"duckdb"},
+        automation_condition=changed_upstream,
         description=(
             "Read-only copy of the warehouse for staff and `envmon query`, replaced atomically after each run: "
             "readers never wait for the pipeline and never block it."

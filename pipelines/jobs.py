@@ -8,7 +8,8 @@ daily_job = dg.define_asset_job(
     selection=dg.AssetSelection.all()
     - dg.AssetSelection.assets(dg.AssetKey(["staging", "water_files"]))
     - dg.AssetSelection.groups("reports"),  # month/year partitions: their own jobs (pipelines/report_jobs.py)
-    description="Yesterday's air readings: ingest, validate, stage, rebuild the marts, publish the snapshot.",
+    description="The day (or a window of days, as one run): air and river readings in, validated and staged, the "
+    "models and alerts of those days, the snapshot published.",
 )
 
 # 09:00 China Standard Time, for the previous day's partition.

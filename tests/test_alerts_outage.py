@@ -2,12 +2,15 @@
 river section; and `envmon deliver` sends what is queued."""
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 
 from assets.alerts.contacts import load_contacts
 from assets.alerts.evaluate import evaluate_day
+from assets.alerts.outage import air_outages, water_outages
 from assets.alerts.rules_config import load_rules
+from assets.ingest.batches import record_batch
 from pipelines.cli import main as cli
 from tests.alerts_scenario import build_models
 from warehouse.connection import fetch_polars, write_connection
@@ -42,6 +45,8 @@ def prepare(con):
     con.register("_w", frame.to_arrow())
     con.execute("INSERT INTO staging.water_readings BY NAME SELECT * FROM _w")
     con.execute("DELETE FROM seeds.water_sections WHERE section_code NOT IN ('LXH04', 'LXH05')")
+    for dataset in ("air_hourly", "water_readings"):  # the day's feeds were fetched
+        record_batch(con, dataset, "test", D, "b", Path("raw.parquet"), 1, 1, 0)
 
 
 def test_outages_reach_data_operations_and_envmon_deliver_sends_them(data_dir, monkeypatch, capsys):
@@ -60,3 +65,9 @@ def test_outages_reach_data_operations_and_envmon_deliver_sends_them(data_dir, m
     assert "3 sent" in capsys.readouterr().out
     assert len(list(paths.outbox.glob("*.eml"))) == 3
     assert cli(["deliver"]) == 0 and "0 sent" in capsys.readouterr().out
+    with write_connection(paths.warehouse) as con:
+        # a day whose feeds were never fetched (before the pipeline ran, or touched only by a late reading) is
+        # not an outage of the feed
+        con.execute("DELETE FROM meta.batches")
+        cfg = load_rules()["outage"]
+        assert air_outages(con, D, cfg) == [] and water_outages(con, D, cfg) == []

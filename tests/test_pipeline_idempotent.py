@@ -2,9 +2,9 @@
 
 import dagster as dg
 import duckdb
-import polars as pl
 
 from tests.pipeline_runs import day_range, run_days
+from tests.table_dumps import dump_tables
 from warehouse.paths import DataPaths
 
 TABLES_WITH_KEYS = {
@@ -13,31 +13,6 @@ TABLES_WITH_KEYS = {
     "marts.air_station_daily": ("station_code", "day"),
     "marts.air_area_daily": ("area", "day"),
 }
-
-
-def dump_tables(path) -> dict[str, bytes]:
-    """Every table and view of the user-facing schemas, sorted, as CSV bytes."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-                "WHERE schema_name IN ('seeds', 'staging', 'intermediate', 'marts') "
-                "UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() "
-                "WHERE schema_name IN ('intermediate', 'marts') ORDER BY 1"
-            ).fetchall()
-        ]
-        return {n: _csv(con.sql(f"SELECT * FROM {n} ORDER BY ALL").pl()) for n in names}
-    finally:
-        con.close()
-
-
-def _csv(frame: pl.DataFrame) -> bytes:
-    """CSV bytes; list columns (e.g. main_pollutants VARCHAR[]) written as their text."""
-    lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
-    flat = frame.with_columns(pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("|") for c in lists)
-    return flat.write_csv().encode()
 
 
 def test_rerunning_a_partition_gives_identical_tables_and_no_duplicates(data_dir):

@@ -1,25 +1,30 @@
 """Air assets: the station catalog and the hourly readings of each daily partition."""
 
-
 import datetime as dt
 
 import dagster as dg
+import polars as pl
 
 from assets.air.checks import AIR_CHECK_SPECS, capture_not_applicable, capture_result
 from assets.air.ingest import ingest_air_batch
 from assets.air.sources import SourceOptions, get_air_source
 from assets.catalog.stations import active_stations, load_station_catalog
+from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
-from assets.metadata import markdown_table
-from assets.partitions import WRITER_POOL, daily_partitions
+from assets.ingest.changed_days import changed_day_materializations
+from assets.metadata import markdown_table, source_summary
+from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.capture import daily_capture
 from assets.quality.checks import batch_usable_result, validation_metadata
 from assets.quality.specs import AIR_HOURLY
+from assets.quality.validate import combined, record_batches
 from assets.resources import EnvmonSettings, WarehouseResource
 from warehouse.partitions import replace_table
 
+
 @dg.asset(
     key=["seeds", "stations"],
+    tags=REFERENCE_TAGS,
     group_name="seeds",
     pool=WRITER_POOL,
     kinds={"duckdb", "csv"},
@@ -44,51 +49,64 @@ def station_catalog(settings: EnvmonSettings, warehouse: WarehouseResource) -> d
     key=["staging", "air_hourly"],
     group_name="air",
     partitions_def=daily_partitions,
+    backfill_policy=DAILY_BACKFILL,
     deps=[station_catalog],
     pool=WRITER_POOL,
     kinds={"duckdb", "parquet"},
     check_specs=AIR_CHECK_SPECS,
     description=(
-        "Hourly PM2.5, PM10, SO2, NO2, O3 (ug/m3) and CO (mg/m3) per station for one natural day "
-        "(01:00-24:00 CST), from the configured source: raw batch kept as Parquet, rows checked, the partition "
-        "replaced as a whole (re-runs are idempotent), rejected rows in quarantine.rejected_rows."
+        "Hourly PM2.5, PM10, SO2, NO2, O3 (ug/m3) and CO (mg/m3) per station for each natural day of the run "
+        "(01:00-24:00 CST), from the configured source: one raw batch per day kept as Parquet, rows checked, each "
+        "day's partition replaced as a whole (re-runs are idempotent), rejected rows in quarantine.rejected_rows, "
+        "one GX validation of the run's batches."
     ),
 )
-def air_hourly(
-    context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    day = dt.date.fromisoformat(context.partition_key)
+def air_hourly(context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource):
+    days = run_days(context)
     catalog = load_station_catalog(settings.stations_csv or None)
     options = SourceOptions(
         settings.input_path, settings.generator_seed, settings.generator_fault_rate,
         settings.openmeteo_url, settings.openaq_url, settings.livefeed_url,
     )
-    batch = get_air_source(settings.air_source)(day, catalog, options)
-    for problem in batch.problems[:20]:
+    source, now = get_air_source(settings.air_source), now_cst()
+    results, problems, summaries, measured = {}, [], {}, True
+    for day in days:  # the sources deliver a day at a time; each day is its own batch
+        batch = source(day, catalog, options)
+        problems += batch.problems
+        summaries[day.isoformat()], measured = batch.summary, batch.measured
+        with warehouse.connect() as con:
+            results[day] = ingest_air_batch(
+                con, settings.paths.raw, settings.air_source, day, batch, catalog["code"], now,
+                max_rejected_share=settings.max_rejected_share,
+            )
+    for problem in problems[:20]:
         context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: {problem['message']}")
-    now = now_cst()
-    with warehouse.connect() as con:
-        result = ingest_air_batch(
-            con, settings.paths.raw, settings.air_source, day, batch, catalog["code"], now,
-            data_root=settings.paths.root, max_rejected_share=settings.max_rejected_share,
-        )
-    validation = result.validation
+    staged = pl.concat([r.staged for r in results.values()], how="vertical_relaxed")
+    gx, _ = record_batches(AIR_HOURLY, [r.staged for r in results.values()], days[0], days[-1], catalog["code"], now,
+                           settings.paths.root, f"air_hourly-{days[0]}-{days[-1]}")
+    validation = combined({d: r.validation for d, r in results.items()}, gx)
+    codes = active_stations(catalog)["code"]
     capture_check = (
-        capture_result(daily_capture(AIR_HOURLY, result.staged, validation.flags, day, active_stations(catalog)["code"]))
-        if batch.measured
+        capture_result(pl.concat([daily_capture(AIR_HOURLY, r.staged, r.validation.flags, d, codes)
+                                  for d, r in results.items()]))
+        if measured
         else capture_not_applicable(f"{settings.air_source} is modelled: station data of the day were not touched")
     )
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
-            "dagster/row_count": result.staged.height,
+            "dagster/row_count": staged.height,
             "source": settings.air_source,
-            "batch_id": result.batch_id,
-            "raw_file": dg.MetadataValue.path(str(result.raw_path)),
+            "batches": dg.MetadataValue.md(markdown_table(pl.DataFrame(
+                [{"day": d, "batch_id": r.batch_id, "rows": r.rows_in, "staged": r.staged.height,
+                  "raw_file": str(r.raw_path)} for d, r in results.items()]), 40)),
             **validation_metadata(validation),
-            "stations": result.staged["station_code"].n_unique(),
-            "problems": len(batch.problems),
-            **{k: dg.MetadataValue.json(v) if isinstance(v, (dict, list)) else v for k, v in batch.summary.items()},
-            "preview": dg.MetadataValue.md(markdown_table(result.staged.sort("ts", "station_code"))),
+            "stations": staged["station_code"].n_unique(),
+            "problems": len(problems),
+            **source_summary(summaries),
+            "preview": dg.MetadataValue.md(markdown_table(staged.sort("ts", "station_code"))),
         },
         check_results=[batch_usable_result(validation, settings.max_rejected_share), capture_check],
     )
+    # after the result: a run's own materialization comes first in its events
+    yield from changed_day_materializations(
+        context.asset_key, days, {f"the batch of {d}": r.changed_days for d, r in results.items()})

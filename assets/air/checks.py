@@ -33,7 +33,8 @@ def capture_result(capture: pl.DataFrame) -> dg.AssetCheckResult:
         .sort("worst", "station_code")
     )
     stations = worst["station_code"].to_list()
-    day = capture["day"][0].isoformat() if capture.height else ""
+    days = capture["day"].unique().sort()
+    day = "" if not days.len() else str(days[0]) if days.len() == 1 else f"{days[0]} .. {days[-1]}"
     return dg.AssetCheckResult(
         check_name="data_capture_gb3095",
         passed=short.height == 0,

@@ -4,7 +4,7 @@ replace the partition's rows, flags and quarantine."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -16,6 +16,7 @@ from assets.ingest.quarantine import quarantine_frame
 from assets.ingest.raw_files import write_raw_batch
 from assets.quality.specs import AIR_HOURLY, LATE_DAYS, partition_bounds
 from assets.quality.validate import DEFAULT_MAX_REJECTED_SHARE, ValidationResult, validate_batch
+from assets.ingest.days import natural_days, staged_days
 from warehouse.connection import fetch_polars
 from warehouse.partitions import replace_partition, replace_rows, transaction
 
@@ -30,6 +31,9 @@ class IngestResult:
     staged: pl.DataFrame
     rejected: pl.DataFrame
     validation: ValidationResult
+    # natural days whose readings this batch changed: its own day, and the days of late rows it brought or took
+    # back (a partition may hold readings up to LATE_DAYS old)
+    changed_days: list[dt.date] = field(default_factory=list)
 
 
 def ingest_air_batch(
@@ -73,6 +77,7 @@ def ingest_air_batch(
     )
     where = "load_partition = ?"
     flags = validation.flags.rename({"parameter": "pollutant"}).with_columns(load_partition=pl.lit(day))
+    changed = staged_days(con, "staging.air_hourly", where, [day]) | set(natural_days(staged["ts"]))
     with transaction(con):  # readings without their flags would let invalid values into the statistics
         replace_rows(con, "staging.air_hourly", staged, where, [day])
         replace_rows(con, "staging.air_value_flags", flags, where, [day])
@@ -85,7 +90,7 @@ def ingest_air_batch(
         )
     _write_side_tables(con, batch, day)
     record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
-    return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation)
+    return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation, sorted(changed))
 
 
 def ingest_modelled_batch(

@@ -1,4 +1,9 @@
-"""Alert assets of the daily job: forecast input, rule evaluation with the lifecycle, one delivery pass."""
+"""Alert assets of the daily job: forecast input, rule evaluation with the lifecycle, one delivery pass.
+
+A run over several days evaluates them in order (each day's lifecycle starts from the day before). Day D reads the
+marts of D and the ``LOOKBACK_DAYS`` before it (an episode, the river medians), so a change of day D re-evaluates
+D and the days after it that look back to it.
+"""
 
 import datetime as dt
 from pathlib import Path
@@ -7,7 +12,7 @@ import dagster as dg
 
 from assets.alerts.contacts import load_contacts
 from assets.alerts.delivery import deliver_pending
-from assets.alerts.evaluate import evaluate_day
+from assets.alerts.evaluate import LOOKBACK_DAYS, evaluate_day
 from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecast, read_forecast_csv
 from assets.alerts.resources import AlertSettings, MailResource
 from assets.alerts.rules_config import load_rules
@@ -16,7 +21,8 @@ from assets.catalog.stations import load_station_catalog
 from assets.clock import now_cst
 from assets.forecast.table import write_forecast
 from assets.metadata import markdown_table
-from assets.partitions import WRITER_POOL, daily_partitions
+from assets.automation import changed_upstream_of_evaluated_day
+from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_days
 from assets.resources import EnvmonSettings, WarehouseResource
 
 # What the rules read; the alert asset depends on those that the code location defines.
@@ -29,37 +35,40 @@ RULE_INPUTS = [
 
 
 @dg.asset(
-    key=["forecast", "generator"], group_name="alerts", partitions_def=daily_partitions, pool=WRITER_POOL,
-    kinds={"duckdb"},
+    key=["forecast", "generator"], group_name="alerts", partitions_def=daily_partitions, backfill_policy=DAILY_BACKFILL,
+    pool=WRITER_POOL, kinds={"duckdb"},
     description="Forecast daily AQI per area from the embedded generator's own future days plus forecast error "
     "(forecast.aqi_daily, source = 'generator'), issued on D+1 for 5 days. Only when the air source is the generator.",
 )
 def generator_forecast_asset(
     context: dg.AssetExecutionContext, settings: EnvmonSettings, alerting: AlertSettings, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    day = dt.date.fromisoformat(context.partition_key)
     if settings.air_source != "generator":  # its forecast only makes sense against its own data
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": f"air source is {settings.air_source}"})
-    issue = day + dt.timedelta(days=1)
     horizon = load_rules(alerting.rules)["warning"]["forecast_horizon_days"]
-    rows = generator_forecast(load_station_catalog(settings.stations_csv or None), issue, horizon, settings.generator_seed)
+    catalog = load_station_catalog(settings.stations_csv or None)
+    written, rows = 0, None
     with warehouse.connect() as con:
-        written = write_forecast(con, rows, GENERATOR_SOURCE, issue, day)
+        for day in run_days(context):
+            issue = day + dt.timedelta(days=1)
+            rows = generator_forecast(catalog, issue, horizon, settings.generator_seed)
+            written += write_forecast(con, rows, GENERATOR_SOURCE, issue, day)
     return dg.MaterializeResult(metadata={
-        "dagster/row_count": written, "issue_date": issue.isoformat(),
+        "dagster/row_count": written, "last_issue_date": issue.isoformat(),
         "preview": dg.MetadataValue.md(markdown_table(rows.select("area", "target_date", "aqi", "primary_pollutant"), 20)),
     })
 
 
 @dg.asset(
-    key=["forecast", "files"], group_name="alerts", partitions_def=daily_partitions, pool=WRITER_POOL, kinds={"duckdb", "csv"},
+    key=["forecast", "files"], group_name="alerts", partitions_def=daily_partitions, backfill_policy=DAILY_BACKFILL,
+    pool=WRITER_POOL, kinds={"duckdb", "csv"},
     description="Forecast CSV files (ENVMON_FORECAST_INPUT: a file or a folder of *.csv) into forecast.aqi_daily; "
     "each (source, issue date) of a file replaces that forecast. Bad rows are listed with file, row and field.",
 )
 def forecast_files_asset(
     context: dg.AssetExecutionContext, alerting: AlertSettings, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    day = dt.date.fromisoformat(context.partition_key)
+    day = run_days(context)[-1]  # the files are read once per run, as of its last day
     if not alerting.forecast_input:
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": "ENVMON_FORECAST_INPUT not set"})
     path = Path(alerting.forecast_input)
@@ -77,35 +86,44 @@ def forecast_files_asset(
 
 
 def alert_assets(defined_keys: set[dg.AssetKey]) -> list[dg.AssetsDefinition]:
-    deps = [dg.AssetKey(k) for k in RULE_INPUTS if dg.AssetKey(k) in defined_keys | {generator_forecast_asset.key, forecast_files_asset.key}]
+    defined = defined_keys | {generator_forecast_asset.key, forecast_files_asset.key}
+    deps = [
+        dg.AssetDep(key) if key.path[0] == "seeds" else dg.AssetDep(key, partition_mapping=lookback(LOOKBACK_DAYS))
+        for key in map(dg.AssetKey, RULE_INPUTS) if key in defined
+    ]
 
     @dg.asset(
-        key=["alerts", "events"], group_name="alerts", partitions_def=daily_partitions, deps=deps, pool=WRITER_POOL,
-        kinds={"duckdb"},
-        description="Every alert rule for the day (warnings, regional warning, observed heavy pollution, river "
-        "exceedance and incidents, data outages) → alerts.event_log / alerts.events (lifecycle) → e-mails queued in "
-        "alerts.deliveries, one per state change. Re-running a day sends nothing new unless its outcome changed.",
+        key=["alerts", "events"], group_name="alerts", partitions_def=daily_partitions, backfill_policy=DAILY_BACKFILL,
+        deps=deps, pool=WRITER_POOL, kinds={"duckdb"}, automation_condition=changed_upstream_of_evaluated_day,
+        description="Every alert rule for each day of the run, in order (warnings, regional warning, observed heavy "
+        "pollution, river exceedance and incidents, data outages) → alerts.event_log / alerts.events (lifecycle) → "
+        "e-mails queued in alerts.deliveries, one per state change. Re-running a day sends nothing new unless its "
+        "outcome changed.",
     )
     def alert_events(
         context: dg.AssetExecutionContext, alerting: AlertSettings, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
-        day = dt.date.fromisoformat(context.partition_key)
         rules, contacts = load_rules(alerting.rules), load_contacts(alerting.contacts)
-        where = [f"Dagster run {context.run.run_id} (asset alerts/events, partition {day})",
+        days = run_days(context)
+        where = [f"Dagster run {context.run.run_id} (asset alerts/events, partitions {days[0]} .. {days[-1]})",
                  "warehouse: SELECT * FROM alerts.events  (envmon query, published snapshot)"]
-        now = now_cst()
+        now, evaluations = now_cst(), []
         with warehouse.connect() as con:
-            ev = evaluate_day(con, day, rules, contacts, now, where)
-        changes = [{"event": r["event_id"], "status": r["status"], "level": r["level"]} for r in ev.changes]
+            for day in days:  # in order: each day's lifecycle starts from the day before
+                evaluations.append(evaluate_day(con, day, rules, contacts, now, where))
+        changes = [{"day": ev.day, "event": r["event_id"], "status": r["status"], "level": r["level"]}
+                   for ev in evaluations for r in ev.changes]
         return dg.MaterializeResult(metadata={
-            "dagster/row_count": len(ev.candidates), "state_changes": len(changes), "emails_queued": ev.queued,
-            "rules_evaluated": ", ".join(sorted(ev.kinds)),
+            "dagster/row_count": sum(len(ev.candidates) for ev in evaluations), "state_changes": len(changes),
+            "emails_queued": sum(ev.queued for ev in evaluations),
+            "rules_evaluated": ", ".join(sorted(set().union(*(ev.kinds for ev in evaluations)))),
             "changes": dg.MetadataValue.md(_md(changes)),
         })
 
     @dg.asset(
-        key=["alerts", "deliveries"], group_name="alerts", partitions_def=daily_partitions, deps=[alert_events],
-        pool=WRITER_POOL, kinds={"smtp"},
+        key=["alerts", "deliveries"], group_name="alerts", partitions_def=daily_partitions,
+        backfill_policy=DAILY_BACKFILL, deps=[alert_events], pool=WRITER_POOL, kinds={"smtp"},
+        automation_condition=changed_upstream_of_evaluated_day,
         description="One delivery pass over the queue right after the rules (SMTP, or .eml files in <data>/outbox "
         "without ENVMON_SMTP_HOST). What fails stays pending: the alert-delivery sensor retries with back-off.",
     )

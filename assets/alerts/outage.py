@@ -1,5 +1,7 @@
 """Data outage alerts for the data-operations contact: a station or section silent for too long on day D, or a day
 below the validity rule (fewer valid hourly PM2.5 values than GB 3095 needs; fewer river readings than configured).
+Only for a day whose daily batch was fetched (meta.batches, an empty batch included): a day before the pipeline
+ran, or one that only a late reading or a monitoring-centre file touched, is not an outage of the feed.
 
 The longest silence counts the labels of day D without a value (air: no pollutant valid in the hour; water: no
 reading), so 6 silent hours = 6 missing hourly labels; for 4-hourly river readings, the gap between two readings
@@ -15,11 +17,17 @@ import polars as pl
 
 from assets.alerts.air_inputs import has_table
 from assets.alerts.candidates import DATA_OPS, Candidate
-from warehouse.connection import fetch_polars
+from warehouse.connection import fetch_one, fetch_polars
+
+
+def fetched(con: duckdb.DuckDBPyConnection, dataset: str, day: dt.date) -> bool:
+    """Whether the daily feed of ``dataset`` was fetched for ``day`` (monitoring-centre files do not count)."""
+    return fetch_one(con, "SELECT count(*) FROM meta.batches WHERE dataset = ? AND load_partition = ? "
+                          "AND source <> 'file'", [dataset, day])[0] > 0
 
 
 def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list[Candidate]:
-    if not has_table(con, "intermediate.air_hourly_valid"):
+    if not has_table(con, "intermediate.air_hourly_valid") or not fetched(con, "air_hourly", day):
         return []
     frame = fetch_polars(
         con,
@@ -58,14 +66,14 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
 
 
 def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list[Candidate]:
-    if not has_table(con, "staging.water_readings") or not has_table(con, "seeds.water_sections"):
+    if not has_table(con, "seeds.water_sections") or not fetched(con, "water_readings", day):
         return []
     frame = fetch_polars(
         con,
         """
         WITH r AS (
             SELECT section_code, ts FROM staging.water_readings
-            WHERE ts > CAST($day AS TIMESTAMP) - INTERVAL 1 DAY AND ts <= CAST($day AS TIMESTAMP) + INTERVAL 25 HOUR
+            WHERE ts > CAST($day AS TIMESTAMP) - INTERVAL 1 DAY AND ts <= CAST($day AS TIMESTAMP) + INTERVAL 1 DAY
         ),
         marks AS (  -- the readings plus the day's edges, so silence at the start or end of the day counts
             SELECT s.section_code, r.ts FROM seeds.water_sections s JOIN r USING (section_code)

@@ -10,7 +10,7 @@ from assets.forecast.table import write_forecast
 from assets.http_sources.open_meteo import SOURCE
 from assets.http_sources.open_meteo_sources import open_meteo_forecast
 from assets.metadata import markdown_table
-from assets.partitions import WRITER_POOL, daily_partitions
+from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.resources import EnvmonSettings, WarehouseResource
 
 
@@ -18,6 +18,7 @@ from assets.resources import EnvmonSettings, WarehouseResource
     key=["forecast", "open_meteo"],
     group_name="forecast",
     partitions_def=daily_partitions,
+    backfill_policy=DAILY_BACKFILL,
     deps=[station_catalog],
     pool=WRITER_POOL,
     kinds={"duckdb", "api"},
@@ -30,20 +31,22 @@ from assets.resources import EnvmonSettings, WarehouseResource
 def open_meteo_forecast_asset(
     context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    day = dt.date.fromisoformat(context.partition_key)
     if settings.openmeteo_forecast_days <= 0:
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": "ENVMON_OPENMETEO_FORECAST_DAYS=0"})
-    issue = day + dt.timedelta(days=1)
     catalog = load_station_catalog(settings.stations_csv or None)
-    rows, problems = open_meteo_forecast(issue, catalog, settings.openmeteo_url, settings.openmeteo_forecast_days)
+    written, problems, rows = 0, [], None
+    for day in run_days(context):
+        issue = day + dt.timedelta(days=1)
+        rows, found = open_meteo_forecast(issue, catalog, settings.openmeteo_url, settings.openmeteo_forecast_days)
+        problems += found
+        with warehouse.connect() as con:
+            written += write_forecast(con, rows, SOURCE, issue, day)
     for problem in problems[:20]:
         context.log.warning(f"{problem['file']} area {problem['row']} field {problem['field']}: {problem['message']}")
-    with warehouse.connect() as con:
-        written = write_forecast(con, rows, SOURCE, issue, day)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": written,
-            "issue_date": issue.isoformat(),
+            "last_issue_date": issue.isoformat(),
             "problems": len(problems),
             "max_aqi": int(rows["aqi"].max()) if rows.height and rows["aqi"].max() is not None else None,
             "preview": dg.MetadataValue.md(markdown_table(rows.sort("target_date", "area"), 20)),

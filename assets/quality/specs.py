@@ -1,6 +1,6 @@
 """Dataset specs: what the validation layer needs to know about a dataset, and the registry of them.
 
-A dataset (air now, river water later) plugs in with its key column, time column, measured parameters and its
+A dataset (air, river water) plugs in with its key column, time column, measured parameters and its
 Great Expectations suite (``assets/quality/suites/<name>.json``). Thresholds are data: plausible ranges, spike and
 stuck limits per parameter in ``dbt_like_sql/seeds/quality_ranges.csv``, flag codes and their global thresholds in
 ``dbt_like_sql/seeds/quality_flags.csv``.
@@ -42,9 +42,13 @@ class DatasetSpec:
     def ranges(self) -> pl.DataFrame:
         return quality_ranges().filter(pl.col("dataset") == self.name)
 
-    def suite_parameters(self, day: dt.date, known_keys: pl.Series, now: dt.datetime) -> dict:
-        """The run-time values of the suite's ``$PARAMETER`` placeholders."""
-        start, end = partition_bounds(day)
+    def suite_parameters(
+        self, day: dt.date, known_keys: pl.Series, now: dt.datetime, last_day: dt.date | None = None
+    ) -> dict:
+        """The run-time values of the suite's ``$PARAMETER`` placeholders, for one day's batch or for the batches
+        of the days ``day`` ... ``last_day`` validated together."""
+        start, _ = partition_bounds(day)
+        _, end = partition_bounds(last_day or day)
         params: dict = {
             "columns": self.columns,
             "known_keys": known_keys.to_list(),

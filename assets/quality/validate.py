@@ -1,6 +1,8 @@
 """Validate one batch of a dataset: batch usability, row-level quarantine, value flags, GX record + Data Docs.
 
-``validate_batch`` is the one entry point every dataset uses (air now, water through its own ``DatasetSpec``).
+``validate_batch`` is the one entry point every dataset uses (air and water, each through its ``DatasetSpec``).
+A run over several days validates each day's batch with the Polars rules and records them with GX once
+(``record_batches``, ``combined``).
 Nothing is lost: every input row is either in ``accepted`` or in ``rejected`` (with ``row_number`` and
 ``reasons``); a batch with the wrong columns sends all of its rows to ``rejected``.
 """
@@ -132,3 +134,30 @@ def _unusable(result: ValidationResult, schema_problem: str | None, limit: float
             f"{limit:.0%}" + (f" (besides {repeats} already loaded by another partition)" if repeats else "")
         )
     return reasons
+
+
+def record_batches(
+    spec: DatasetSpec, frames: list[pl.DataFrame], first: dt.date, last: dt.date, known_keys: pl.Series,
+    now: dt.datetime, data_root: Path, batch_name: str,
+) -> tuple[dict | None, float]:
+    """One GX validation (and Data Docs page) of the batches of the days ``first`` ... ``last`` together: the
+    record of a run over a window. The Polars rules have already judged each day's rows on their own."""
+    frame = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=spec.schema)
+    if not frame.height:
+        return None, 0.0
+    return _timed_suite(spec, frame, spec.suite_parameters(first, known_keys, now, last), Path(data_root), batch_name)
+
+
+def combined(results: dict[dt.date, ValidationResult], gx: dict | None) -> ValidationResult:
+    """The validations of several days' batches as one: rows, rejections and flags together; each day's reasons
+    for being unusable, named by day."""
+    parts = list(results.values())
+    return ValidationResult(
+        rows_in=sum(r.rows_in for r in parts),
+        accepted=pl.concat([r.accepted for r in parts], how="vertical_relaxed"),
+        rejected=pl.concat([r.rejected for r in parts], how="diagonal_relaxed"),
+        flags=pl.concat([r.flags for r in parts], how="vertical_relaxed"),
+        unusable=[f"{day}: {reason}" if len(parts) > 1 else reason for day, r in results.items() for reason in r.unusable],
+        gx=gx,
+        seconds={k: sum(r.seconds.get(k, 0.0) for r in parts) for k in ("rules_and_flags",)},
+    )

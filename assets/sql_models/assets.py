@@ -1,8 +1,9 @@
 """The dbt_like_sql project in Dagster: one asset per seed CSV and per SQL model, dependencies read from the SQL.
 
-Like dagster-dbt, the assets are specs of two multi-assets (seeds, models) that can be subset: a run builds the
-selected tables in dependency order on one warehouse connection, in one step, instead of paying a step's start-up
-for each of dozens of small tables.
+Like dagster-dbt, the assets are specs of multi-assets that can be subset: a run builds the selected tables in
+dependency order on one warehouse connection, in one step, instead of paying a step's start-up for each of dozens
+of small tables. Partitioned models (``-- partitioned:`` in their header) are daily-partitioned assets built a
+window of days at a time; models of seeds only are rebuilt whole.
 """
 
 import hashlib
@@ -10,34 +11,54 @@ from graphlib import TopologicalSorter
 
 import dagster as dg
 
+from assets.automation import REFERENCE_TAGS, changed_upstream
 from assets.metadata import markdown_table
-from assets.partitions import WRITER_POOL
+from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_window
 from assets.resources import WarehouseResource
-from assets.sql_models.models import SqlModel, build_model, discover_models, discover_seeds, load_seed
+from assets.sql_models.models import SqlModel, build_model, create_macros, discover_models, discover_seeds, load_seed
 from warehouse.connection import fetch_polars
+from warehouse.windows import day_window
 
 # Seeds that are loaded by an asset of their own (with checks and a configurable path).
 SPECIAL_SEEDS = {"stations", "water_sections"}
 
-# Tables written by another asset than their namesake, or by more than one: a model reading the table depends on
-# each writer, so that a run which selects a writer builds the model after it (river readings and their flags come
-# from the daily asset and from landing files; the flags are written with their readings).
-_AIR, _WATER, _FILES = (dg.AssetKey(["staging", n]) for n in ("air_hourly", "water_readings", "water_files"))
+# Tables written by another asset than their namesake: a model reading the table depends on that writer (value
+# flags are written with their readings; monitoring-centre files report the days they change as materializations
+# of staging/water_readings, so they need no entry here).
+_AIR, _WATER = dg.AssetKey(["staging", "air_hourly"]), dg.AssetKey(["staging", "water_readings"])
 TABLE_WRITERS = {
-    _WATER: [_WATER, _FILES],
     dg.AssetKey(["staging", "air_value_flags"]): [_AIR],
-    dg.AssetKey(["staging", "water_value_flags"]): [_WATER, _FILES],
+    dg.AssetKey(["staging", "water_value_flags"]): [_WATER],
 }
 
 SEEDS = [name for name in discover_seeds() if name not in SPECIAL_SEEDS]
 MODELS = {dg.AssetKey([m.schema, m.name]): m for m in discover_models()}
+REFERENCE_MODELS = {key: m for key, m in MODELS.items() if m.partitioning is None}
+PARTITIONED_MODELS = {key: m for key, m in MODELS.items() if m.partitioning is not None}
 
 
-def _materialized(con, key: dg.AssetKey, table: str, rows: int | None, **extra) -> dg.MaterializeResult:
-    preview = fetch_polars(con, f"SELECT * FROM {table} LIMIT 10")
+def _unpartitioned(key: dg.AssetKey) -> bool:
+    return key.path[0] == "seeds" or key in REFERENCE_MODELS
+
+
+def _check_reference_model(key: dg.AssetKey, model: SqlModel) -> None:
+    """A model rebuilt whole may read seeds only: over anything else its cost would grow with the history."""
+    for up in model.upstream:
+        if not _unpartitioned(dg.AssetKey(list(up))):
+            raise ValueError(
+                f"{model.path}: reads {'.'.join(up)}, which is partitioned by day; declare the model partitioned "
+                "('-- partitioned: day', see docs/models.md)"
+            )
+
+
+def _materialized(con, key: dg.AssetKey, model: SqlModel, rows: int | None, **extra) -> dg.MaterializeResult:
+    where = f"WHERE {model.partitioning.rows_in_window()}" if model.partitioning else ""
+    preview = fetch_polars(con, f"SELECT * FROM {model.table} {where} LIMIT 10")
     counted = {} if rows is None else {"dagster/row_count": rows}  # views are not counted (it would run them)
     return dg.MaterializeResult(
-        asset_key=key, metadata={**counted, "preview": dg.MetadataValue.md(markdown_table(preview)), **extra}
+        asset_key=key,
+        metadata={**counted, "preview": dg.MetadataValue.md(markdown_table(preview)),
+                  "sql": dg.MetadataValue.path(str(model.path)), **extra},
     )
 
 
@@ -50,6 +71,7 @@ def _materialized(con, key: dg.AssetKey, table: str, rows: int | None, **extra) 
             kinds={"duckdb", "csv"},
             description=f"Reference table seeds.{name}, loaded from dbt_like_sql/seeds/{name}.csv.",
             skippable=True,
+            tags=REFERENCE_TAGS,
         )
         for name in SEEDS
     ],
@@ -59,37 +81,76 @@ def _materialized(con, key: dg.AssetKey, table: str, rows: int | None, **extra) 
 def reference_seeds(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.connect() as con:
         for key in sorted(context.selected_asset_keys):
-            name = key.path[-1]
-            yield _materialized(con, key, f"seeds.{name}", load_seed(con, name))
+            rows = load_seed(con, key.path[-1])
+            preview = fetch_polars(con, f"SELECT * FROM seeds.{key.path[-1]} LIMIT 10")
+            yield dg.MaterializeResult(asset_key=key, metadata={
+                "dagster/row_count": rows, "preview": dg.MetadataValue.md(markdown_table(preview))})
 
 
 def _model_spec(key: dg.AssetKey, model: SqlModel) -> dg.AssetSpec:
     upstream = [dg.AssetKey(list(up)) for up in model.upstream]
+    writers = list(dict.fromkeys(writer for up in upstream for writer in TABLE_WRITERS.get(up, [up])))
+    days_back = model.partitioning.lookback_days if model.partitioning else 0
+    deps = [
+        dg.AssetDep(w, partition_mapping=lookback(days_back)) if days_back and not _unpartitioned(w) else dg.AssetDep(w)
+        for w in writers
+    ]
     return dg.AssetSpec(
         key,
         group_name=model.schema,
-        deps=list(dict.fromkeys(writer for up in upstream for writer in TABLE_WRITERS.get(up, [up]))),
+        deps=deps,
         kinds={"duckdb", "sql"},
         description=model.description or f"SQL model {model.table}",
         code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:12],
         skippable=True,
+        automation_condition=changed_upstream if model.partitioning else None,
+        tags={} if model.partitioning else REFERENCE_TAGS,
     )
+
+
+def _build_in_order(context: dg.AssetExecutionContext, con, models: dict, window=None):
+    selected = set(context.selected_asset_keys)
+    upstream = {key: {dg.AssetKey(list(up)) for up in models[key].upstream} & selected for key in selected}
+    create_macros(con)
+    for key in TopologicalSorter(upstream).static_order():
+        model = models[key]
+        rows = build_model(con, model, window)
+        if window:
+            with day_window(con, *window):
+                yield _materialized(con, key, model, rows, window=f"{window[0]} .. {window[1]} (end exclusive)")
+        else:
+            yield _materialized(con, key, model, rows)
+
+
+for _key, _model in REFERENCE_MODELS.items():
+    _check_reference_model(_key, _model)
+
+
+@dg.multi_asset(
+    name="reference_models",
+    specs=[_model_spec(key, model) for key, model in REFERENCE_MODELS.items()],
+    can_subset=True,
+    pool=WRITER_POOL,
+)
+def reference_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Models of seeds only (a calendar of the rules in force), rebuilt whole."""
+    with warehouse.connect() as con:
+        yield from _build_in_order(context, con, REFERENCE_MODELS)
 
 
 @dg.multi_asset(
     name="sql_models",
-    specs=[_model_spec(key, model) for key, model in MODELS.items()],
+    specs=[_model_spec(key, model) for key, model in PARTITIONED_MODELS.items()],
+    partitions_def=daily_partitions,
+    backfill_policy=DAILY_BACKFILL,
     can_subset=True,
     pool=WRITER_POOL,
 )
 def sql_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    selected = set(context.selected_asset_keys)
-    upstream = {key: {dg.AssetKey(list(up)) for up in MODELS[key].upstream} & selected for key in selected}
+    """The partitioned models for the run's days: each replaces exactly the rows of the window."""
     with warehouse.connect() as con:
-        for key in TopologicalSorter(upstream).static_order():
-            model = MODELS[key]
-            yield _materialized(con, key, model.table, build_model(con, model), sql=dg.MetadataValue.path(str(model.path)))
+        yield from _build_in_order(context, con, PARTITIONED_MODELS, run_window(context))
 
 
 seed_assets = [reference_seeds]
-model_assets = [sql_models]
+model_assets = [reference_models, sql_models]

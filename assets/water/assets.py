@@ -1,20 +1,23 @@
 """River assets: the section catalog, the 4-hourly readings of each daily partition, and monitoring-centre files."""
 
 
-import datetime as dt
 
 import dagster as dg
 import polars as pl
 
+from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
-from assets.metadata import markdown_table
-from assets.partitions import WRITER_POOL, daily_partitions
+from assets.metadata import markdown_table, source_summary
+from assets.ingest.changed_days import changed_day_materializations
+from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.checks import batch_usable_result, batch_usable_spec, validation_metadata
+from assets.quality.validate import combined, record_batches
 from assets.resources import EnvmonSettings, WarehouseResource
 from assets.water.ingest import ingest_water_day
 from assets.water.landing import process_water_file
 from assets.water.sections import border_crossings, load_sections
 from assets.water.sources import WaterSourceOptions, get_water_source
+from assets.water.spec import WATER_READINGS
 from warehouse.partitions import replace_table
 
 WATER_FILES_KEY = dg.AssetKey(["staging", "water_files"])
@@ -23,6 +26,7 @@ WATER_READINGS_KEY = dg.AssetKey(["staging", "water_readings"])
 
 @dg.asset(
     key=["seeds", "water_sections"],
+    tags=REFERENCE_TAGS,
     group_name="seeds",
     pool=WRITER_POOL,
     kinds={"duckdb", "csv"},
@@ -46,44 +50,55 @@ def water_section_catalog(settings: EnvmonSettings, warehouse: WarehouseResource
     key=WATER_READINGS_KEY,
     group_name="water",
     partitions_def=daily_partitions,
+    backfill_policy=DAILY_BACKFILL,
     deps=[water_section_catalog],
     pool=WRITER_POOL,
     kinds={"duckdb", "parquet"},
     check_specs=[batch_usable_spec(WATER_READINGS_KEY)],
     description=(
         "4-hourly river readings (water temperature, pH, DO, conductivity, turbidity, CODMn, NH3-N, TP, TN) per "
-        "section for one natural day, from ENVMON_WATER_SOURCE (generator by default): raw batch kept as Parquet, "
-        "rows checked and values flagged (staging.water_value_flags), GX suite and Data Docs, the partition "
-        "replaced as a whole, rejected rows in quarantine.rejected_rows. Readings from monitoring-centre files "
-        "(staging/water_files) live in the same table."
+        "section for each natural day of the run, from ENVMON_WATER_SOURCE (generator by default): one raw batch per "
+        "day kept as Parquet, rows checked and values flagged (staging.water_value_flags), each day's partition "
+        "replaced as a whole, rejected rows in quarantine.rejected_rows, one GX validation of the run's batches. "
+        "Readings from monitoring-centre files (staging/water_files) live in the same table: a file reports the "
+        "days it changed as materializations of this asset's partitions."
     ),
 )
-def water_readings(
-    context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    day = dt.date.fromisoformat(context.partition_key)
+def water_readings(context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource):
+    days = run_days(context)
     sections = load_sections(settings.water_sections_csv or None)
     options = WaterSourceOptions(settings.generator_seed, settings.generator_fault_rate)
-    batch = get_water_source(settings.water_source)(day, sections, options)
-    with warehouse.connect() as con:
-        result = ingest_water_day(
-            con, settings.paths.raw, settings.water_source, day, batch, sections["section_code"], now_cst(),
-            data_root=settings.paths.root, max_rejected_share=settings.max_rejected_share,
-        )
-    validation = result.validation
-    return dg.MaterializeResult(
+    source, now = get_water_source(settings.water_source), now_cst()
+    results, summaries = {}, {}
+    for day in days:
+        batch = source(day, sections, options)
+        summaries[day.isoformat()] = batch.summary
+        with warehouse.connect() as con:
+            results[day] = ingest_water_day(
+                con, settings.paths.raw, settings.water_source, day, batch, sections["section_code"], now,
+                max_rejected_share=settings.max_rejected_share,
+            )
+    staged = pl.concat([r.staged for r in results.values()], how="vertical_relaxed")
+    gx, _ = record_batches(WATER_READINGS, [r.staged for r in results.values()], days[0], days[-1],
+                           sections["section_code"], now, settings.paths.root, f"water_readings-{days[0]}-{days[-1]}")
+    validation = combined({d: r.validation for d, r in results.items()}, gx)
+    yield dg.MaterializeResult(
         metadata={
-            "dagster/row_count": result.staged.height,
+            "dagster/row_count": staged.height,
             "source": settings.water_source,
-            "batch_id": result.batch_id,
-            "raw_file": dg.MetadataValue.path(str(result.raw_path)),
+            "batches": dg.MetadataValue.md(markdown_table(pl.DataFrame(
+                [{"day": d, "batch_id": r.batch_id, "rows": r.rows_in, "staged": r.staged.height,
+                  "raw_file": str(r.raw_path)} for d, r in results.items()]), 40)),
             **validation_metadata(validation),
-            "sections": result.staged["section_code"].n_unique(),
-            **{k: dg.MetadataValue.json(v) if isinstance(v, dict) else v for k, v in batch.summary.items()},
-            "preview": dg.MetadataValue.md(markdown_table(result.staged.sort("ts", "section_code"))),
+            "sections": staged["section_code"].n_unique(),
+            **source_summary(summaries),
+            "preview": dg.MetadataValue.md(markdown_table(staged.sort("ts", "section_code"))),
         },
         check_results=[batch_usable_result(validation, settings.max_rejected_share)],
     )
+    # after the result: a run's own materialization comes first in its events
+    yield from changed_day_materializations(
+        context.asset_key, days, {f"the batch of {d}": r.changed_days for d, r in results.items()})
 
 
 class WaterFilesConfig(dg.Config):
@@ -104,7 +119,7 @@ class WaterFilesConfig(dg.Config):
 )
 def water_files(
     context: dg.AssetExecutionContext, config: WaterFilesConfig, settings: EnvmonSettings, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
+):
     sections = load_sections(settings.water_sections_csv or None)
     outcomes = []
     with warehouse.connect() as con:
@@ -115,16 +130,18 @@ def water_files(
             log(f"{path}: {outcome.status}{' - ' + outcome.reason if outcome.reason else ''}")
             for problem in outcome.problems[:20]:
                 context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')}: {problem.get('message', '')}")
+    # the days whose readings changed: their marts, river alerts and the snapshot are re-derived from there
+    yield from changed_day_materializations(WATER_READINGS_KEY, [], {f"file {o.path.name}": o.days for o in outcomes})
     table = [
         {"file": o.path.name, "status": o.status, "rows_staged": o.rows_staged, "rows_rejected": o.rows_rejected,
-         "moved_to": str(o.moved_to or ""), "reason": o.reason}
+         "days": ", ".join(map(str, o.days)), "moved_to": str(o.moved_to or ""), "reason": o.reason}
         for o in outcomes
     ]
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
             "dagster/row_count": sum(o.rows_staged for o in outcomes),
             "files": dg.MetadataValue.md(markdown_table(pl.DataFrame(table), 50) if table else "no file given"),
             "rejected_files": sum(o.status == "rejected" for o in outcomes),
+            "days_changed": sorted({str(d) for o in outcomes for d in o.days}),
         }
     )
-

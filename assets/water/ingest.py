@@ -11,13 +11,14 @@ reason, their flags are deleted.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from assets.ingest.batches import record_batch
+from assets.ingest.days import natural_day, natural_days, staged_days
 from assets.ingest.quarantine import quarantine_frame
 from assets.ingest.raw_files import write_raw_batch
 from assets.quality.specs import LATE_DAYS, partition_bounds
@@ -41,10 +42,7 @@ class WaterIngestResult:
     rejected: pl.DataFrame
     flags: pl.DataFrame
     validation: ValidationResult | None = None  # daily batches only
-
-
-def natural_day(ts: pl.Expr) -> pl.Expr:
-    return ts.dt.offset_by("-1h").dt.date()
+    changed_days: list[dt.date] = field(default_factory=list)  # natural days whose readings changed
 
 
 def ingest_water_day(
@@ -72,6 +70,7 @@ def ingest_water_day(
     origin = {"source": pl.lit(source), "batch_id": pl.lit(batch_id), "load_partition": pl.lit(day)}
     staged = validation.accepted.with_columns(**origin)
     flags = validation.flags.with_columns(**origin)
+    changed = staged_days(con, "staging.water_readings", mine, [source, day]) | set(natural_days(staged["ts"]))
     with transaction(con):  # readings without their flags would let invalid values into the classes
         replace_rows(con, "staging.water_readings", staged, mine, [source, day])
         replace_rows(con, "staging.water_value_flags", flags, mine, [source, day])
@@ -81,7 +80,8 @@ def ingest_water_day(
         )
     record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height,
                  validation.rejected.height, replaces=("dataset", "source", "load_partition"))
-    return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, validation.rejected, flags, validation)
+    return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, validation.rejected, flags, validation,
+                             sorted(changed))
 
 
 def _context(con: duckdb.DuckDBPyConnection, since: dt.datetime, until: dt.datetime,
@@ -133,7 +133,8 @@ def ingest_water_file_rows(
             insert_frame(con, "quarantine.rejected_rows", frame)
     record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
                  rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"))
-    return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags)
+    return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags,
+                             changed_days=natural_days(staged["ts"]))
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_hash: str, now: dt.datetime) -> pl.DataFrame:

@@ -41,6 +41,7 @@ class FileOutcome:
     rows_rejected: int = 0
     reason: str = ""
     problems: list[dict] = field(default_factory=list)
+    days: list[dt.date] = field(default_factory=list)  # natural days of the readings it staged
 
 
 def split_file_rows(parsed: pl.DataFrame, known_codes: pl.Series, now: dt.datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -90,7 +91,7 @@ def process_water_file(
     result = ingest_water_file_rows(con, paths.raw, content_hash, frame.drop("_row"), accepted, quarantine, now)
     moved = _move(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
     outcome = FileOutcome(path, "loaded", content_hash, moved, frame.height, result.staged.height, rejected.height,
-                          problems=problems)
+                          problems=problems, days=result.changed_days)
     return _record(con, outcome, now)
 
 

@@ -4,6 +4,7 @@
 -- pollutants (IAQI > 100) where the standard keeps them (2012). With a pollutant missing, the AQI comes from the
 -- ones available and, where the standard sets partial_publish_min_aqi (2026: 100), is published only above it.
 -- Level, category and colour from seeds.aqi_levels. One IAQI column per pollutant column for the marts.
+-- partitioned: day
 WITH names AS (  -- published names by column (one row); the marts' columns are listed below in sort_order
     SELECT
         count(DISTINCT pollutant) AS n_pollutants,
@@ -19,8 +20,7 @@ WITH names AS (  -- published names by column (one row); the marts' columns are 
 ),
 per_subject AS (
     SELECT
-        scale, subject, time,
-        any_value(day) AS day,
+        scale, subject, time, day,
         any_value(standard) AS standard,
         max(iaqi) FILTER (WHERE "column" = 'pm25') AS iaqi_pm25,
         max(iaqi) FILTER (WHERE "column" = 'pm10') AS iaqi_pm10,
@@ -40,7 +40,7 @@ per_subject AS (
         any_value(exceeding_pollutant) AS exceeding_pollutant,
         any_value(partial_publish_min_aqi) AS partial_publish_min_aqi
     FROM intermediate.air_iaqi
-    GROUP BY scale, subject, time
+    GROUP BY scale, subject, time, day
 ),
 counted AS (  -- pollutants with an IAQI (O3 counts once, whichever of its averagings was scored)
     SELECT

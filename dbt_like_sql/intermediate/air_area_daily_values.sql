@@ -1,6 +1,7 @@
 -- Area x natural day concentrations: for each pollutant, the arithmetic mean of the area's stations' VALID daily
 -- values (HJ 663: a city's concentration is the mean of its stations; background stations 对照点 included, as the
 -- national method does). An area value exists when at least one station's value is valid.
+-- partitioned: day
 SELECT
     s.area,
     any_value(s.province) AS province,
@@ -17,4 +18,5 @@ SELECT
     avg(exact(d.o3_1h_max)) AS o3_1h_max
 FROM intermediate.air_station_daily_values AS d
 JOIN seeds.stations AS s ON s.code = d.station_code
+WHERE in_input_days(d.day)
 GROUP BY s.area, d.day

@@ -4,16 +4,18 @@
 -- of its day. alt_concentration is the value a standard may substitute above the top breakpoint (SO2 1-h > 800:
 -- the SO2 24-h value; O3 8-h > 800: the O3 1-h value).
 -- materialized: view
+-- partitioned: day
 WITH hour_values AS (
     SELECT h.station_code AS subject, h.ts AS time, h.day, h.pm25, h.pm10, h.so2, h.no2, h.co, h.o3,
            m.so2_24h AS so2_alt
     FROM intermediate.air_hourly_valid AS h
-    LEFT JOIN intermediate.air_hourly_moving AS m USING (station_code, ts)
+    LEFT JOIN (SELECT * FROM intermediate.air_hourly_moving WHERE in_input_days(day)) AS m USING (station_code, ts)
 ),
 station_day_values AS (
     SELECT station_code AS subject, CAST(day AS TIMESTAMP) AS time, day, pm25, pm10, so2, no2, co,
            o3_8h_max AS o3_8h, o3_1h_max AS o3_1h, o3_1h_max AS o3_alt
     FROM intermediate.air_station_daily_values
+    WHERE in_input_days(day)
 ),
 area_day_values AS (
     SELECT area AS subject, CAST(day AS TIMESTAMP) AS time, day, pm25, pm10, so2, no2, co,
@@ -26,6 +28,7 @@ area_rolling_values AS (
            avg(exact(m.co_24h)) AS co, avg(exact(m.o3_8h_max_24h)) AS o3_8h
     FROM intermediate.air_hourly_moving AS m
     JOIN seeds.stations AS s ON s.code = m.station_code
+    WHERE in_input_days(m.day)
     GROUP BY s.area, m.ts
 ),
 long AS (

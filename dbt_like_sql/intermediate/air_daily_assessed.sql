@@ -5,18 +5,21 @@
 -- (HJ 633-2026 publishes a partial AQI only when it is over 100). Only valid days enter the good-days ratio
 -- (优良天数比例) and the days per level. level_rank orders seeds.aqi_levels (1 = 优 ... 6 = 严重污染).
 -- materialized: view
+-- partitioned: day
 WITH daily AS (
     SELECT 'station' AS scope, station_code AS code, area, province, day, limits_standard,
            pm25, pm10, so2, no2, co, o3_8h_max,
            valid_pm25, valid_pm10, valid_so2, valid_no2, valid_co, valid_o3_8h, aqi,
            exceed_pm25, exceed_pm10, exceed_so2, exceed_no2, exceed_co, exceed_o3_8h
     FROM marts.air_station_daily
+    WHERE in_input_days(day)
     UNION ALL
     SELECT 'area' AS scope, area AS code, area, province, day, limits_standard,
            pm25, pm10, so2, no2, co, o3_8h_max,
            valid_pm25, valid_pm10, valid_so2, valid_no2, valid_co, valid_o3_8h, aqi,
            exceed_pm25, exceed_pm10, exceed_so2, exceed_no2, exceed_co, exceed_o3_8h
     FROM marts.air_area_daily
+    WHERE in_input_days(day)
 ),
 levels AS (
     SELECT

@@ -3,6 +3,7 @@
 -- the last 8 hours (restarts at 01:00); O3_8h_24h = running maximum of O3_8h within the natural day. Means are of
 -- the valid values present (the platform publishes them without a capture rule). o3_8h_max_24h (max of O3_8h
 -- over the last 24 hours, crossing days) is for the rolling area AQI.
+-- partitioned: day, lookback 1 day
 WITH moving AS (
     SELECT
         station_code,

@@ -2,6 +2,7 @@
 -- Invalid: a value with a quality flag that invalidates (staging.air_value_flags, codes in seeds.quality_flags:
 -- sentinel, negative, implausible, spike, stuck, PM2.5 > PM10), and any negative value.
 -- materialized: view
+-- partitioned: day
 WITH invalid AS (
     SELECT
         f.station_code,
@@ -14,6 +15,7 @@ WITH invalid AS (
         bool_or(f.pollutant = 'co') AS co
     FROM staging.air_value_flags AS f
     JOIN seeds.quality_flags AS q ON q.flag_code = f.flag_code AND q.invalidates
+    WHERE in_input_hours(f.ts)
     GROUP BY f.station_code, f.ts
 )
 SELECT
@@ -28,3 +30,4 @@ SELECT
     CASE WHEN h.co >= 0 AND NOT coalesce(i.co, false) THEN h.co END AS co
 FROM staging.air_hourly AS h
 LEFT JOIN invalid AS i ON i.station_code = h.station_code AND i.ts = h.ts
+WHERE in_input_hours(h.ts)

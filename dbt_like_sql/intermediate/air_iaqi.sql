@@ -4,6 +4,7 @@
 -- standard's switch says otherwise (SO2 1-h > 800: 'use_24h' scores the 24-h value, 'iaqi_200' gives 200;
 -- O3 8-h > 800: 'use_1h' / 'iaqi_300'). exceeds_limit compares daily values with the Grade II limit in force.
 -- materialized: view
+-- partitioned: day
 WITH segments AS (
     SELECT
         standard, pollutant, averaging,

@@ -7,15 +7,17 @@
 -- (a 2026 year is judged by the GB 3095-2026 transition limits; its days keep the limits of their own date).
 -- Attainment is NULL when the statistic fails data capture; attain_all (six pollutants) is NULL when one is
 -- unknown and none fails.
+-- partitioned: periods (period_start, period_end), inputs whole years
 WITH d AS (
     SELECT * FROM intermediate.air_daily_assessed
 ),
-last_data AS (
-    SELECT max(day) AS last_day FROM d
+last_data AS (  -- year-to-date rows run through the last month with data in each year
+    SELECT year(day) AS year, max(day) AS last_day FROM d GROUP BY ALL
 ),
-periods AS (
+periods AS (  -- each daily value in the periods it belongs to; only the periods that hold a day of the window
     SELECT 'month' AS period_kind, CAST(date_trunc('month', day) AS DATE) AS period_start, last_day(day) AS period_end, d.*
     FROM d
+    WHERE overlaps_window(CAST(date_trunc('month', day) AS DATE), last_day(day))
     UNION ALL
     SELECT 'year', make_date(year(day), 1, 1), make_date(year(day), 12, 31), d.*
     FROM d
@@ -23,8 +25,9 @@ periods AS (
     SELECT 'ytd', make_date(year(day), 1, 1), last_day(make_date(year(day), r.m, 1)), d.*
     FROM d
     CROSS JOIN range(1, 13) AS r(m)
-    CROSS JOIN last_data
-    WHERE r.m >= month(day) AND make_date(year(day), r.m, 1) <= last_data.last_day
+    JOIN last_data AS l ON l.year = year(d.day)
+    WHERE r.m >= month(day) AND make_date(year(day), r.m, 1) <= l.last_day
+      AND overlaps_window(make_date(year(day), 1, 1), last_day(make_date(year(day), r.m, 1)))
 ),
 capture AS (
     SELECT

@@ -1,9 +1,10 @@
--- The rules in force on each day that has air data: the AQI standard (HJ 633-2012 before 2026-03-01, HJ 633-2026
--- from then on) with its rule switches, and the GB 3095 limit set with its Grade II O3 daily-max-8-h limit.
--- Rules are picked per day from the seeds, never per run (STANDARDS §1).
--- materialized: view
+-- The rules in force on each day: the AQI standard (HJ 633-2012 before 2026-03-01, HJ 633-2026 from then on)
+-- with its rule switches, and the GB 3095 limit set with its Grade II O3 daily-max-8-h limit. Rules are picked per
+-- day from the seeds, never per run (STANDARDS §1). A calendar from the first standard's start to 2099, so that it
+-- depends on the seeds only (a small table, rebuilt when they change) and any day's data finds its rules.
 WITH days AS (
-    SELECT DISTINCT day FROM intermediate.air_hourly_valid
+    SELECT CAST(unnest(generate_series(min(valid_from), DATE '2099-12-31', INTERVAL 1 DAY)) AS DATE) AS day
+    FROM seeds.aqi_standards
 ),
 limits AS (
     SELECT d.day, l.standard AS limits_standard, l.grade_ii AS o3_8h_limit

@@ -2,6 +2,7 @@
 -- (minimum counts in seeds.air_data_capture): a 24-h mean needs 20 hourly values; an O3 8-h window (17 windows
 -- ending 08:00 ... 24:00 of the day) needs 6 hours; the O3 daily max 8-h needs 14 valid windows, or is valid anyway
 -- when it exceeds the Grade II limit in force. A value that fails its rule is NULL; the counts stay.
+-- partitioned: day
 WITH capture AS (
     SELECT
         max(min_count) FILTER (WHERE rule = 'daily_mean_hours') AS daily_hours,

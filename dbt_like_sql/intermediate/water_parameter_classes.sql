@@ -3,10 +3,13 @@
 -- TN and the river/lake TP variants are excluded there). DO is a minimum (the value must reach the limit); pH must
 -- lie in the range of its direction ('range 6-9') for every class, else 劣V. class_rank 1..6 = I..劣V.
 -- exceedance_multiple = (C - class III limit) / class III limit when above it; not for DO and pH (STANDARDS §5).
+-- partitioned: periods (first_day, last_day)
 SELECT
     m.period,
     m.subject,
     m.period_start,
+    m.first_day,
+    m.last_day,
     m.parameter,
     p.name_zh,
     m.value,
@@ -28,4 +31,4 @@ SELECT
 FROM intermediate.water_period_means AS m
 JOIN seeds.water_class_limits_gb3838 AS l USING (parameter)
 JOIN seeds.water_parameters AS p USING (parameter)
-WHERE l.evaluated_for_rivers = 'yes'
+WHERE l.evaluated_for_rivers = 'yes' AND overlaps_input(m.first_day, m.last_day)

@@ -2,6 +2,7 @@
 -- Only parameters with a value take part, so a missing parameter can only leave the class unknown or as bad as the
 -- others make it, never better: missing_parameters lists what was not there to judge. Sections worse than III get
 -- their main pollutants (主要污染指标): the worst three parameters above class III, by class then exceedance multiple.
+-- partitioned: periods (first_day, last_day)
 WITH expected AS (
     SELECT list(l.parameter ORDER BY l.parameter) AS parameters
     FROM seeds.water_class_limits_gb3838 AS l
@@ -11,12 +12,15 @@ WITH expected AS (
 c AS (
     SELECT *, max(class_rank) OVER (PARTITION BY period, subject, period_start) AS worst
     FROM intermediate.water_parameter_classes
+    WHERE overlaps_input(first_day, last_day)
 ),
 agg AS (
     SELECT
         period,
         subject,
         period_start,
+        first_day,
+        last_day,
         max(class_rank) AS class_rank,
         list(parameter ORDER BY parameter) FILTER (WHERE class_rank = worst) AS worst_parameters,
         list(parameter ORDER BY parameter) AS evaluated_parameters,
@@ -40,6 +44,8 @@ SELECT
     a.period,
     a.subject,
     a.period_start,
+    a.first_day,
+    a.last_day,
     a.class_rank,
     k.water_class,
     k.status_zh,

@@ -1,6 +1,7 @@
 -- The period values of every parameter side by side (evaluated or only reported, such as TN), per subject and
 -- period, with how many readings each period had at all (readings_used: readings with at least one evaluated value).
 -- materialized: view
+-- partitioned: periods (first_day, last_day)
 WITH evaluated AS (
     SELECT parameter FROM seeds.water_class_limits_gb3838 WHERE evaluated_for_rivers = 'yes'
 ),
@@ -18,6 +19,8 @@ SELECT
     m.period,
     m.subject,
     m.period_start,
+    m.first_day,
+    m.last_day,
     max(m.value) FILTER (WHERE m.parameter = 'water_temp') AS water_temp,
     max(m.value) FILTER (WHERE m.parameter = 'ph') AS ph,
     max(m.value) FILTER (WHERE m.parameter = 'dissolved_oxygen') AS dissolved_oxygen,
@@ -30,4 +33,5 @@ SELECT
     coalesce(any_value(u.readings_used), 0) AS readings_used
 FROM intermediate.water_period_means AS m
 LEFT JOIN used AS u ON u.section_code = m.subject AND u.period = m.period AND u.period_start = m.period_start
+WHERE overlaps_input(m.first_day, m.last_day)
 GROUP BY ALL

@@ -4,12 +4,19 @@
 -- exceedance multiples, and readings_used. A period with readings but no valid evaluated value has water_class and
 -- compliant NULL. The marts water_section_daily and water_section_monthly are its two halves.
 -- materialized: view
-WITH periods AS (
-    SELECT DISTINCT section_code, 'day' AS period, CAST(ts - INTERVAL 1 HOUR AS DATE) AS period_start
-    FROM staging.water_readings
+-- partitioned: periods (first_day, last_day)
+WITH readings AS (
+    SELECT section_code, ts FROM staging.water_readings WHERE in_input_hours(ts)
+),
+periods AS (
+    SELECT DISTINCT section_code, 'day' AS period, CAST(ts - INTERVAL 1 HOUR AS DATE) AS period_start,
+           CAST(ts - INTERVAL 1 HOUR AS DATE) AS first_day, CAST(ts - INTERVAL 1 HOUR AS DATE) AS last_day
+    FROM readings
     UNION ALL
-    SELECT DISTINCT section_code, 'month', CAST(date_trunc('month', ts - INTERVAL 1 HOUR) AS DATE)
-    FROM staging.water_readings
+    SELECT DISTINCT section_code, 'month', CAST(date_trunc('month', ts - INTERVAL 1 HOUR) AS DATE),
+           CAST(date_trunc('month', ts - INTERVAL 1 HOUR) AS DATE),
+           last_day(CAST(date_trunc('month', ts - INTERVAL 1 HOUR) AS DATE))
+    FROM readings
 )
 SELECT
     p.period,
@@ -19,6 +26,8 @@ SELECT
     s.province,
     s.area,
     p.period_start,
+    p.first_day,
+    p.last_day,
     c.water_class,
     s.target_class,
     c.class_rank <= t.class_rank AS compliant,
@@ -38,7 +47,7 @@ SELECT
 FROM periods AS p
 JOIN seeds.water_sections AS s USING (section_code)
 LEFT JOIN seeds.water_classes AS t ON t.water_class = s.target_class
-LEFT JOIN intermediate.water_period_class AS c
+LEFT JOIN (SELECT * FROM intermediate.water_period_class WHERE overlaps_input(first_day, last_day)) AS c
     ON c.period = p.period AND c.subject = p.section_code AND c.period_start = CAST(p.period_start AS TIMESTAMP)
 LEFT JOIN intermediate.water_period_wide AS w
     ON w.period = p.period AND w.subject = p.section_code AND w.period_start = CAST(p.period_start AS TIMESTAMP)

@@ -3,8 +3,9 @@
 -- flag invalidates it (staging.water_value_flags of the staged batch: sentinel, spike, stuck probe...). A missing
 -- value never counts as a good one. pH 5.5 or 9.5 are real values (and 劣V), not implausible ones.
 -- materialized: view
+-- partitioned: day
 WITH long AS (
-    UNPIVOT staging.water_readings
+    UNPIVOT (SELECT * FROM staging.water_readings WHERE in_input_hours(ts))
     ON water_temp, ph, dissolved_oxygen, conductivity, turbidity, codmn, ammonia_nitrogen, total_phosphorus, total_nitrogen
     INTO NAME parameter VALUE value
 ),
@@ -12,6 +13,7 @@ invalid AS (
     SELECT DISTINCT f.section_code, f.ts, f.parameter, f.batch_id
     FROM staging.water_value_flags AS f
     JOIN seeds.quality_flags AS q ON q.flag_code = f.flag_code AND q.invalidates
+    WHERE in_input_hours(f.ts)
 )
 SELECT
     l.section_code,

@@ -2,6 +2,7 @@
 -- stations 对照点 included; see docs/air-quality.md), scored like a station: IAQIs, AQI, primary pollutant(s),
 -- level, Grade II exceedances. stations_used = stations with at least one valid daily value; stations_<pollutant>
 -- = stations whose value entered that mean.
+-- partitioned: day
 SELECT
     d.area,
     d.province,
@@ -31,5 +32,5 @@ SELECT
     a.complete
 FROM intermediate.air_area_daily_values AS d
 LEFT JOIN intermediate.air_rules_by_day AS r ON r.day = d.day
-LEFT JOIN intermediate.air_aqi AS a
-  ON a.scale = 'area_day' AND a.subject = d.area AND a.time = CAST(d.day AS TIMESTAMP)
+LEFT JOIN (SELECT * FROM intermediate.air_aqi WHERE scale = 'area_day' AND in_input_days(day)) AS a
+  ON a.subject = d.area AND a.time = CAST(d.day AS TIMESTAMP)

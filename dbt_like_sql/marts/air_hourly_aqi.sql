@@ -1,6 +1,7 @@
 -- Hourly (real-time) AQI per station x hour, as the national platform publishes it (STANDARDS §2): 1-h PM2.5 and
 -- PM10 scored on the 24-h breakpoints, 1-h SO2, NO2, CO and O3 on the 1-h breakpoints (O3 8-h not used), the
 -- standard's SO2 > 800 rule, 500 above the table. standard = the HJ 633 version of the hour's natural day.
+-- partitioned: day
 SELECT
     h.station_code,
     s.area,
@@ -16,4 +17,5 @@ SELECT
 FROM intermediate.air_hourly_valid AS h
 LEFT JOIN seeds.stations AS s ON s.code = h.station_code
 LEFT JOIN intermediate.air_rules_by_day AS r ON r.day = h.day
-LEFT JOIN intermediate.air_aqi AS a ON a.scale = 'hour' AND a.subject = h.station_code AND a.time = h.ts
+LEFT JOIN (SELECT * FROM intermediate.air_aqi WHERE scale = 'hour' AND in_input_days(day)) AS a
+  ON a.subject = h.station_code AND a.time = h.ts

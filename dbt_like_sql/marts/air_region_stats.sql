@@ -3,6 +3,7 @@
 -- statistic passed data capture), the good-days ratio is the mean of the areas' ratios (平均优良天数比例), day
 -- counts are summed over areas (area-days), and the region attains only when every area does.
 -- materialized: view
+-- partitioned: periods (period_start, period_end)
 WITH area_stats AS (
     SELECT * FROM intermediate.air_period_stats WHERE scope = 'area'
 ),

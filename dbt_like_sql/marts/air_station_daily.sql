@@ -2,6 +2,7 @@
 -- O3 daily max 8-h (17 windows ending 08:00-24:00, HJ 663 rule) and max 1-h, hours and windows available,
 -- validity flags, IAQIs, daily AQI (HJ 633 of the day), primary pollutant(s), level, and exceedance of the GB 3095
 -- Grade II limits in force that day (limits_standard). o3_1h_max is scored only under HJ 633-2012.
+-- partitioned: day
 SELECT
     d.station_code,
     s.area,
@@ -27,5 +28,6 @@ SELECT
 FROM intermediate.air_station_daily_values AS d
 LEFT JOIN seeds.stations AS s ON s.code = d.station_code
 LEFT JOIN intermediate.air_rules_by_day AS r ON r.day = d.day
-LEFT JOIN intermediate.air_aqi AS a
-  ON a.scale = 'station_day' AND a.subject = d.station_code AND a.time = CAST(d.day AS TIMESTAMP)
+LEFT JOIN (SELECT * FROM intermediate.air_aqi WHERE scale = 'station_day' AND in_input_days(day)) AS a
+  ON a.subject = d.station_code AND a.time = CAST(d.day AS TIMESTAMP)
+WHERE in_input_days(d.day)

@@ -1,6 +1,7 @@
 -- Monthly HJ 663 statistics per air station (月评价): means, percentiles, data capture, good-days ratio, days per AQI level, exceedance days, attainment.
 -- Columns: see intermediate.air_period_stats (HJ 663 statistics, data capture, limits in force, attainment).
 -- materialized: view
+-- partitioned: periods (month, last_day(month))
 SELECT
     code AS station_code, area, province, period_start AS month,
     * EXCLUDE (scope, code, area, province, period_kind, period_start, period_end)

@@ -1,6 +1,7 @@
 -- Year-to-date HJ 663 statistics per air station (1-M月累计), one row per month M of the data.
 -- Columns: see intermediate.air_period_stats (HJ 663 statistics, data capture, limits in force, attainment).
 -- materialized: view
+-- partitioned: periods (make_date(year, 1, 1), last_day(make_date(year, through_month, 1)))
 SELECT
     code AS station_code, area, province, year(period_start) AS year, month(period_end) AS through_month,
     * EXCLUDE (scope, code, area, province, period_kind, period_start, period_end)

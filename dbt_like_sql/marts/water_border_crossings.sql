@@ -2,6 +2,7 @@
 -- (downstream) side by side, with their daily class and compliance, class_change (downstream rank minus upstream
 -- rank: > 0 = worse after the crossing) and the evaluated parameters whose daily mean changed most across the border
 -- (relative change, largest first). Same-day comparison: the travel time is shown, not applied (alerts lag it).
+-- partitioned: day
 WITH crossings AS (
     SELECT
         u.river, u.section_code AS upstream_code, u.name AS upstream_name, u.province AS upstream_province,
@@ -15,6 +16,7 @@ days AS (
     SELECT x.*, sd.day
     FROM crossings AS x
     JOIN marts.water_section_daily AS sd ON sd.section_code IN (x.upstream_code, x.downstream_code)
+    WHERE in_input_days(sd.day)
     GROUP BY ALL
 ),
 changes AS (
@@ -26,7 +28,8 @@ changes AS (
         cu.name_zh,
         (cd.value - cu.value) / nullif(cu.value, 0) AS relative_change
     FROM crossings AS x
-    JOIN intermediate.water_parameter_classes AS cu ON cu.period = 'day' AND cu.subject = x.upstream_code
+    JOIN intermediate.water_parameter_classes AS cu
+      ON cu.period = 'day' AND cu.subject = x.upstream_code AND overlaps_input(cu.first_day, cu.last_day)
     JOIN intermediate.water_parameter_classes AS cd
       ON cd.period = 'day' AND cd.subject = x.downstream_code
      AND cd.period_start = cu.period_start AND cd.parameter = cu.parameter

@@ -3,6 +3,7 @@
 -- border), the months assessed and compliant, the worst monthly class and when, and the main pollutants of the
 -- months worse than class III.
 -- materialized: view
+-- partitioned: periods (make_date(year, 1, 1), make_date(year, 12, 31))
 WITH border AS (
     SELECT
         s.section_code, s.border_role,

@@ -3,8 +3,9 @@
 -- status), 'province' and 'region' (川南渝西: compliance rate over all assessed sections). compliance_rate is
 -- compliant / assessed sections (0-1); sections without a class that month are not assessed.
 -- materialized: view
+-- partitioned: periods (month, last_day(month))
 WITH sections AS (
-    SELECT * FROM marts.water_section_monthly
+    SELECT * FROM marts.water_section_monthly WHERE overlaps_input(month, last_day(month))
 ),
 region AS (
     SELECT
@@ -27,11 +28,13 @@ SELECT
     sections_assessed, sections_compliant, compliance_rate,
     mean_water_class AS water_class, river_status_zh AS status_zh
 FROM marts.water_river_monthly
+WHERE overlaps_input(month, last_day(month))
 UNION ALL BY NAME
 SELECT
     'province' AS scope, province AS code, province AS name, province, month,
     sections_assessed, sections_compliant, compliance_rate
 FROM marts.water_province_monthly
+WHERE overlaps_input(month, last_day(month))
 UNION ALL BY NAME
 SELECT
     'region' AS scope, '川南渝西' AS code, '川南渝西' AS name, month,

@@ -1,5 +1,6 @@
 -- Section compliance per province and month: sections assessed, compliant, compliance rate, and the shares of class
 -- I-III and 劣V sections (STANDARDS §5).
+-- partitioned: periods (month, last_day(month))
 SELECT
     province,
     month,
@@ -10,5 +11,5 @@ SELECT
     count(*) FILTER (WHERE water_class = '劣V') / count(*) AS share_inferior_v,
     list(section_code ORDER BY section_code) FILTER (WHERE NOT compliant) AS non_compliant_sections
 FROM marts.water_section_monthly
-WHERE water_class IS NOT NULL
+WHERE water_class IS NOT NULL AND overlaps_input(month, last_day(month))
 GROUP BY ALL

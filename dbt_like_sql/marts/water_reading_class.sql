@@ -1,8 +1,9 @@
 -- GB 3838 class of every river reading (section x time): the class of each evaluated parameter (pH, DO, CODMn,
 -- NH3-N, TP) and the single-factor class water_class (I, II, III, IV, V, 劣V) with the worst parameter(s).
 -- water_class is NULL when no evaluated parameter has a valid value; missing_parameters lists those not judged.
+-- partitioned: day
 WITH readings AS (
-    SELECT DISTINCT section_code, ts FROM staging.water_readings
+    SELECT DISTINCT section_code, ts FROM staging.water_readings WHERE in_input_hours(ts)
 )
 SELECT
     r.section_code,
@@ -24,7 +25,7 @@ SELECT
 FROM readings AS r
 JOIN seeds.water_sections AS s USING (section_code)
 LEFT JOIN seeds.water_classes AS t ON t.water_class = s.target_class
-LEFT JOIN intermediate.water_period_class AS c
-    ON c.period = 'reading' AND c.subject = r.section_code AND c.period_start = r.ts
+LEFT JOIN (SELECT * FROM intermediate.water_period_class WHERE period = 'reading' AND overlaps_input(first_day, last_day)) AS c
+    ON c.subject = r.section_code AND c.period_start = r.ts
 LEFT JOIN intermediate.water_period_wide AS w
     ON w.period = 'reading' AND w.subject = r.section_code AND w.period_start = r.ts

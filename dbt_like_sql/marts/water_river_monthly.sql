@@ -1,8 +1,9 @@
 -- River evaluation per month (STANDARDS §5): with at least min_sections assessed sections (seeds.water_river_status,
 -- 5; blank bounds are open) the status follows the shares of class I-III and 劣V sections; with fewer, each parameter is averaged over the
 -- sections and classed by single factor (mean_water_class). Also the compliance rate (compliant / assessed).
+-- partitioned: periods (month, last_day(month))
 WITH sm AS (
-    SELECT * FROM marts.water_section_monthly WHERE water_class IS NOT NULL
+    SELECT * FROM marts.water_section_monthly WHERE water_class IS NOT NULL AND overlaps_input(month, last_day(month))
 ),
 r AS (
     SELECT
@@ -39,7 +40,7 @@ by_mean AS (
            c.main_pollutants, c.missing_parameters
     FROM intermediate.water_period_class AS c
     JOIN seeds.water_classes AS k USING (class_rank)
-    WHERE c.period = 'river_month'
+    WHERE c.period = 'river_month' AND overlaps_input(c.first_day, c.last_day)
 )
 SELECT
     s.river,

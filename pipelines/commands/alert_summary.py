@@ -2,8 +2,6 @@
 
 import datetime as dt
 
-import dagster as dg
-
 from assets.alerts.contacts import load_contacts
 from assets.alerts.delivery import deliver_pending
 from assets.alerts.run_failures import queue_run_failure
@@ -12,7 +10,7 @@ from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
 
 
-def after_run(instance: dg.DagsterInstance, days: list[dt.date], failed: list) -> list[str]:
+def after_run(days: list[dt.date], failed: list) -> list[str]:
     paths = DataPaths.from_env()
     if not paths.warehouse.exists():
         return []
@@ -21,9 +19,8 @@ def after_run(instance: dg.DagsterInstance, days: list[dt.date], failed: list) -
     if failed:  # in-process runs have no daemon, hence no run-failure sensor: notify from here
         contacts = load_contacts()
         with connect() as con:
-            for day, run_id in failed:
-                logs = instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
-                queue_run_failure(con, contacts, run_id, "daily_job", day.isoformat(), logs[-1].message if logs else "")
+            for label, run_id, error in failed:
+                queue_run_failure(con, contacts, run_id, "daily_job", label, error)
     deliver_pending(connect, transport_for(smtp, paths.outbox), smtp.mail_from)
     with connect() as con:
         mail = fetch_polars(

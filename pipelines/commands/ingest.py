@@ -2,7 +2,9 @@
 
 Each file is copied into <data>/landing/water/ (the original stays where it was) and loaded by one run of
 ``water_file_job``, exactly as if the sensor had picked it up: archived when loaded, moved to <data>/rejected/
-with a reason when it cannot be used, skipped as a duplicate when the same content was loaded before.
+with a reason when it cannot be used, skipped as a duplicate when the same content was loaded before. Then the
+days the files changed are re-derived at once, marts, river alerts (e-mails queued) and snapshot, as the
+automation sensor does where the daemon runs.
 """
 
 import shutil
@@ -37,26 +39,26 @@ def stage_into_landing(path: Path, landing: Path) -> Path:
 
 
 def main(args) -> int:
-    from pipelines.definitions import defs  # loading takes seconds: only when needed
+    from pipelines.runs import Runs  # loading takes seconds: only when needed
+    from pipelines.definitions import defs
 
     landing = DataPaths.from_env().landing / "water"
     staged = [stage_into_landing(p, landing) for p in args.paths]
     job = defs.resolve_job_def("water_file_job")
-    instance = get_instance()
     failed = 0
-    for original, path in zip(args.paths, staged):
-        result = job.execute_in_process(
-            run_config={"ops": {"staging__water_files": {"config": {"paths": [str(path)]}}},
-                        "loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-            instance=instance, tags={"envmon/file": path.name, "envmon/started_by": "envmon ingest"},
-            raise_on_error=False,
-        )
-        metadata = _metadata(result)
-        ok = result.success and metadata.get("rejected_files", 1) == 0
-        failed += not ok
-        table = metadata.get("files", "see run " + result.run_id + " in the Dagster UI (make ui)")
-        print(f"{'ok' if ok else 'FAILED'} {original}:\n{table}\n", file=sys.stdout)
-    return 1 if failed else 0
+    with Runs(get_instance(), "ingest") as runs:
+        for original, path in zip(args.paths, staged):
+            result = runs.run(job, path.name, run_config={"ops": {"staging__water_files": {"config": {"paths": [str(path)]}}}},
+                              tags={"envmon/file": path.name, "envmon/started_by": "envmon ingest"})
+            metadata = _metadata(result)
+            ok = result.success and metadata.get("rejected_files", 1) == 0
+            failed += not ok
+            table = metadata.get("files", "see run " + result.run_id + " in the Dagster UI (make ui)")
+            print(f"{'ok' if ok else 'FAILED'} {original}:\n{table}\n", file=sys.stdout)
+        runs.propagate(defs.resolve_job_def("daily_job"))
+    for label, run_id, error in runs.failed:
+        print(f"FAILED {label}: {error}\n  run {run_id}: see it in the Dagster UI (make ui)", file=sys.stderr)
+    return 1 if failed or runs.failed else 0
 
 
 def _metadata(result) -> dict:

@@ -1,12 +1,12 @@
-"""``envmon run``: the daily job for each day of a window, in-process, recorded in the project's Dagster instance."""
+"""``envmon run``: the daily job over a window of days as one run (a month at most per run), in-process, recorded
+in the project's Dagster instance; then whatever the window's changes left to re-derive (``propagation``)."""
 
 import datetime as dt
 import os
 import sys
 
-from tqdm import tqdm
-
 from assets.clock import now_cst
+from assets.partitions import MAX_DAYS_PER_RUN
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
 from warehouse.query import run_query
@@ -15,13 +15,15 @@ DEFAULT_DAYS = 14
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("run", help="run the daily job for each day of a window (default: the 14 days ending yesterday)")
+    p = sub.add_parser("run", help="run the daily job over a window of days (default: the 14 days ending yesterday)")
     p.add_argument("--start", type=dt.date.fromisoformat, help="first day (YYYY-MM-DD)")
     p.add_argument("--end", type=dt.date.fromisoformat, help="last day (YYYY-MM-DD), default yesterday (CST)")
     p.add_argument("--source", help="air source: generator (default), archive, ...")
     p.add_argument("--input", help="input folder or file for file-based sources")
     p.add_argument("--stations", help="station catalog CSV (default: the region's 30 national stations)")
     p.add_argument("--seed", type=int, help="generator seed")
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild every model from staging for every staged day (staging and raw data stay)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
@@ -31,6 +33,11 @@ def window(start: dt.date | None, end: dt.date | None) -> list[dt.date]:
     if start > end:
         raise ValueError(f"--start {start} is after --end {end}")
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def chunks(days: list[dt.date]) -> list[list[dt.date]]:
+    """The window cut into runs of at most MAX_DAYS_PER_RUN days (the assets' backfill policy)."""
+    return [days[i:i + MAX_DAYS_PER_RUN] for i in range(0, len(days), MAX_DAYS_PER_RUN)]
 
 
 def apply_overrides(args) -> None:
@@ -45,34 +52,33 @@ def apply_overrides(args) -> None:
 
 
 def main(args) -> int:
+    if args.full_refresh:
+        from pipelines.commands.full_refresh import full_refresh
+
+        return full_refresh(args)
     days = window(args.start, args.end)
     apply_overrides(args)
-    from pipelines.definitions import defs  # after the overrides; and loading takes seconds: only when needed
+    from pipelines.runs import Runs, range_tags  # imports dagster: only when needed
+    from pipelines.definitions import defs  # after the overrides; and loading takes seconds
 
-    instance = get_instance()
     job = defs.resolve_job_def("daily_job")
-    run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-    failed = []
-    with tqdm(days, desc="daily job", unit="day", file=sys.stderr) as bar:
-        for day in bar:
-            bar.set_postfix_str(day.isoformat())
-            result = job.execute_in_process(
-                partition_key=day.isoformat(), instance=instance, run_config=run_config, raise_on_error=False
-            )
-            if not result.success:
-                failed.append((day, result.run_id))
-    print_summary(days, failed)
-    from pipelines.commands.alert_summary import after_run  # imports dagster: only when needed
+    with Runs(get_instance(), "daily job") as runs:
+        for part in chunks(days):
+            runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part))
+        runs.propagate(job)
+    print_summary(days, runs.failed)
+    from pipelines.commands.alert_summary import after_run
 
-    print("\n".join(after_run(instance, days, failed)))  # alert e-mails of the window
-    return 1 if failed else 0
+    print("\n".join(after_run(days, runs.failed)))  # alert e-mails of the window
+    return 1 if runs.failed else 0
 
 
 def print_summary(days: list[dt.date], failed: list) -> None:
     paths = DataPaths.from_env()
-    print(f"\nenvmon run: {len(days) - len(failed)} of {len(days)} day(s) succeeded ({days[0]} .. {days[-1]})")
-    for day, run_id in failed:
-        print(f"  FAILED {day}: see run {run_id} in the Dagster UI (make ui)")
+    print(f"\nenvmon run: {days[0]} .. {days[-1]} ({len(days)} day(s)): "
+          + ("done" if not failed else f"{len(failed)} run(s) FAILED"))
+    for label, run_id, error in failed:
+        print(f"  FAILED {label}: {error}\n    run {run_id}: see it in the Dagster UI (make ui)")
     if paths.snapshot.exists():
         counts = run_query(
             paths.snapshot,
@@ -87,3 +93,4 @@ def print_summary(days: list[dt.date], failed: list) -> None:
     print(f"  outbox / reports:           {paths.outbox}  {paths.reports}")
     print('\n  query it:   .venv/bin/envmon query "SELECT * FROM marts.air_area_daily ORDER BY day DESC LIMIT 20"')
     print("  open the UI: make ui   then http://127.0.0.1:3000 (runs above are listed under Runs)")
+    sys.stdout.flush()

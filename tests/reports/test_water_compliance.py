@@ -61,7 +61,8 @@ def con():
         if table == "marts.water_river_monthly":  # it needs the class of the river mean: stand in with none
             c.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
             c.execute("CREATE TABLE intermediate.water_period_class (subject VARCHAR, period VARCHAR, "
-                      "period_start TIMESTAMP, water_class VARCHAR, class_rank INT, status_zh VARCHAR, "
+                      "period_start TIMESTAMP, first_day DATE, last_day DATE, water_class VARCHAR, class_rank INT, "
+                      "status_zh VARCHAR, "
                       "main_pollutants VARCHAR[], missing_parameters VARCHAR[])")
         build_model(c, models[table])
     yield c

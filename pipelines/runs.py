@@ -1,0 +1,98 @@
+"""In-process runs (the command line, tests), with one progress bar of the steps done; after them, the runs that
+propagation plans for what their changes left to re-derive (``pipelines/propagation.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+import uuid
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from tqdm import tqdm
+
+from pipelines.propagation import pending_after, plan
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+STEP_DONE = {dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.STEP_SKIPPED}
+
+
+def range_tags(days: list[dt.date]) -> dict[str, str]:
+    return {ASSET_PARTITION_RANGE_START_TAG: days[0].isoformat(), ASSET_PARTITION_RANGE_END_TAG: days[-1].isoformat()}
+
+
+class Runs:
+    """The runs of one command: each is recorded in the instance; failures keep the failing step's own error."""
+
+    def __init__(self, instance: dg.DagsterInstance, desc: str):
+        self.instance = instance
+        self.bar = tqdm(total=0, desc=desc, unit="step", file=sys.stderr)
+        self.succeeded: list[str] = []  # run ids, in order
+        self.propagated = 0  # how many of them propagation has followed
+        self.failed: list[tuple[str, str, str]] = []  # (label, run id, error)
+
+    def __enter__(self) -> "Runs":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
+
+    def run(self, job: dg.JobDefinition, label: str, asset_selection=None, tags=None, run_config=None):
+        selection = set(asset_selection) if asset_selection else None
+        self.bar.total += len((job.get_subset(asset_selection=selection) if selection else job).graph.node_defs)
+        self.bar.set_postfix_str(label)
+        run_id = str(uuid.uuid4())
+        stop = threading.Event()
+        watcher = threading.Thread(target=self._follow, args=(run_id, stop), daemon=True)
+        watcher.start()
+        try:
+            result = job.execute_in_process(
+                run_config={**QUIET, **(run_config or {})}, instance=self.instance, run_id=run_id, tags=tags,
+                asset_selection=list(asset_selection) if asset_selection else None, raise_on_error=False,
+            )
+        finally:
+            stop.set()
+            watcher.join()
+        if result.success:
+            self.succeeded.append(run_id)
+        else:
+            self.failed.append((label, run_id, failure_of(self.instance, run_id)))
+        return result
+
+    def propagate(self, job: dg.JobDefinition) -> None:
+        """Re-derive what this command's runs changed beyond what they themselves re-derived (the days after a
+        re-run window that look back to it, the days of a file...), with ``job`` (the daily job holds every asset).
+        A failed run's changes are not propagated (a blocking check may have stopped them on purpose)."""
+        graph = job.asset_layer.asset_graph
+        pending = pending_after(self.instance, graph, self.succeeded[self.propagated:])
+        for planned in plan(graph, pending):
+            label = f"propagation {planned.first} .. {planned.last}" if planned.first else "propagation"
+            if not self.run(job, label, planned.assets, {**planned.tags(), "envmon/started_by": "propagation"}).success:
+                break
+        self.propagated = len(self.succeeded)
+
+    def _follow(self, run_id: str, stop: threading.Event) -> None:
+        """Advance the bar as the run's steps finish (read from the run's events, as the UI does)."""
+        done = 0
+        while True:
+            finished = stop.wait(0.5)
+            count = len(self.instance.all_logs(run_id, of_type=STEP_DONE))
+            if count > done:
+                self.bar.update(count - done)
+                done = count
+            if finished:
+                return
+
+
+def failure_of(instance: dg.DagsterInstance, run_id: str) -> str:
+    """The failing step's own error in one line (or why the run failed)."""
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        error = record.dagster_event.step_failure_data.error
+        while error and error.cause:  # the user code's exception, not Dagster's wrapper around it
+            error = error.cause
+        lines = (error.message if error else record.message or "").strip().splitlines()
+        return f"{record.step_key}: {lines[0] if lines else 'failed'}"
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE):
+        return (record.message or "run failed").strip().splitlines()[0]
+    return "failed (no step failure recorded)"
