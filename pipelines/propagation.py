@@ -6,9 +6,8 @@ Where the daemon runs, the automation sensor does this (``sensors/propagation.py
 same result at once: this module follows the same partition mappings of the same asset graph, and runs what is
 left in a few runs (one per range of days shared by a set of assets, in bounded chunks).
 
-What a run changed: the staging partitions it materialized for its own days (whose downstream the run itself
-re-derived after them), and the partitions it changed beyond its own days (late readings, the days of a
-monitoring-centre file), whose downstream it did not.
+What a run changed: everything it materialized, its own days and the staging partitions it changed beyond them
+(late readings, the days of a monitoring-centre file); whatever it materialized after a change was re-derived.
 """
 
 from __future__ import annotations
@@ -17,9 +16,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from assets.automation import REFERENCE_TAGS, changed_upstream_of_evaluated_day
+from assets.automation import REFERENCE_TAGS
 from assets.partitions import MAX_DAYS_PER_RUN
 
 Pairs = dict[dg.AssetKey, set]  # asset -> partition keys (None for an unpartitioned asset)
@@ -38,34 +37,31 @@ class PlannedRun:
 
 
 def pending_after(instance: dg.DagsterInstance, graph, run_ids: list[str]) -> Pairs:
-    """The asset partitions that the runs (in the order they ran) left to re-derive."""
+    """The asset partitions that the runs (in the order they ran) left to re-derive.
+
+    A partition is left when a partition it depends on (through the partition mappings) changed in a run that did
+    not re-derive it after the change, or is itself left. Only built partitions count: a day not built yet waits
+    for its daily run; reference assets (seeds, models of seeds) changing trigger nothing (``assets/automation.py``).
+    """
     pending: Pairs = {}
+    built = _Built(instance)
     for run_id in run_ids:
-        own, beyond, done = _changes(instance, run_id)
-        _remove(pending, done)
-        for key, parts in downstream(graph, own).items():
-            pending.setdefault(key, set()).update(parts - done.get(key, set()))
-        for key, parts in downstream(graph, beyond).items():  # the run did not re-derive these after the change
-            pending.setdefault(key, set()).update(parts)
-    for key, parts in pending.items():
-        if graph.get(key).automation_condition == changed_upstream_of_evaluated_day:
-            parts &= set(instance.get_materialized_partitions(key))
+        changed = _materialized(instance, run_id)  # a run re-derives what it materializes after its changes
+        _remove(pending, changed)
+        for key in graph.toposorted_asset_keys:
+            node = graph.get(key)
+            if node.automation_condition is None:
+                continue
+            for parent in node.parent_keys:
+                if _is_reference(graph, parent):
+                    continue
+                direct = _child_partitions(graph, parent, key, changed.get(parent, set())) - changed.get(key, set())
+                left = direct | _child_partitions(graph, parent, key, pending.get(parent, set()))
+                if node.partitions_def is not None:
+                    left &= built(key)
+                if left:
+                    pending.setdefault(key, set()).update(left)
     return {key: parts for key, parts in pending.items() if parts}
-
-
-def downstream(graph, changed: Pairs) -> Pairs:
-    """Every partition of an automated asset that depends, through the partition mappings, on a changed one.
-    Reference assets (seeds, models of seeds) changing trigger nothing (``assets/automation.py``)."""
-    affected: Pairs = {}
-    for key in graph.toposorted_asset_keys:
-        node = graph.get(key)
-        if node.automation_condition is None:
-            continue
-        for parent in node.parent_keys:
-            parts = changed.get(parent, set()) | affected.get(parent, set())
-            if parts and not _is_reference(graph, parent):
-                affected.setdefault(key, set()).update(_child_partitions(graph, parent, key, parts))
-    return affected
 
 
 def plan(graph, pending: Pairs) -> list[PlannedRun]:
@@ -92,20 +88,25 @@ def plan(graph, pending: Pairs) -> list[PlannedRun]:
     return runs
 
 
-def _changes(instance: dg.DagsterInstance, run_id: str) -> tuple[Pairs, Pairs, Pairs]:
-    """(changed for the run's own days, changed beyond them, everything it materialized)."""
-    run = instance.get_run_by_id(run_id)
-    start, end = run.tags.get(ASSET_PARTITION_RANGE_START_TAG), run.tags.get(ASSET_PARTITION_RANGE_END_TAG)
-    if start is None and PARTITION_NAME_TAG in run.tags:
-        start = end = run.tags[PARTITION_NAME_TAG]
-    own: Pairs = {}
-    beyond: Pairs = {}
+def _materialized(instance: dg.DagsterInstance, run_id: str) -> Pairs:
+    """What the run materialized: its own partitions, and those it reported changed beyond them (late readings,
+    the days of a file)."""
+    out: Pairs = {}
     for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
-        mat = record.asset_materialization
-        inside = mat.partition is None or (start is not None and start <= mat.partition <= end)
-        (own if inside else beyond).setdefault(mat.asset_key, set()).add(mat.partition)
-    done = {key: set(own.get(key, set())) | beyond.get(key, set()) for key in own.keys() | beyond.keys()}
-    return own, beyond, done
+        out.setdefault(record.asset_materialization.asset_key, set()).add(record.asset_materialization.partition)
+    return out
+
+
+class _Built:
+    """The partitions of an asset materialized so far (asked once per asset)."""
+
+    def __init__(self, instance: dg.DagsterInstance):
+        self.instance, self.known = instance, {}
+
+    def __call__(self, key: dg.AssetKey) -> set[str]:
+        if key not in self.known:
+            self.known[key] = set(self.instance.get_materialized_partitions(key))
+        return self.known[key]
 
 
 def _remove(pending: Pairs, done: Pairs) -> None:
@@ -119,6 +120,8 @@ def _is_reference(graph, key: dg.AssetKey) -> bool:
 
 
 def _child_partitions(graph, parent: dg.AssetKey, child: dg.AssetKey, parts: set) -> set:
+    if not parts:
+        return set()
     child_def, parent_def = graph.get(child).partitions_def, graph.get(parent).partitions_def
     if child_def is None:
         return {None}

@@ -15,8 +15,7 @@ from assets.alerts.evaluate import evaluate_day
 from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecast
 from assets.alerts.rules_config import load_rules
 from assets.catalog.stations import active_stations, load_station_catalog
-from assets.forecast.daily_aqi import daily_aqi
-from assets.forecast.daily_means import daily_concentrations
+from assets.forecast.daily_aqi import daily_aqi, daily_concentrations
 from assets.forecast.table import write_forecast
 from assets.sql_models.models import build_model, load_seed
 from warehouse.connection import write_connection

@@ -21,7 +21,7 @@ from assets.catalog.stations import load_station_catalog
 from assets.clock import now_cst
 from assets.forecast.table import write_forecast
 from assets.metadata import markdown_table
-from assets.automation import changed_upstream_of_evaluated_day
+from assets.automation import changed_upstream
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_days
 from assets.resources import EnvmonSettings, WarehouseResource
 
@@ -94,7 +94,7 @@ def alert_assets(defined_keys: set[dg.AssetKey]) -> list[dg.AssetsDefinition]:
 
     @dg.asset(
         key=["alerts", "events"], group_name="alerts", partitions_def=daily_partitions, backfill_policy=DAILY_BACKFILL,
-        deps=deps, pool=WRITER_POOL, kinds={"duckdb"}, automation_condition=changed_upstream_of_evaluated_day,
+        deps=deps, pool=WRITER_POOL, kinds={"duckdb"}, automation_condition=changed_upstream,
         description="Every alert rule for each day of the run, in order (warnings, regional warning, observed heavy "
         "pollution, river exceedance and incidents, data outages) → alerts.event_log / alerts.events (lifecycle) → "
         "e-mails queued in alerts.deliveries, one per state change. Re-running a day sends nothing new unless its "
@@ -123,7 +123,7 @@ def alert_assets(defined_keys: set[dg.AssetKey]) -> list[dg.AssetsDefinition]:
     @dg.asset(
         key=["alerts", "deliveries"], group_name="alerts", partitions_def=daily_partitions,
         backfill_policy=DAILY_BACKFILL, deps=[alert_events], pool=WRITER_POOL, kinds={"smtp"},
-        automation_condition=changed_upstream_of_evaluated_day,
+        automation_condition=changed_upstream,
         description="One delivery pass over the queue right after the rules (SMTP, or .eml files in <data>/outbox "
         "without ENVMON_SMTP_HOST). What fails stays pending: the alert-delivery sensor retries with back-off.",
     )

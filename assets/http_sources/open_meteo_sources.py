@@ -11,8 +11,7 @@ import datetime as dt
 import polars as pl
 
 from assets.air.sources import TIDY_SCHEMA, AirBatch, SourceOptions
-from assets.forecast.daily_aqi import daily_aqi
-from assets.forecast.daily_means import daily_concentrations
+from assets.forecast.daily_aqi import daily_aqi, daily_concentrations
 from assets.http_sources.client import HttpClient
 from assets.http_sources.open_meteo import DEFAULT_URL, SOURCE, fetch_hourly
 

@@ -39,23 +39,31 @@ def stage_into_landing(path: Path, landing: Path) -> Path:
 
 
 def main(args) -> int:
-    from pipelines.runs import Runs  # loading takes seconds: only when needed
-    from pipelines.definitions import defs
+    import dagster as dg  # loading takes seconds: only when needed
 
+    from pipelines.definitions import defs
+    from pipelines.runs import Runs
+
+    water_marts = dg.AssetKey(["marts", "water_reading_class"])  # its partitions: the days built so far
     landing = DataPaths.from_env().landing / "water"
     staged = [stage_into_landing(p, landing) for p in args.paths]
     job = defs.resolve_job_def("water_file_job")
-    failed = 0
+    failed, days = 0, set()
     with Runs(get_instance(), "ingest") as runs:
         for original, path in zip(args.paths, staged):
             result = runs.run(job, path.name, run_config={"ops": {"staging__water_files": {"config": {"paths": [str(path)]}}}},
                               tags={"envmon/file": path.name, "envmon/started_by": "envmon ingest"})
             metadata = _metadata(result)
+            days |= set(metadata.get("days_changed", []))
             ok = result.success and metadata.get("rejected_files", 1) == 0
             failed += not ok
             table = metadata.get("files", "see run " + result.run_id + " in the Dagster UI (make ui)")
             print(f"{'ok' if ok else 'FAILED'} {original}:\n{table}\n", file=sys.stdout)
         runs.propagate(defs.resolve_job_def("daily_job"))
+    waiting = sorted(days - set(runs.instance.get_materialized_partitions(water_marts)))
+    if waiting:  # propagation re-derives the days built so far; a new day enters with its daily run
+        print(f"days not built yet: {', '.join(waiting)}: their readings reach the marts and the river alerts with "
+              f"those days' daily run (envmon run --start {waiting[0]} --end {waiting[-1]})")
     for label, run_id, error in runs.failed:
         print(f"FAILED {label}: {error}\n  run {run_id}: see it in the Dagster UI (make ui)", file=sys.stderr)
     return 1 if failed or runs.failed else 0

@@ -11,6 +11,7 @@ import duckdb
 
 from assets.resources import EnvmonSettings
 from pipelines.cli import main as envmon
+from pipelines.instance import get_instance
 from pipelines.propagation import pending_after, plan
 from pipelines.runs import QUIET, Runs, range_tags
 from sensors.water_landing import water_landing_sensor
@@ -21,11 +22,13 @@ DAYS = day_range("2026-04-01", 11)
 FILE_DAY = DAYS[0]  # ten days before the last day run
 
 
-def border_file(path, tp: str):
-    """The whole natural day of 濑溪河 泸县入境 (the border section, target class III) with this total phosphorus."""
+def border_file(path, tp: float):
+    """The whole natural day of 濑溪河 泸县入境 (the border section, target class III), total phosphorus around
+    ``tp`` (real readings move: six equal ones would be flagged as a stuck probe)."""
     times = [dt.datetime.combine(FILE_DAY, dt.time(0)) + dt.timedelta(hours=h) for h in (4, 8, 12, 16, 20, 24)]
     lines = ["断面名称,监测时间,pH(无量纲),溶解氧(mg/L),高锰酸盐指数(mg/L),氨氮(mg/L),总磷(mg/L)"]
-    lines += [f"濑溪河 泸县入境(川渝界),{t:%Y-%m-%d %H:%M},7.6,8.2,3.1,0.35,{tp}" for t in times]
+    lines += [f"濑溪河 泸县入境(川渝界),{t:%Y-%m-%d %H:%M},7.6,8.2,3.1,0.35,{tp + 0.005 * i:.3f}"
+              for i, t in enumerate(times)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -48,17 +51,17 @@ def test_envmon_ingest_raises_the_river_alert_of_a_day_ten_days_back_and_a_corre
     assert envmon(["run", "--start", str(DAYS[0]), "--end", str(DAYS[-1])]) == 0
     assert river_alert(data_dir) is None  # the generated day is compliant at the border
 
-    assert envmon(["ingest", str(border_file(tmp_path / "泸县入境.csv", "0.39"))]) == 0  # TP 0.39: class V
+    assert envmon(["ingest", str(border_file(tmp_path / "泸县入境.csv", 0.36))]) == 0  # TP 0.36-0.385: class V
     status, emails = river_alert(data_dir)
     assert status == "issued" and emails >= 3  # the river chiefs of both provinces and the joint office
 
-    assert envmon(["ingest", str(border_file(tmp_path / "泸县入境_更正.csv", "0.05"))]) == 0  # the centre's correction
+    assert envmon(["ingest", str(border_file(tmp_path / "泸县入境_更正.csv", 0.05))]) == 0  # the centre's correction
     status, emails = river_alert(data_dir)
     assert status == "retracted" and emails >= 3
 
 
 def test_the_landing_sensor_and_the_automation_raise_it_too_with_the_same_plan(data_dir, tmp_path):
-    instance = dg.DagsterInstance.get()  # the project's instance in the test's data folder
+    instance = get_instance()  # the project's instance in the test's data folder
     defs = jobs_for(data_dir)
     daily = defs.resolve_job_def("daily_job")
 
@@ -69,7 +72,7 @@ def test_the_landing_sensor_and_the_automation_raise_it_too_with_the_same_plan(d
 
     landing = DataPaths(data_dir).landing / "water"
     landing.mkdir(parents=True, exist_ok=True)
-    path = border_file(landing / "泸县入境.csv", "0.39")
+    path = border_file(landing / "泸县入境.csv", 0.36)
     stamp = time.time() - 60
     os.utime(path, (stamp, stamp))  # written a minute ago: settled once the sensor has seen it twice
     context = lambda c: dg.build_sensor_context(  # noqa: E731

@@ -58,11 +58,15 @@ def test_envmon_ingest_loads_a_file_through_the_file_job(tmp_path, data_dir, cap
     path.write_text("断面名称,监测时间,溶解氧(mg/L),总磷(mg/L)\n濑溪河 荣昌城区,11-27 04:00,4.2,0.31\n", encoding="gbk")
     assert envmon(["ingest", str(path)]) == 0
     assert path.exists()  # the operator's original stays; the landing copy is archived
-    con = duckdb.connect(str(DataPaths(data_dir).snapshot), read_only=True)
-    try:
-        row = con.sql("SELECT * FROM marts.water_reading_class").pl().row(0, named=True)
-    finally:
-        con.close()
-    assert (row["section_code"], row["ts"], row["water_class"]) == ("LXH03", dt.datetime(2026, 11, 27, 4), "V")
     assert list((DataPaths(data_dir).archive / "water").rglob("*.csv"))
     assert not list((DataPaths(data_dir).landing / "water").glob("*.csv"))
+    # a day the pipeline has not built yet: staged now, in the marts with that day's daily run
+    assert "days not built yet: 2026-11-27" in capsys.readouterr().out
+    assert envmon(["run", "--start", "2026-11-27", "--end", "2026-11-27"]) == 0
+    con = duckdb.connect(str(DataPaths(data_dir).snapshot), read_only=True)
+    try:
+        row = con.sql("SELECT * FROM marts.water_reading_class WHERE section_code = 'LXH03' AND ts = "
+                      "TIMESTAMP '2026-11-27 04:00'").pl().row(0, named=True)
+    finally:
+        con.close()
+    assert row["water_class"] == "V"  # the file's reading, not the daily feed's
