@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 
 from assets.ingest.files import BadFileError, read_tabular, reject_file
+from assets.ingest.symlinks import link_problem
 from assets.quality.row_rules import ALREADY_LOADED, row_conditions
 from assets.water.ingest import ingest_water_file_rows
 from assets.water.landing_scan import content_hash as file_hash
@@ -73,8 +74,12 @@ def process_water_file(
     con: duckdb.DuckDBPyConnection, path: Path, paths: DataPaths, sections: pl.DataFrame, now: dt.datetime
 ) -> FileOutcome:
     path = Path(path)
-    if not path.exists():  # already handled by another run (the sensor and `envmon ingest` may race)
+    if not (path.exists() or path.is_symlink()):  # already handled by another run (the sensor and `envmon ingest` race)
         return FileOutcome(path, "missing", reason="file no longer in the landing folder")
+    link = link_problem(path)
+    if link:  # never read: the link itself goes to rejected/
+        moved = reject_file(path, paths.rejected, f"{path}: {link}")
+        return _record(con, FileOutcome(path, "rejected", "", moved, reason=f"{path}: {link}"), now)
     content_hash = file_hash(path)
     loaded = fetch_one(
         con, "SELECT file_name, moved_to FROM meta.water_files WHERE content_hash = ? AND status = 'loaded' "
@@ -124,7 +129,11 @@ def _move(path: Path, folder: Path, content_hash: str) -> Path:
 
 def _move_to(path: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(path), target)
+    if path.is_symlink():  # an allowed link (ENVMON_ALLOW_SYMLINKS): the archive keeps the content, not the link
+        shutil.copy2(path, target)
+        path.unlink()
+    else:
+        shutil.move(str(path), target)
     return target
 
 

@@ -10,6 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from assets.ingest.symlinks import check_input
 from assets.water.landing_scan import content_hash
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
@@ -22,6 +23,7 @@ def add_parser(sub) -> None:
 
 
 def stage_into_landing(path: Path, landing: Path) -> Path:
+    check_input(path)  # a symbolic link (unless ENVMON_ALLOW_SYMLINKS allows it) is refused before it is read
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     landing.mkdir(parents=True, exist_ok=True)
