@@ -55,10 +55,15 @@ def stored_tables(data: Path) -> dict[str, bytes]:
     return {name: rows for name, rows in dump.items() if name.split(".")[0] in ("staging", "intermediate", "marts")}
 
 
-def test_kill_9_mid_step_then_a_rerun_completes_and_equals_an_uninterrupted_run(tmp_path, data_dir):
-    clean = tmp_path / "uninterrupted"
-    assert envmon_run(clean).returncode == 0
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> dict[str, bytes]:
+    """The tables of one plain `envmon run` of the day, to compare the others with."""
+    data = tmp_path_factory.mktemp("uninterrupted") / "data"
+    assert envmon_run(data).returncode == 0
+    return stored_tables(data)
 
+
+def test_kill_9_mid_step_then_a_rerun_completes_and_equals_an_uninterrupted_run(data_dir, uninterrupted):
     instance = get_instance()  # the instance of data_dir, created before the run starts (no creation race)
     victim = start_run(data_dir)
     slot = wait_for_claimed_slot(instance, victim)
@@ -76,11 +81,21 @@ def test_kill_9_mid_step_then_a_rerun_completes_and_equals_an_uninterrupted_run(
     assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.FAILURE
     assert instance.event_log_storage.get_concurrency_info(POOL).claimed_slots == []
 
-    expected, got = stored_tables(clean), stored_tables(data_dir)
+    expected, got = uninterrupted, stored_tables(data_dir)
     assert {"staging.air_hourly", "staging.water_readings", "marts.air_hourly_aqi"} <= expected.keys()
     assert got.keys() == expected.keys()
     for name in expected:
         assert got[name] == expected[name], f"{name} differs from the uninterrupted run"
+
+
+def test_two_envmon_runs_at_once_give_the_tables_of_one(data_dir, uninterrupted):
+    get_instance()  # created before the runs start (no creation race between them)
+    runs = [start_run(data_dir), start_run(data_dir)]
+    assert [r.wait(timeout=RUN_TIMEOUT) for r in runs] == [0, 0]
+    expected, got = uninterrupted, stored_tables(data_dir)
+    assert got.keys() == expected.keys()
+    for name in expected:
+        assert got[name] == expected[name], f"{name} differs after two concurrent runs"
 
 
 def test_a_run_in_progress_is_never_taken_for_stale(data_dir):

@@ -134,6 +134,15 @@ def test_a_yaml_alias_bomb_in_the_contacts_fails_at_once_with_a_clear_message(tm
         load_contacts(path)
 
 
+def test_yaml_tags_build_no_python_objects(tmp_path):
+    touched = tmp_path / "pwned"
+    path = tmp_path / "contacts.yaml"
+    path.write_text(f"contacts:\n  - !!python/object/apply:os.system ['touch {touched}']\n", encoding="utf-8")
+    with pytest.raises(ContactsError, match="not valid YAML"):
+        load_contacts(path)
+    assert not touched.exists()
+
+
 def test_aliases_in_the_rules_are_refused_too(tmp_path):
     path = tmp_path / "rules.yaml"
     path.write_text("warning: &w {levels: []}\nregional: *w\nobserved: {}\nriver: {}\noutage: {}\n", encoding="utf-8")
