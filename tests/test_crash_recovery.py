@@ -111,6 +111,12 @@ def test_a_run_in_progress_is_never_taken_for_stale(data_dir):
     assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.SUCCESS
 
 
+def test_the_instance_has_run_monitoring_for_daemon_launched_runs(data_dir):
+    settings = get_instance().run_monitoring_settings  # pipelines/dagster.yaml, as Dagster reads it
+    assert settings["enabled"] and settings["free_slots_after_run_end_seconds"] > 0
+    assert settings["max_runtime_seconds"] > 0 and settings["start_timeout_seconds"] > 0
+
+
 def test_process_alive_knows_dead_and_reused_pids():
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
