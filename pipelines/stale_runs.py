@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Callable
 
 import dagster as dg
-from dagster._core.storage.dagster_run import FINISHED_STATUSES  # not re-exported by `dagster`
 
 ORPHAN_GRACE_SECONDS = 60.0  # a finished run without a recorded pid: free its slots only after this long
+FINISHED = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,10 @@ def recover_stale_runs(
         pid = run_pid(instance, run.run_id)
         if pid is None or alive(pid, record.start_time):
             continue  # no pid yet: the run is still starting (it holds no slot before its executor starts)
-        instance.report_run_failed(run, StaleRun(run.run_id, run.job_name, run.tags.get("dagster/partition"), pid,
-                                                 holders.get(run.run_id, [])).message)
+        found = StaleRun(run.run_id, run.job_name, _partition(run.tags), pid, holders.pop(run.run_id, []))
+        instance.report_run_failed(run, found.message)
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-        stale.append(StaleRun(run.run_id, run.job_name, run.tags.get("dagster/partition"), pid,
-                              holders.pop(run.run_id, [])))
+        stale.append(found)
     for run_id, pools in holders.items():
         record = next(iter(instance.get_run_records(filters=dg.RunsFilter(run_ids=[run_id]), limit=1)), None)
         if record is None or _finished_and_gone(instance, record, alive):
@@ -114,6 +113,14 @@ def check_instance(home: Path | None = None) -> list[str]:
         instance.dispose()
 
 
+def _partition(tags) -> str | None:
+    """The run's partition, or its range (a single-run backfill over a window)."""
+    if tags.get("dagster/partition"):
+        return tags["dagster/partition"]
+    start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
+    return f"{start}..{end}" if start and end else None
+
+
 def _slot_holders(instance: dg.DagsterInstance) -> dict[str, list[str]]:
     """run id -> pools it holds a slot of or waits in."""
     storage = instance.event_log_storage
@@ -129,7 +136,7 @@ def _slot_holders(instance: dg.DagsterInstance) -> dict[str, list[str]]:
 
 
 def _finished_and_gone(instance: dg.DagsterInstance, record, alive) -> bool:
-    if record.dagster_run.status not in FINISHED_STATUSES:
+    if record.dagster_run.status not in FINISHED:
         return False
     pid = run_pid(instance, record.dagster_run.run_id)
     if pid is not None:
