@@ -3,8 +3,8 @@ into.
 
 A link dropped in the landing folder, or inside an ``--input`` folder, would make the pipeline read any file of the
 machine (a link to /etc/passwd was followed, and its first line echoed in the rejection reason). So every input
-path is checked before anything opens it: a link is refused, with a reason that names the link and never shows
-what it points at's content. ``ENVMON_ALLOW_SYMLINKS`` lists folders (separated by ``:``); a link is then followed
+path is checked before anything opens it: a link is refused with a reason that names the link and its target,
+never anything read from it. ``ENVMON_ALLOW_SYMLINKS`` lists folders (separated by ``:``); a link is then followed
 when its final target, every link on the way resolved, lies inside one of them, and refused otherwise.
 """
 
