@@ -1,8 +1,12 @@
 """Daily partitions in China Standard Time: partition D holds the natural day D 01:00 ... D+1 00:00."""
 
 import datetime as dt
+import warnings
 
 import dagster as dg
+
+# BackfillPolicy is a Dagster beta: say so once here instead of a warning per asset on every command.
+warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
 
 DAILY_START = "2023-01-01"  # early enough for the real national archive days of January 2023
 

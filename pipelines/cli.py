@@ -5,12 +5,16 @@ import sys
 
 import pipelines  # noqa: F401  (data folder and DAGSTER_HOME defaults)
 from pipelines.commands import deliver as deliver_cmd
+from pipelines.commands import export as export_cmd
 from pipelines.commands import ingest as ingest_cmd
 from pipelines.commands import query as query_cmd
 from pipelines.commands import report as report_cmd
 from pipelines.commands import run as run_cmd
+from pipelines.error_messages import describe
+from pipelines.stale_runs import check_instance
 
-COMMANDS = {"run": run_cmd, "ingest": ingest_cmd, "query": query_cmd, "report": report_cmd, "deliver": deliver_cmd}
+COMMANDS = {"run": run_cmd, "ingest": ingest_cmd, "query": query_cmd, "export": export_cmd, "report": report_cmd,
+            "deliver": deliver_cmd}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,14 +28,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def recover_stale_runs() -> None:
+    """Runs left STARTED by a killed ``envmon`` process: marked failed and their pool slots freed, before anything
+    else, so that a crash never blocks the next command (``pipelines/stale_runs.py``)."""
+    try:
+        messages = check_instance()
+    except Exception as exc:  # never stops a command (e.g. `envmon query` while the instance's disk is full)
+        print(f"envmon: warning: could not check for stale runs: {describe(exc)}", file=sys.stderr)
+        return
+    for message in messages:
+        print(f"envmon: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        recover_stale_runs()
         return COMMANDS[args.command].main(args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message for people; the traceback is in the Dagster run logs
         if getattr(args, "debug", False):
             raise
-        print(f"envmon {args.command}: error: {exc}", file=sys.stderr)
+        print(f"envmon {args.command}: error: {describe(exc)}", file=sys.stderr)
         return 1

@@ -8,11 +8,16 @@ from assets.alerts.resources import AlertSettings, MailResource
 from assets.alerts.run_failures import queue_run_failure
 from assets.alerts.transport import transport_for
 from assets.resources import EnvmonSettings, WarehouseResource
+from warehouse.snapshot import publish_snapshot
 
 
 def _deliver(settings: EnvmonSettings, mail: MailResource, warehouse: WarehouseResource):
+    """One pass; the snapshot is republished when the pass changed the queue (staff query the snapshot)."""
     smtp = mail.smtp_settings()
-    return deliver_pending(warehouse.connect, transport_for(smtp, settings.paths.outbox), smtp.mail_from)
+    result = deliver_pending(warehouse.connect, transport_for(smtp, settings.paths.outbox), smtp.mail_from)
+    if result.changed:
+        publish_snapshot(settings.paths.warehouse, settings.paths.snapshot)
+    return result
 
 
 @dg.sensor(

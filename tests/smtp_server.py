@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import socket
 import ssl
+import time
+from collections import Counter
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -45,24 +48,46 @@ def free_port() -> int:
 
 
 class Inbox:
-    """The aiosmtpd handler: keeps every accepted message with its envelope recipients."""
+    """The aiosmtpd handler: keeps every accepted message with its envelope recipients (and the client connection
+    that sent it).
 
-    def __init__(self):
+    ``refuse``: recipients answered ``550`` (counted in ``refusals``). ``hold_until_sessions``: the first message
+    waits (at most ``hold_seconds``) until that many client connections have sent one, so that a test can make
+    delivery passes overlap for certain; ``overlapped`` says whether they did."""
+
+    def __init__(self, refuse=(), hold_until_sessions: int = 0, hold_seconds: float = 120.0):
         self.received: list[dict] = []
+        self.refuse, self.refusals = set(refuse), Counter()
+        self.hold_until_sessions, self.hold_seconds = hold_until_sessions, hold_seconds
+        self.sessions: set = set()
+        self.overlapped = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            self.refusals[address] += 1
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.sessions.add(session.peer)
+        deadline = time.monotonic() + self.hold_seconds
+        while len(self.sessions) < self.hold_until_sessions and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        self.overlapped = self.overlapped or len(self.sessions) >= max(self.hold_until_sessions, 2)
         msg = message_from_bytes(envelope.content, policy=policy.default)
-        self.received.append({"rcpt": list(envelope.rcpt_tos), "message": msg, "raw": envelope.content})
+        self.received.append({"rcpt": list(envelope.rcpt_tos), "message": msg, "raw": envelope.content,
+                              "peer": session.peer})
         return "250 OK"
 
 
 class SmtpServer:
     """aiosmtpd requiring STARTTLS and LOGIN/PLAIN authentication with one user."""
 
-    def __init__(self, folder: Path, port: int, user: str = "envmon", password: str = "s3cret-Pa55"):
+    def __init__(self, folder: Path, port: int, user: str = "envmon", password: str = "s3cret-Pa55", inbox=None):
         self.cert, key = self_signed_cert(folder)
         self.port, self.user, self.password = port, user, password
-        self.inbox = Inbox()
+        self.inbox = inbox or Inbox()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cert, key)
         self.controller = Controller(

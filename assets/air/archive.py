@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from assets.ingest.files import MISSING_TOKENS, ROW_COLUMN, BadFileError, read_tabular, require_columns
+from assets.ingest.symlinks import link_problem
 
 FILE_NAME = "china_sites_{:%Y%m%d}.csv"
 KEY_COLUMNS = ("date", "hour", "type")
@@ -41,6 +42,9 @@ class ArchiveDay:
 
 def archive_files(folder: Path, day: dt.date) -> tuple[Path, Path | None]:
     """The file of ``day`` (required) and of the next day (hour 0 of ``day``; None while not yet there)."""
+    link = link_problem(folder)
+    if link:
+        raise BadFileError(folder, link)
     own = folder / FILE_NAME.format(day)
     if not own.is_file():
         raise BadFileError(own, f"no archive file for {day} in {folder} (expected {own.name})")

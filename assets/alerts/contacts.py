@@ -15,6 +15,8 @@ from pathlib import Path
 import polars as pl
 import yaml
 
+from assets.alerts.yaml_files import load_yaml
+
 EXAMPLE_FILE = Path(__file__).with_name("contacts.example.yaml")
 AREAS_CSV = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "areas.csv"
 ROLES = ("area_air_office", "river_chief", "joint_office", "data_operations")
@@ -52,7 +54,7 @@ def area_provinces() -> dict[str, str]:
 def load_contacts(path: Path | None = None) -> list[Contact]:
     path = Path(path or contacts_path())
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_yaml(path)
     except FileNotFoundError:
         raise ContactsError(f"{path}: contacts file not found (ENVMON_CONTACTS)") from None
     except yaml.YAMLError as exc:

@@ -1,27 +1,36 @@
 """One delivery pass over the queue: send what is due, record each outcome at once, back off on failure.
 
-The warehouse has one writer at a time, so the pass never holds a connection while talking to the mail server: it
-reads the due rows, closes, and then opens a short connection to record each outcome right after that send.
-A server that is down or refuses the login leaves every row pending (with the error and the next attempt time):
-an outage delays mail, never loses it. Each row is marked 'sent' right after the server accepted it, and only
-pending rows are ever sent, so a message is not sent twice.
+The warehouse has one writer at a time, so the pass never holds a connection while talking to the mail server. It
+works in small batches: claim up to ``CLAIM_BATCH`` due rows in a short write transaction (``queue.claim_due``),
+close, send them, and open a short connection to record each outcome right after that send. Other passes running
+at the same time (the sensor, the daily run, `envmon deliver`, in other processes or threads) claim other rows, so
+no message is sent twice; the claims a pass still holds at its end are released.
+
+A server that is down or refuses the login leaves every row pending (with the error and the next attempt time): an
+outage delays mail, never loses it. Each row is marked 'sent' right after the server accepted it. Only if the pass
+dies between the server's acceptance and that mark is the message sent again, once its lease has run out, with the
+same Message-ID (which mail systems use to drop duplicates).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+import uuid
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Callable
 
 from assets.alerts.email_render import build_message
-from assets.alerts.queue import due_deliveries, mark_retry, mark_sent, stored_attachments
+from assets.alerts.queue import claim_due, mark_retry, mark_sent, release_claims, stored_attachments
 from assets.alerts.transport import DeliveryError
 from assets.clock import now_cst
 
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=1)
 MAX_PERMANENT_REFUSALS = 5  # a recipient the server refuses (5xx) this often is parked as 'failed' for operators
+CLAIM_BATCH = 10  # rows claimed at a time: a parallel pass finds the rest of the queue free to take
 
 
 @dataclass
@@ -31,10 +40,19 @@ class PassResult:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def changed(self) -> int:
+        return self.sent + self.retrying + self.failed
+
 
 def backoff(attempts: int) -> dt.timedelta:
     """1, 2, 4, ... minutes after the n-th failed attempt, at most an hour."""
     return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def new_worker_id() -> str:
+    """Who holds a claim: this machine, this process, this pass."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def deliver_pending(
@@ -44,7 +62,7 @@ def deliver_pending(
     now: Callable[[], dt.datetime] = now_cst,
     limit: int = 200,
 ) -> PassResult:
-    """Send every due pending delivery through ``transport`` (an SMTP or outbox transport)."""
+    """Send every due pending delivery (at most ``limit``) through ``transport`` (an SMTP or outbox transport)."""
     if getattr(transport, "local", False):  # writing files: no network wait, so one connection for the whole pass
         with connect() as con:
             return _deliver(lambda: nullcontext(con), transport, mail_from, now, limit)
@@ -52,40 +70,52 @@ def deliver_pending(
 
 
 def _deliver(connect, transport, mail_from: str, now, limit: int) -> PassResult:
-    result = PassResult()
-    with connect() as con:
-        due = due_deliveries(con, now(), limit)
-    if due.height == 0:
-        return result
+    result, worker, session, down = PassResult(), new_worker_id(), None, None
     try:
-        session = transport.__enter__()
-    except DeliveryError as exc:  # server down, or login refused: nothing was sent, everything stays pending
-        with connect() as con:
-            for row in due.iter_rows(named=True):
-                mark_retry(con, row["message_id"], row["recipient"], str(exc), now() + backoff(row["attempts"] + 1), False)
-        result.retrying = due.height
-        result.errors.append(str(exc))
-        return result
-    try:
-        for row in due.iter_rows(named=True):
-            msg = build_message(
-                row["subject"], row["body_text"], row["body_html"], mail_from, row["name"], row["recipient"],
-                row["message_id"], stored_attachments(row["attachments"]),
-            )
-            try:
-                session.send(msg, row["recipient"])
-            except DeliveryError as exc:
-                attempts = row["attempts"] + 1
-                give_up = exc.permanent and attempts >= MAX_PERMANENT_REFUSALS
-                with connect() as con:
-                    mark_retry(con, row["message_id"], row["recipient"], str(exc), now() + backoff(attempts), give_up)
-                result.failed += give_up
-                result.retrying += not give_up
-                result.errors.append(str(exc))
-                continue
+        while result.changed < limit:
             with connect() as con:
-                mark_sent(con, row["message_id"], row["recipient"], now(), transport.name)
-            result.sent += 1
+                batch = claim_due(con, worker, now(), min(CLAIM_BATCH, limit - result.changed))
+            if batch.height == 0:
+                break
+            if session is None and down is None:
+                try:
+                    session = transport.__enter__()
+                except DeliveryError as exc:  # server down, or login refused: nothing is sent, everything waits
+                    down = exc
+                    result.errors.append(str(exc))
+            for row in batch.iter_rows(named=True):
+                if down is not None:
+                    with connect() as con:
+                        mark_retry(con, row["message_id"], row["recipient"], str(down),
+                                   now() + backoff(row["attempts"] + 1), False, worker, now(), refused=False)
+                    result.retrying += 1
+                    continue
+                _send_one(connect, session, transport.name, row, mail_from, worker, now, result)
     finally:
-        transport.__exit__(None, None, None)
+        if session is not None:
+            transport.__exit__(None, None, None)
+        with connect() as con:
+            release_claims(con, worker)
     return result
+
+
+def _send_one(connect, session, transport_name: str, row: dict, mail_from: str, worker: str, now, result: PassResult):
+    msg = build_message(
+        row["subject"], row["body_text"], row["body_html"], mail_from, row["name"], row["recipient"],
+        row["message_id"], stored_attachments(row["attachments"]),
+    )
+    try:
+        session.send(msg, row["recipient"])
+    except DeliveryError as exc:
+        attempts, refusals = row["attempts"] + 1, row["refusals"] + exc.permanent
+        give_up = exc.permanent and refusals >= MAX_PERMANENT_REFUSALS
+        with connect() as con:
+            mark_retry(con, row["message_id"], row["recipient"], str(exc), now() + backoff(attempts), give_up, worker,
+                       now(), refused=exc.permanent)
+        result.failed += give_up
+        result.retrying += not give_up
+        result.errors.append(str(exc))
+        return
+    with connect() as con:
+        mark_sent(con, row["message_id"], row["recipient"], now(), transport_name, worker)
+    result.sent += 1

@@ -3,6 +3,12 @@
 A message is stored once under a deterministic id; each recipient gets one delivery row, created once: queuing the
 same message again (a re-run) changes nothing, which is why a re-run never re-sends. Rows leave 'pending' only when
 the server accepted them ('sent') or when the server refused them permanently too many times ('failed').
+
+Delivery passes may run at the same time (the sensor, the daily run's last step, `envmon deliver`, in several
+processes), so a pass sends only rows it has *claimed*: a short write transaction sets ``claimed_by`` (the pass) and
+``claimed_until`` (the lease) on due rows that nobody holds; the pass sends outside any transaction and marks each
+row sent (or to retry) only where it still holds the claim, renewing the lease of its other rows. A claim ends with
+that mark, when the pass ends, or when its lease runs out (a pass that died): then another pass may take the row.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import hashlib
 import html as html_lib
 import json
 import mimetypes
+import time
 from base64 import b64decode, b64encode
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +27,11 @@ import duckdb
 
 from assets.alerts.contacts import Contact
 from assets.clock import now_cst
-from warehouse.connection import fetch_polars
+from warehouse.connection import fetch_one, fetch_polars
+from warehouse.partitions import transaction
+
+LEASE = dt.timedelta(minutes=10)  # renewed after every send: runs out only when the pass died or hangs
+CONFLICT_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,8 @@ def enqueue_email(
         before = _count(con, message_id)
         for c in to:
             con.execute(
-                "INSERT INTO alerts.deliveries VALUES (?, ?, ?, 'pending', 0, NULL, ?, ?, NULL, NULL) ON CONFLICT DO NOTHING",
+                "INSERT INTO alerts.deliveries (message_id, recipient, name, status, attempts, next_attempt, queued_at) "
+                "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING",
                 [message_id, c.email, c.name, now, now],
             )
         added = _count(con, message_id) - before
@@ -83,31 +95,68 @@ def enqueue_email(
     return added
 
 
-def due_deliveries(con: duckdb.DuckDBPyConnection, now: dt.datetime, limit: int = 200):
-    """Pending rows whose next attempt is due, oldest first, with their message (a Polars frame)."""
+def claim_due(con: duckdb.DuckDBPyConnection, worker: str, now: dt.datetime, limit: int, lease: dt.timedelta = LEASE):
+    """Claim up to ``limit`` pending rows that are due and held by nobody (or by a pass whose lease ran out), oldest
+    first, for ``worker``; returns the rows it holds, with their message (a Polars frame)."""
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            with transaction(con):
+                con.execute(
+                    "UPDATE alerts.deliveries SET claimed_by = ?, claimed_until = ? WHERE (message_id, recipient) IN ("
+                    " SELECT message_id, recipient FROM alerts.deliveries WHERE status = 'pending' AND next_attempt <= ?"
+                    " AND (claimed_until IS NULL OR claimed_until <= ?)"
+                    " ORDER BY queued_at, message_id, recipient LIMIT ?)",
+                    [worker, now + lease, now, now, limit],
+                )
+            break
+        except duckdb.TransactionException:  # another connection of this process claimed at the same moment
+            if attempt == CONFLICT_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     return fetch_polars(
         con,
-        "SELECT d.message_id, d.recipient, d.name, d.attempts, m.subject, m.body_text, m.body_html, m.attachments "
-        "FROM alerts.deliveries d JOIN alerts.messages m USING (message_id) "
-        "WHERE d.status = 'pending' AND d.next_attempt <= ? ORDER BY d.queued_at, d.message_id, d.recipient LIMIT ?",
-        [now, limit],
+        "SELECT d.message_id, d.recipient, d.name, d.attempts, coalesce(d.refusals, 0) AS refusals, m.subject, "
+        "m.body_text, m.body_html, m.attachments FROM alerts.deliveries d JOIN alerts.messages m USING (message_id) "
+        "WHERE d.status = 'pending' AND d.claimed_by = ? ORDER BY d.queued_at, d.message_id, d.recipient",
+        [worker],
     )
 
 
-def mark_sent(con, message_id: str, recipient: str, now: dt.datetime, transport: str) -> None:
-    con.execute(
-        "UPDATE alerts.deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = ?, "
-        "transport = ? WHERE message_id = ? AND recipient = ? AND status = 'pending'",
-        [now, transport, message_id, recipient],
-    )
+def mark_sent(con, message_id: str, recipient: str, now: dt.datetime, transport: str, worker: str,
+              lease: dt.timedelta = LEASE) -> bool:
+    """Record an accepted send (only while ``worker`` holds the row) and renew the lease of its other rows."""
+    return _settle(con, worker, now, lease,
+                   "status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = ?, transport = ?",
+                   [now, transport], message_id, recipient)
 
 
-def mark_retry(con, message_id: str, recipient: str, error: str, next_attempt: dt.datetime, give_up: bool) -> None:
-    con.execute(
-        "UPDATE alerts.deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt = ? "
-        "WHERE message_id = ? AND recipient = ? AND status = 'pending'",
-        ["failed" if give_up else "pending", error, next_attempt, message_id, recipient],
-    )
+def mark_retry(con, message_id: str, recipient: str, error: str, next_attempt: dt.datetime, give_up: bool,
+               worker: str, now: dt.datetime, lease: dt.timedelta = LEASE, *, refused: bool) -> bool:
+    """Record a failed attempt (``refused``: a permanent 5xx refusal) and when to try again, or park the row
+    ('failed') when ``give_up``."""
+    return _settle(con, worker, now, lease,
+                   "status = ?, attempts = attempts + 1, refusals = coalesce(refusals, 0) + ?, last_error = ?, "
+                   "next_attempt = ?",
+                   ["failed" if give_up else "pending", int(refused), error, next_attempt], message_id, recipient)
+
+
+def release_claims(con: duckdb.DuckDBPyConnection, worker: str) -> None:
+    """The rows ``worker`` still holds go back to the queue (the end of a pass)."""
+    with transaction(con):
+        con.execute("UPDATE alerts.deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?", [worker])
+
+
+def _settle(con, worker, now, lease, assignments: str, values: list, message_id: str, recipient: str) -> bool:
+    with transaction(con):
+        updated = fetch_one(
+            con,
+            f"UPDATE alerts.deliveries SET {assignments}, claimed_by = NULL, claimed_until = NULL "
+            "WHERE message_id = ? AND recipient = ? AND status = 'pending' AND claimed_by = ? RETURNING 1",
+            [*values, message_id, recipient, worker],
+        )
+        con.execute("UPDATE alerts.deliveries SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending'",
+                    [now + lease, worker])
+    return updated is not None
 
 
 def stored_attachments(raw: str) -> list[tuple[str, str, bytes]]:

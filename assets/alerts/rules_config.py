@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from assets.alerts.yaml_files import load_yaml
+
 DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 SECTIONS = ("warning", "regional", "observed", "river", "outage")
 
@@ -18,7 +20,7 @@ def rules_path() -> Path:
 def load_rules(path: Path | None = None) -> dict:
     path = Path(path or rules_path())
     try:
-        rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rules = load_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: cannot read the alert rules: {exc}") from None
     missing = [s for s in SECTIONS if not isinstance((rules or {}).get(s), dict)]

@@ -5,17 +5,22 @@
 - At most ``per_host_per_second`` requests per host (public APIs throttle; Open-Meteo asks for < 10/s).
 - Errors name the source, the URL *without secrets* and the status. Secrets travel in headers (OpenAQ's
   ``X-API-Key``) and any query parameter named like a key is masked, so neither reaches a log, an error or
-  Dagster metadata.
+  Dagster metadata. A server may echo a secret in its body (an HTML error page quoting the request): every
+  error message, and the live-feed body, has the known secrets (the secret headers, ``ENVMON_OPENAQ_API_KEY``,
+  ``ENVMON_SMTP_PASSWORD``; plain, URL-encoded or HTML-escaped) replaced by ``***`` before it is raised, logged or
+  stored in Dagster's event storage.
 - ``sleep`` and ``clock`` are injectable: tests replay waits instantly and check them.
 """
 
 from __future__ import annotations
 
 import email.utils
+import html
+import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -24,13 +29,28 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SECRET_PARAMS = ("key", "token", "secret", "password", "apikey", "api_key")
 
 
+SECRET_VARIABLES = ("ENVMON_OPENAQ_API_KEY", "ENVMON_SMTP_PASSWORD")
+SECRET_HEADERS = ("key", "token", "secret", "authorization", "password")
+MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary text; no real key is that short
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with every known secret replaced by ``***``: ``secrets`` and the ENVMON_* secrets of the
+    environment, as written, URL-encoded or HTML-escaped."""
+    values = {v for v in (*secrets, *(os.environ.get(n, "") for n in SECRET_VARIABLES)) if len(v) >= MIN_SECRET_LENGTH}
+    forms = {form for v in values for form in (v, quote(v, safe=""), quote_plus(v), html.escape(v))}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    return text
+
+
 class HttpSourceError(RuntimeError):
     """A request that failed for good (after retries), or a response that is not what the source promises."""
 
-    def __init__(self, source: str, url: str, message: str, status: int | None = None):
-        self.source, self.url, self.status = source, url, status
-        where = f"{source}: GET {url}" + (f" -> HTTP {status}" if status is not None else "")
-        super().__init__(f"{where}: {message}")
+    def __init__(self, source: str, url: str, message: str, status: int | None = None, secrets: Iterable[str] = ()):
+        self.source, self.url, self.status = source, redact(url, secrets), status
+        where = f"{source}: GET {self.url}" + (f" -> HTTP {status}" if status is not None else "")
+        super().__init__(redact(f"{where}: {message}", secrets))
 
 
 def redact_url(url: str, params: Mapping[str, Any] | None = None) -> str:
@@ -63,11 +83,16 @@ class HttpClient:
         try:
             return response.json()
         except ValueError as exc:
-            snippet = response.text[:120].replace("\n", " ")
+            snippet = redact(response.text, self.secrets)[:120].replace("\n", " ")
             raise HttpSourceError(
                 self.source, redact_url(url, params), f"malformed JSON ({exc}); body starts {snippet!r}",
-                response.status_code,
+                response.status_code, self.secrets,
             ) from None
+
+    @property
+    def secrets(self) -> list[str]:
+        """The values of the secret headers (e.g. OpenAQ's X-API-Key)."""
+        return [v for k, v in self.headers.items() if any(s in k.lower() for s in SECRET_HEADERS)]
 
     def get(self, url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
         shown = redact_url(url, params)
@@ -83,7 +108,8 @@ class HttpClient:
                 if last:
                     kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
                     raise HttpSourceError(
-                        self.source, shown, f"{kind} after {attempt + 1} attempt(s): {type(exc).__name__}"
+                        self.source, shown, f"{kind} after {attempt + 1} attempt(s): {type(exc).__name__}",
+                        secrets=self.secrets,
                     ) from None
                 self._wait(self._backoff(attempt))
                 continue
@@ -93,7 +119,8 @@ class HttpClient:
             if response.status_code >= 400:
                 reason = response.reason or ""
                 raise HttpSourceError(
-                    self.source, shown, f"{reason} after {attempt + 1} attempt(s)".strip(), response.status_code
+                    self.source, shown, f"{reason} after {attempt + 1} attempt(s)".strip(), response.status_code,
+                    self.secrets,
                 )
             return response
         raise AssertionError("unreachable")  # the loop returns or raises on its last attempt

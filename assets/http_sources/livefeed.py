@@ -25,7 +25,8 @@ from pathlib import Path
 import polars as pl
 
 from assets.air.sources import TIDY_SCHEMA, AirBatch, SourceOptions
-from assets.http_sources.client import HttpClient, HttpSourceError
+from assets.http_sources.client import HttpClient, HttpSourceError, redact
+from assets.ingest.symlinks import check_input, link_problem
 
 SOURCE = "livefeed"
 PUBLISHED_TABLE = "staging.air_hourly_published"
@@ -93,15 +94,17 @@ def normalise(raw: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[dict]]:
     return out, problems
 
 
-def read_inputs(options: SourceOptions, client: HttpClient) -> list[tuple[str, str]]:
-    """(name, text) of every input: the file, the folder's *.json/*.csv, or the URL's body."""
+def read_inputs(options: SourceOptions, client: HttpClient) -> list[tuple[str, str | None, str]]:
+    """(name, text, problem) of every input: the file, the folder's *.json/*.csv, or the URL's body. A symbolic link
+    that may not be followed is not read: its text is None and the problem says why."""
     if options.input_path:
-        path = Path(options.input_path)
+        path = check_input(options.input_path)
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".csv")) if path.is_dir() else [path]
-        return [(str(p), p.read_text(encoding="utf-8", errors="replace")) for p in files]
+        return [(str(p), None, link) if (link := link_problem(p)) else
+                (str(p), p.read_text(encoding="utf-8", errors="replace"), "") for p in files]
     if options.livefeed_url:
         response = client.get(options.livefeed_url)
-        return [(options.livefeed_url, response.content.decode("utf-8", errors="replace"))]
+        return [(options.livefeed_url, redact(response.content.decode("utf-8", errors="replace")), "")]
     raise HttpSourceError(SOURCE, "", "no input: set ENVMON_LIVEFEED_URL or --input FILE|FOLDER")
 
 
@@ -110,7 +113,10 @@ def livefeed_source(
 ) -> AirBatch:
     client = client or HttpClient(SOURCE)
     frames, problems = [], []
-    for name, text in read_inputs(options, client):
+    for name, text, refused in read_inputs(options, client):
+        if text is None:
+            problems.append({"file": name, "row": "", "field": "", "message": f"file skipped: {refused}"})
+            continue
         try:
             rows, found = normalise(parse_records(text, name), name)
         except (ValueError, pl.exceptions.PolarsError) as exc:  # one bad file never stops the others

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse.partitions import replace_partition
+from warehouse.partitions import replace_partition, replace_rows
 
 
 def record_batch(
@@ -23,13 +23,18 @@ def record_batch(
     rows_rejected: int,
     *,
     replaces: tuple[str, ...] = ("dataset", "load_partition"),
+    within_transaction: bool = False,
 ) -> None:
     """Writes the batch's record in place of the earlier record with the same ``replaces`` columns: by default the
     partition's (a re-run replaces the partition's batch whatever its source); add ``source`` where sources share a
-    dataset, ``batch_id`` where a partition receives several batches (monitoring-centre files)."""
+    dataset, ``batch_id`` where a partition receives several batches (monitoring-centre files).
+
+    ``within_transaction``: the caller's transaction holds the write (it commits the record with the batch's rows);
+    otherwise the record is replaced in a transaction of its own."""
     record = {
         "dataset": dataset, "source": source, "load_partition": day, "batch_id": batch_id, "raw_path": str(raw_path),
         "rows_in": rows_in, "rows_staged": rows_staged, "rows_rejected": rows_rejected,
     }
     where = " AND ".join(f"{column} = ?" for column in replaces)
-    replace_partition(con, "meta.batches", pl.DataFrame([record]), where, [record[c] for c in replaces])
+    write = replace_rows if within_transaction else replace_partition
+    write(con, "meta.batches", pl.DataFrame([record]), where, [record[c] for c in replaces])

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.ingest.symlinks import link_problem
+
 MISSING_TOKENS = ("", "—", "——", "-", "--", "-;", "NA", "N/A", "NaN", "nan", "null", "NULL", "*", "/")
 ROW_COLUMN = "_row"  # the file's row number, added by ``read_tabular(..., with_row_numbers=True)``
 SAMPLE_BYTES = 1 << 16
@@ -120,7 +122,7 @@ def reject_file(path: Path | str, rejected_dir: Path | str, reason: str) -> Path
     rejected_dir.mkdir(parents=True, exist_ok=True)
     target = rejected_dir / path.name
     n = 1
-    while target.exists() or target.with_name(target.name + ".reason.txt").exists():
+    while target.exists() or target.is_symlink() or target.with_name(target.name + ".reason.txt").exists():
         target = rejected_dir / f"{path.stem}.{n}{path.suffix}"
         n += 1
     shutil.move(str(path), target)
@@ -136,6 +138,9 @@ def _tokens_shown() -> str:
 
 
 def _check_size(path: Path, max_bytes: int | None) -> None:
+    link = link_problem(path)
+    if link:  # before anything reads it: a link may point anywhere on the machine
+        raise BadFileError(path, link)
     if not path.is_file():
         raise BadFileError(path, "no such file")
     limit = max_bytes if max_bytes is not None else int(os.environ.get("ENVMON_MAX_FILE_MB", DEFAULT_MAX_MB)) << 20

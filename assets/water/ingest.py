@@ -105,7 +105,8 @@ def ingest_water_file_rows(
     rows: pl.DataFrame, rejected: pl.DataFrame, now: dt.datetime,
 ) -> WaterIngestResult:
     """Stage a parsed file's accepted ``rows``; ``rejected`` (row_number, reasons, record = the original cells as
-    JSON) to quarantine.
+    JSON) to quarantine; record the batch. Within the caller's transaction: the caller commits these writes together
+    with the file's own record (``assets.water.landing``).
 
     ``original`` is the file as read (all strings), kept as the raw batch.
     """
@@ -125,14 +126,17 @@ def ingest_water_file_rows(
         "received_at": now, "row_number": rejected["row_number"].cast(pl.Int64), "record": rejected["record"],
         "reasons": rejected["reasons"],
     }, schema_overrides={"received_at": pl.Datetime("us")}) if rejected.height else pl.DataFrame()
-    with transaction(con):
-        superseded = _supersede(con, staged, content_hash, now)
-        insert_frame(con, "staging.water_readings", staged)
-        insert_frame(con, "staging.water_value_flags", flags)
-        for frame in (quarantined, superseded):
-            insert_frame(con, "quarantine.rejected_rows", frame)
+    for table in ("staging.water_readings", "staging.water_value_flags", "quarantine.rejected_rows"):
+        # rows of this very file from an earlier, interrupted load (never committed since loads are one
+        # transaction; kept as a guard so that loading a file again can never duplicate a reading)
+        con.execute(f"DELETE FROM {table} WHERE source = ? AND batch_id = ?", [source, content_hash])
+    superseded = _supersede(con, staged, content_hash, now)
+    insert_frame(con, "staging.water_readings", staged)
+    insert_frame(con, "staging.water_value_flags", flags)
+    for frame in (quarantined, superseded):
+        insert_frame(con, "quarantine.rejected_rows", frame)
     record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
-                 rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"))
+                 rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"), within_transaction=True)
     return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags,
                              changed_days=natural_days(staged["ts"]))
 

@@ -5,6 +5,11 @@ nothing loaded); read it (CSV/XLSX, UTF-8/GBK) and recognise the layout -> an un
 to ``<data>/rejected/`` with a ``.reason.txt``; rows checked by the row rules (quarantine keeps the bad ones with
 their reasons); a file without a single usable row is rejected as a whole; otherwise the readings are staged and
 the file moves to ``archive/water/<YYYY-MM>/``. Every outcome is recorded in ``meta.water_files``.
+
+A loaded file commits its readings, flags, quarantine rows, ``meta.batches`` and ``meta.water_files`` rows in one
+transaction, and is moved only after that commit. A crash before the commit leaves nothing in the warehouse and the
+file in the landing folder, to be loaded again; a crash between the commit and the move leaves the file there with
+its hash loaded and its archive place recorded, and the next look at it finishes the move (nothing loaded twice).
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import duckdb
 import polars as pl
 
 from assets.ingest.files import BadFileError, read_tabular, reject_file
+from assets.ingest.symlinks import link_problem
 from assets.quality.row_rules import ALREADY_LOADED, row_conditions
 from assets.water.ingest import ingest_water_file_rows
 from assets.water.landing_scan import content_hash as file_hash
 from assets.water.layouts import parse_water_frame, reference_date
 from assets.water.spec import WATER_READINGS
 from warehouse.connection import fetch_one
+from warehouse.partitions import transaction
 from warehouse.paths import DataPaths
 
 
@@ -68,10 +75,22 @@ def process_water_file(
     con: duckdb.DuckDBPyConnection, path: Path, paths: DataPaths, sections: pl.DataFrame, now: dt.datetime
 ) -> FileOutcome:
     path = Path(path)
-    if not path.exists():  # already handled by another run (the sensor and `envmon ingest` may race)
+    if not (path.exists() or path.is_symlink()):  # already handled by another run (the sensor and `envmon ingest` race)
         return FileOutcome(path, "missing", reason="file no longer in the landing folder")
+    link = link_problem(path)
+    if link:  # never read: the link itself goes to rejected/
+        moved = reject_file(path, paths.rejected, f"{path}: {link}")
+        return _record(con, FileOutcome(path, "rejected", "", moved, reason=f"{path}: {link}"), now)
     content_hash = file_hash(path)
-    if fetch_one(con, "SELECT 1 FROM meta.water_files WHERE content_hash = ? AND status = 'loaded'", [content_hash]):
+    loaded = fetch_one(
+        con, "SELECT file_name, moved_to FROM meta.water_files WHERE content_hash = ? AND status = 'loaded' "
+        "ORDER BY received_at DESC LIMIT 1", [content_hash],
+    )
+    if loaded and loaded[0] == path.name and loaded[1] and not Path(loaded[1]).exists():
+        _move_to(path, Path(loaded[1]))  # committed, then interrupted before the move: finish it
+        return FileOutcome(path, "loaded", content_hash, Path(loaded[1]),
+                           reason="loaded before; archived now (the earlier ingest stopped before moving the file)")
+    if loaded:
         moved = _move(path, paths.archive / "water" / "duplicates", content_hash)
         outcome = FileOutcome(path, "duplicate", content_hash, moved, reason="same content already loaded")
         return _record(con, outcome, now)
@@ -88,19 +107,34 @@ def process_water_file(
         moved = reject_file(path, paths.rejected, str(exc))
         return _record(con, FileOutcome(path, "rejected", content_hash, moved, reason=str(exc), problems=problems), now)
     quarantine = rejected.select("row_number", "reasons", "record")
-    result = ingest_water_file_rows(con, paths.raw, content_hash, frame.drop("_row"), accepted, quarantine, now)
-    moved = _move(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
-    outcome = FileOutcome(path, "loaded", content_hash, moved, frame.height, result.staged.height, rejected.height,
-                          problems=problems, days=result.changed_days)
-    return _record(con, outcome, now)
+    target = _archive_place(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
+    with transaction(con):  # one file, one commit (see the module's docstring)
+        result = ingest_water_file_rows(con, paths.raw, content_hash, frame.drop("_row"), accepted, quarantine, now)
+        outcome = FileOutcome(path, "loaded", content_hash, target, frame.height, result.staged.height, rejected.height,
+                              problems=problems, days=result.changed_days)
+        _record(con, outcome, now)
+    _move_to(path, target)
+    return outcome
 
 
-def _move(path: Path, folder: Path, content_hash: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+def _archive_place(path: Path, folder: Path, content_hash: str) -> Path:
     target = folder / path.name
     if target.exists():  # keep earlier files: another file of the same name gets its hash in the name
         target = folder / f"{path.stem}.{content_hash[:8]}{path.suffix}"
-    shutil.move(str(path), target)
+    return target
+
+
+def _move(path: Path, folder: Path, content_hash: str) -> Path:
+    return _move_to(path, _archive_place(path, folder, content_hash))
+
+
+def _move_to(path: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink():  # an allowed link (ENVMON_ALLOW_SYMLINKS): the archive keeps the content, not the link
+        shutil.copy2(path, target)
+        path.unlink()
+    else:
+        shutil.move(str(path), target)
     return target
 
 

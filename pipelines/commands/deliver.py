@@ -1,6 +1,7 @@
 """``envmon deliver``: one delivery pass over the alert mail queue (SMTP when ENVMON_SMTP_HOST is set, else .eml
-files in <data>/outbox), then the queue's state. Safe to run at any time, also while the sensor runs: only pending
-rows are sent, and each is marked sent right after the server accepted it."""
+files in <data>/outbox), then the queue's state. Safe to run at any time, also while the sensor or another pass
+runs: a pass sends only the rows it claimed (a lease in the queue), and marks each sent right after the server
+accepted it. When the pass changed the queue, the published snapshot is replaced so that staff see it."""
 
 import sys
 
@@ -9,6 +10,7 @@ from assets.alerts.queue import queue_counts
 from assets.alerts.transport import SmtpSettings, transport_for
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
+from warehouse.snapshot import publish_snapshot
 
 
 def add_parser(sub) -> None:
@@ -35,4 +37,7 @@ def main(args) -> int:
     with connect() as con:
         counts = queue_counts(con)
     print("  queue: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty"))
+    if result.changed:
+        publish_snapshot(paths.warehouse, paths.snapshot)
+        print(f"  snapshot republished: {paths.snapshot}")
     return 1 if result.errors and not result.sent else 0

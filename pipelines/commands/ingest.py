@@ -2,7 +2,8 @@
 
 Each file is copied into <data>/landing/water/ (the original stays where it was) and loaded by one run of
 ``water_file_job``, exactly as if the sensor had picked it up: archived when loaded, moved to <data>/rejected/
-with a reason when it cannot be used, skipped as a duplicate when the same content was loaded before. Then the
+with a reason when it cannot be used, skipped as a duplicate when the same content was loaded before. A copy of
+the same file left in the landing folder by an interrupted ingest is taken instead of a second copy. Then the
 days the files changed are re-derived at once, marts, river alerts (e-mails queued) and snapshot, as the
 automation sensor does where the daemon runs.
 """
@@ -11,6 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from assets.ingest.symlinks import check_input
+from assets.water.landing_scan import content_hash
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
 
@@ -22,6 +25,7 @@ def add_parser(sub) -> None:
 
 
 def stage_into_landing(path: Path, landing: Path) -> Path:
+    check_input(path)  # a symbolic link (unless ENVMON_ALLOW_SYMLINKS allows it) is refused before it is read
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     landing.mkdir(parents=True, exist_ok=True)
@@ -30,6 +34,8 @@ def stage_into_landing(path: Path, landing: Path) -> Path:
     target = landing / path.name
     n = 1
     while target.exists():
+        if target.stat().st_size == path.stat().st_size and content_hash(target) == content_hash(path):
+            return target  # left there by an interrupted ingest of this file: load (or finish) that one
         target = landing / f"{path.stem}.{n}{path.suffix}"
         n += 1
     tmp = landing / f".{target.name}.copying"  # hidden while copying: the sensor never sees a half-copied file

@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS alerts.messages (
 
 -- The delivery queue: one row per message x recipient. A row is created once (re-queuing is a no-op) and only
 -- leaves 'pending' when the server accepted it ('sent') or after max attempts ('failed', kept for operators).
+-- claimed_by / claimed_until: the delivery pass that holds the row and until when (its lease): a pass sends only
+-- rows it holds, so two passes at once never send one message twice (assets/alerts/queue.py).
 CREATE TABLE IF NOT EXISTS alerts.deliveries (
     message_id   VARCHAR NOT NULL,
     recipient    VARCHAR NOT NULL,
@@ -61,5 +63,12 @@ CREATE TABLE IF NOT EXISTS alerts.deliveries (
     queued_at    TIMESTAMP NOT NULL,
     sent_at      TIMESTAMP,
     transport    VARCHAR,
+    claimed_by   VARCHAR,
+    claimed_until TIMESTAMP,
+    refusals     INTEGER DEFAULT 0,   -- permanent (5xx) refusals among the attempts: 5 park the row as 'failed'
     PRIMARY KEY (message_id, recipient)
 );
+-- warehouses created before these columns existed
+ALTER TABLE alerts.deliveries ADD COLUMN IF NOT EXISTS claimed_by VARCHAR;
+ALTER TABLE alerts.deliveries ADD COLUMN IF NOT EXISTS claimed_until TIMESTAMP;
+ALTER TABLE alerts.deliveries ADD COLUMN IF NOT EXISTS refusals INTEGER DEFAULT 0;
