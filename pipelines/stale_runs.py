@@ -118,7 +118,9 @@ def _partition(tags) -> str | None:
     if tags.get("dagster/partition"):
         return tags["dagster/partition"]
     start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
-    return f"{start}..{end}" if start and end else None
+    if not (start and end):
+        return None
+    return start if start == end else f"{start}..{end}"
 
 
 def _slot_holders(instance: dg.DagsterInstance) -> dict[str, list[str]]:
