@@ -31,6 +31,9 @@ SRI = re.compile(r'\s+(?:integrity="[^"]*"|crossorigin="[^"]*")')
 LOADED_URL = re.compile(
     r'<(?:script|img)\b[^>]*\bsrc="(https?://[^"]+)"|<link\b[^>]*\bhref="(https?://[^"]+)"|url\([\'"]?(https?://[^)\'"]+)'
 )
+# a reference to the site's static folder, however many "../" GX put before it (its favicon template counts one
+# level too few on validation pages)
+STATIC_REF = re.compile(r'((?:src|href)=")(?:\./|(?:\.\./)+)?static/')
 
 
 @cache
@@ -51,6 +54,7 @@ def rewrite_page(html: str, page: str) -> str:
     up = "../" * (len(PurePosixPath(page.replace("\\", "/")).parts) - 1)
     for url, local in replacements():
         html = html.replace(url, up + local)
+    html = STATIC_REF.sub(lambda m: m.group(1) + up + "static/", html)
     return SRI.sub("", html)
 
 
