@@ -49,13 +49,13 @@ class Service:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def stop(self, timeout: float = 60) -> None:
-        """As systemd stops a unit: SIGTERM to the group, SIGKILL to whatever is left after ``timeout``."""
+    def stop(self, timeout: float = 60, sig: int = signal.SIGTERM) -> None:
+        """As systemd stops a unit: SIGTERM (or ``sig``) to the group, SIGKILL to whatever is left after ``timeout``."""
         if self.process is None:
             return
         pgid = self.process.pid
         try:
-            os.killpg(pgid, signal.SIGTERM)
+            os.killpg(pgid, sig)
         except ProcessLookupError:
             pass
         try:
