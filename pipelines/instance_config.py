@@ -42,8 +42,7 @@ class InstanceConfigError(ValueError):
 def postgres_storage(environ: Mapping[str, str]) -> dict | None:
     """The ``storage:`` section for PostgreSQL (variable names only), or None for Dagster's SQLite default."""
     if environ.get(URL_VAR):
-        if urlsplit(environ[URL_VAR]).scheme not in ("postgresql", "postgresql+psycopg2"):
-            raise InstanceConfigError(f"{URL_VAR} must be a postgresql://user:password@host:port/database URL")
+        _split_url(environ[URL_VAR])
         return {"postgres": {"postgres_url": {"env": URL_VAR}}}
     parts = {field: var for field, var in PART_VARS.items() if environ.get(var)}
     if not parts:
@@ -52,6 +51,20 @@ def postgres_storage(environ: Mapping[str, str]) -> dict | None:
     if missing:
         raise InstanceConfigError(f"PostgreSQL instance storage: {', '.join(missing)} not set (or set {URL_VAR})")
     return {"postgres": {"postgres_db": {field: {"env": var} for field, var in parts.items()}}}
+
+
+def _split_url(url: str):
+    """The URL's parts; errors say what is wrong without repeating the URL (it holds the password)."""
+    expected = f"{URL_VAR} must be a postgresql://user:password@host:port/database URL"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (parsing the port is what fails on an unencoded ':' or '/' in the password)
+    except ValueError:
+        raise InstanceConfigError(f"{expected}; percent-encode ':', '/', '@' in the password, or use "
+                                  f"{', '.join(PART_VARS.values())}") from None
+    if parts.scheme not in ("postgresql", "postgresql+psycopg2") or not parts.hostname or not parts.path.strip("/"):
+        raise InstanceConfigError(expected)
+    return parts
 
 
 def instance_yaml(environ: Mapping[str, str]) -> str:
@@ -77,7 +90,7 @@ def describe_storage(environ: Mapping[str, str]) -> str:
     if storage is None:
         return "SQLite under $DAGSTER_HOME"
     if environ.get(URL_VAR):
-        url = urlsplit(environ[URL_VAR])
+        url = _split_url(environ[URL_VAR])
         where = f"{url.hostname}:{url.port or 5432}{url.path}"
         user = url.username or ""
     else:
