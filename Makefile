@@ -13,8 +13,8 @@ DATA_DIR ?= $(if $(ENVMON_DATA_DIR),$(ENVMON_DATA_DIR),$(CURDIR)/data)
 export ENVMON_DATA_DIR := $(DATA_DIR)
 export DAGSTER_HOME := $(abspath $(DATA_DIR))/dagster
 
-UI_HOST ?= 127.0.0.1
-UI_PORT ?= 3000
+UI_HOST ?= $(or $(ENVMON_UI_HOST),127.0.0.1)
+UI_PORT ?= $(or $(ENVMON_UI_PORT),3000)
 
 .PHONY: install run test ui check-defs data-docs-assets bench lock clean
 

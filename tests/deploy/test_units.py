@@ -52,3 +52,22 @@ def test_systemd_accepts_the_units(tmp_path):
     broken = tmp_path / "envmon-broken.service"
     broken.write_text(copies[0].read_text().replace("ExecStart=", "ExecStrat="))
     assert subprocess.run([verify, "verify", str(broken)], capture_output=True, timeout=120).returncode != 0
+
+
+def test_the_compose_file_runs_the_units_commands_against_its_postgres():
+    compose = yaml.safe_load((PROJECT / "deploy" / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"postgres", "code", "webserver", "daemon"}
+    workspace = yaml.safe_load((PROJECT / "deploy" / "workspace.compose.yaml").read_text())
+    grpc = workspace["load_from"][0]["grpc_server"]
+    assert grpc["host"] == "code" and f"-p {grpc['port']}" in services["code"]["command"]
+    assert "-m pipelines.definitions -a defs" in services["code"]["command"]
+    assert "dagster-webserver -w deploy/workspace.compose.yaml" in services["webserver"]["command"]
+    assert "dagster-daemon run -w deploy/workspace.compose.yaml" in services["daemon"]["command"]
+    for name in ("code", "webserver", "daemon"):
+        service = services[name]
+        assert service["command"].startswith('sh -c "envmon instance && exec ')
+        env = service["environment"]
+        assert env["ENVMON_DEPLOYMENT"] == "production" and env["ENVMON_DAGSTER_PG_HOST"] == "postgres"
+        assert "ENVMON_DAGSTER_PG_PASSWORD" not in env  # the secret comes from the settings file only
+        assert service["env_file"] == "/etc/envmon/envmon.env"
