@@ -14,6 +14,7 @@ parts ``ENVMON_DAGSTER_PG_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_DB``. 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -105,7 +106,7 @@ def write_instance_yaml(home: Path, environ: Mapping[str, str]) -> Path:
     target = home / "dagster.yaml"
     text = instance_yaml(environ)
     if not target.exists() or target.read_text(encoding="utf-8") != text:
-        partial = target.with_suffix(".yaml.partial")
+        partial = target.with_name(f".dagster.yaml.{os.getpid()}.partial")  # the three units start at once
         partial.write_text(text, encoding="utf-8")
         partial.replace(target)
     return target

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import artifacts
 from tests.deploy.services import Deployment, wait_for
 from tests.postgres_server import PostgresServer, postgres_bin
 from tests.smtp_server import free_port
@@ -51,12 +52,12 @@ def deployment(postgres, tmp_path_factory):
         yield deploy
     finally:
         deploy.stop_all()
-        if os.environ.get("CI"):  # keep the services' logs with the other test artefacts
-            shutil.copytree(folder, folder.parent / "deployment-logs", dirs_exist_ok=True, ignore=_no_data)
+        # the services' logs (and the instance file) beside the browser tests' screenshots
+        shutil.copytree(folder, artifacts("deployment"), dirs_exist_ok=True, ignore=_no_data)
 
 
 def _no_data(folder, names):
-    return [n for n in names if n == "data"]
+    return [n for n in names if n in ("data", "__pycache__")]
 
 
 @pytest.fixture(scope="module")
