@@ -13,7 +13,10 @@ DATA_DIR ?= $(if $(ENVMON_DATA_DIR),$(ENVMON_DATA_DIR),$(CURDIR)/data)
 export ENVMON_DATA_DIR := $(DATA_DIR)
 export DAGSTER_HOME := $(abspath $(DATA_DIR))/dagster
 
-.PHONY: install run test ui bench lock clean
+UI_HOST ?= $(or $(ENVMON_UI_HOST),127.0.0.1)
+UI_PORT ?= $(or $(ENVMON_UI_PORT),3000)
+
+.PHONY: install run test ui check-defs data-docs-assets bench lock clean
 
 install: $(STAMP)
 
@@ -29,9 +32,16 @@ run: $(STAMP)  ## the daily job over the default window (14 days ending yesterda
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest $(ARGS)
 
-ui: $(STAMP)  ## the Dagster UI on http://127.0.0.1:3000
-	$(BIN)/python -c "from pipelines.instance import prepare_dagster_home; prepare_dagster_home()"
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+ui: $(STAMP)  ## the Dagster UI (webserver + daemon) on http://127.0.0.1:3000, through `dg dev` and [tool.dg]
+	$(BIN)/envmon instance
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg dev -h $(UI_HOST) -p $(UI_PORT)
+
+check-defs: $(STAMP)  ## load every definition as the UI and the daemon do (`dg check defs`), then list them
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg check defs
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg list defs --json > /dev/null
+
+data-docs-assets:  ## refresh the vendored Data Docs CSS/JS/fonts from npm (by hand; needs npm)
+	$(BIN)/python -m assets.quality.vendor_data_docs
 
 bench: $(STAMP)  ## benchmarks (by hand; figures go to bench/README.md)
 	$(BIN)/python -m bench $(ARGS)

@@ -4,9 +4,11 @@ import argparse
 import sys
 
 import pipelines  # noqa: F401  (data folder and DAGSTER_HOME defaults)
+from pipelines.commands import backup as backup_cmd
 from pipelines.commands import deliver as deliver_cmd
 from pipelines.commands import export as export_cmd
 from pipelines.commands import ingest as ingest_cmd
+from pipelines.commands import instance as instance_cmd
 from pipelines.commands import query as query_cmd
 from pipelines.commands import report as report_cmd
 from pipelines.commands import run as run_cmd
@@ -14,7 +16,7 @@ from pipelines.error_messages import describe
 from pipelines.stale_runs import check_instance
 
 COMMANDS = {"run": run_cmd, "ingest": ingest_cmd, "query": query_cmd, "export": export_cmd, "report": report_cmd,
-            "deliver": deliver_cmd}
+            "deliver": deliver_cmd, "instance": instance_cmd, "backup": backup_cmd}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,20 +1,17 @@
 """The project's Dagster instance, under the data folder, shared by CLI runs and the UI."""
 
 import os
-import shutil
 from pathlib import Path
 
 import dagster as dg
 
-TEMPLATE = Path(__file__).with_name("dagster.yaml")
+from pipelines.instance_config import write_instance_yaml
 
 
 def prepare_dagster_home() -> Path:
+    """``$DAGSTER_HOME/dagster.yaml`` from the deployment's template and the PostgreSQL settings (instance_config)."""
     home = Path(os.environ["DAGSTER_HOME"])
-    home.mkdir(parents=True, exist_ok=True)
-    target = home / "dagster.yaml"
-    if not target.exists() or target.read_text() != TEMPLATE.read_text():
-        shutil.copyfile(TEMPLATE, target)
+    write_instance_yaml(home, os.environ)
     return home
 
 

@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from pipelines.deployment import schedule_status
+
 daily_job = dg.define_asset_job(
     name="daily_job",
     # monitoring-centre files are ingested by their own runs (water_file_job, started by the landing sensor)
@@ -13,4 +15,6 @@ daily_job = dg.define_asset_job(
 )
 
 # 09:00 China Standard Time, for the previous day's partition.
-daily_schedule = dg.build_schedule_from_partitioned_job(daily_job, hour_of_day=9, minute_of_hour=0)
+daily_schedule = dg.build_schedule_from_partitioned_job(
+    daily_job, hour_of_day=9, minute_of_hour=0, default_status=schedule_status()
+)

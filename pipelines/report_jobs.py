@@ -7,6 +7,7 @@ rebuilt from the UI (backfill) or with ``envmon report``.
 import dagster as dg
 
 from assets.reports.assets import annual_report, monthly_report
+from pipelines.deployment import schedule_status
 
 monthly_report_job = dg.define_asset_job(
     name="monthly_report_job",
@@ -21,7 +22,8 @@ annual_report_job = dg.define_asset_job(
 
 # Day 2 at 09:00 China Standard Time, for the month that has just ended (day 1 leaves the last day's data time to land).
 monthly_report_schedule = dg.build_schedule_from_partitioned_job(
-    monthly_report_job, name="monthly_report_schedule", day_of_month=2, hour_of_day=9, minute_of_hour=0
+    monthly_report_job, name="monthly_report_schedule", day_of_month=2, hour_of_day=9, minute_of_hour=0,
+    default_status=schedule_status(),
 )
 
 
@@ -29,6 +31,7 @@ monthly_report_schedule = dg.build_schedule_from_partitioned_job(
     job=annual_report_job,
     cron_schedule="0 9 3 1 *",
     execution_timezone="Asia/Shanghai",
+    default_status=schedule_status(),
     description="3 January 09:00 CST: the annual report of the year that has just ended.",
 )
 def annual_report_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:

@@ -21,6 +21,7 @@ SITE = "envmon"
 # each batch, which would grow by two results a day. Older pages stay in the site folder.
 DOCS_INDEX_LIMIT = 60
 VIEWS = "assets.quality.gx_views"  # page views with a template cache (see there)
+SITE_STORE = "assets.quality.gx_site_store"  # offline pages (vendored CSS/JS/fonts), atomic writes (see there)
 RESULT_FORMAT = {"result_format": "SUMMARY"}
 
 
@@ -131,7 +132,8 @@ def _checkpoint(context, spec: DatasetSpec, docs_dir: Path):
 def _site_config(docs_dir: Path) -> dict:
     return {
         "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+        "store_backend": {"module_name": SITE_STORE, "class_name": "OfflineSiteStoreBackend",
+                          "base_directory": str(docs_dir)},
         "site_index_builder": {
             "class_name": "DefaultSiteIndexBuilder",
             "validation_results_limit": DOCS_INDEX_LIMIT,

@@ -24,6 +24,7 @@ import polars as pl
 
 from assets.ingest.files import BadFileError, read_tabular, reject_file
 from assets.ingest.symlinks import link_problem
+from assets.quality.file_docs import document_file
 from assets.quality.row_rules import ALREADY_LOADED, row_conditions
 from assets.water.ingest import ingest_water_file_rows
 from assets.water.landing_scan import content_hash as file_hash
@@ -99,6 +100,7 @@ def process_water_file(
         frame = read_tabular(path, problems, with_row_numbers=True)
         parsed = parse_water_frame(frame, path, sections, reference_date(path))
         accepted, rejected = split_file_rows(parsed, sections["section_code"], now)
+        document_file(WATER_READINGS, parsed, sections["section_code"], now, paths.root, content_hash)  # Data Docs
         if accepted.height == 0:
             reasons = rejected.group_by("reasons").len().sort("len", descending=True).head(3)
             shown = "; ".join(f"{n} row(s): {r}" for r, n in reasons.iter_rows())
