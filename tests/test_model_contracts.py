@@ -14,7 +14,7 @@ import pytest
 
 from assets.sql_models.assets import MODELS
 from assets.sql_models.build import models_in_order
-from assets.sql_models.contracts import Contract, contract_tests, run_test
+from assets.sql_models.contracts import Contract, contract_tests, run_tests
 from assets.sql_models.models import build_model, discover_seeds, load_seed
 from pipelines.definitions import defs
 from tests.pipeline_runs import day_range, jobs_for, run_windows
@@ -56,13 +56,13 @@ def test_contract_tests_find_duplicates_nulls_unknown_values_and_orphans(tmp_pat
     contract = Contract(tmp_path / "t.yml", {"station_code": "s", "day": "d", "category_zh": "c"},
                         key=("station_code", "day"), accepted_values={"category_zh": ("优", "良")},
                         relationships={"station_code": "seeds.stations.code"})
-    failing = {test.name: run_test(con, test) for test in contract_tests(contract, "t")}
-    assert failing["unique_key"] == [{"station_code": "1001A", "day": dt.date(2026, 6, 1), "rows": 2}]
-    assert len(failing["not_null_key"]) == 1
-    assert failing["accepted_values"] == [{"column_name": "category_zh", "value": "坏"}]
-    assert failing["relationships"] == [{"column_name": "station_code", "value": "9999Z"}]
-    only_day2 = {t.name: run_test(con, t) for t in contract_tests(contract, "t", "day = DATE '2026-06-02'")}
-    assert only_day2["unique_key"] == [] and only_day2["not_null_key"] == []  # a window judges its own rows
+    failing = run_tests(con, contract_tests(contract), "t")
+    assert failing["unique_key"] == (1, [{"station_code": "1001A", "day": dt.date(2026, 6, 1), "rows": 2}])
+    assert failing["not_null_key"][0] == 1
+    assert failing["accepted_values"] == (1, [{"column_name": "category_zh", "value": "坏"}])
+    assert failing["relationships"] == (1, [{"column_name": "station_code", "value": "9999Z"}])
+    only_day2 = run_tests(con, contract_tests(contract), "t", "day = DATE '2026-06-02'")
+    assert only_day2["unique_key"] == only_day2["not_null_key"] == (0, [])  # a window judges its own rows
 
 
 def test_a_model_reading_a_table_that_does_not_exist_stops_the_definitions_loading(tmp_path):
@@ -92,7 +92,7 @@ def test_a_duplicate_key_in_a_mart_fails_its_blocking_check_and_holds_what_is_do
                                     asset_selection=[mart, assessed, alerts])
     assert not result.success
     (check,) = [e for e in result.get_asset_check_evaluations() if e.asset_key == mart and e.check_name == "unique_key"]
-    assert not check.passed and "1 failing" in check.description
+    assert not check.passed and check.description.startswith("1 failing")
     built = {e.asset_key for e in result.get_asset_materialization_events()}
     assert mart in built and assessed not in built and alerts not in built  # what reads it waits
 

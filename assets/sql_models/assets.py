@@ -115,7 +115,7 @@ def _build_in_order(context: dg.AssetExecutionContext, con, models: dict, window
             context.log.error(f"{key.to_user_string()} not built: a model it reads failed a blocking check")
             continue
         model = models[key]
-        rows = build_model(con, model, window)
+        rows = build_model(con, model, window, macros=False)
         label = f"{window[0]} .. {window[1]} (end exclusive)" if window else ""
         with day_window(con, *window) if window else nullcontext():
             checks = check_results(con, key, model, context.selected_asset_check_keys, label)

@@ -12,7 +12,7 @@ one line each, and its tests; the tests run after every build, on the rows the b
       station_code:                                 # empty: the line of dbt_like_sql/_columns.yml
       aqi: AQI of the station-day (HJ 633 daily method)
 
-No Dagster here: ``contract_tests`` gives each test's SQL, ``run_test`` its failing values.
+No Dagster here: ``contract_tests`` gives each test's SQL, ``run_tests`` their failing rows.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Contract:
 class ContractTest:
     name: str  # unique_key, not_null_key, not_null, accepted_values, relationships
     description: str
-    sql: str  # the failing rows (at most 20), filtered by ``where``
+    failing: str  # SQL of the failing rows of ``_rows`` (the rows judged)
 
     @property
     def blocking(self) -> bool:
@@ -77,38 +77,43 @@ def load_contract(sql_path: Path) -> Contract | None:
     return contract
 
 
-def contract_tests(contract: Contract, table: str, where: str = "true") -> list[ContractTest]:
-    """The contract's tests on ``table``, each as SQL returning its failing rows among those matching ``where``."""
+def contract_tests(contract: Contract) -> list[ContractTest]:
+    """The contract's tests, each as SQL of its failing rows among ``_rows`` (see ``run_tests``)."""
     tests = []
     if contract.key:
         key = ", ".join(f'"{c}"' for c in contract.key)
-        tests.append(ContractTest(
-            "unique_key", f"one row per {', '.join(contract.key)}",
-            f"SELECT {key}, count(*) AS rows FROM {table} WHERE {where} GROUP BY ALL HAVING count(*) > 1 LIMIT 20"))
-        tests.append(_nulls("not_null_key", contract.key, table, where))
+        tests.append(ContractTest("unique_key", f"one row per {', '.join(contract.key)}",
+                                  f"SELECT {key}, count(*) AS rows FROM _rows GROUP BY ALL HAVING count(*) > 1"))
+        tests.append(_nulls("not_null_key", contract.key))
     if contract.not_null:
-        tests.append(_nulls("not_null", contract.not_null, table, where))
+        tests.append(_nulls("not_null", contract.not_null))
     if contract.accepted_values:
-        tests.append(ContractTest(
-            "accepted_values", "values in their sets: " + ", ".join(contract.accepted_values),
-            _outside(table, where, contract.accepted_values)))
+        tests.append(ContractTest("accepted_values", "values in their sets: " + ", ".join(contract.accepted_values),
+                                  _outside(contract.accepted_values)))
     if contract.relationships:
-        tests.append(ContractTest(
-            "relationships", "values known to their seeds: " + ", ".join(
-                f"{c} -> {ref}" for c, ref in contract.relationships.items()),
-            _outside(table, where, contract.relationships)))
+        tests.append(ContractTest("relationships", "values known to their seeds: " + ", ".join(
+            f"{c} -> {ref}" for c, ref in contract.relationships.items()), _outside(contract.relationships)))
     return tests
 
 
-def run_test(con: duckdb.DuckDBPyConnection, test: ContractTest) -> list[dict]:
-    """The test's failing rows (empty: passed)."""
-    return fetch_polars(con, test.sql).to_dicts()
+def run_tests(con: duckdb.DuckDBPyConnection, tests: list[ContractTest], table: str, where: str = "true"
+              ) -> dict[str, tuple[int, list[dict]]]:
+    """Each test's count of failing rows and a few of them, judging the rows of ``table`` matching ``where``. The
+    rows are read once for all the tests (a view's query runs once)."""
+    if not tests:
+        return {}
+    counts = ", ".join(f"(SELECT count(*) FROM ({t.failing})) AS \"{t.name}\"" for t in tests)
+    rows = f"WITH _rows AS MATERIALIZED (SELECT * FROM {table} WHERE {where})"
+    found = fetch_polars(con, f"{rows} SELECT {counts}").row(0, named=True)
+    return {
+        t.name: (found[t.name], fetch_polars(con, f"{rows} {t.failing} LIMIT 10").to_dicts() if found[t.name] else [])
+        for t in tests
+    }
 
 
-def _nulls(name: str, columns: tuple[str, ...], table: str, where: str) -> ContractTest:
+def _nulls(name: str, columns: tuple[str, ...]) -> ContractTest:
     nulls = " OR ".join(f'"{c}" IS NULL' for c in columns)
-    return ContractTest(name, f"no NULL in {', '.join(columns)}",
-                        f"SELECT * FROM {table} WHERE {where} AND ({nulls}) LIMIT 20")
+    return ContractTest(name, f"no NULL in {', '.join(columns)}", f"SELECT * FROM _rows WHERE {nulls}")
 
 
 def _values(spec) -> str:
@@ -118,11 +123,10 @@ def _values(spec) -> str:
     return ", ".join("'" + str(v).replace("'", "''") + "'" for v in spec)
 
 
-def _outside(table: str, where: str, allowed: dict) -> str:
-    """The distinct (column, value) pairs of ``table`` outside their allowed values."""
-    parts = [
-        f"SELECT DISTINCT '{c}' AS column_name, CAST(\"{c}\" AS VARCHAR) AS value FROM {table} "
-        f"WHERE {where} AND \"{c}\" IS NOT NULL AND CAST(\"{c}\" AS VARCHAR) NOT IN ({_values(spec)})"
+def _outside(allowed: dict) -> str:
+    """The distinct (column, value) pairs of the rows outside their allowed values."""
+    return " UNION ALL ".join(
+        f"(SELECT DISTINCT '{c}' AS column_name, CAST(\"{c}\" AS VARCHAR) AS value FROM _rows "
+        f"WHERE \"{c}\" IS NOT NULL AND CAST(\"{c}\" AS VARCHAR) NOT IN ({_values(spec)}))"
         for c, spec in allowed.items()
-    ]
-    return "SELECT * FROM (" + " UNION ALL ".join(f"({q})" for q in parts) + ") LIMIT 20"
+    )

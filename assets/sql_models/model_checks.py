@@ -8,18 +8,16 @@ own partitioned checks are a preview feature, so the check specs themselves are 
 """
 
 import dagster as dg
+import polars as pl
 
 from assets.metadata import markdown_table
-from assets.sql_models.contracts import ContractTest, contract_tests, run_test
+from assets.sql_models.contracts import ContractTest, contract_tests, run_tests
 from assets.sql_models.models import SqlModel
 from warehouse.connection import fetch_polars
 
 
 def tests_of(model: SqlModel) -> list[ContractTest]:
-    if model.contract is None:
-        return []
-    where = model.partitioning.rows_in_window() if model.partitioning else "true"
-    return contract_tests(model.contract, model.table, where)
+    return contract_tests(model.contract) if model.contract else []
 
 
 def check_specs(key: dg.AssetKey, model: SqlModel) -> list[dg.AssetCheckSpec]:
@@ -29,20 +27,21 @@ def check_specs(key: dg.AssetKey, model: SqlModel) -> list[dg.AssetCheckSpec]:
 
 def check_results(con, key: dg.AssetKey, model: SqlModel, selected: set, window: str = "") -> list[dg.AssetCheckResult]:
     """The model's selected checks, evaluated on the rows just written (within the run's ``window``)."""
-    results = []
-    for test in tests_of(model):
-        if dg.AssetCheckKey(key, test.name) not in selected:
-            continue
-        failing = run_test(con, test)
-        results.append(dg.AssetCheckResult(
-            asset_key=key, check_name=test.name, passed=not failing,
+    tests = [t for t in tests_of(model) if dg.AssetCheckKey(key, t.name) in selected]
+    where = model.partitioning.rows_in_window() if model.partitioning else "true"
+    found = run_tests(con, tests, model.table, where)
+    return [
+        dg.AssetCheckResult(
+            asset_key=key, check_name=test.name, passed=count == 0,
             severity=dg.AssetCheckSeverity.ERROR if test.blocking else dg.AssetCheckSeverity.WARN,
-            description=test.description if not failing else f"{len(failing)}{'+' if len(failing) == 20 else ''} "
-            f"failing: {test.description}",
-            metadata={"failing": dg.MetadataValue.md(markdown_table(_frame(failing)) if failing else "none"),
+            description=f"{count} failing: {test.description}" if count else test.description,
+            metadata={"failing": count, "examples": dg.MetadataValue.md(markdown_table(pl.DataFrame(examples)) if
+                                                                          examples else "none"),
                       **({"window": window} if window else {})},
-        ))
-    return results
+        )
+        for test in tests
+        for count, examples in [found[test.name]]
+    ]
 
 
 def column_schema(con, model: SqlModel) -> dict:
@@ -54,8 +53,3 @@ def column_schema(con, model: SqlModel) -> dict:
         dg.TableColumn(name, kind, description=described.get(name)) for name, kind in columns
     ])}
 
-
-def _frame(rows: list[dict]):
-    import polars as pl
-
-    return pl.DataFrame(rows)

@@ -96,14 +96,17 @@ def create_macros(con: duckdb.DuckDBPyConnection, macros_dir: Path = MACROS_DIR)
 
 
 def build_model(
-    con: duckdb.DuckDBPyConnection, model: SqlModel, window: tuple[dt.date, dt.date] | None = None
+    con: duckdb.DuckDBPyConnection, model: SqlModel, window: tuple[dt.date, dt.date] | None = None,
+    macros: bool = True,
 ) -> int | None:
     """Build one model; returns the rows written (None for a view: counting would run it).
 
     Without a window the model is rebuilt whole. With one (days [start, end)), a partitioned table replaces the
     rows of the window in one transaction (delete, then insert), reading its inputs over the window its header
-    declares; views and unpartitioned models are (re)created as they are."""
-    create_macros(con)
+    declares; views and unpartitioned models are (re)created as they are. ``macros=False``: the caller created the
+    macros already (once for a whole step)."""
+    if macros:
+        create_macros(con)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {model.schema}")
     kind = "VIEW" if model.materialized == "view" else "TABLE"
     existing = _existing_kind(con, model)
