@@ -63,9 +63,9 @@ def test_asset_graph_partitions_checks_schedules_and_sensors(ui):
         assert page.locator("svg path").count() > 10  # the edges between the groups are drawn
         page.screenshot(path=shots / "asset_graph.png")
 
-        open_page(page, f"{ui}/assets/staging/air_hourly?view=partitions", "Materialized")
-        page.get_by_text("Materialized (2)").first.wait_for()  # the two days of `make run`
-        page.screenshot(path=shots / "air_hourly_partitions.png")
+        open_page(page, f"{ui}/assets/marts/air_station_daily?view=partitions", "Materialized")
+        page.get_by_text("Materialized (2)").first.wait_for()  # the two days of `make run`, built as one run
+        page.screenshot(path=shots / "air_station_daily_partitions.png")
 
         open_page(page, f"{ui}/assets/staging/air_hourly?view=checks", "batch_usable")
         page.get_by_text("data_capture_gb3095").first.wait_for()
@@ -74,6 +74,7 @@ def test_asset_graph_partitions_checks_schedules_and_sensors(ui):
 
         open_page(page, f"{ui}/automation", "daily_job")
         for name in ("daily_job_schedule", "monthly_report_schedule", "annual_report_schedule",
-                     "water_landing_sensor", "alert_delivery_sensor", "run_failure_email_sensor"):
+                     "water_landing_sensor", "alert_delivery_sensor", "run_failure_email_sensor",
+                     "propagation_sensor"):
             page.get_by_text(name).first.wait_for()
         page.screenshot(path=shots / "automation.png")

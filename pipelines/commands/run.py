@@ -71,21 +71,22 @@ def main(args) -> int:
     from pipelines.definitions import defs  # after the overrides; and loading takes seconds
 
     job = defs.resolve_job_def("daily_job")
+    done = []
     with Runs(get_instance(), "daily job") as runs:
         for part in chunks(days):
-            runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part))
+            if runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part)).success:
+                done += part
         runs.propagate(job)
-    print_summary(days, runs.failed)
+    print_summary(days, done, runs.failed)
     from pipelines.commands.alert_summary import after_run
 
     print("\n".join(after_run(days, runs.failed)))  # alert e-mails of the window
     return 1 if runs.failed else 0
 
 
-def print_summary(days: list[dt.date], failed: list) -> None:
+def print_summary(days: list[dt.date], done: list[dt.date], failed: list) -> None:
     paths = DataPaths.from_env()
-    print(f"\nenvmon run: {days[0]} .. {days[-1]} ({len(days)} day(s)): "
-          + ("done" if not failed else f"{len(failed)} run(s) FAILED"))
+    print(f"\nenvmon run: {len(done)} of {len(days)} day(s) succeeded ({days[0]} .. {days[-1]})")
     for label, run_id, error in failed:
         print(f"  FAILED {label}: {error}\n    run {run_id}: see it in the Dagster UI (make ui)")
     if paths.snapshot.exists():
