@@ -45,6 +45,7 @@ class ContractTest:
     name: str  # unique_key, not_null_key, not_null, accepted_values, relationships
     description: str
     failing: str  # SQL of the failing rows of ``_rows`` (the rows judged)
+    reads: tuple[str, ...] = ()  # the seed tables it compares with
 
     @property
     def blocking(self) -> bool:
@@ -89,10 +90,11 @@ def contract_tests(contract: Contract) -> list[ContractTest]:
         tests.append(_nulls("not_null", contract.not_null))
     if contract.accepted_values:
         tests.append(ContractTest("accepted_values", "values in their sets: " + ", ".join(contract.accepted_values),
-                                  _outside(contract.accepted_values)))
+                                  _outside(contract.accepted_values), _tables(contract.accepted_values)))
     if contract.relationships:
         tests.append(ContractTest("relationships", "values known to their seeds: " + ", ".join(
-            f"{c} -> {ref}" for c, ref in contract.relationships.items()), _outside(contract.relationships)))
+            f"{c} -> {ref}" for c, ref in contract.relationships.items()), _outside(contract.relationships),
+            _tables(contract.relationships)))
     return tests
 
 
@@ -121,6 +123,10 @@ def _values(spec) -> str:
         schema, table, column = spec.split(".")
         return f'SELECT CAST("{column}" AS VARCHAR) FROM {schema}.{table}'
     return ", ".join("'" + str(v).replace("'", "''") + "'" for v in spec)
+
+
+def _tables(allowed: dict) -> tuple[str, ...]:
+    return tuple(sorted({".".join(v.split(".")[:2]) for v in allowed.values() if isinstance(v, str)}))
 
 
 def _outside(allowed: dict) -> str:
