@@ -12,6 +12,7 @@ from pipelines.commands import instance as instance_cmd
 from pipelines.commands import query as query_cmd
 from pipelines.commands import report as report_cmd
 from pipelines.commands import run as run_cmd
+from pipelines.commands.usage import UsageError
 from pipelines.error_messages import describe
 from pipelines.stale_runs import check_instance
 
@@ -44,11 +45,19 @@ def recover_stale_runs() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    command = COMMANDS[args.command]
     try:
+        if hasattr(command, "validate"):  # options that cannot work stop here, before any run
+            command.validate(args)
         recover_stale_runs()
-        return COMMANDS[args.command].main(args)
+        return command.main(args)
     except KeyboardInterrupt:
         return 130
+    except UsageError as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"envmon {args.command}: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a clear message for people; the traceback is in the Dagster run logs
         if getattr(args, "debug", False):
             raise

@@ -10,6 +10,7 @@ from assets.publish import snapshot_asset
 from assets.reports.assets import report_assets
 from assets.resources import default_resources
 from assets.sql_models.assets import model_assets, seed_assets
+from assets.sql_models.tables import check_declared_writers
 from assets.water.assets import water_files, water_readings, water_section_catalog
 from pipelines.jobs import daily_job, daily_schedule
 from pipelines.report_jobs import report_jobs, report_schedules
@@ -21,9 +22,11 @@ from sensors.water_landing import water_landing_sensor
 water_assets = [water_section_catalog, water_readings, water_files]
 data_assets = [station_catalog, air_hourly, open_meteo_forecast_asset, *water_assets, *seed_assets, *model_assets]
 data_assets += [generator_forecast_asset, forecast_files_asset]
-data_assets += alert_assets({key for a in data_assets for key in a.keys})  # alerts read the marts and forecasts
+data_assets += alert_assets()  # the alerts read the marts and forecasts
 snapshot = snapshot_asset([key for a in data_assets for key in a.keys])
 all_assets = [*data_assets, snapshot]
+
+check_declared_writers({key for a in [*all_assets, *report_assets] for key in a.keys})
 
 defs = dg.Definitions(
     assets=[*all_assets, *report_assets],  # reports: month/year partitions, in their own jobs

@@ -94,6 +94,19 @@ AIR_SOURCES: dict[str, AirSource] = {
 }
 
 
+# One line per source for `envmon run --help`, and what each needs before a run can start.
+AIR_SOURCE_NOTES: dict[str, str] = {
+    "generator": "the embedded generator (default, offline): deterministic for a seed, with real feeds' faults",
+    "archive": "the national archive's china_sites_YYYYMMDD.csv files in --input FOLDER",
+    "livefeed": "the national live feed (JSON or CSV) from ENVMON_LIVEFEED_URL, or --input FILE|FOLDER",
+    "openaq": "OpenAQ v3, the region's locations (needs ENVMON_OPENAQ_API_KEY)",
+    "open_meteo": "Open-Meteo CAMS values per area: modelled, kept apart from station data",
+}
+NEEDS_INPUT_FOLDER = {"archive"}
+NEEDS_INPUT_OR_URL = {"livefeed": "ENVMON_LIVEFEED_URL"}
+NEEDS_SECRET = {"openaq": "ENVMON_OPENAQ_API_KEY"}
+
+
 def get_air_source(name: str) -> AirSource:
     try:
         return AIR_SOURCES[name]

@@ -24,14 +24,14 @@ from assets.metadata import markdown_table
 from assets.automation import changed_upstream
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_days
 from assets.resources import EnvmonSettings, WarehouseResource
+from assets.sql_models.tables import deps_of
 
-# What the rules read; the alert asset depends on those that the code location defines.
-RULE_INPUTS = [
-    ["forecast", "generator"], ["forecast", "files"], ["forecast", "open_meteo"],
-    ["marts", "air_area_daily"], ["marts", "air_area_hourly_rolling"], ["marts", "air_station_daily"],
-    ["marts", "air_hourly_aqi"], ["intermediate", "air_hourly_valid"], ["marts", "water_reading_class"],
-    ["staging", "water_readings"], ["seeds", "water_sections"], ["seeds", "areas"], ["seeds", "stations"],
-]
+# The tables the rules read (their writers become the alert asset's upstream; assets.sql_models.tables).
+RULE_INPUTS = (
+    "forecast.aqi_daily", "marts.air_area_daily", "marts.air_area_hourly_rolling", "marts.air_station_daily",
+    "marts.air_hourly_aqi", "intermediate.air_hourly_valid", "marts.water_reading_class", "staging.water_readings",
+    "meta.batches", "seeds.water_sections", "seeds.areas", "seeds.stations", "seeds.water_classes",
+)
 
 
 @dg.asset(
@@ -85,11 +85,10 @@ def forecast_files_asset(
     return dg.MaterializeResult(metadata={"dagster/row_count": written, "files": len(files), "problems": len(problems)})
 
 
-def alert_assets(defined_keys: set[dg.AssetKey]) -> list[dg.AssetsDefinition]:
-    defined = defined_keys | {generator_forecast_asset.key, forecast_files_asset.key}
+def alert_assets() -> list[dg.AssetsDefinition]:
     deps = [
         dg.AssetDep(key) if key.path[0] == "seeds" else dg.AssetDep(key, partition_mapping=lookback(LOOKBACK_DAYS))
-        for key in map(dg.AssetKey, RULE_INPUTS) if key in defined
+        for key in deps_of(RULE_INPUTS, __file__)
     ]
 
     @dg.asset(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.clock import now_cst
 from assets.ingest.symlinks import link_problem
 
 MISSING_TOKENS = ("", "—", "——", "-", "--", "-;", "NA", "N/A", "NaN", "nan", "null", "NULL", "*", "/")
@@ -126,7 +127,7 @@ def reject_file(path: Path | str, rejected_dir: Path | str, reason: str) -> Path
         target = rejected_dir / f"{path.stem}.{n}{path.suffix}"
         n += 1
     shutil.move(str(path), target)
-    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    stamp = now_cst().isoformat(timespec="seconds")
     target.with_name(target.name + ".reason.txt").write_text(
         f"file: {path}\nrejected at: {stamp}\nreason: {reason}\n", encoding="utf-8"
     )

@@ -10,7 +10,7 @@ from assets.reports.build import ReportOutput, build_report
 from assets.reports.mail import queue_report_mail
 from assets.reports.period import ReportPeriod
 from assets.resources import EnvmonSettings, WarehouseResource
-from assets.sql_models.models import discover_models, discover_seeds
+from assets.sql_models.tables import deps_of
 
 REPORT_START = "2023-01"  # the first month of the real national archive data
 
@@ -19,16 +19,14 @@ yearly_partitions = dg.TimeWindowPartitionsDefinition(
     cron_schedule="0 0 1 1 *", start=REPORT_START[:4], fmt="%Y", timezone="Asia/Shanghai"
 )
 
-# The marts the report reads (those this deployment has as SQL models become the asset's upstream).
+# The marts the report reads (their models are the asset's upstream).
 SOURCES = (
     "marts.air_area_daily", "marts.air_area_monthly", "marts.air_area_annual", "marts.air_area_ytd",
     "marts.air_station_monthly", "marts.air_station_annual", "marts.air_region_stats",
     "marts.water_section_monthly", "marts.water_compliance_monthly", "marts.water_border_scorecard",
 )
 SEEDS = ("areas", "aqi_levels", "air_quality_limits", "water_classes")  # chart labels, colours, limit lines
-_deps = [dg.AssetKey([m.schema, m.name]) for m in discover_models() if m.table in SOURCES] + [
-    dg.AssetKey(["seeds", name]) for name in discover_seeds() if name in SEEDS
-]
+_deps = deps_of([*SOURCES, *(f"seeds.{name}" for name in SEEDS)], __file__)
 
 
 def _metadata(out: ReportOutput, queued: int) -> dict:

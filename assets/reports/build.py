@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.clock import now_cst
 from assets.reports.charts import render_charts
 from assets.reports.exports import write_csvs, write_xlsx
 from assets.reports.html import render_html
@@ -41,7 +42,7 @@ def build_report(
     stem = f"envmon_report_{period.label}"
     html = folder / f"{stem}.html"
     tmp = html.with_name(f".{html.name}.tmp")
-    tmp.write_text(render_html(tables, charts, now or dt.datetime.now()), encoding="utf-8")
+    tmp.write_text(render_html(tables, charts, now or now_cst()), encoding="utf-8")
     tmp.replace(html)
     xlsx = write_xlsx(tables.tables, folder / f"{stem}.xlsx")
     csvs = write_csvs(tables.tables, folder / "csv")

@@ -7,6 +7,7 @@ window of days at a time; models of seeds only are rebuilt whole.
 """
 
 import hashlib
+from contextlib import nullcontext
 from graphlib import TopologicalSorter
 
 import dagster as dg
@@ -15,21 +16,14 @@ from assets.automation import REFERENCE_TAGS, changed_upstream
 from assets.metadata import markdown_table
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_window
 from assets.resources import WarehouseResource
+from assets.sql_models.model_checks import check_results, check_specs, column_schema
 from assets.sql_models.models import SqlModel, build_model, create_macros, discover_models, discover_seeds, load_seed
+from assets.sql_models.tables import deps_of
 from warehouse.connection import fetch_polars
 from warehouse.windows import day_window
 
 # Seeds that are loaded by an asset of their own (with checks and a configurable path).
 SPECIAL_SEEDS = {"stations", "water_sections"}
-
-# Tables written by another asset than their namesake: a model reading the table depends on that writer (value
-# flags are written with their readings; monitoring-centre files report the days they change as materializations
-# of staging/water_readings, so they need no entry here).
-_AIR, _WATER = dg.AssetKey(["staging", "air_hourly"]), dg.AssetKey(["staging", "water_readings"])
-TABLE_WRITERS = {
-    dg.AssetKey(["staging", "air_value_flags"]): [_AIR],
-    dg.AssetKey(["staging", "water_value_flags"]): [_WATER],
-}
 
 SEEDS = [name for name in discover_seeds() if name not in SPECIAL_SEEDS]
 MODELS = {dg.AssetKey([m.schema, m.name]): m for m in discover_models()}
@@ -51,14 +45,15 @@ def _check_reference_model(key: dg.AssetKey, model: SqlModel) -> None:
             )
 
 
-def _materialized(con, key: dg.AssetKey, model: SqlModel, rows: int | None, **extra) -> dg.MaterializeResult:
+def _materialized(con, key: dg.AssetKey, model: SqlModel, rows: int | None, checks: list, **extra) -> dg.MaterializeResult:
     where = f"WHERE {model.partitioning.rows_in_window()}" if model.partitioning else ""
     preview = fetch_polars(con, f"SELECT * FROM {model.table} {where} LIMIT 10")
     counted = {} if rows is None else {"dagster/row_count": rows}  # views are not counted (it would run them)
     return dg.MaterializeResult(
         asset_key=key,
-        metadata={**counted, "preview": dg.MetadataValue.md(markdown_table(preview)),
+        metadata={**counted, "preview": dg.MetadataValue.md(markdown_table(preview)), **column_schema(con, model),
                   "sql": dg.MetadataValue.path(str(model.path)), **extra},
+        check_results=checks,
     )
 
 
@@ -88,8 +83,7 @@ def reference_seeds(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 
 def _model_spec(key: dg.AssetKey, model: SqlModel) -> dg.AssetSpec:
-    upstream = [dg.AssetKey(list(up)) for up in model.upstream]
-    writers = list(dict.fromkeys(writer for up in upstream for writer in TABLE_WRITERS.get(up, [up])))
+    writers = deps_of([f"{schema}.{name}" for schema, name in model.upstream], str(model.path))
     days_back = model.partitioning.lookback_days if model.partitioning else 0
     deps = [
         dg.AssetDep(w, partition_mapping=lookback(days_back)) if days_back and not _unpartitioned(w) else dg.AssetDep(w)
@@ -109,17 +103,25 @@ def _model_spec(key: dg.AssetKey, model: SqlModel) -> dg.AssetSpec:
 
 
 def _build_in_order(context: dg.AssetExecutionContext, con, models: dict, window=None):
+    """Build the selected models upstream first, each followed by its checks; a model whose blocking check failed
+    stops the models that read it (the step then fails, and Dagster holds the assets downstream)."""
     selected = set(context.selected_asset_keys)
     upstream = {key: {dg.AssetKey(list(up)) for up in models[key].upstream} & selected for key in selected}
     create_macros(con)
+    blocked: set[dg.AssetKey] = set()
     for key in TopologicalSorter(upstream).static_order():
+        if upstream[key] & blocked:
+            blocked.add(key)
+            context.log.error(f"{key.to_user_string()} not built: a model it reads failed a blocking check")
+            continue
         model = models[key]
-        rows = build_model(con, model, window)
-        if window:
-            with day_window(con, *window):
-                yield _materialized(con, key, model, rows, window=f"{window[0]} .. {window[1]} (end exclusive)")
-        else:
-            yield _materialized(con, key, model, rows)
+        rows = build_model(con, model, window, macros=False)
+        label = f"{window[0]} .. {window[1]} (end exclusive)" if window else ""
+        with day_window(con, *window) if window else nullcontext():
+            checks = check_results(con, key, model, context.selected_asset_check_keys, label)
+            yield _materialized(con, key, model, rows, checks, **({"window": label} if window else {}))
+        if any(not c.passed and c.severity == dg.AssetCheckSeverity.ERROR for c in checks):
+            blocked.add(key)
 
 
 for _key, _model in REFERENCE_MODELS.items():
@@ -129,6 +131,7 @@ for _key, _model in REFERENCE_MODELS.items():
 @dg.multi_asset(
     name="reference_models",
     specs=[_model_spec(key, model) for key, model in REFERENCE_MODELS.items()],
+    check_specs=[spec for key, model in REFERENCE_MODELS.items() for spec in check_specs(key, model)],
     can_subset=True,
     pool=WRITER_POOL,
 )
@@ -141,6 +144,7 @@ def reference_models(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 @dg.multi_asset(
     name="sql_models",
     specs=[_model_spec(key, model) for key, model in PARTITIONED_MODELS.items()],
+    check_specs=[spec for key, model in PARTITIONED_MODELS.items() for spec in check_specs(key, model)],
     partitions_def=daily_partitions,
     backfill_policy=DAILY_BACKFILL,
     can_subset=True,

@@ -4,6 +4,8 @@
   comment lines are its description; ``-- materialized: view`` makes it a view; ``-- partitioned: ...`` makes it
   a partitioned model that is built a window of days at a time (``assets.sql_models.partitioning``). Its upstream
   tables are the ``schema.table`` names the SQL mentions, for the schemas the warehouse knows.
+- ``dbt_like_sql/<schema>/<name>.yml`` beside it is its contract: its columns and tests
+  (``assets.sql_models.contracts``).
 - ``dbt_like_sql/seeds/<name>.csv`` loads as the table ``seeds.<name>``.
 - ``dbt_like_sql/_macros/*.sql`` are DuckDB macros, created before any model is built.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.sql_models.contracts import Contract, load_contract
 from assets.sql_models.partitioning import Partitioning
 from warehouse.connection import fetch_one, fetch_polars
 from warehouse.partitions import transaction
@@ -41,6 +44,7 @@ class SqlModel:
     materialized: str  # "table" or "view"
     upstream: tuple[tuple[str, str], ...]
     partitioning: Partitioning | None = None  # None: rebuilt whole (models of seeds only)
+    contract: Contract | None = None
 
     @property
     def table(self) -> str:
@@ -69,7 +73,7 @@ def parse_model(path: Path) -> SqlModel:
     schema, name = path.parent.name, path.stem
     refs = {(s.lower(), t.lower()) for s, t in _REF.findall(_COMMENT.sub(" ", text))} - {(schema, name)}
     return SqlModel(schema, name, path, text, "\n".join(header).strip(), materialized, tuple(sorted(refs)),
-                    partitioning)
+                    partitioning, load_contract(path))
 
 
 @cache
@@ -92,14 +96,17 @@ def create_macros(con: duckdb.DuckDBPyConnection, macros_dir: Path = MACROS_DIR)
 
 
 def build_model(
-    con: duckdb.DuckDBPyConnection, model: SqlModel, window: tuple[dt.date, dt.date] | None = None
+    con: duckdb.DuckDBPyConnection, model: SqlModel, window: tuple[dt.date, dt.date] | None = None,
+    macros: bool = True,
 ) -> int | None:
     """Build one model; returns the rows written (None for a view: counting would run it).
 
     Without a window the model is rebuilt whole. With one (days [start, end)), a partitioned table replaces the
     rows of the window in one transaction (delete, then insert), reading its inputs over the window its header
-    declares; views and unpartitioned models are (re)created as they are."""
-    create_macros(con)
+    declares; views and unpartitioned models are (re)created as they are. ``macros=False``: the caller created the
+    macros already (once for a whole step)."""
+    if macros:
+        create_macros(con)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {model.schema}")
     kind = "VIEW" if model.materialized == "view" else "TABLE"
     existing = _existing_kind(con, model)

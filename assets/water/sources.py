@@ -1,5 +1,5 @@
 """Water sources for the daily partition, behind one tidy schema (the monitoring-centre files arrive separately,
-through the landing folder: ``assets.water.files``).
+through the landing folder: ``assets.water.landing``).
 
 A source turns one natural day into a ``WaterBatch`` of rows ``section_code, ts, <9 parameters>, reported_class``.
 ``ENVMON_WATER_SOURCE`` picks it: ``generator`` (default, offline) or ``landing`` (no daily feed: the readings come

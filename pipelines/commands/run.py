@@ -1,12 +1,14 @@
 """``envmon run``: the daily job over a window of days as one run (a month at most per run), in-process, recorded
 in the project's Dagster instance; then whatever the window's changes left to re-derive (``propagation``)."""
 
+import argparse
 import datetime as dt
 import os
 import sys
 
 from assets.clock import now_cst
 from assets.partitions import MAX_DAYS_PER_RUN
+from pipelines.commands.run_options import check_options, sources_help
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
 from warehouse.query import run_query
@@ -15,16 +17,23 @@ DEFAULT_DAYS = 14
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("run", help="run the daily job over a window of days (default: the 14 days ending yesterday)")
+    p = sub.add_parser(
+        "run", help="run the daily job over a window of days (default: the 14 days ending yesterday)",
+        epilog=sources_help(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--start", type=dt.date.fromisoformat, help="first day (YYYY-MM-DD)")
     p.add_argument("--end", type=dt.date.fromisoformat, help="last day (YYYY-MM-DD), default yesterday (CST)")
-    p.add_argument("--source", help="air source: generator (default), archive, ...")
+    p.add_argument("--source", help="air source (default generator; the list below)")
     p.add_argument("--input", help="input folder or file for file-based sources")
     p.add_argument("--stations", help="station catalog CSV (default: the region's 30 national stations)")
     p.add_argument("--seed", type=int, help="generator seed")
     p.add_argument("--full-refresh", action="store_true",
                    help="rebuild every model from staging for every staged day (staging and raw data stay)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def validate(args) -> None:
+    check_options(args)
 
 
 def window(start: dt.date | None, end: dt.date | None) -> list[dt.date]:

@@ -1,0 +1,106 @@
+"""Model contracts: every mart and intermediate model documents its columns and is tested after each build; a
+name that resolves to nothing stops the definitions from loading; a duplicate key fails a blocking check."""
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from assets.sql_models.assets import MODELS
+from assets.sql_models.build import models_in_order
+from assets.sql_models.contracts import Contract, contract_tests, run_tests
+from assets.sql_models.models import build_model, discover_seeds, load_seed
+from pipelines.definitions import defs
+from tests.pipeline_runs import day_range, jobs_for, run_windows
+from warehouse.connection import write_connection
+from warehouse.paths import DataPaths
+from warehouse.schema import ensure_schema
+
+PROJECT = Path(__file__).resolve().parents[1]
+DAY = dt.date(2026, 6, 2)
+
+
+def test_every_mart_and_intermediate_model_has_a_contract_and_asset_checks():
+    graph = defs.resolve_asset_graph()
+    for key, model in MODELS.items():
+        assert model.contract is not None, f"{model.path}: no contract ({model.path.with_suffix('.yml').name})"
+        checks = {k.name for k in graph.get_check_keys_for_assets({key})}
+        assert {"unique_key", "not_null_key"} <= checks, key
+        assert all(model.contract.columns.values()), key  # one line each, here or in _columns.yml
+
+
+def test_the_contracts_list_exactly_the_columns_the_models_build(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_schema(con)
+    for seed in discover_seeds():
+        load_seed(con, seed)
+    for model in models_in_order():
+        build_model(con, model)  # on empty staging: the columns without the rows
+        built = [r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+            [model.schema, model.name]).fetchall()]
+        assert built == list(model.contract.columns), f"{model.contract.path} lists other columns than the model builds"
+
+
+def test_contract_tests_find_duplicates_nulls_unknown_values_and_orphans(tmp_path):
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA seeds; CREATE TABLE seeds.stations AS SELECT * FROM (VALUES ('1001A'), ('1002A')) t(code)")
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('1001A', DATE '2026-06-01', '优'), ('1001A', DATE '2026-06-01', '优'),"
+                " (NULL, DATE '2026-06-01', '良'), ('9999Z', DATE '2026-06-02', '坏')) v(station_code, day, category_zh)")
+    contract = Contract(tmp_path / "t.yml", {"station_code": "s", "day": "d", "category_zh": "c"},
+                        key=("station_code", "day"), accepted_values={"category_zh": ("优", "良")},
+                        relationships={"station_code": "seeds.stations.code"})
+    failing = run_tests(con, contract_tests(contract), "t")
+    assert failing["unique_key"] == (1, [{"station_code": "1001A", "day": dt.date(2026, 6, 1), "rows": 2}])
+    assert failing["not_null_key"][0] == 1
+    assert failing["accepted_values"] == (1, [{"column_name": "category_zh", "value": "坏"}])
+    assert failing["relationships"] == (1, [{"column_name": "station_code", "value": "9999Z"}])
+    only_day2 = run_tests(con, contract_tests(contract), "t", "day = DATE '2026-06-02'")
+    assert only_day2["unique_key"] == only_day2["not_null_key"] == (0, [])  # a window judges its own rows
+
+
+def test_a_model_reading_a_table_that_does_not_exist_stops_the_definitions_loading(tmp_path):
+    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=PROJECT, capture_output=True, text=True, check=True).stdout
+    for name in tracked.splitlines():
+        if (PROJECT / name).is_file():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT / name, tmp_path / name)
+    bad = tmp_path / "dbt_like_sql" / "marts" / "air_station_weekly.sql"
+    bad.write_text("-- A misspelt input.\n-- partitioned: day\nSELECT * FROM marts.air_station_dayly\n", encoding="utf-8")
+    loaded = subprocess.run([sys.executable, "-c", "import pipelines.definitions"], cwd=tmp_path, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)}, timeout=120)
+    assert loaded.returncode != 0
+    assert "dbt_like_sql/marts/air_station_weekly.sql" in loaded.stderr and "marts.air_station_dayly" in loaded.stderr
+
+
+def test_a_duplicate_key_in_a_mart_fails_its_blocking_check_and_holds_what_is_downstream(data_dir):
+    instance = dg.DagsterInstance.ephemeral()
+    run_windows(data_dir, [day_range(str(DAY), 1)], instance, generator_fault_rate=0.0)
+    with write_connection(DataPaths(data_dir).warehouse) as con:  # a station-day twice in the daily values
+        con.execute("INSERT INTO intermediate.air_station_daily_values "
+                    "SELECT * FROM intermediate.air_station_daily_values WHERE day = ? LIMIT 1", [DAY])
+    job = jobs_for(data_dir, generator_fault_rate=0.0).resolve_job_def("daily_job")
+    mart, alerts = dg.AssetKey(["marts", "air_station_daily"]), dg.AssetKey(["alerts", "events"])
+    assessed = dg.AssetKey(["intermediate", "air_daily_assessed"])  # reads the mart
+    result = job.execute_in_process(instance=instance, partition_key=str(DAY), raise_on_error=False,
+                                    asset_selection=[mart, assessed, alerts])
+    assert not result.success
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.asset_key == mart and e.check_name == "unique_key"]
+    assert not check.passed and check.description.startswith("1 failing")
+    built = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert mart in built and assessed not in built and alerts not in built  # what reads it waits
+
+
+@pytest.mark.parametrize("key", [["marts", "air_station_daily"], ["marts", "water_section_daily"]])
+def test_the_columns_and_their_descriptions_reach_the_ui(data_dir, key):
+    (result,) = run_windows(data_dir, [day_range(str(DAY), 1)], generator_fault_rate=0.0)
+    (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(key)]
+    schema = event.materialization.metadata["dagster/column_schema"].value
+    described = {c.name: c.description for c in schema.columns}
+    assert described == MODELS[dg.AssetKey(key)].contract.columns and all(described.values())
