@@ -39,7 +39,7 @@ def stage_into_landing(path: Path, landing: Path) -> Path:
         target = landing / f"{path.stem}.{n}{path.suffix}"
         n += 1
     tmp = landing / f".{target.name}.copying"  # hidden while copying: the sensor never sees a half-copied file
-    shutil.copyfile(path, tmp)
+    shutil.copy2(path, tmp)  # keeps the modification time: the year hint of a yearless file (MM-DD HH:MM)
     tmp.rename(target)
     return target
 
