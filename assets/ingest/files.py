@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import filecmp
 import os
 import shutil
 import tempfile
@@ -151,6 +152,28 @@ def reject_file(path: Path | str, rejected_dir: Path | str, reason: str) -> Path
     stamp = dt.datetime.now().isoformat(timespec="seconds")
     target.with_name(target.name + ".reason.txt").write_text(
         f"file: {path}\nrejected at: {stamp}\nreason: {reason}\n", encoding="utf-8"
+    )
+    return target
+
+
+def reject_copy(path: Path | str, rejected_dir: Path | str, reason: str) -> Path:
+    """A copy of an unreadable file in ``rejected_dir`` with its reason, for inputs that belong to the source (an
+    archive folder, possibly read-only or shared): the original stays where it is. The same content rejected again
+    under the same name is not copied twice."""
+    path, rejected_dir = Path(path), Path(rejected_dir)
+    rejected_dir.mkdir(parents=True, exist_ok=True)
+    target, n = rejected_dir / path.name, 1
+    while target.exists() or target.is_symlink():
+        if target.is_file() and not target.is_symlink() and filecmp.cmp(path, target, shallow=False):
+            break  # rejected before, unchanged: refresh its reason only
+        target = rejected_dir / f"{path.stem}.{n}{path.suffix}"
+        n += 1
+    else:
+        shutil.copy2(path, target)
+    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    target.with_name(target.name + ".reason.txt").write_text(
+        f"file: {path}\nrejected at: {stamp}\nreason: {reason}\n(a copy: the original stays in its folder)\n",
+        encoding="utf-8",
     )
     return target
 

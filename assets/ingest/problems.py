@@ -11,7 +11,6 @@ in `envmon run`'s and `envmon ingest`'s closing summary and e-mailed once to dat
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -68,7 +67,7 @@ def grouped_lines(frame: pl.DataFrame, shown: int = SHOWN_PER_GROUP) -> list[str
         "dataset", "file", "kind", maintain_order=True
     ).agg(pl.len().alias("n"), pl.col("row_number", "field", "message").head(shown))
     for g in groups.iter_rows(named=True):
-        name = Path(g["file"]).name if g["file"] else "-"
+        name = g["file"] or "-"
         lines.append(f"{g['dataset']} {name}: {g['n']} x {g['kind']}")
         for row, field, message in zip(g["row_number"], g["field"], g["message"]):
             where = ", ".join(filter(None, [f"row {row}" if row is not None else "", f"field {field}" if field else ""]))
