@@ -29,6 +29,7 @@ class EnvmonSettings(dg.ConfigurableResource):
     openaq_url: str = ""  # ENVMON_OPENAQ_URL; the key is ENVMON_OPENAQ_API_KEY, read from the environment only
     livefeed_url: str = ""  # ENVMON_LIVEFEED_URL (or a file/folder through input_path)
     openmeteo_forecast_days: int = 0  # ENVMON_OPENMETEO_FORECAST_DAYS: > 0 fills forecast.aqi_daily (0 = off)
+    reading_horizon_days: int = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are reported
 
     @property
     def paths(self) -> DataPaths:
@@ -67,6 +68,7 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
         openaq_url=env("ENVMON_OPENAQ_URL", ""),
         livefeed_url=env("ENVMON_LIVEFEED_URL", ""),
         openmeteo_forecast_days=int(env("ENVMON_OPENMETEO_FORECAST_DAYS", "0")),
+        reading_horizon_days=int(env("ENVMON_READING_HORIZON_DAYS", "90")),
     )
 
 

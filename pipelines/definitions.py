@@ -16,6 +16,7 @@ from pipelines.jobs import daily_job, daily_schedule
 from pipelines.report_jobs import report_jobs, report_schedules
 from pipelines.water_jobs import water_file_job
 from sensors.alert_delivery import alert_delivery_sensor, run_failure_email_sensor
+from sensors.ingest_problems import ingest_problems_failure_sensor, ingest_problems_sensor
 from sensors.propagation import propagation_sensor
 from sensors.water_landing import water_landing_sensor
 
@@ -31,7 +32,8 @@ check_declared_writers({key for a in [*all_assets, *report_assets] for key in a.
 defs = dg.Definitions(
     assets=[*all_assets, *report_assets],  # reports: month/year partitions, in their own jobs
     jobs=[daily_job, *report_jobs, water_file_job],
-    sensors=[water_landing_sensor, alert_delivery_sensor, run_failure_email_sensor, propagation_sensor],
+    sensors=[water_landing_sensor, alert_delivery_sensor, run_failure_email_sensor, propagation_sensor,
+             ingest_problems_sensor, ingest_problems_failure_sensor],
     schedules=[daily_schedule, *report_schedules],
     resources=default_resources(),
 )

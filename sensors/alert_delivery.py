@@ -8,6 +8,7 @@ from assets.alerts.resources import AlertSettings, MailResource
 from assets.alerts.run_failures import queue_run_failure
 from assets.alerts.transport import transport_for
 from assets.resources import EnvmonSettings, WarehouseResource
+from sensors.run_errors import failure_of
 from warehouse.snapshot import publish_snapshot
 
 
@@ -47,6 +48,8 @@ def run_failure_email_sensor(
     run = context.dagster_run
     partition = run.tags.get("dagster/partition")
     with warehouse.connect() as con:
+        # the failing step's own error (e.g. the file and why it cannot be read), not the run's "steps failed"
+        error = failure_of(context.instance, run.run_id)
         queue_run_failure(con, load_contacts(alerting.contacts), run.run_id, run.job_name, partition,
-                          context.failure_event.message or "")
+                          f"{error}\n({context.failure_event.message or 'run failed'})")
     _deliver(settings, mail, warehouse)

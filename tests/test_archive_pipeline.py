@@ -30,16 +30,17 @@ def test_archive_source_through_dagster_reaches_the_marts(data_dir):
         ]
         assert meta["stations_not_in_catalog_rows"].value > 30000  # reported, out of scope, not loaded
         assert q("SELECT count(*) FROM staging.air_hourly_published WHERE load_partition = DATE '2023-01-21'")[0][0] > 550
-        # our AQI equals the published one except where our own value checks invalidated an input of the hour
+        # our AQI equals the published one on every station-hour: the value checks invalidate nothing that the
+        # platform used (calibrated: tests/test_flag_calibration_real_data.py), the suspect flags keep their values
         mismatches = q("""
-            SELECT a.station_code, a.ts, a.aqi, p.aqi,
-                   EXISTS (SELECT 1 FROM staging.air_value_flags AS f
-                           WHERE f.station_code = a.station_code AND f.ts = a.ts) AS flagged
+            SELECT a.station_code, a.ts, a.aqi, p.aqi
             FROM marts.air_hourly_aqi AS a JOIN staging.air_hourly_published AS p USING (station_code, ts)
             WHERE p.aqi IS NOT NULL AND a.aqi IS DISTINCT FROM p.aqi""")
         total = q("SELECT count(*) FROM staging.air_hourly_published WHERE aqi IS NOT NULL")[0][0]
-        assert [m for m in mismatches if not m[4]] == [], mismatches
-        assert len(mismatches) / total < 0.02, mismatches
+        assert total > 550 and mismatches == [], mismatches
+        suspect = q("SELECT count(*) FROM staging.air_value_flags AS f JOIN seeds.quality_flags AS s USING (flag_code) "
+                    "WHERE NOT s.invalidates")[0][0]
+        assert suspect > 0  # PMR, STS, SPS: shown to staff
         assert q("SELECT count(*) FROM marts.air_station_daily")[0][0] == 25
         assert q("SELECT count(*) FROM marts.air_area_daily WHERE aqi IS NOT NULL")[0][0] == 10
     finally:

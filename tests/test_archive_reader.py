@@ -59,9 +59,11 @@ def test_empty_columns_unknown_stations_and_unparsable_cells_are_reported(tmp_pa
                               (2, "PM2.5", "9999A"): "44"}, header_tail=",,")
     read = read_archive_day(tmp_path, DAY, KNOWN)
     file = str(tmp_path / "china_sites_20230120.csv")
-    bad = [p for p in read.problems if "not a number" in p["message"]]
     # header = row 1; hour 1 PM2.5 is data row 1 x 15 + 2 (the PM2.5 line of hour 1) = row 18
-    assert bad == [{"file": file, "row": 18, "field": "1882A", "message": "not a number: 'abc' (PM2.5 of station 1882A)"}]
+    assert read.rejected_values.select("file", "row_number", "field", "parameter", "original", "reason").rows() == [
+        ("china_sites_20230120.csv", 18, "1882A", "pm25", "abc", "not a number")]
+    (line,) = [p for p in read.problems if p["kind"] == "unparsable"]
+    assert (line["file"], line["row"], line["field"]) == (file, 18, "1882A") and "1 cell(s)" in line["message"]
     assert read.summary["unparsable_cells"] == {"china_sites_20230120.csv": 1}
     assert read.summary["empty_columns"]["china_sites_20230120.csv"] == {"count": 2, "examples": ["1883A", "1897A"]}
     assert (read.summary["stations_not_in_catalog"], read.summary["stations_not_in_catalog_examples"]) == (1, ["9999A"])
@@ -76,7 +78,8 @@ def test_unreadable_hours_and_unknown_types_are_reported_with_their_row(tmp_path
     path.write_text("date,hour,type,1882A\n20230120,1,PM2.5,10\n20230120,x,PM2.5,11\n20230120,2,PM1,12\n", encoding="utf-8")
     read = read_archive_day(tmp_path, DAY, KNOWN)
     assert read.rows["pm25"].to_list() == [10.0]
-    assert [(p["row"], p["field"]) for p in read.problems] == [(3, "date/hour"), (4, "type")]
+    assert [(p["row"], p["field"], p["kind"]) for p in read.problems] == [(3, "date/hour", "bad_key"), (4, "type", "unknown_type")]
+    assert read.rejected_lines["row_number"].to_list() == [3, 4]  # kept out whole, with their cells, in quarantine
 
 
 def test_a_file_without_the_layout_names_file_and_row(tmp_path):

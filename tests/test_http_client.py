@@ -79,6 +79,13 @@ def test_malformed_json_is_a_clear_error():
             client().get_json(srv.url + "/a")
 
 
+def test_nan_infinity_and_overflows_in_json_are_read_as_missing_never_as_values():
+    body = '{"results": [{"value": NaN}, {"value": Infinity}, {"value": -Infinity}, {"value": 1e999}, {"value": 12.5}]}'
+    with ReplayServer({"/a": [(200, body, {"Content-Type": "application/json"})]}) as srv:
+        values = [r["value"] for r in client().get_json(srv.url + "/a")["results"]]
+    assert values == [None, None, None, None, 12.5]
+
+
 def test_user_agent_and_key_header_are_sent_but_never_shown():
     secret = "s3cr3t-key-value"
     with ReplayServer({"/a": [(401, "bad key", {})]}) as srv:

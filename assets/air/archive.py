@@ -4,24 +4,34 @@
 label is the end of the averaging hour, so the natural day D (D 01:00 … D+1 00:00) takes hours 1-23 from the file
 of D and hour 0 from the file of D+1 (when it exists yet). The 1-h concentrations become the tidy rows; the values
 the platform computed itself (AQI, *_24h, O3_8h, O3_8h_24h) go to ``staging.air_hourly_published`` so that our
-computations can be compared with them. Empty columns (decommissioned stations), stations missing from the catalog
-and unparsable cells are reported (counts and examples in the asset's metadata), never silently dropped; stations
-outside the catalog are out of the deployment's scope and are not loaded (a national catalog loads them all).
+computations can be compared with them. Stations outside the catalog are out of the deployment's scope and are not
+loaded (a national catalog loads them all); empty columns (decommissioned stations) and stations missing from the
+catalog are counted in the asset's metadata.
+
+Nothing of the catalog's stations is dropped quietly: a cell that is not a finite number is NULL (flagged UNP
+downstream) with its text in ``rejected_values`` while the rest of its station-hour stays; a line that cannot be
+used (unreadable key, unknown type, another date than the file's name, superseded by a repeat) is in
+``rejected_lines`` (``assets/air/archive_lines.py``); both are problem lines. A file's own run reports its lines; the
+run of the day before reads only its hour 0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from assets.ingest.files import MISSING_TOKENS, ROW_COLUMN, BadFileError, read_tabular, require_columns
+from assets.air.archive_lines import (
+    KEY_COLUMNS, LINE_SCHEMA, classify_lines, line_problems, normalise_codes, rejected_lines,
+)
+from assets.ingest.files import (
+    MISSING_TOKENS, ROW_COLUMN, BadFileError, as_number, read_tabular, require_columns, unparsable_reason,
+)
 from assets.ingest.symlinks import link_problem
 
 FILE_NAME = "china_sites_{:%Y%m%d}.csv"
-KEY_COLUMNS = ("date", "hour", "type")
 CONCENTRATIONS = {"PM2.5": "pm25", "PM10": "pm10", "SO2": "so2", "NO2": "no2", "O3": "o3", "CO": "co"}
 PUBLISHED = {
     "AQI": "aqi", "PM2.5_24h": "pm25_24h", "PM10_24h": "pm10_24h", "SO2_24h": "so2_24h", "NO2_24h": "no2_24h",
@@ -36,8 +46,18 @@ EXAMPLES = 10
 class ArchiveDay:
     rows: pl.DataFrame  # tidy: station_code, ts, pm25, pm10, so2, no2, o3, co (catalog stations only)
     published: pl.DataFrame  # station_code, ts, aqi, pm25_24h, ... (catalog stations only)
-    problems: list[dict]  # file, row, field, message
+    problems: list[dict]  # file, row, field, kind, message
     summary: dict
+    # the natural day's unparsable cells of catalog stations: file, row_number, field, key, ts, parameter, original,
+    # reason (parameter: pm25 ... co, or the published value's name such as aqi)
+    rejected_values: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=VALUE_SCHEMA))
+    rejected_lines: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LINE_SCHEMA))  # the own file's
+    files: list[Path] = field(default_factory=list)  # the files read (kept under raw/ by the ingest)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # the next day's file, when it cannot be read
+
+
+VALUE_SCHEMA = {"file": pl.String, "row_number": pl.Int64, "field": pl.String, "key": pl.String,
+                "ts": pl.Datetime("us"), "parameter": pl.String, "original": pl.String, "reason": pl.String}
 
 
 def archive_files(folder: Path, day: dt.date) -> tuple[Path, Path | None]:
@@ -53,29 +73,44 @@ def archive_files(folder: Path, day: dt.date) -> tuple[Path, Path | None]:
 
 
 def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series) -> ArchiveDay:
-    """Read natural day ``day``: tidy rows, published values (catalog stations), problems and a summary."""
+    """Read natural day ``day``: tidy rows, published values (catalog stations), problems and a summary.
+    ``BadFileError`` when the day's own file cannot be used; an unreadable next-day file is reported instead."""
     own, following = archive_files(Path(folder), day)
+    known = set(known_codes.to_list())
     problems: list[dict] = []
-    parts, summary = [], {"files": [own.name] + ([following.name] if following else []), "empty_columns": {}, "unparsable_cells": {}}
-    for path in (own, following) if following else (own,):
-        cells, empty, unparsable = _read_cells(path, day, problems)
-        parts.append(cells)
-        summary["empty_columns"][path.name] = {"count": len(empty), "examples": empty[:EXAMPLES]}
-        summary["unparsable_cells"][path.name] = unparsable
-    cells = pl.concat(parts)
+    summary = {"files": [own.name], "empty_columns": {}, "unparsable_cells": {}}
+    parts = [_read_file(own, day, day, known, problems)]
+    unreadable = []
+    if following:
+        try:  # its own run reports its problems: only its hour 0 is this day's
+            parts.append(_read_file(following, day, day + dt.timedelta(days=1), known, []))
+            summary["files"].append(following.name)
+        except BadFileError as exc:
+            unreadable.append((following, str(exc)))
+            problems.append({"file": str(following), "row": exc.row, "field": exc.field, "kind": "file_unreadable",
+                             "message": f"next day's file unreadable, hour 24:00 not loaded: {exc.reason}"})
+    for part in parts:
+        summary["empty_columns"][part.path.name] = {"count": len(part.empty), "examples": part.empty[:EXAMPLES]}
+        summary["unparsable_cells"][part.path.name] = part.values.height
+        problems += _unparsable_line(part, known_codes)
+    cells = pl.concat([p.cells for p in parts])
+    values = pl.concat([p.values for p in parts])
     wide = _by_station_hour(cells)
-    rows = wide.filter(pl.any_horizontal(pl.col(list(CONCENTRATIONS.values())).is_not_null()))
+    measured = cells.filter(pl.col("type").is_in(list(CONCENTRATIONS))).select("station_code", "ts").unique()
+    rows = wide.join(measured, on=["station_code", "ts"], how="semi")  # a cell, even an unparsable one
     rows = rows.select("station_code", "ts", *CONCENTRATIONS.values())
-    known = pl.col("station_code").is_in(known_codes.implode())
-    published = wide.filter(known & pl.any_horizontal(pl.col(list(PUBLISHED.values())).is_not_null()))
-    unknown = rows.filter(~known)["station_code"].unique().sort()
+    known_expr = pl.col("station_code").is_in(known_codes.implode())
+    published = wide.filter(known_expr & pl.any_horizontal(pl.col(list(PUBLISHED.values())).is_not_null()))
+    unknown = rows.filter(~known_expr)["station_code"].unique().sort()
     summary.update(
         {
             "hours": cells["ts"].n_unique(),
-            "next_day_file": following.name if following else "missing: hour 24:00 not yet available",
+            "next_day_file": following.name if following and not unreadable else
+            ("unreadable: hour 24:00 not loaded" if unreadable else "missing: hour 24:00 not yet available"),
             "stations_not_in_catalog": unknown.len(),
-            "stations_not_in_catalog_rows": rows.filter(~known).height,
+            "stations_not_in_catalog_rows": rows.filter(~known_expr).height,
             "stations_not_in_catalog_examples": unknown.head(EXAMPLES).to_list(),
+            "rejected_lines": parts[0].lines.height,
             "problems": len(problems),
         }
     )
@@ -83,15 +118,40 @@ def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series) -
     # scope, not bad rows. They are counted above (metadata) and left out, instead of filling quarantine with
     # ~40,000 rows a day and failing the batch_usable check. Use a catalog that lists them to keep them.
     return ArchiveDay(
-        rows.filter(known), published.select("station_code", "ts", *PUBLISHED.values()), problems[:MAX_PROBLEMS], summary
+        rows.filter(known_expr), published.select("station_code", "ts", *PUBLISHED.values()), problems[:MAX_PROBLEMS],
+        summary, values.filter(pl.col("key").is_in(known_codes.implode())), parts[0].lines,
+        [p.path for p in parts], unreadable,
     )
 
 
-def _read_cells(path: Path, day: dt.date, problems: list[dict]) -> tuple[pl.DataFrame, list[str], int]:
-    """The file's cells of natural day ``day`` as (station_code, ts, type, value, row): (cells, the file's empty
-    columns, unparsable cells among the day's)."""
+def _unparsable_line(part: "_FilePart", known_codes: pl.Series) -> list[dict]:
+    """One problem line per file for the day's unparsable cells of catalog stations (each is a rejected value)."""
+    cells = part.values.filter(pl.col("key").is_in(known_codes.implode()))
+    if not cells.height:
+        return []
+    first = cells.row(0, named=True)
+    return [{"file": str(part.path), "row": first["row_number"], "field": first["field"], "kind": "unparsable",
+             "message": f"{cells.height} cell(s) of catalog stations could not be read as numbers (first: "
+                        f"{first['original']!r} of {first['field']}, {first['reason']}): NULL, flagged UNP, the text "
+                        "in quarantine.rejected_values; the rest of each row was loaded"}]
+
+
+@dataclass
+class _FilePart:
+    path: Path
+    cells: pl.DataFrame  # the natural day's cells: row, ts, type, station_code, value (null: unparsable), file
+    values: pl.DataFrame  # the natural day's unparsable cells (VALUE_SCHEMA)
+    lines: pl.DataFrame  # the file's lines kept out (LINE_SCHEMA)
+    empty: list[str]  # the file's empty columns
+
+
+def _read_file(path: Path, day: dt.date, file_date: dt.date, known: set[str], problems: list[dict]) -> _FilePart:
+    """One file's part of natural day ``day``, and (into ``problems``) what its reading met."""
     frame = read_tabular(path, problems, with_row_numbers=True)  # encodings, ragged rows, unnamed columns
     require_columns(frame, path, KEY_COLUMNS)
+    if not frame.height:
+        raise BadFileError(path, "header only: no data lines (expected date,hour,type,<station codes> lines)", row=2)
+    frame = normalise_codes(frame, path, known, problems)
     codes = [c for c in frame.columns if c not in (*KEY_COLUMNS, ROW_COLUMN)]
     blank = frame.select(pl.col(codes).str.strip_chars().is_in(MISSING_TOKENS).fill_null(True).sum()).row(0)
     empty = [c for c, n in zip(codes, blank) if n == frame.height]  # e.g. decommissioned stations
@@ -101,48 +161,33 @@ def _read_cells(path: Path, day: dt.date, problems: list[dict]) -> tuple[pl.Data
         ts=pl.when(hour.is_between(0, 23)).then(date.cast(pl.Datetime("us")) + pl.duration(hours=hour)),
         type=pl.col("type").str.strip_chars(),
     )
-    _report_bad_keys(frame, path, problems)
+    lines = classify_lines(frame, path, file_date, [*CONCENTRATIONS, *PUBLISHED])
+    problems.extend(line_problems(lines, path, file_date))
     text = pl.col("text").str.strip_chars()
     cells = (
-        frame.filter(
-            pl.col("type").is_in([*CONCENTRATIONS, *PUBLISHED])
+        lines.filter(
+            pl.col("reason").is_null()
             & ((pl.col("ts") - pl.duration(hours=1)).dt.date() == day)  # 01:00 ... 24:00 of the natural day
         )
         .unpivot(index=[ROW_COLUMN, "ts", "type"], on=[c for c in codes if c not in empty],
                  variable_name="station_code", value_name="text")
         .filter(text.is_not_null() & ~text.is_in(MISSING_TOKENS))
-        .with_columns(value=text.cast(pl.Float64, strict=False))
+        .with_columns(value=as_number(text))
     )
-    bad = cells.filter(pl.col("value").is_null())
-    problems.extend(
-        bad.head(MAX_PROBLEMS).select(
-            pl.lit(str(path)).alias("file"), pl.col(ROW_COLUMN).alias("row"), pl.col("station_code").alias("field"),
-            pl.format("not a number: '{}' ({} of station {})", "text", "type", "station_code").alias("message"),
-        ).to_dicts()
+    names = {**CONCENTRATIONS, **PUBLISHED}
+    values = cells.filter(pl.col("value").is_null()).select(
+        pl.lit(path.name).alias("file"), pl.col(ROW_COLUMN).cast(pl.Int64).alias("row_number"),
+        pl.col("station_code").alias("field"), pl.col("station_code").alias("key"), "ts",
+        pl.col("type").replace_strict(names).alias("parameter"), pl.col("text").alias("original"),
+        unparsable_reason(pl.col("text")).alias("reason"),
     )
-    cells = cells.filter(pl.col("value").is_not_null()).drop("text")
-    return cells.with_columns(pl.lit(path.name).alias("file")), empty, bad.height
-
-
-def _report_bad_keys(numbers: pl.DataFrame, path: Path, problems: list[dict]) -> None:
-    """Rows whose date/hour cannot be read, or whose type is unknown, are reported (and not used)."""
-    known_types = [*CONCENTRATIONS, *PUBLISHED]
-    bad_time = numbers.filter(pl.col("ts").is_null()).select(ROW_COLUMN, "date", "hour")
-    for row, date, hour in bad_time.head(MAX_PROBLEMS).iter_rows():
-        problems.append({"file": str(path), "row": row, "field": "date/hour",
-                         "message": f"unreadable date/hour {date!r}/{hour!r} (expected YYYYMMDD and 0-23): row skipped"})
-    bad_type = numbers.filter(~pl.col("type").is_in(known_types)).select(ROW_COLUMN, "type")
-    for row, kind in bad_type.head(MAX_PROBLEMS).iter_rows():
-        problems.append({"file": str(path), "row": row, "field": "type",
-                         "message": f"unknown type {kind!r} (known: {', '.join(known_types)}): row skipped"})
-    dupes = numbers.filter(pl.struct("ts", "type").is_duplicated() & pl.col("ts").is_not_null())
-    for row, ts, kind in dupes.select(ROW_COLUMN, "ts", "type").head(MAX_PROBLEMS).iter_rows():
-        problems.append({"file": str(path), "row": row, "field": "type",
-                         "message": f"{kind} at {ts} appears more than once: the last row wins"})
+    station_codes = [c for c in codes if c in known]
+    return _FilePart(path, cells.drop("text").with_columns(pl.lit(path.name).alias("file")), values,
+                     rejected_lines(lines, path, station_codes), empty)
 
 
 def _by_station_hour(cells: pl.DataFrame) -> pl.DataFrame:
-    """Long cells -> one row per station x hour with one column per type (the last value wins on repeats)."""
+    """Long cells -> one row per station x hour with one column per type (superseded lines are already out)."""
     names = {**CONCENTRATIONS, **PUBLISHED}
     wide = (
         cells.sort(ROW_COLUMN)

@@ -6,12 +6,13 @@ import dagster as dg
 import polars as pl
 
 from assets.air.checks import AIR_CHECK_SPECS, capture_not_applicable, capture_result
-from assets.air.ingest import ingest_air_batch
+from assets.air.ingest import ingest_air_batch, record_unreadable
 from assets.air.sources import SourceOptions, get_air_source
 from assets.catalog.stations import active_stations, load_station_catalog
 from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
 from assets.ingest.changed_days import changed_day_materializations
+from assets.ingest.files import BadFileError
 from assets.metadata import markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.capture import daily_capture
@@ -71,13 +72,19 @@ def air_hourly(context: dg.AssetExecutionContext, settings: EnvmonSettings, ware
     source, now = get_air_source(settings.air_source), now_cst()
     results, problems, summaries, measured = {}, [], {}, True
     for day in days:  # the sources deliver a day at a time; each day is its own batch
-        batch = source(day, catalog, options)
+        try:
+            batch = source(day, catalog, options)
+        except BadFileError as exc:  # the day's own file: a copy to rejected/, a problem line, and the run fails
+            with warehouse.connect() as con:
+                record_unreadable(con, exc, settings.paths.rejected, settings.air_source, day, context.run.run_id, now)
+            raise
         problems += batch.problems
         summaries[day.isoformat()], measured = batch.summary, batch.measured
         with warehouse.connect() as con:
             results[day] = ingest_air_batch(
                 con, settings.paths.raw, settings.air_source, day, batch, catalog["code"], now,
-                max_rejected_share=settings.max_rejected_share,
+                max_rejected_share=settings.max_rejected_share, run_id=context.run.run_id,
+                rejected_dir=settings.paths.rejected,
             )
     for problem in problems[:20]:
         context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: {problem['message']}")
@@ -98,7 +105,8 @@ def air_hourly(context: dg.AssetExecutionContext, settings: EnvmonSettings, ware
             "source": settings.air_source,
             "batches": dg.MetadataValue.md(markdown_table(pl.DataFrame(
                 [{"day": d, "batch_id": r.batch_id, "rows": r.rows_in, "staged": r.staged.height,
-                  "raw_file": str(r.raw_path)} for d, r in results.items()]), 40)),
+                  "raw_file": str(r.raw_path), "original_files": ", ".join(map(str, r.originals))}
+                 for d, r in results.items()]), 40)),
             **validation_metadata(validation),
             "stations": staged["station_code"].n_unique(),
             "problems": len(problems),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import polars as pl
@@ -40,6 +41,13 @@ class AirBatch:
     # False for modelled sources (Open-Meteo): their values are in side tables only, and a run of such a source
     # must leave the partition's station readings as they are.
     measured: bool = True
+    # file sources: the cells that could not be read (file, row_number, field, key, ts, parameter, original, reason),
+    # the lines kept out (file, row_number, record, reasons), the files read (kept under raw/) and the files that
+    # could not be read (path, reason: copied to rejected/)
+    rejected_values: pl.DataFrame | None = None
+    rejected_lines: pl.DataFrame | None = None
+    source_files: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,10 @@ def archive_source(day: dt.date, stations: pl.DataFrame, options: SourceOptions)
         problems=read.problems,
         side_tables={PUBLISHED_TABLE: read.published},
         summary=read.summary,
+        rejected_values=read.rejected_values,
+        rejected_lines=read.rejected_lines,
+        source_files=read.files,
+        unreadable=read.unreadable,
     )
 
 

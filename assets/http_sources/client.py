@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import email.utils
 import html
+import json
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -81,7 +83,8 @@ class HttpClient:
     def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Any:
         response = self.get(url, params)
         try:
-            return response.json()
+            # NaN, Infinity and overflows (1e999) are no JSON numbers: read as missing, never stored as values
+            return json.loads(response.text, parse_constant=lambda _: None, parse_float=_finite)
         except ValueError as exc:
             snippet = redact(response.text, self.secrets)[:120].replace("\n", " ")
             raise HttpSourceError(
@@ -153,3 +156,8 @@ class HttpClient:
     def _wait(self, seconds: float) -> None:
         self.waits.append(seconds)
         self.sleep(seconds)
+
+
+def _finite(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None

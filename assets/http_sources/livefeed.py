@@ -26,6 +26,7 @@ import polars as pl
 
 from assets.air.sources import TIDY_SCHEMA, AirBatch, SourceOptions
 from assets.http_sources.client import HttpClient, HttpSourceError, redact
+from assets.ingest.files import as_number
 from assets.ingest.symlinks import check_input, link_problem
 
 SOURCE = "livefeed"
@@ -68,7 +69,7 @@ def normalise(raw: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[dict]]:
     typed = raw.with_columns(
         pl.coalesce([pl.col("timepoint").str.strip_chars().str.strptime(pl.Datetime("us"), f, strict=False)
                      for f in TIME_FORMATS]).alias("ts"),
-        *[pl.col(c).cast(pl.Float64, strict=False).alias(f"{c}__v") for c in columns],
+        *[as_number(pl.col(c)).alias(f"{c}__v") for c in columns],  # inf, nan, 1e999: unparsable
     )
     problems = []
     for c in columns:  # present but not a number (vectorised: only the bad cells come back)

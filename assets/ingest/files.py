@@ -6,7 +6,8 @@ Real files arrive empty, in GBK instead of UTF-8 (with or without BOM), with row
 - ``read_tabular(path)`` -> every column as a string; a file that cannot be read at all raises ``BadFileError``
   (empty, binary or unknown encoding, no header, too large); ragged or truncated rows are reported with their row
   numbers and kept (missing fields null, extra fields dropped) so that nothing is silently lost;
-- ``parse_numbers(frame, columns)`` -> numbers, plus one problem (file, row, field, value) per unparsable cell;
+- ``parse_numbers(frame, columns)`` -> numbers, plus one problem (file, row, field, value, reason) per unparsable
+  cell: not a number, or not a finite one (``inf``, ``nan``, an overflow such as ``1e999``: never stored as a value);
 - ``reject_file(path, rejected_dir, reason)`` moves a file that cannot be read to ``<data>/rejected/`` with a
   ``<name>.reason.txt`` beside it, so the other files of the batch go on.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import filecmp
 import os
 import shutil
 import tempfile
@@ -30,7 +32,8 @@ import polars as pl
 from assets.clock import now_cst
 from assets.ingest.symlinks import link_problem
 
-MISSING_TOKENS = ("", "—", "——", "-", "--", "-;", "NA", "N/A", "NaN", "nan", "null", "NULL", "*", "/")
+# "NaN"/"nan" are not among them: a program that writes NaN had a computation fail, and that is reported (unparsable)
+MISSING_TOKENS = ("", "—", "——", "-", "--", "-;", "NA", "N/A", "null", "NULL", "*", "/")
 ROW_COLUMN = "_row"  # the file's row number, added by ``read_tabular(..., with_row_numbers=True)``
 SAMPLE_BYTES = 1 << 16
 CHUNK_BYTES = 1 << 20
@@ -84,17 +87,37 @@ def require_columns(frame: pl.DataFrame, path: Path | str, required: list[str] |
         raise BadFileError(path, f"unknown header: missing column(s) {', '.join(missing)} (found: {shown} ...)", row=1)
 
 
+def as_number(text: pl.Expr) -> pl.Expr:
+    """Text -> Float64: null where it is not a number or not a finite one (``inf``, ``nan``, ``1e999`` overflows to
+    inf): such a cell is unparsable, never a value."""
+    number = text.cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite()).then(number)
+
+
+def unparsable_reason(text: pl.Expr) -> pl.Expr:
+    """Why a cell that is neither a missing token nor a finite number cannot be used."""
+    number = text.str.strip_chars().cast(pl.Float64, strict=False)
+    return (
+        pl.when(text.str.strip_chars().str.starts_with("=")).then(pl.lit("formula without a cached value"))
+        .when(number.is_nan()).then(pl.lit("not a finite number (nan)"))
+        .when(number.is_infinite() & text.str.contains(r"(?i)inf")).then(pl.lit("not a finite number (inf)"))
+        .when(number.is_infinite()).then(pl.lit("number out of range"))
+        .otherwise(pl.lit("not a number"))
+    )
+
+
 def parse_numbers(
     frame: pl.DataFrame, columns: list[str] | tuple[str, ...], file: Path | str = ""
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Cast ``columns`` to Float64: missing tokens become null quietly, any other unparsable cell becomes null
-    and one problem row (file, row, field, value, message). Row numbers come from ``_row`` if present."""
+    """Cast ``columns`` to Float64: missing tokens become null quietly, any other unparsable cell (not a number,
+    ``inf``, ``nan``, an overflow) becomes null and one problem row (file, row, field, value, reason, message).
+    Row numbers come from ``_row`` if present."""
     rows = pl.col(ROW_COLUMN) if ROW_COLUMN in frame.columns else pl.int_range(2, pl.len() + 2)
     columns = list(columns)
     # One multi-column expression each (wide archive files have ~2,000 station columns).
     cleaned = pl.col(columns).cast(pl.String).str.strip_chars()
     missing = cleaned.is_null() | cleaned.is_in(MISSING_TOKENS)
-    parsed = cleaned.cast(pl.Float64, strict=False).fill_nan(None)  # missing tokens never parse (NaN -> null)
+    parsed = as_number(cleaned)
     numbers = frame.with_columns(parsed)
     bad_cells = frame.select(rows.cast(pl.Int64).alias(ROW_COLUMN + "_"), ~missing & parsed.is_null())
     is_bad = bad_cells.select(pl.col(columns).any()).row(0)
@@ -107,9 +130,9 @@ def parse_numbers(
         if has_bad
     ]
     problems = pl.concat(bad) if bad else pl.DataFrame(schema=PROBLEM_SCHEMA)
-    problems = problems.with_columns(
-        pl.format("not a number: {} (missing values may be written as {})", pl.col("value"), pl.lit(_tokens_shown()))
-        .alias("message")
+    problems = problems.with_columns(reason=unparsable_reason(pl.col("value"))).with_columns(
+        pl.format("{}: {} (missing values may be written as {})", pl.col("reason"), pl.col("value"),
+                  pl.lit(_tokens_shown())).alias("message")
     ).sort("row", "field")
     return numbers, problems
 
@@ -130,6 +153,28 @@ def reject_file(path: Path | str, rejected_dir: Path | str, reason: str) -> Path
     stamp = now_cst().isoformat(timespec="seconds")
     target.with_name(target.name + ".reason.txt").write_text(
         f"file: {path}\nrejected at: {stamp}\nreason: {reason}\n", encoding="utf-8"
+    )
+    return target
+
+
+def reject_copy(path: Path | str, rejected_dir: Path | str, reason: str) -> Path:
+    """A copy of an unreadable file in ``rejected_dir`` with its reason, for inputs that belong to the source (an
+    archive folder, possibly read-only or shared): the original stays where it is. The same content rejected again
+    under the same name is not copied twice."""
+    path, rejected_dir = Path(path), Path(rejected_dir)
+    rejected_dir.mkdir(parents=True, exist_ok=True)
+    target, n = rejected_dir / path.name, 1
+    while target.exists() or target.is_symlink():
+        if target.is_file() and not target.is_symlink() and filecmp.cmp(path, target, shallow=False):
+            break  # rejected before, unchanged: refresh its reason only
+        target = rejected_dir / f"{path.stem}.{n}{path.suffix}"
+        n += 1
+    else:
+        shutil.copy2(path, target)
+    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    target.with_name(target.name + ".reason.txt").write_text(
+        f"file: {path}\nrejected at: {stamp}\nreason: {reason}\n(a copy: the original stays in its folder)\n",
+        encoding="utf-8",
     )
     return target
 
@@ -261,7 +306,7 @@ def _unnamed_columns(path: Path, frame: pl.DataFrame, problems: list[dict]) -> p
     filled = frame.select(pl.col(unnamed).is_not_null().any()).row(0)
     keep = [c for c, has in zip(unnamed, filled) if has]
     if keep:
-        problems.append({"file": str(path), "row": 1, "field": ", ".join(keep),
+        problems.append({"file": str(path), "row": 1, "field": ", ".join(keep), "kind": "unnamed_column",
                          "message": f"values under column(s) without a header name: {', '.join(keep)}"})
     return frame.drop(c for c in unnamed if c not in keep)
 
@@ -287,5 +332,5 @@ def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> 
     for row, fields in counts.iter_rows():  # only the bad rows: few
         kind = "truncated row" if fields < width else "ragged row"
         what = "missing fields are empty" if fields < width else f"fields after the {width}th dropped"
-        problems.append({"file": str(path), "row": int(row), "field": None,
+        problems.append({"file": str(path), "row": int(row), "field": None, "kind": kind.replace(" ", "_"),
                          "message": f"{kind}: {fields} fields where the header has {width} ({what})"})

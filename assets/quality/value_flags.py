@@ -5,9 +5,11 @@ Codes and global thresholds: ``dbt_like_sql/seeds/quality_flags.csv``; per-param
 
 Spike and stuck detection need the neighbouring hours, also across the partition boundary: ``context`` holds the
 rows already in staging around the batch (other partitions); they help decide but are not flagged here.
-Each value gets at most one of SEN > NEG > RNG (the most specific); SPK, STK and the part-above-whole flag (PMR for
-PM2.5 > PM10, NTN for NH3-N > TN) are judged on the remaining usable values, so a -999 never makes its neighbours
-look like spikes.
+Each value gets at most one of SEN > NEG > RNG (the most specific); spikes, stuck runs and the part-above-whole flag
+(PMR for PM2.5 > PM10, NTN for NH3-N > TN) are judged on the remaining usable values, so a -999 never makes its
+neighbours look like spikes. Spikes and stuck runs have two tiers, per parameter: the invalidating one (SPK, STK),
+only as far as it is as sure as the national platform's own check (calibrated on its published data:
+docs/validation.md), and the suspect one (SPS, STS: the value stays in the statistics, the flag is shown to staff).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ def value_flags(spec: DatasetSpec, rows: pl.DataFrame, context: pl.DataFrame | N
         index=[key, time, "_own"], on=list(spec.values), variable_name="parameter"
     ).join(
         spec.ranges().select(
-            "parameter", "plausible_min", "plausible_max", "spike_min_jump", "stuck_min_value", "stuck_min_run"
+            "parameter", "plausible_min", "plausible_max", "spike_min_jump", "spike_factor", "spike_suspect_factor",
+            "stuck_min_value", "stuck_min_run", "stuck_suspect_run",
         ),
         on="parameter", how="left", maintain_order="left",
     )
@@ -73,24 +76,30 @@ def _adjacent(key: str, time: str, step: int, offset: int) -> pl.Expr:
 
 
 def _spikes(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
-    factor = float(flag_threshold("SPK"))
+    """SPK where the value exceeds ``spike_factor`` x the larger neighbour, else SPS where it exceeds
+    ``spike_suspect_factor`` x (both also by ``spike_min_jump``, both neighbours present; a null factor: never)."""
     prev = pl.when(_adjacent(key, time, step, 1)).then(pl.col("usable").shift(1))
     nxt = pl.when(_adjacent(key, time, step, -1)).then(pl.col("usable").shift(-1))
     ref = pl.max_horizontal(prev, nxt)
-    spike = prev.is_not_null() & nxt.is_not_null() & (pl.col("usable") > factor * ref) & (
-        pl.col("usable") - ref > pl.col("spike_min_jump")
+    peak = prev.is_not_null() & nxt.is_not_null() & (pl.col("usable") - ref > pl.col("spike_min_jump"))
+    code = (
+        pl.when(peak & (pl.col("usable") > pl.col("spike_factor") * ref)).then(pl.lit("SPK"))
+        .when(peak & (pl.col("usable") > pl.col("spike_suspect_factor") * ref)).then(pl.lit("SPS"))
     )
-    return long.filter(spike).with_columns(flag_code=pl.lit("SPK"))
+    return long.with_columns(flag_code=code).filter(pl.col("flag_code").is_not_null())
 
 
 def _stuck(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
-    """Runs of the same value in consecutive time steps, at least ``stuck_min_run`` readings long."""
+    """Runs of the same value in consecutive time steps at >= ``stuck_min_value``: STK from ``stuck_min_run``
+    readings, else STS from ``stuck_suspect_run`` (a null run length: never)."""
     same = _adjacent(key, time, step, 1) & (pl.col("usable") == pl.col("usable").shift(1))
     runs = long.with_columns(run=(~same.fill_null(False)).cum_sum()).with_columns(run_len=pl.len().over("run"))
-    stuck = (pl.col("run_len") >= pl.col("stuck_min_run")) & pl.col("usable").is_not_null() & (
-        pl.col("usable") >= pl.col("stuck_min_value")
+    steady = pl.col("usable").is_not_null() & (pl.col("usable") >= pl.col("stuck_min_value"))
+    code = (
+        pl.when(steady & (pl.col("run_len") >= pl.col("stuck_min_run"))).then(pl.lit("STK"))
+        .when(steady & (pl.col("run_len") >= pl.col("stuck_suspect_run"))).then(pl.lit("STS"))
     )
-    return runs.filter(stuck).with_columns(flag_code=pl.lit("STK"))
+    return runs.with_columns(flag_code=code).filter(pl.col("flag_code").is_not_null())
 
 
 def _part_above_whole(long: pl.DataFrame, key: str, time: str, code: str, part: str, whole: str) -> pl.DataFrame:

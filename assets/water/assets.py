@@ -124,12 +124,14 @@ def water_files(
     outcomes = []
     with warehouse.connect() as con:
         for path in config.paths:
-            outcome = process_water_file(con, path, settings.paths, sections, now_cst())
+            outcome = process_water_file(con, path, settings.paths, sections, now_cst(), run_id=context.run.run_id,
+                                         horizon_days=settings.reading_horizon_days)
             outcomes.append(outcome)
             log = context.log.warning if outcome.status in ("rejected", "missing") else context.log.info
             log(f"{path}: {outcome.status}{' - ' + outcome.reason if outcome.reason else ''}")
             for problem in outcome.problems[:20]:
                 context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')}: {problem.get('message', '')}")
+    problems = sum(len(o.problems) for o in outcomes)
     # the days whose readings changed: their marts, river alerts and the snapshot are re-derived from there
     yield from changed_day_materializations(WATER_READINGS_KEY, [], {f"file {o.path.name}": o.days for o in outcomes})
     table = [
@@ -142,6 +144,7 @@ def water_files(
             "dagster/row_count": sum(o.rows_staged for o in outcomes),
             "files": dg.MetadataValue.md(markdown_table(pl.DataFrame(table), 50) if table else "no file given"),
             "rejected_files": sum(o.status == "rejected" for o in outcomes),
+            "problems": problems,  # lines in meta.ingest_problems (this run's e-mail to data operations)
             "days_changed": sorted({str(d) for o in outcomes for d in o.days}),
         }
     )

@@ -102,11 +102,14 @@ def _context(con: duckdb.DuckDBPyConnection, since: dt.datetime, until: dt.datet
 
 def ingest_water_file_rows(
     con: duckdb.DuckDBPyConnection, raw_root: Path, content_hash: str, original: pl.DataFrame,
-    rows: pl.DataFrame, rejected: pl.DataFrame, now: dt.datetime,
+    rows: pl.DataFrame, rejected: pl.DataFrame, now: dt.datetime, *, values: pl.DataFrame | None = None,
+    file: str | None = None,
 ) -> WaterIngestResult:
     """Stage a parsed file's accepted ``rows``; ``rejected`` (row_number, reasons, record = the original cells as
-    JSON) to quarantine; record the batch. Within the caller's transaction: the caller commits these writes together
-    with the file's own record (``assets.water.landing``).
+    JSON) to quarantine; ``values``: the file's unparsable cells (row_number, field, parameter, original, reason,
+    section_code, ts) to ``quarantine.rejected_values``, each one flagged UNP on its staged reading (the value is
+    NULL there, the rest of the reading stays); record the batch. Within the caller's transaction: the caller commits
+    these writes together with the file's own record (``assets.water.landing``).
 
     ``original`` is the file as read (all strings), kept as the raw batch.
     """
@@ -118,15 +121,24 @@ def ingest_water_file_rows(
     first, last = staged["ts"].min(), staged["ts"].max()
     margin = dt.timedelta(days=LATE_DAYS + 1)
     context = _context(con, first - margin, last + margin, not_batch=content_hash) if staged.height else None
-    flags = value_flags(WATER_READINGS, staged, context).with_columns(
+    values = values if values is not None else pl.DataFrame(schema=VALUE_SCHEMA)
+    unparsable = values.join(rows.select(pl.col("row_number").cast(pl.Int64)), on="row_number", how="semi").select(
+        "section_code", "ts", "parameter", flag_code=pl.lit("UNP"))
+    flags = pl.concat([value_flags(WATER_READINGS, staged, context), unparsable]).with_columns(
         source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=natural_day(pl.col("ts"))
     )
     quarantined = pl.DataFrame({
         "dataset": DATASET, "source": source, "batch_id": content_hash, "load_partition": received,
         "received_at": now, "row_number": rejected["row_number"].cast(pl.Int64), "record": rejected["record"],
-        "reasons": rejected["reasons"],
-    }, schema_overrides={"received_at": pl.Datetime("us")}) if rejected.height else pl.DataFrame()
-    for table in ("staging.water_readings", "staging.water_value_flags", "quarantine.rejected_rows"):
+        "reasons": rejected["reasons"], "file": file,
+    }, schema_overrides={"received_at": pl.Datetime("us"), "file": pl.String}) if rejected.height else pl.DataFrame()
+    cells = values.select(
+        dataset=pl.lit(DATASET), source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=pl.lit(received),
+        received_at=pl.lit(now, pl.Datetime("us")), file=pl.lit(file, pl.String), row_number="row_number",
+        field="field", key="section_code", ts="ts", parameter="parameter", original="original", reason="reason",
+    )
+    for table in ("staging.water_readings", "staging.water_value_flags", "quarantine.rejected_rows",
+                  "quarantine.rejected_values"):
         # rows of this very file from an earlier, interrupted load (never committed since loads are one
         # transaction; kept as a guard so that loading a file again can never duplicate a reading)
         con.execute(f"DELETE FROM {table} WHERE source = ? AND batch_id = ?", [source, content_hash])
@@ -135,10 +147,15 @@ def ingest_water_file_rows(
     insert_frame(con, "staging.water_value_flags", flags)
     for frame in (quarantined, superseded):
         insert_frame(con, "quarantine.rejected_rows", frame)
+    insert_frame(con, "quarantine.rejected_values", cells)
     record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
                  rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"), within_transaction=True)
     return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags,
                              changed_days=natural_days(staged["ts"]))
+
+
+VALUE_SCHEMA = {"row_number": pl.Int64, "field": pl.String, "parameter": pl.String, "original": pl.String,
+                "reason": pl.String, "section_code": pl.String, "ts": pl.Datetime("us")}
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_hash: str, now: dt.datetime) -> pl.DataFrame:

@@ -3,8 +3,12 @@
 The steps: hash the content; a hash already loaded -> the file is a duplicate (moved to ``archive/water/duplicates``,
 nothing loaded); read it (CSV/XLSX, UTF-8/GBK) and recognise the layout -> an unreadable file or unknown header goes
 to ``<data>/rejected/`` with a ``.reason.txt``; rows checked by the row rules (quarantine keeps the bad ones with
-their reasons); a file without a single usable row is rejected as a whole; otherwise the readings are staged and
-the file moves to ``archive/water/<YYYY-MM>/``. Every outcome is recorded in ``meta.water_files``.
+their reasons; a truncated row is quarantined whole, so it never replaces a complete reading); a cell that cannot be
+read is a problem of that value only (NULL, flagged UNP, its text in ``quarantine.rejected_values``); a file without
+a single usable row is rejected as a whole; otherwise the readings are staged and the file moves to
+``archive/water/<YYYY-MM>/``. Every outcome is recorded in ``meta.water_files``; whatever the reading met on the way
+(truncated rows, normalised codes, formulas without values, extra sheets, readings older than the horizon, the
+rejection itself) is a problem line in ``meta.ingest_problems``.
 
 A loaded file commits its readings, flags, quarantine rows, ``meta.batches`` and ``meta.water_files`` rows in one
 transaction, and is moved only after that commit. A crash before the commit leaves nothing in the warehouse and the
@@ -23,6 +27,7 @@ import duckdb
 import polars as pl
 
 from assets.ingest.files import BadFileError, read_tabular, reject_file
+from assets.ingest.problems import problem_frame, store_problems
 from assets.ingest.symlinks import link_problem
 from assets.quality.file_docs import document_file
 from assets.quality.row_rules import ALREADY_LOADED, row_conditions
@@ -36,6 +41,7 @@ from warehouse.paths import DataPaths
 
 
 PARTITION_RULES = ("(ts, partition)", ALREADY_LOADED)
+DEFAULT_HORIZON_DAYS = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are loaded and reported
 
 
 @dataclass
@@ -52,28 +58,68 @@ class FileOutcome:
     days: list[dt.date] = field(default_factory=list)  # natural days of the readings it staged
 
 
-def split_file_rows(parsed: pl.DataFrame, known_codes: pl.Series, now: dt.datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(accepted, rejected) by the row rules of the water suite; rejected rows carry ``reasons``.
+def split_file_rows(
+    parsed: pl.DataFrame, known_codes: pl.Series, now: dt.datetime, truncated: dict[int, str] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(accepted, rejected) by the row rules of the water suite; rejected rows carry ``reasons``. ``truncated``: row
+    number -> what the reader said of a row with fewer fields than the header (quarantined whole: its missing
+    fields would otherwise replace a complete reading with NULLs).
 
     Within a file the last row of a section x time wins (a correction comes after the original). The suite's
     partition rules do not apply: a file carries readings of any past day and supersedes what was loaded before."""
+    cut = pl.DataFrame({"row_number": list((truncated or {}).keys()), "_cut": list((truncated or {}).values())},
+                       schema={"row_number": pl.Int64, "_cut": pl.String})
+    parsed = parsed.with_columns(pl.col("row_number").cast(pl.Int64)).join(cut, on="row_number", how="left")
+    usable = parsed.filter(pl.col("_cut").is_null())  # a truncated row supersedes nothing, in the file or after it
     params = WATER_READINGS.suite_parameters(now.date(), known_codes, now)
     suite_rules = row_conditions(WATER_READINGS, params, already_loaded=parsed.clear().select("section_code", "ts"))
     rules = {
-        "unreadable cell(s)": pl.col("problems") != "",
+        "unreadable time": pl.col("problems") != "",
         **{name: cond for name, cond in suite_rules.items() if not name.endswith(PARTITION_RULES)},
     }
-    flagged = parsed.with_columns(
+    flagged = usable.with_columns(
         pl.concat_list([
             pl.when(cond.fill_null(True)).then(pl.lit(name) + (": " + pl.col("problems") if name.startswith("unread") else pl.lit("")))
             for name, cond in rules.items()
         ]).list.drop_nulls().list.join("; ").alias("reasons")
     )
-    return flagged.filter(pl.col("reasons") == ""), flagged.filter(pl.col("reasons") != "")
+    cut_rows = parsed.filter(pl.col("_cut").is_not_null()).with_columns(
+        reasons=pl.col("_cut") + "; quarantined whole: a truncated row does not replace a reading")
+    rejected = pl.concat([flagged.filter(pl.col("reasons") != ""), cut_rows.select(flagged.columns)])
+    return flagged.filter(pl.col("reasons") == "").drop("_cut"), rejected.sort("row_number").drop("_cut")
+
+
+def truncated_rows(problems: list[dict]) -> dict[int, str]:
+    return {p["row"]: p["message"] for p in problems if p.get("kind") == "truncated_row"}
+
+
+def old_readings(accepted: pl.DataFrame, path: Path, now: dt.datetime, horizon_days: int) -> list[dict]:
+    """One problem line when the file holds readings older than the horizon (a mis-dated file, a yearless file
+    given the wrong year, or a late correction to check): they are loaded, and reported."""
+    old = accepted.filter(pl.col("ts") < now - dt.timedelta(days=horizon_days))
+    if not old.height:
+        return []
+    first, last = old["ts"].min(), old["ts"].max()
+    return [{"file": str(path), "row": int(old["row_number"].min()), "field": "time", "kind": "old_reading",
+             "message": f"{old.height} reading(s) older than {horizon_days} days (ENVMON_READING_HORIZON_DAYS), "
+                        f"{first:%Y-%m-%d %H:%M} .. {last:%Y-%m-%d %H:%M}: loaded; check the file's dates (a yearless "
+                        "file takes its year from the date in its name, else its modification time)"}]
+
+
+def unparsable_line(cells: pl.DataFrame, path: Path | str) -> list[dict]:
+    """One problem line for a file's unparsable cells (each one is in quarantine.rejected_values)."""
+    if not cells.height:
+        return []
+    shown = "; ".join(f"row {r} {f}: {o!r} ({why})" for r, f, o, why in
+                      cells.select("row_number", "field", "original", "reason").head(3).iter_rows())
+    return [{"file": str(path), "row": int(cells["row_number"].min()), "field": cells["field"][0], "kind": "unparsable",
+             "message": f"{cells.height} cell(s) could not be read as numbers ({shown}{'; ...' if cells.height > 3 else ''}): "
+                        "NULL, flagged UNP, the text in quarantine.rejected_values; the rest of each reading was loaded"}]
 
 
 def process_water_file(
-    con: duckdb.DuckDBPyConnection, path: Path, paths: DataPaths, sections: pl.DataFrame, now: dt.datetime
+    con: duckdb.DuckDBPyConnection, path: Path, paths: DataPaths, sections: pl.DataFrame, now: dt.datetime,
+    run_id: str | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS,
 ) -> FileOutcome:
     path = Path(path)
     if not (path.exists() or path.is_symlink()):  # already handled by another run (the sensor and `envmon ingest` race)
@@ -81,7 +127,7 @@ def process_water_file(
     link = link_problem(path)
     if link:  # never read: the link itself goes to rejected/
         moved = reject_file(path, paths.rejected, f"{path}: {link}")
-        return _record(con, FileOutcome(path, "rejected", "", moved, reason=f"{path}: {link}"), now)
+        return _rejected(con, FileOutcome(path, "rejected", "", moved, reason=f"{path}: {link}"), now, run_id)
     content_hash = file_hash(path)
     loaded = fetch_one(
         con, "SELECT file_name, moved_to FROM meta.water_files WHERE content_hash = ? AND status = 'loaded' "
@@ -98,8 +144,9 @@ def process_water_file(
     problems: list[dict] = []
     try:
         frame = read_tabular(path, problems, with_row_numbers=True)
-        parsed = parse_water_frame(frame, path, sections, reference_date(path))
-        accepted, rejected = split_file_rows(parsed, sections["section_code"], now)
+        parsed, cells, notes = parse_water_frame(frame, path, sections, reference_date(path))
+        problems += notes
+        accepted, rejected = split_file_rows(parsed, sections["section_code"], now, truncated_rows(problems))
         document_file(WATER_READINGS, parsed, sections["section_code"], now, paths.root, content_hash)  # Data Docs
         if accepted.height == 0:
             reasons = rejected.group_by("reasons").len().sort("len", descending=True).head(3)
@@ -107,16 +154,36 @@ def process_water_file(
             raise BadFileError(path, f"no usable row ({shown or 'no data rows'})")
     except BadFileError as exc:
         moved = reject_file(path, paths.rejected, str(exc))
-        return _record(con, FileOutcome(path, "rejected", content_hash, moved, reason=str(exc), problems=problems), now)
+        outcome = FileOutcome(path, "rejected", content_hash, moved, reason=str(exc), problems=problems)
+        return _rejected(con, outcome, now, run_id)
+    problems += old_readings(accepted, path, now, horizon_days) + unparsable_line(cells, path)
     quarantine = rejected.select("row_number", "reasons", "record")
+    values = cells.join(parsed.select("row_number", "section_code", "ts"), on="row_number", how="left")
     target = _archive_place(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
     with transaction(con):  # one file, one commit (see the module's docstring)
-        result = ingest_water_file_rows(con, paths.raw, content_hash, frame.drop("_row"), accepted, quarantine, now)
+        result = ingest_water_file_rows(con, paths.raw, content_hash, frame.drop("_row"), accepted, quarantine, now,
+                                        values=values, file=path.name)
         outcome = FileOutcome(path, "loaded", content_hash, target, frame.height, result.staged.height, rejected.height,
                               problems=problems, days=result.changed_days)
         _record(con, outcome, now)
+        store_problems(con, _problem_lines(outcome, now, run_id))
     _move_to(path, target)
     return outcome
+
+
+def _rejected(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, now: dt.datetime, run_id: str | None) -> FileOutcome:
+    """Record a rejected file with its problem lines, the rejection last (data operations hear of it)."""
+    outcome.problems.append({"file": str(outcome.path), "row": None, "field": None, "kind": "file_rejected",
+                             "message": f"{outcome.reason} (moved to {outcome.moved_to})"})
+    with transaction(con):
+        _record(con, outcome, now)
+        store_problems(con, _problem_lines(outcome, now, run_id))
+    return outcome
+
+
+def _problem_lines(outcome: FileOutcome, now: dt.datetime, run_id: str | None) -> pl.DataFrame:
+    return problem_frame(outcome.problems, dataset=WATER_READINGS.name, source="file",
+                         batch_id=outcome.content_hash or None, day=now.date(), run_id=run_id, now=now)
 
 
 def _archive_place(path: Path, folder: Path, content_hash: str) -> Path:

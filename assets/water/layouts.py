@@ -4,7 +4,10 @@ A file is first read as strings (``assets.ingest.files.read_tabular``: CSV in UT
 then recognises its header (the national automatic-station publishing system's Chinese headers such as
 ``断面名称, 监测时间, 溶解氧(mg/L)`` or English ones such as ``section, time, dissolved_oxygen``), matches each row's
 section to the catalog by code or by name, parses the times and the numbers (``*``, blank and the other missing
-tokens mean "no value"), and reports every cell it cannot use by row and field.
+tokens mean "no value"), and reports every cell it cannot use by row and field. A number that cannot be read (``abc``,
+``inf``, ``1e999``, a formula without a value) is a problem of that cell only: the value is empty (flagged UNP
+downstream) and the rest of the reading stays. A time that cannot be read makes the row unusable. A section code
+that matches the catalog only after trimming, case-folding or dropping spaces is accepted and reported.
 
 Yearless times (``MM-DD HH:MM``, as the platform shows them) get the year that puts them closest to the file's
 reference date: a date in the file name (``2027-01-02``, ``20270102``, ``2027年1月2日``), else the file's
@@ -105,9 +108,13 @@ def _key(expr: pl.Expr) -> pl.Expr:
 
 def parse_water_frame(
     frame: pl.DataFrame, path: Path | str, sections: pl.DataFrame, reference: dt.datetime
-) -> pl.DataFrame:
-    """Tidy readings of a file read as strings (with ``_row``): one row per file row, with ``problems`` naming
-    what could not be used (empty when the row is fine) and ``record``, the row's original cells as JSON."""
+) -> tuple[pl.DataFrame, pl.DataFrame, list[dict]]:
+    """(readings, cells, problems) of a file read as strings (with ``_row``).
+
+    readings: one row per file row, with ``problems`` naming what makes the row unusable (empty when it is fine: only
+    an unreadable time does) and ``record``, the row's original cells as JSON. cells: every unparsable value
+    (row_number, field = the file's column, parameter, original, reason); its value is null in readings. problems:
+    problem lines (section codes normalised)."""
     mapping = map_header(frame, path)
     present = [c for c in VALUE_COLUMNS if c in mapping.values()]
     renamed = frame.select(ROW_COLUMN, *[pl.col(src).alias(dst) for src, dst in mapping.items()])
@@ -130,19 +137,30 @@ def parse_water_frame(
         )
         .sort(ROW_COLUMN)
     )
-    cell_problems = bad.group_by("row").agg(
-        pl.format("{}: not a number ({})", pl.col("field"), pl.col("value")).str.join("; ").alias("_cells")
-    )
     time_problem = pl.when(pl.col("ts").is_null() & pl.col("time").is_not_null()).then(
         pl.format("time: not understood ({}); expected YYYY-MM-DD HH:MM or MM-DD HH:MM", pl.col("time"))
     )
     records = frame.select(ROW_COLUMN, pl.struct(pl.exclude(ROW_COLUMN)).struct.json_encode().alias("record"))
-    return (
-        tidy.join(cell_problems, left_on=ROW_COLUMN, right_on="row", how="left")
-        .join(records, on=ROW_COLUMN, how="left")
-        .with_columns(problems=pl.concat_str([time_problem, pl.col("_cells")], separator="; ", ignore_nulls=True))
+    readings = (
+        tidy.join(records, on=ROW_COLUMN, how="left")
+        .with_columns(problems=time_problem)
         .select(
             pl.col(ROW_COLUMN).alias("row_number"), "section_code", "ts", *VALUE_COLUMNS, "reported_class",
             pl.col("problems").fill_null(""), "record",
         )
     )
+    source_column = {dst: src for src, dst in mapping.items()}
+    cells = bad.select(
+        pl.col("row").alias("row_number"), pl.col("field").replace_strict(source_column).alias("field"),
+        pl.col("field").alias("parameter"), pl.col("value").alias("original"), "reason",
+    )
+    return readings, cells, _normalised_codes(tidy, path) if "section_code" in mapping.values() else []
+
+
+def _normalised_codes(tidy: pl.DataFrame, path: Path | str) -> list[dict]:
+    """A problem line per section code written otherwise than in the catalog but matched to it."""
+    odd = tidy.filter(pl.col("_code").is_not_null() & (pl.col("_given") != pl.col("_code")))
+    found = odd.group_by("_given", "_code").agg(pl.col(ROW_COLUMN).min().alias("row"), pl.len().alias("n"))
+    return [{"file": str(path), "row": row, "field": "section_code", "kind": "code_normalised",
+             "message": f"section code {given!r} read as {code} (the catalog's spelling) in {n} row(s)"}
+            for given, code, row, n in found.sort("row").iter_rows()]

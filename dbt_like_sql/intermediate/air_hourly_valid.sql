@@ -1,6 +1,7 @@
 -- Hourly station values that the statistics may use: one row per station x hour, an invalid value set to NULL.
 -- Invalid: a value with a quality flag that invalidates (staging.air_value_flags, codes in seeds.quality_flags:
--- sentinel, negative, implausible, spike, stuck, PM2.5 > PM10), and any negative value.
+-- sentinel, negative, implausible, unparsable, a day-long stuck value; suspect flags such as PM2.5 > PM10 keep it),
+-- and any negative value.
 -- materialized: view
 -- partitioned: day
 WITH invalid AS (

@@ -39,7 +39,7 @@ def stage_into_landing(path: Path, landing: Path) -> Path:
         target = landing / f"{path.stem}.{n}{path.suffix}"
         n += 1
     tmp = landing / f".{target.name}.copying"  # hidden while copying: the sensor never sees a half-copied file
-    shutil.copyfile(path, tmp)
+    shutil.copy2(path, tmp)  # keeps the modification time: the year hint of a yearless file (MM-DD HH:MM)
     tmp.rename(target)
     return target
 
@@ -72,7 +72,26 @@ def main(args) -> int:
               f"those days' daily run (envmon run --start {waiting[0]} --end {waiting[-1]})")
     for label, run_id, error in runs.failed:
         print(f"FAILED {label}: {error}\n  run {run_id}: see it in the Dagster UI (make ui)", file=sys.stderr)
+    from pipelines.commands.problem_summary import after_runs
+
+    problems = after_runs([*runs.succeeded, *(run_id for _, run_id, _ in runs.failed)])
+    if problems:
+        print("\n".join(problems))
+        _deliver()  # the problem e-mail goes out now, not with the next delivery pass
     return 1 if failed or runs.failed else 0
+
+
+def _deliver() -> None:
+    from assets.alerts.delivery import deliver_pending
+    from assets.alerts.transport import SmtpSettings, transport_for
+    from warehouse.connection import write_connection
+    from warehouse.snapshot import publish_snapshot
+
+    paths, smtp = DataPaths.from_env(), SmtpSettings.from_env()
+    result = deliver_pending(lambda: write_connection(paths.warehouse), transport_for(smtp, paths.outbox),
+                             smtp.mail_from)
+    if result.changed:  # staff see the queue in the snapshot
+        publish_snapshot(paths.warehouse, paths.snapshot)
 
 
 def _metadata(result) -> dict:

@@ -78,6 +78,10 @@ def main(args) -> int:
                 done += part
         runs.propagate(job)
     print_summary(days, done, runs.failed)
+    from pipelines.commands.problem_summary import after_runs  # this run's problem lines, and their e-mail
+
+    for line in after_runs([*runs.succeeded, *(run_id for _, run_id, _ in runs.failed)]):
+        print(line)
     from pipelines.commands.alert_summary import after_run
 
     print("\n".join(after_run(days, runs.failed)))  # alert e-mails of the window

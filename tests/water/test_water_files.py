@@ -136,14 +136,15 @@ def test_each_bad_file_lands_in_rejected_with_its_reason_while_the_others_load(t
 
 def test_a_bad_row_is_quarantined_with_row_and_field_while_the_file_loads(tmp_path, data_dir):
     rows = platform_rows(["2026-12-05 04:00", "2026-12-05 08:00", "2026-12-05 12:00"])
-    rows[1][12] = "abc"  # 总磷
+    rows[1][3] = "yesterday"  # 监测时间: the reading cannot be placed
     rows[2][3] = "2099-01-01 00:00"  # in the future
     outcome = ingest(data_dir, write_csv(tmp_path / "mixed.csv", rows))
     assert (outcome.status, outcome.rows_staged, outcome.rows_rejected) == ("loaded", 1, 2)
     with write_connection(DataPaths(data_dir).warehouse) as con:
-        q = fetch_polars(con, "SELECT row_number, record, reasons FROM quarantine.rejected_rows ORDER BY row_number")
+        q = fetch_polars(con, "SELECT row_number, file, record, reasons FROM quarantine.rejected_rows ORDER BY row_number")
     assert q["row_number"].to_list() == [3, 4]  # rows as seen in the file (header = row 1)
-    assert "total_phosphorus: not a number (abc)" in q["reasons"][0] and '"总磷(mg/L)":"abc"' in q["record"][0]
+    assert set(q["file"]) == {"mixed.csv"}
+    assert "time: not understood (yesterday)" in q["reasons"][0] and '"监测时间":"yesterday"' in q["record"][0]
     assert "not in future" in q["reasons"][1]
 
 
