@@ -3,6 +3,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+TEST_WORKERS ?= 2
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 # Local settings (ENVMON_* variables), if the operator made a copy of envmon.env.example.
@@ -29,8 +30,8 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)  ## the daily job over the default window (14 days ending yesterday) on the embedded generator
 	$(BIN)/envmon run $(ARGS)
 
-test: $(STAMP)  ## the whole test suite
-	$(BIN)/python -m pytest $(ARGS)
+test: $(STAMP)  ## the whole test suite, on both cores (a test file stays on one worker: its fixtures are shared)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 ui: $(STAMP)  ## the Dagster UI (webserver + daemon) on http://127.0.0.1:3000, through `dg dev` and [tool.dg]
 	$(BIN)/envmon instance

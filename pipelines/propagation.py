@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
@@ -65,26 +66,29 @@ def pending_after(instance: dg.DagsterInstance, graph, run_ids: list[str]) -> Pa
 
 
 def plan(graph, pending: Pairs) -> list[PlannedRun]:
-    """Runs for the pending partitions: assets needing the same days share a run (in dependency order), each range
-    of consecutive days cut into chunks of ``MAX_DAYS_PER_RUN``; unpartitioned assets (the snapshot) go last."""
-    order = {key: i for i, key in enumerate(graph.toposorted_asset_keys)}
-    groups: dict[frozenset, list[dg.AssetKey]] = {}
-    unpartitioned = []
-    for key in sorted(pending, key=order.get):
-        if graph.get(key).partitions_def is None:
-            unpartitioned.append(key)
-        else:
-            groups.setdefault(frozenset(pending[key]), []).append(key)
-    runs = [
-        PlannedRun(tuple(keys), first, last)
-        for days, keys in sorted(groups.items(), key=lambda g: order[g[1][0]])
-        for first, last in _ranges(sorted(days))
-    ]
+    """Runs for the pending partitions: assets needing the same days share a run, runs in dependency order, each
+    range of consecutive days cut into chunks of ``MAX_DAYS_PER_RUN``; unpartitioned assets (the snapshot) go last.
+    Should two sets of assets depend on each other both ways, they share one run over their days together."""
+    groups: dict[frozenset, set[dg.AssetKey]] = {}
+    unpartitioned = tuple(sorted((k for k in pending if graph.get(k).partitions_def is None), key=str))
+    for key in pending:
+        if graph.get(key).partitions_def is not None:
+            groups.setdefault(frozenset(pending[key]), set()).add(key)
+    of = {key: days for days, keys in groups.items() for key in keys}
+    after = {days: {of[p] for k in keys for p in graph.get(k).parent_keys if of.get(p, days) != days}
+             for days, keys in groups.items()}
+    try:
+        order = list(TopologicalSorter(after).static_order())
+    except CycleError:
+        order = [frozenset().union(*groups)]
+        groups = {order[0]: set(of)}
+    runs = [PlannedRun(tuple(sorted(groups[days], key=str)), first, last)
+            for days in order for first, last in _ranges(sorted(days))]
     if unpartitioned:
         if runs:
-            runs[-1] = PlannedRun(runs[-1].assets + tuple(unpartitioned), runs[-1].first, runs[-1].last)
+            runs[-1] = PlannedRun(runs[-1].assets + unpartitioned, runs[-1].first, runs[-1].last)
         else:
-            runs.append(PlannedRun(tuple(unpartitioned)))
+            runs.append(PlannedRun(unpartitioned))
     return runs
 
 
