@@ -74,9 +74,11 @@ def area_capture(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, floa
     return {a: round(p, 1) for a, p in frame.iter_rows()}
 
 
-def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warned: set[str]) -> list[Candidate]:
+def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warned: set[str],
+                   status: dict[str, tuple[str, str]] | None = None) -> list[Candidate]:
     """Areas with a heavy-pollution day (daily AQI above the threshold) or a rolling 24-h AQI above it for enough
-    hours on day D, where no warning was active: the forecast missed it."""
+    hours on day D, where no warning was active: the forecast missed it. ``status``: per area, what the text says
+    about the warnings (``warning_status``: none in force, lifted on a given day, the regional warning)."""
     if not has_table(con, "marts.air_area_daily"):
         return []
     rolling = (
@@ -109,16 +111,17 @@ def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warn
         if a["hours_over"] >= cfg["rolling_min_hours"]:
             basis_zh += f"{'，' if basis_zh else ''}滚动24小时AQI>{cfg['rolling_24h_aqi_above']}共{a['hours_over']}小时"
         hours = ", ".join(a["hours"] or [])
+        said = (status or {}).get(a["area"], ("当日无预警", "no warning was in force"))
         out.append(
             Candidate(
                 kind="observed_heavy", subject=a["area"], level=level, title_zh="重污染天气（未预警）",
                 title_en="heavy pollution observed without a warning", subjects=[a["area"]],
                 recipients=area_audience(a["area"]),
                 evidence=stations.filter(pl.col("area") == a["area"]).drop("area").to_dicts(),
-                summary_zh=f"{a['area']} {day} 实测{basis_zh}，首要污染物 {a['primary_pollutant'] or '—'}，当日无预警。"
+                summary_zh=f"{a['area']} {day} 实测{basis_zh}，首要污染物 {a['primary_pollutant'] or '—'}，{said[0]}。"
                 + (f" 超标时段（滚动24小时）：{hours}" if hours else ""),
                 summary_en=f"{a['area']} on {day}: daily AQI {aqi}, {a['hours_over']} h of rolling 24-h AQI above "
-                f"{cfg['rolling_24h_aqi_above']}, while no warning was active." + (f" Hours: {hours}" if hours else ""),
+                f"{cfg['rolling_24h_aqi_above']}; {said[1]}." + (f" Hours: {hours}" if hours else ""),
                 standard="HJ 633 daily AQI; rule: daily AQI > {0} or rolling 24-h AQI > {1} for >= {2} h".format(
                     cfg["daily_aqi_above"], cfg["rolling_24h_aqi_above"], cfg["rolling_min_hours"]),
                 capture_pct=capture.get(a["area"]),

@@ -17,9 +17,10 @@ from assets.alerts.air_warnings import warning_candidates
 from assets.alerts.announce import announce
 from assets.alerts.candidates import Candidate
 from assets.alerts.contacts import Contact, area_provinces
-from assets.alerts.lifecycle import apply_day, open_subjects
+from assets.alerts.lifecycle import apply_day, latest_before, open_subjects
 from assets.alerts.outage import air_outages, water_outages
 from assets.alerts.river import river_candidates
+from assets.alerts.warning_status import warning_status
 from warehouse.connection import fetch_polars
 
 LOOKBACK_DAYS = 10  # observed days an ongoing episode may reach back
@@ -49,7 +50,9 @@ def evaluate_day(
         ev.kinds |= {"area_warning", "regional_warning"}
     if has_table(con, "marts.air_area_daily"):
         warned = {c.subject for c in ev.candidates if c.kind == "area_warning"} | open_subjects(con, "area_warning", day)
-        ev.candidates += observed_heavy(con, day, rules["observed"], warned)
+        status = warning_status(latest_before(con, day, {"area_warning", "regional_warning"}), ev.candidates, day,
+                                list(area_provinces()))
+        ev.candidates += observed_heavy(con, day, rules["observed"], warned, status)
         ev.kinds.add("observed_heavy")
     if has_table(con, "marts.water_reading_class"):
         ev.candidates += river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
