@@ -58,15 +58,19 @@ def test_incident_upstream_of_the_border_is_inflow_from_upstream_downstream(ware
     by_key = {c.key: c for c in ev.candidates}
     down = by_key[("river_exceedance", "LXH05")]
     assert attribution_of(down) == "inflow from upstream"
-    assert down.summary_zh.startswith("总磷(TP)超标3次") and down.level == "劣V"
-    assert "跨界" in down.title_zh and {r["up_section"] for r in down.evidence} == {"LXH04"}
+    assert down.summary_zh.startswith("总磷超标3次；濑溪河 泸县入境(川渝界)连续3次") and down.level == "劣V"
+    assert "超标因子 总磷）" in down.summary_zh and "total_phosphorus" not in down.summary_zh + str(down.evidence)
+    assert down.summary_en.startswith("total phosphorus (TP) exceeded in 3 readings")
+    assert down.capture_pct == 100.0 and down.border  # 6 of the day's 6 readings
+    assert "跨界" in down.title_zh and {r["上游断面 upstream"] for r in down.evidence} == {"LXH04"}
+    assert down.evidence[0]["总磷 (mg/L)"] == 0.45 and down.evidence[0]["超标因子 parameters"] == "总磷"
     assert attribution_of(by_key[("river_exceedance", "LXH04")]) == "local increase"  # LXH03 upstream was clean
     assert attribution_of(by_key[("river_incident", "LXH05")]) == "inflow from upstream"
     assert ("river_exceedance", "LXH06") not in by_key and ("river_exceedance", "LXH03") not in by_key
     mails = fetch_polars(warehouse, "SELECT m.subject, d.recipient FROM alerts.messages m JOIN alerts.deliveries d "
                                     "USING (message_id) WHERE m.event_id = 'river_exceedance/LXH05/2026-06-10'")
     assert set(mails["recipient"]) == {"laixi.cq@example.cn", "laixi.sc@example.cn", "joint.office@example.cn"}
-    assert mails["subject"][0] == "【川南渝西联合预警】劣V类 断面持续超标（跨界断面） — 濑溪河 濑溪河 泸县入境(川渝界)"
+    assert mails["subject"][0] == "【川南渝西联合预警】劣V类 断面持续超标（跨界断面） — 濑溪河 泸县入境(川渝界)"
 
 
 def test_withdrawn_readings_retract_the_alert_with_an_email(warehouse):

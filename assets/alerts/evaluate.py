@@ -58,15 +58,17 @@ def evaluate_day(
         ev.candidates += river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
         ev.kinds |= {"river_exceedance", "river_incident"}
     if has_table(con, "intermediate.air_hourly_valid"):
-        ev.candidates += air_outages(con, day, rules["outage"]) + water_outages(con, day, rules["outage"])
+        ev.candidates += air_outages(con, day, rules["outage"])
+        ev.candidates += water_outages(con, day, rules["outage"], int(rules["river"]["daily_readings"]))
         ev.kinds.add("data_outage")
     ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
     ev.queued = announce(con, ev.changes, contacts, list(where), now)
     return ev
 
 
-def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Readings of day D and enough before it for the medians and the travel times; the catalog; the classes."""
+def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tuple[pl.DataFrame, ...]:
+    """Readings of day D and enough before it for the medians and the travel times; the catalog; the classes; the
+    parameter names and units."""
     back = int(cfg["incident_median_hours"]) + 48
     readings = fetch_polars(
         con,
@@ -76,4 +78,5 @@ def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tup
     )
     sections = fetch_polars(con, "SELECT * FROM seeds.water_sections")
     classes = fetch_polars(con, "SELECT water_class, class_rank FROM seeds.water_classes")
-    return readings, sections, classes
+    parameters = fetch_polars(con, "SELECT * FROM seeds.water_parameters")
+    return readings, sections, classes, parameters

@@ -90,7 +90,8 @@ def _next_state(key, before: dict | None, cand: Candidate | None, day: dt.date) 
         "day": day, "kind": cand.kind, "subject": cand.subject, "level": cand.level,
         "level_rank": LEVEL_RANKS.get(cand.level, 1), "title_zh": cand.title_zh, "title_en": cand.title_en,
         "evidence": json.dumps({"subjects": cand.subjects, "summary_zh": cand.summary_zh,
-                                "summary_en": cand.summary_en, "rows": cand.evidence}, ensure_ascii=False, default=str),
+                                "summary_en": cand.summary_en, "rows": cand.evidence, "topic": cand.topic,
+                                "border": cand.border}, ensure_ascii=False, default=str),
         "standard": cand.standard, "data_status": cand.data_status, "capture_pct": cand.capture_pct,
         "recipients": json.dumps(cand.recipients, ensure_ascii=False), "message_id": None,
     }
