@@ -2,6 +2,7 @@
 river section; and `envmon deliver` sends what is queued."""
 
 import datetime as dt
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import polars as pl
@@ -60,12 +61,18 @@ def test_outages_reach_data_operations_and_envmon_deliver_sends_them(data_dir, m
         assert outages["1882A"].evidence[0]["PM2.5有效小时 valid PM2.5 hours"] == 19
         assert outages["1883A"].evidence[0]["最长无有效数据(h) longest silence (h)"] == 7
         assert outages["LXH04"].subjects == ["濑溪河 荣昌出境(川渝界) (LXH04)"]  # the river named once
-        assert outages["LXH04"].capture_pct == 66.7 and "收到4/6次，缺测2次" in outages["LXH04"].summary_zh and outages["1883A"].capture_pct == 70.8
-        to = fetch_polars(con, "SELECT DISTINCT recipient FROM alerts.deliveries")["recipient"].to_list()
-        assert to == ["data.ops@example.cn"]
-    assert cli(["deliver"]) == 0
-    assert "3 sent" in capsys.readouterr().out
-    assert len(list(paths.outbox.glob("*.eml"))) == 3
+        assert outages["LXH04"].capture_pct == 66.7 and "收到4/6次，缺测2次" in outages["LXH04"].summary_zh
+        assert outages["1883A"].capture_pct == 70.8
+        told = fetch_polars(con, "SELECT DISTINCT recipient, channel FROM alerts.notifications")
+        assert told.rows() == [("data.ops@example.cn", "digest")]  # outages wait for the daily digest
+    assert cli(["deliver"]) == 0  # D's digest is due (D+1 10:00 has passed): composed and sent
+    out = capsys.readouterr().out
+    assert "1 sent" in out and "daily digests composed: 1" in out
+    (eml,) = paths.outbox.glob("*.eml")  # the day's outages, air and river: one mail listing them all
+    msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert msg["Subject"] == f"【川南渝西联合预警】每日摘要 daily digest {D} — 3项变化 changes"
+    body = msg.get_body(("plain",)).get_content()
+    assert "■ 数据中断 / data outages（3）" in body and all(code in body for code in ("1882A", "1883A", "LXH04"))
     assert cli(["deliver"]) == 0 and "0 sent" in capsys.readouterr().out
     with write_connection(paths.warehouse) as con:
         # a day whose feeds were never fetched (before the pipeline ran, or touched only by a late reading) is

@@ -49,7 +49,7 @@ def ingest_air_batch(
 ) -> IngestResult:
     """``data_root``: run the GX suite and build Data Docs under it (None: the Polars rules only)."""
     if not batch.measured:
-        return ingest_modelled_batch(con, raw_root, source, day, batch)
+        return ingest_modelled_batch(con, raw_root, source, day, batch, now)
     partition = day.isoformat()
     batch_id, raw_path = write_raw_batch(raw_root, DATASET, source, partition, batch.rows)
     owned_elsewhere = fetch_polars(
@@ -89,12 +89,14 @@ def ingest_air_batch(
             [DATASET, day],
         )
     _write_side_tables(con, batch, day)
-    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
+    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height,
+                 received_at=now)
     return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation, sorted(changed))
 
 
 def ingest_modelled_batch(
-    con: duckdb.DuckDBPyConnection, raw_root: Path, source: str, day: dt.date, batch: AirBatch
+    con: duckdb.DuckDBPyConnection, raw_root: Path, source: str, day: dt.date, batch: AirBatch,
+    now: dt.datetime | None = None,
 ) -> IngestResult:
     """Modelled values (per area, not measured at a station) go to their own tables only; the partition's station
     readings, flags and quarantine stay as they are, so they never count toward capture or compliance."""
@@ -103,7 +105,8 @@ def ingest_modelled_batch(
     ) else pl.DataFrame()
     batch_id, raw_path = write_raw_batch(raw_root, "air_modelled", source, day.isoformat(), modelled)
     _write_side_tables(con, batch, day)
-    record_batch(con, "air_modelled", source, day, batch_id, raw_path, modelled.height, modelled.height, 0)
+    record_batch(con, "air_modelled", source, day, batch_id, raw_path, modelled.height, modelled.height, 0,
+                 received_at=now)
     no_station_rows = pl.DataFrame(schema=AIR_HOURLY.schema)
     validation = ValidationResult(
         rows_in=modelled.height,

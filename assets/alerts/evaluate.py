@@ -15,13 +15,16 @@ import polars as pl
 from assets.alerts.air_inputs import area_capture, daily_series, has_table, observed_heavy
 from assets.alerts.air_warnings import warning_candidates
 from assets.alerts.announce import announce
+from assets.alerts.forecast_coverage import forecast_gaps, record_evaluation
 from assets.alerts.candidates import Candidate
 from assets.alerts.contacts import Contact, area_provinces
 from assets.alerts.lifecycle import apply_day, latest_before, open_subjects
 from assets.alerts.outage import air_outages, water_outages
 from assets.alerts.river import river_candidates
+from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.warning_status import warning_status
 from warehouse.connection import fetch_polars
+from warehouse.partitions import transaction
 
 LOOKBACK_DAYS = 10  # observed days an ongoing episode may reach back
 
@@ -32,7 +35,8 @@ class Evaluation:
     candidates: list[Candidate] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)
     changes: list[dict] = field(default_factory=list)
-    queued: int = 0
+    queued: int = 0  # notifications (state change x recipient), immediate or waiting for the digest
+    forecast_gaps: dict[str, list[str]] = field(default_factory=dict)  # area -> target days no forecast covers
 
 
 def evaluate_day(
@@ -61,8 +65,12 @@ def evaluate_day(
         ev.candidates += air_outages(con, day, rules["outage"])
         ev.candidates += water_outages(con, day, rules["outage"], int(rules["river"]["daily_readings"]))
         ev.kinds.add("data_outage")
-    ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
-    ev.queued = announce(con, ev.changes, contacts, list(where), now)
+    if has_table(con, "marts.air_area_daily"):  # an air pipeline: warnings need a forecast ahead
+        ev.forecast_gaps = forecast_gaps(con, day, int(rules["warning"]["forecast_coverage_days"]))
+    with transaction(con):  # the day's states, their notifications and immediate mails, or none of them
+        ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
+        ev.queued = announce(con, ev.changes, contacts, list(where), now, NotifyRules.from_rules(rules))
+        record_evaluation(con, day, now, ev.forecast_gaps)
     return ev
 
 
