@@ -15,6 +15,8 @@ import polars as pl
 from assets.alerts.candidates import Candidate, area_audience
 from warehouse.connection import fetch_one, fetch_polars
 
+FALLBACK_SOURCES = ("open_meteo",)  # forecasts used only where no official one covers the area-day
+
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pl.DataFrame:
     """A Polars frame of ``sql`` with the named ``$parameters`` it uses (duckdb refuses unused ones)."""
@@ -31,7 +33,9 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def daily_series(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: int, horizon_days: int) -> pl.DataFrame:
     """Per area x day (D - lookback .. D + horizon): observed daily AQI where there is one, else the latest
     forecast issued by then (for days after D: issued up to D + 1, the morning the daily run happens).
-    Several sources with the same latest issue date: the highest AQI (the precautionary choice)."""
+    The official forecasts (files, the generator's) come first; a fallback source (Open-Meteo) counts only for the
+    area-days they do not cover. Several sources with the same latest issue date: the highest AQI (the
+    precautionary choice)."""
     first, last = day - dt.timedelta(days=lookback_days), day + dt.timedelta(days=horizon_days)
     observed = "SELECT area, day, aqi FROM marts.air_area_daily WHERE aqi IS NOT NULL AND day BETWEEN $first AND $day" \
         if has_table(con, "marts.air_area_daily") else "SELECT NULL::VARCHAR AS area, NULL::DATE AS day, NULL::INT AS aqi WHERE false"
@@ -39,13 +43,16 @@ def daily_series(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: in
         con,
         f"""
         WITH obs AS ({observed}),
-        issued AS (
-            SELECT area, target_date AS day, issue_date, aqi,
-                   max(issue_date) OVER (PARTITION BY area, target_date) AS latest
+        usable AS (
+            SELECT area, target_date AS day, issue_date, aqi, list_contains($fallback, source) AS fallback
             FROM forecast.aqi_daily
             WHERE aqi IS NOT NULL AND target_date BETWEEN $first AND $last
               AND issue_date <= least(target_date, $day + INTERVAL 1 DAY)
         ),
+        preferred AS (  -- the primary sources where they cover the area-day, else the fallback
+            SELECT * FROM usable QUALIFY fallback = bool_and(fallback) OVER (PARTITION BY area, day)
+        ),
+        issued AS (SELECT *, max(issue_date) OVER (PARTITION BY area, day) AS latest FROM preferred),
         fc AS (SELECT area, day, max(aqi) AS aqi FROM issued WHERE issue_date = latest GROUP BY area, day),
         days AS (SELECT CAST(unnest(generate_series($first, $last, INTERVAL 1 DAY)) AS DATE) AS day)
         SELECT a.area, a.province, d.day, CAST(coalesce(o.aqi, f.aqi) AS INTEGER) AS aqi,
@@ -56,7 +63,7 @@ def daily_series(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: in
         WHERE coalesce(o.aqi, f.aqi) IS NOT NULL
         ORDER BY a.area, d.day
         """,
-        {"first": first, "last": last, "day": day},
+        {"first": first, "last": last, "day": day, "fallback": list(FALLBACK_SOURCES)},
     )
 
 

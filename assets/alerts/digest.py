@@ -7,7 +7,7 @@ evaluated (or a day later whatever happened), by whichever delivery pass comes f
 changes marked as in it and its alerts.digests row written in one transaction, so a change is in exactly one mail
 for each recipient, and a digest is never composed twice.
 
-Data operations also get, in each recent day's digest, the areas that no forecast covered (``forecast_coverage``);
+Data operations also get, in each day's digest, the areas that no forecast covered (``forecast_coverage``);
 everyone gets, in the latest digest, the immediate alerts they have not acknowledged.
 """
 
@@ -23,7 +23,7 @@ from assets.alerts.announce import ack_command, notification_for, offices
 from assets.alerts.contacts import Contact, recipients_for
 from assets.alerts.digest_render import Reminder, render_digest
 from assets.alerts.email_render import headline
-from assets.alerts.forecast_coverage import gaps_of
+from assets.alerts.forecast_coverage import unreported_gaps
 from assets.alerts.notifications import attach, change_id, supersede_stale
 from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.queue import message_id_for, queue_message
@@ -45,8 +45,9 @@ def compose_due_digests(con: duckdb.DuckDBPyConnection, contacts: list[Contact],
         "ORDER BY n.recipient, l.day, l.kind, l.subject",
         [latest],
     )
-    recent = latest - notify.remind_for
-    since = min([recent, *pending["day"].to_list()])
+    ops = [c.email for c in contacts if c.role == "data_operations"]
+    gaps = unreported_gaps(con, latest, ops)
+    since = min([latest - notify.remind_for, *pending["day"].to_list(), *(d for _, d in gaps)])
     composed = set(fetch_polars(con, "SELECT recipient, day FROM alerts.digests WHERE day >= ?", [since]).rows())
     evaluated = set(fetch_polars(con, "SELECT day FROM alerts.evaluations WHERE day >= ?", [since])["day"])
     people = {c.email: c for c in contacts}
@@ -57,10 +58,8 @@ def compose_due_digests(con: duckdb.DuckDBPyConnection, contacts: list[Contact],
         while (row["recipient"], t) in composed:  # that day's digest went out already: the next one
             t += dt.timedelta(days=1)
         targets.setdefault((row["recipient"], t), []).append(row)
-    gap_days = {d: g for d, g in gaps_of(con, [recent + dt.timedelta(days=i) for i in range((latest - recent).days + 1)]).items() if g}
-    for ops in (c for c in contacts if c.role == "data_operations"):
-        for d in gap_days:
-            targets.setdefault((ops.email, d), [])
+    for key in gaps:
+        targets.setdefault(key, [])
     reminders = _reminders(con, notify, now)
     for email in reminders:
         targets.setdefault((email, latest), [])
@@ -69,11 +68,10 @@ def compose_due_digests(con: duckdb.DuckDBPyConnection, contacts: list[Contact],
         if (email, t) in composed or t > latest or (t not in evaluated and now < notify.due(t) + dt.timedelta(days=1)):
             continue
         contact = people[email]
-        gaps = gap_days.get(t, {}) if contact.role == "data_operations" else {}
         due = reminders.get(email, []) if t == latest else []
-        if not rows and not gaps and not due:
+        if not rows and not gaps.get((email, t)) and not due:
             continue
-        made.append(_compose(con, contact, t, rows, gaps, due, contacts, now))
+        made.append(_compose(con, contact, t, rows, gaps.get((email, t), {}), due, contacts, now))
         composed.add((email, t))
     return made
 

@@ -41,6 +41,17 @@ def record_evaluation(con: duckdb.DuckDBPyConnection, day: dt.date, now: dt.date
                 [day, now, json.dumps(gaps, ensure_ascii=False)])
 
 
-def gaps_of(con: duckdb.DuckDBPyConnection, days: list[dt.date]) -> dict[dt.date, dict[str, list[str]]]:
-    frame = fetch_polars(con, "SELECT day, forecast_gaps FROM alerts.evaluations WHERE list_contains(?, day)", [days])
-    return {d: json.loads(g) for d, g in frame.iter_rows()}
+def unreported_gaps(con: duckdb.DuckDBPyConnection, until: dt.date,
+                    recipients: list[str]) -> dict[tuple[str, dt.date], dict[str, list[str]]]:
+    """(recipient, day) -> forecast gaps of the evaluated days up to ``until`` that the recipient's digest of that
+    day has not reported yet (no digest of that day for that recipient yet)."""
+    if not recipients:
+        return {}
+    frame = fetch_polars(
+        con,
+        "SELECT r.recipient, e.day, e.forecast_gaps FROM alerts.evaluations e, "
+        "(SELECT unnest(?) AS recipient) r WHERE e.day <= ? AND e.forecast_gaps <> '{}' AND NOT EXISTS "
+        "(SELECT 1 FROM alerts.digests d WHERE d.recipient = r.recipient AND d.day = e.day)",
+        [recipients, until],
+    )
+    return {(r, d): json.loads(g) for r, d, g in frame.iter_rows()}
