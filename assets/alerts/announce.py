@@ -36,6 +36,12 @@ def offices(audience: list[Contact]) -> list[str]:
     return [f"{g}：{'、'.join(groups[g])}" for g in order]
 
 
+def mail_headers(kind: str, day, change_ids: list[str]) -> dict[str, str]:
+    """Headers that let mail rules (and the tests) sort alert mail: the kind (alert | digest), the day it is about,
+    and the state changes it holds (alerts.notifications.change_id)."""
+    return {"X-Envmon-Kind": kind, "X-Envmon-Day": str(day), "X-Envmon-Changes": " ".join(change_ids)}
+
+
 def notification_for(row: dict, where: list[str], sent_to: list[str] = (), ack: str = "") -> Notification:
     evidence = json.loads(row["evidence"])
     return Notification(
@@ -75,6 +81,6 @@ def announce(
         mail = render_alert_mail(notes)
         queue_message(con, key=key, to=[contact], subject=mail.subject, text=mail.text, html=mail.html,
                       event_id=items[0][0]["event_id"] if len(items) == 1 else None, now=now, mail_kind="alert",
-                      mail_day=items[0][0]["day"], headers={"X-Envmon-Changes": " ".join(ids)})
+                      mail_day=items[0][0]["day"], headers=mail_headers("alert", items[0][0]["day"], ids))
         attach(con, ids, email, message_id_for(key))
     return added

@@ -19,7 +19,7 @@ import json
 import duckdb
 import polars as pl
 
-from assets.alerts.announce import ack_command, notification_for, offices
+from assets.alerts.announce import ack_command, mail_headers, notification_for, offices
 from assets.alerts.contacts import Contact, recipients_for
 from assets.alerts.digest_render import Reminder, render_digest
 from assets.alerts.email_render import headline
@@ -65,10 +65,12 @@ def compose_due_digests(con: duckdb.DuckDBPyConnection, contacts: list[Contact],
         targets.setdefault((email, latest), [])
     made = []
     for (email, t), rows in sorted(targets.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if (email, t) in composed or t > latest or (t not in evaluated and now < notify.due(t) + dt.timedelta(days=1)):
+        due = reminders.get(email, []) if t == latest else []
+        # wait for the day's own evaluation (a late daily run) for up to a day; reminders do not wait
+        waiting = t not in evaluated and now < notify.due(t) + dt.timedelta(days=1) and not due
+        if (email, t) in composed or t > latest or waiting:
             continue
         contact = people[email]
-        due = reminders.get(email, []) if t == latest else []
         if not rows and not gaps.get((email, t)) and not due:
             continue
         made.append(_compose(con, contact, t, rows, gaps.get((email, t), {}), due, contacts, now))
@@ -85,7 +87,7 @@ def _compose(con, contact: Contact, day: dt.date, rows: list[dict], gaps: dict, 
     key = f"digest|{contact.email}|{day}"
     with transaction(con):
         queue_message(con, key=key, to=[contact], subject=mail.subject, text=mail.text, html=mail.html, now=now,
-                      mail_kind="digest", mail_day=day, headers={"X-Envmon-Changes": " ".join(ids)})
+                      mail_kind="digest", mail_day=day, headers=mail_headers("digest", day, ids))
         attach(con, ids, contact.email, message_id_for(key))
         con.execute("INSERT INTO alerts.digests VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     [contact.email, day, message_id_for(key), now, len(ids), len(reminders)])
