@@ -108,11 +108,12 @@ def _reminders(con: duckdb.DuckDBPyConnection, notify: NotifyRules, now: dt.date
         JOIN alerts.event_log l USING (event_id, day)
         LEFT JOIN alerts.acknowledgements a ON a.event_id = n.event_id AND a.recipient = n.recipient
         WHERE n.channel = 'immediate' AND a.event_id IS NULL AND n.status IN ('issued', 'upgraded')
+          AND n.evaluated_at >= ?  -- told within the reminder period (a mail is queued when it is evaluated)
         GROUP BY n.recipient, n.name, n.role, n.event_id
         HAVING min(d.queued_at) <= ? AND min(d.queued_at) >= ?
         ORDER BY queued_at
         """,
-        [now - notify.remind_after, now - notify.remind_for],
+        [now - notify.remind_for, now - notify.remind_after, now - notify.remind_for],
     )
     out: dict[str, list[Reminder]] = {}
     for r in frame.iter_rows(named=True):
