@@ -97,3 +97,25 @@ def test_the_recorded_open_meteo_forecast_gives_a_yellow_warning(tmp_path):
     areas = warnings.filter(pl.col("kind") == "area_warning")
     assert set(areas["subject"]) == AREAS and set(areas["level"]) == {"yellow"} and set(areas["status"]) == {"issued"}
     assert warnings.filter(pl.col("kind") == "regional_warning").select("status", "level").rows() == [("issued", "yellow")]
+
+
+def test_an_unreachable_default_fallback_does_not_stop_the_days_alerts(tmp_path):
+    """Open-Meteo answering 404 to every request (a 5xx would be retried with back-off first, to the same end): the
+    forecast step succeeds with nothing, the alerts run, and the coverage check warns; asked for explicitly
+    (ENVMON_OPENMETEO_FORECAST_DAYS=3), the step fails loudly."""
+    import dagster as dg
+
+    from assets.air.assets import station_catalog
+    from assets.http_sources.assets import open_meteo_forecast_asset
+    from assets.resources import resources_for
+
+    with ReplayServer({}) as srv:  # no route: every request gets 404
+        (result,) = run_days(tmp_path / "data", [DAY], air_source="livefeed", input_path=str(FEED),
+                             openmeteo_url=srv.url)
+        (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "forecast_coverage"]
+        assert not check.passed
+        explicit = dg.materialize([station_catalog, open_meteo_forecast_asset], partition_key=str(DAY),
+                                  resources=resources_for(str(tmp_path / "d2"), air_source="livefeed",
+                                                          openmeteo_url=srv.url, openmeteo_forecast_days=3),
+                                  instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    assert not explicit.success
