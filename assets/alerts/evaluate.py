@@ -1,7 +1,9 @@
-"""One evaluation of every alert rule for day D: candidates → lifecycle → e-mails on the queue.
+"""One evaluation of every alert rule for day D: candidates → lifecycle → notifications (each state change once
+per recipient: an immediate mail on the queue, or a place in the recipient's daily digest) → alerts.evaluations.
 
 Rules whose input tables do not exist yet are skipped, and their kinds are left out of the lifecycle step, so a
-missing table never lifts or retracts an open alert.
+missing table never lifts or retracts an open alert. The day's states, notifications and immediate mails commit in
+one transaction: an interrupted evaluation leaves nothing half-told.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ import polars as pl
 from assets.alerts.air_inputs import area_capture, daily_series, has_table, observed_heavy
 from assets.alerts.air_warnings import warning_candidates
 from assets.alerts.announce import announce
-from assets.alerts.forecast_coverage import forecast_gaps, record_evaluation
 from assets.alerts.candidates import Candidate
 from assets.alerts.contacts import Contact, area_provinces
+from assets.alerts.forecast_coverage import forecast_gaps, record_evaluation
 from assets.alerts.lifecycle import apply_day, latest_before, open_subjects
+from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.outage import air_outages, water_outages
 from assets.alerts.river import river_candidates
-from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.warning_status import warning_status
 from warehouse.connection import fetch_polars
 from warehouse.partitions import transaction
