@@ -28,7 +28,9 @@ class EnvmonSettings(dg.ConfigurableResource):
     openmeteo_url: str = ""  # ENVMON_OPENMETEO_URL (default the public API); live sources: docs/sources.md
     openaq_url: str = ""  # ENVMON_OPENAQ_URL; the key is ENVMON_OPENAQ_API_KEY, read from the environment only
     livefeed_url: str = ""  # ENVMON_LIVEFEED_URL (or a file/folder through input_path)
-    openmeteo_forecast_days: int = 0  # ENVMON_OPENMETEO_FORECAST_DAYS: > 0 fills forecast.aqi_daily (0 = off)
+    # ENVMON_OPENMETEO_FORECAST_DAYS: days of Open-Meteo forecast into forecast.aqi_daily (0 = off); unset (-1): the
+    # fallback's default, 3 with a live air source (assets.http_sources.forecast_days), else 0 (offline runs)
+    openmeteo_forecast_days: int = -1
     reading_horizon_days: int = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are reported
 
     @property
@@ -67,7 +69,7 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
         openmeteo_url=env("ENVMON_OPENMETEO_URL", ""),
         openaq_url=env("ENVMON_OPENAQ_URL", ""),
         livefeed_url=env("ENVMON_LIVEFEED_URL", ""),
-        openmeteo_forecast_days=int(env("ENVMON_OPENMETEO_FORECAST_DAYS", "0")),
+        openmeteo_forecast_days=int(env("ENVMON_OPENMETEO_FORECAST_DAYS", "") or -1),
         reading_horizon_days=int(env("ENVMON_READING_HORIZON_DAYS", "90")),
     )
 

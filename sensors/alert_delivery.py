@@ -1,10 +1,13 @@
-"""Alert mail sensors: deliver the queue every minute; e-mail the data-operations contact when a run fails."""
+"""Alert mail sensors: every minute, compose the daily digests that are due (at the notify rules' digest hour, CST)
+and deliver the queue; e-mail the data-operations contact when a run fails."""
 
 import dagster as dg
 
 from assets.alerts.contacts import load_contacts
-from assets.alerts.delivery import deliver_pending
+from assets.alerts.dispatch import dispatch
+from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.resources import AlertSettings, MailResource
+from assets.alerts.rules_config import load_rules
 from assets.alerts.run_failures import queue_run_failure
 from assets.alerts.transport import transport_for
 from assets.resources import EnvmonSettings, WarehouseResource
@@ -12,28 +15,35 @@ from sensors.run_errors import failure_of
 from warehouse.snapshot import publish_snapshot
 
 
-def _deliver(settings: EnvmonSettings, mail: MailResource, warehouse: WarehouseResource):
+def _deliver(settings: EnvmonSettings, alerting: AlertSettings, mail: MailResource, warehouse: WarehouseResource):
     """One pass; the snapshot is republished when the pass changed the queue (staff query the snapshot)."""
     smtp = mail.smtp_settings()
-    result = deliver_pending(warehouse.connect, transport_for(smtp, settings.paths.outbox), smtp.mail_from)
-    if result.changed:
+    notify = NotifyRules.from_rules(load_rules(alerting.rules))
+    out = dispatch(warehouse.connect, load_contacts(alerting.contacts), notify,
+                   transport_for(smtp, settings.paths.outbox), smtp.mail_from)
+    if out.changed:
         publish_snapshot(settings.paths.warehouse, settings.paths.snapshot)
-    return result
+    return out
 
 
 @dg.sensor(
     name="alert_delivery_sensor",
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Every minute: one delivery pass over alerts.deliveries (SMTP or .eml outbox). Failed sends stay "
-    "pending with back-off (1, 2, 4 ... 60 min): an outage delays mail, never loses or duplicates it.",
+    description="Every minute: the daily digests that are due (rules.yaml notify.digest_hour, CST), then one delivery "
+    "pass over alerts.deliveries (SMTP or .eml outbox). Failed sends stay pending with back-off (1, 2, 4 ... 60 min): "
+    "an outage delays mail, never loses or duplicates it.",
 )
-def alert_delivery_sensor(settings: EnvmonSettings, mail: MailResource, warehouse: WarehouseResource):
+def alert_delivery_sensor(
+    settings: EnvmonSettings, alerting: AlertSettings, mail: MailResource, warehouse: WarehouseResource
+):
     if not settings.paths.warehouse.exists():
         return dg.SkipReason("no warehouse yet")
-    result = _deliver(settings, mail, warehouse)
+    out = _deliver(settings, alerting, mail, warehouse)
+    result = out.delivery
     errors = f"; last error: {result.errors[-1]}" if result.errors else ""
-    return dg.SkipReason(f"sent {result.sent}, retrying {result.retrying}, failed {result.failed}{errors}")
+    return dg.SkipReason(f"digests {out.digests}, sent {result.sent}, retrying {result.retrying}, "
+                         f"failed {result.failed}{errors}")
 
 
 @dg.run_failure_sensor(
@@ -52,4 +62,4 @@ def run_failure_email_sensor(
         error = failure_of(context.instance, run.run_id)
         queue_run_failure(con, load_contacts(alerting.contacts), run.run_id, run.job_name, partition,
                           f"{error}\n({context.failure_event.message or 'run failed'})")
-    _deliver(settings, mail, warehouse)
+    _deliver(settings, alerting, mail, warehouse)

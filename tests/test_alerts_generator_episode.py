@@ -2,18 +2,25 @@
 
 Forecasts are the generator's own future plus error (issued each morning), observations the generator's days.
 Expected: per-area warnings in both provinces, one regional warning with an upgrade, lifts when the episode ends,
-one e-mail per state change and recipient, and nothing re-sent when days are re-run.
+each state change in one e-mail per recipient (immediate or digest, at most two immediate mails and one digest per
+recipient and day), and nothing re-sent when days are re-run.
 """
 
 import datetime as dt
 import json
 
+import polars as pl
 import pytest
 
+from assets.alerts.contacts import load_contacts
+from assets.alerts.digest import compose_due_digests
+from assets.alerts.notify_rules import NotifyRules
+from assets.alerts.rules_config import load_rules
 from tests.alerts_scenario import prepare, run_day
 from warehouse.connection import fetch_polars, write_connection
 
 DAYS = [dt.date(2025, 11, 1) + dt.timedelta(days=i) for i in range(10)]
+LATER = dt.datetime(2025, 11, 12, 10)  # the digest hour after the last day
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +57,27 @@ def test_every_warning_is_lifted_when_the_episode_ends(episode):
     assert (current["last_seen"] < dt.date(2025, 11, 9)).all()
 
 
-def test_one_email_per_state_change_and_recipient(episode):
+def test_each_state_change_reaches_each_recipient_in_one_mail(episode):
     db, changes = episode
     with write_connection(db) as con:
-        deliveries = fetch_polars(con, "SELECT d.*, m.event_id, m.subject FROM alerts.deliveries d JOIN alerts.messages m USING (message_id)")
+        composed = compose_due_digests(con, load_contacts(), NotifyRules.from_rules(load_rules()), LATER)
+        told = fetch_polars(con, "SELECT n.*, m.subject AS mail_subject, m.mail_kind, m.mail_day FROM alerts.notifications n "
+                                 "LEFT JOIN alerts.messages m USING (message_id)")
         notified = fetch_polars(con, "SELECT * FROM alerts.event_log WHERE status <> 'active'")
-    assert deliveries.height == deliveries.select("message_id", "recipient").n_unique()
+        per_message = fetch_polars(con, "SELECT message_id, count(*) AS n FROM alerts.deliveries GROUP BY 1")
+    assert composed and told["message_id"].null_count() == 0  # every change is in a mail once the digests are due
     assert notified["message_id"].n_unique() == notified.height == sum(len(c) for c in changes.values())
-    regional_mail = deliveries.filter(deliveries["event_id"].str.starts_with("regional_warning"))
-    assert regional_mail.group_by("message_id").len()["len"].to_list() == [11] * regional_mail["message_id"].n_unique()
-    first = regional_mail.sort("queued_at")["subject"][0]
-    assert first.startswith("【川南渝西联合预警】黄色 区域重污染天气联合预警 — ")
+    assert set(told["change_id"]) == set(notified["message_id"])
+    assert set(per_message["n"]) == {1}  # a mail per recipient (its own acknowledgement command)
+    regional = told.filter(pl.col("kind") == "regional_warning")
+    assert set(regional.group_by("change_id").len()["len"]) == {11}  # ten area offices and the joint office
+    assert set(regional.filter(pl.col("status").is_in(["issued", "upgraded", "lifted"]))["channel"]) == {"immediate"}
+    first = regional.filter((pl.col("status") == "issued") & (pl.col("recipient") == "air.zigong@example.cn"))
+    assert "黄色 区域重污染天气联合预警 — " in first["mail_subject"][0]
+    mails = told.unique(["message_id", "recipient"])
+    per_day = mails.group_by("recipient", "mail_day", "mail_kind").len()
+    assert per_day.filter(pl.col("mail_kind") == "digest")["len"].max() == 1
+    assert per_day.filter(pl.col("mail_kind") == "alert")["len"].max() <= 2  # air and water, at most
     recipients = json.loads(notified.filter(notified["kind"] == "area_warning")["recipients"][0])
     assert {"role": "joint_office"} in recipients
 

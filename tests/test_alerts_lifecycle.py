@@ -6,11 +6,14 @@ from assets.alerts.announce import announce
 from assets.alerts.candidates import Candidate, area_audience
 from assets.alerts.contacts import load_contacts
 from assets.alerts.lifecycle import apply_day
+from assets.alerts.notify_rules import NotifyRules
+from assets.alerts.rules_config import load_rules
 from warehouse.connection import fetch_polars, write_connection
 
 D = dt.date(2026, 1, 10)
 NOW = dt.datetime(2026, 1, 11, 9)
 KINDS = {"area_warning"}
+NOTIFY = NotifyRules.from_rules(load_rules())
 
 
 def warn(level, area="自贡"):
@@ -20,7 +23,7 @@ def warn(level, area="自贡"):
 
 def step(con, day, cands):
     rows = apply_day(con, day, cands, KINDS, NOW)
-    queued = announce(con, rows, load_contacts(), ["alerts.events"], NOW)
+    queued = announce(con, rows, load_contacts(), ["alerts.events"], NOW, NOTIFY)
     return [(r["status"], r["level"]) for r in rows], queued
 
 
@@ -40,7 +43,10 @@ def test_issue_upgrade_lift_and_reruns_never_resend(tmp_path):
         e = events.row(0, named=True)
         assert (e["event_id"], e["status"], e["first_seen"], e["last_seen"]) == (
             "area_warning/自贡/2026-01-10", "lifted", day(0), day(2))
-        assert fetch_polars(con, "SELECT count(*) AS n FROM alerts.deliveries")["n"][0] == 6
+        told = fetch_polars(con, "SELECT status, channel, count(*) AS n FROM alerts.notifications GROUP BY ALL ORDER BY ALL")
+        # the yellow issue waits for the digest; the upgrade to orange is mailed at once, and so is its lift
+        assert told.rows() == [("issued", "digest", 2), ("lifted", "immediate", 2), ("upgraded", "immediate", 2)]
+        assert fetch_polars(con, "SELECT count(*) AS n FROM alerts.deliveries")["n"][0] == 4
 
 
 def test_rerun_without_the_trigger_retracts(tmp_path):
@@ -52,6 +58,7 @@ def test_rerun_without_the_trigger_retracts(tmp_path):
         e = fetch_polars(con, "SELECT * FROM alerts.events").row(0, named=True)
         assert e["status"] == "retracted"
         subject = fetch_polars(con, "SELECT subject FROM alerts.messages ORDER BY created_at")["subject"].to_list()
+        assert len(subject) == 4  # an orange issue and its retraction, each at once to the office and the joint office
         assert any(s.startswith("【川南渝西联合预警】撤回 橙色 重污染天气预警 — 自贡") for s in subject)
         assert step(con, D, [])[0] == []  # retracting twice sends nothing more
         assert fetch_polars(con, "SELECT status FROM alerts.events")["status"].to_list() == ["retracted"]

@@ -2,6 +2,7 @@
 river section; and `envmon deliver` sends what is queued."""
 
 import datetime as dt
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import polars as pl
@@ -57,13 +58,21 @@ def test_outages_reach_data_operations_and_envmon_deliver_sends_them(data_dir, m
         ev = evaluate_day(con, D, load_rules(), load_contacts(), NOW, ["test"])
         outages = {c.subject: c for c in ev.candidates if c.kind == "data_outage"}
         assert set(outages) == {"1882A", "1883A", "LXH04"}  # invalid day; 7 h silent station; 8 h silent section
-        assert outages["1882A"].evidence[0]["valid PM2.5 hours"] == 19
-        assert outages["1883A"].evidence[0]["longest silence (h)"] == 7 and outages["1883A"].capture_pct == 70.8
-        to = fetch_polars(con, "SELECT DISTINCT recipient FROM alerts.deliveries")["recipient"].to_list()
-        assert to == ["data.ops@example.cn"]
-    assert cli(["deliver"]) == 0
-    assert "3 sent" in capsys.readouterr().out
-    assert len(list(paths.outbox.glob("*.eml"))) == 3
+        assert outages["1882A"].evidence[0]["PM2.5有效小时 valid PM2.5 hours"] == 19
+        assert outages["1883A"].evidence[0]["最长无有效数据(h) longest silence (h)"] == 7
+        assert outages["LXH04"].subjects == ["濑溪河 荣昌出境(川渝界) (LXH04)"]  # the river named once
+        assert outages["LXH04"].capture_pct == 66.7 and "收到4/6次，缺测2次" in outages["LXH04"].summary_zh
+        assert outages["1883A"].capture_pct == 70.8
+        told = fetch_polars(con, "SELECT DISTINCT recipient, channel FROM alerts.notifications")
+        assert told.rows() == [("data.ops@example.cn", "digest")]  # outages wait for the daily digest
+    assert cli(["deliver"]) == 0  # D's digest is due (D+1 10:00 has passed): composed and sent
+    out = capsys.readouterr().out
+    assert "1 sent" in out and "daily digests composed: 1" in out
+    (eml,) = paths.outbox.glob("*.eml")  # the day's outages, air and river: one mail listing them all
+    msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert msg["Subject"] == f"【川南渝西联合预警】每日摘要 daily digest {D} — 3项变化 changes"
+    body = msg.get_body(("plain",)).get_content()
+    assert "■ 数据中断 / data outages（3）" in body and all(code in body for code in ("1882A", "1883A", "LXH04"))
     assert cli(["deliver"]) == 0 and "0 sent" in capsys.readouterr().out
     with write_connection(paths.warehouse) as con:
         # a day whose feeds were never fetched (before the pipeline ran, or touched only by a late reading) is
@@ -71,3 +80,42 @@ def test_outages_reach_data_operations_and_envmon_deliver_sends_them(data_dir, m
         con.execute("DELETE FROM meta.batches")
         cfg = load_rules()["outage"]
         assert air_outages(con, D, cfg) == [] and water_outages(con, D, cfg) == []
+
+
+def test_outage_text_tells_missing_hours_invalidated_values_and_late_data_apart(tmp_path):
+    """1883A: all 24 hours arrived, 8 stuck PM2.5 values invalidated (STK): 16 valid hours, capture 66.7 %, not
+    "data missing". 1884A: 18 of 24 hours arrived: 6 missing. 1882A: 15 hours with the day's batch and 3 with the
+    next day's (late): 18 hours, still too few."""
+    with write_connection(tmp_path / "w.duckdb") as con:
+        build_models(con, ["intermediate.air_hourly_valid"])
+        con.execute("DELETE FROM seeds.stations WHERE code NOT IN ('1882A', '1883A', '1884A')")
+        values = {"pm25": 40.0, "pm10": 60.0, "so2": 8.0, "no2": 30.0, "o3": 50.0, "co": 0.8}
+        rows = [{"station_code": "1883A", "ts": ts, **values, "load_partition": D} for ts in hours()]
+        rows += [{"station_code": "1884A", "ts": ts, **values, "load_partition": D}
+                 for ts in hours(skip=(1, 2, 3, 4, 10, 17))]
+        on_time, late = hours()[:15], hours()[15:18]
+        rows += [{"station_code": "1882A", "ts": ts, **values, "load_partition": D} for ts in on_time]
+        rows += [{"station_code": "1882A", "ts": ts, **values, "load_partition": D + dt.timedelta(days=1)} for ts in late]
+        frame = pl.DataFrame(rows).with_columns(source=pl.lit("test"), batch_id=pl.lit("b"))
+        con.register("_h", frame.to_arrow())
+        con.execute("INSERT INTO staging.air_hourly BY NAME SELECT * FROM _h")
+        stuck = pl.DataFrame({"station_code": "1883A", "ts": hours()[8:16], "pollutant": "pm25", "flag_code": "STK",
+                              "load_partition": D})
+        con.register("_f", stuck.to_arrow())
+        con.execute("INSERT INTO staging.air_value_flags BY NAME SELECT * FROM _f")
+        record_batch(con, "air_hourly", "test", D, "b", Path("raw.parquet"), 1, 1, 0)
+        found = {c.subject: c for c in air_outages(con, D, load_rules()["outage"])}
+    assert set(found) == {"1882A", "1883A", "1884A"}
+    stuck_day = found["1883A"]
+    assert stuck_day.capture_pct == 66.7  # 16 valid PM2.5 hours of 24, as GB 3095 counts them
+    assert "收到24/24小时，缺测0小时，无效值8个（PM2.5 恒值(STK)×8）" in stuck_day.summary_zh
+    assert "PM2.5有效16小时，不足20小时" in stuck_day.summary_zh and "迟到" not in stuck_day.summary_zh
+    assert "24 of 24 hours received, 0 missing, 8 values invalidated (PM2.5 恒值(STK) x8)" in stuck_day.summary_en
+    assert stuck_day.evidence[0]["无效值 invalidated values"] == "PM2.5 恒值(STK) ×8"
+    gaps = found["1884A"]
+    assert "收到18/24小时，缺测6小时。" in gaps.summary_zh and "无效值" not in gaps.summary_zh
+    assert "请检查仪器与传输（缺测）。" in gaps.summary_zh and gaps.capture_pct == 75.0
+    slow = found["1882A"]
+    assert "收到18/24小时，缺测6小时，迟到3小时（随后续批次补报）" in slow.summary_zh
+    assert "3 hours arrived late (with a later day's batch)" in slow.summary_en
+    assert slow.evidence[0]["迟到小时 hours late"] == 3 and slow.topic == "outage:air"

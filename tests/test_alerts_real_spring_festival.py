@@ -39,8 +39,10 @@ def test_spring_festival_2023_observed_heavy_pollution(data_dir):
     paths = DataPaths(data_dir)
     with write_connection(paths.warehouse) as con:
         log = fetch_polars(con, "SELECT * FROM alerts.event_log WHERE kind = 'observed_heavy' ORDER BY day, subject")
-        mail = fetch_polars(con, "SELECT m.subject, d.recipient, d.status FROM alerts.messages m "
-                                 "JOIN alerts.deliveries d USING (message_id) WHERE m.event_id LIKE 'observed_heavy/%'")
+        mail = fetch_polars(con, "SELECT n.day, n.channel, m.subject, m.body_text, d.recipient, d.status "
+                                 "FROM alerts.notifications n JOIN alerts.messages m USING (message_id) "
+                                 "JOIN alerts.deliveries d ON d.message_id = n.message_id AND d.recipient = n.recipient "
+                                 "WHERE n.event_id LIKE 'observed_heavy/%'")
     issued = log.filter(pl.col("status") == "issued")
     assert set(issued["subject"]) == {"大足", "荣昌", "铜梁"} and set(issued["day"]) == {dt.date(2023, 1, 22)}
     lifted = log.filter(pl.col("status") == "lifted")
@@ -48,7 +50,14 @@ def test_spring_festival_2023_observed_heavy_pollution(data_dir):
     dazu = issued.filter(pl.col("subject") == "大足").row(0, named=True)
     assert dazu["level"] == "heavy" and dazu["capture_pct"] > 90
     assert "3351A" in dazu["evidence"] and "滚动24小时AQI>200" in dazu["evidence"]  # stations and hours as evidence
-    # one e-mail per change to the area's air office and the joint office, written to the outbox
-    assert mail.height == 12 and set(mail["status"]) == {"sent"}
-    assert "【川南渝西联合预警】重度污染 重污染天气（未预警） — 大足" in set(mail["subject"])
-    assert len(list(paths.outbox.glob("*.eml"))) == 12
+    # each change reaches the area's air office and the joint office once, in their daily digest (not urgent: the
+    # heavy day is over when it is observed), written to the outbox
+    assert mail.height == 12 and set(mail["status"]) == {"sent"} and set(mail["channel"]) == {"digest"}
+    per_mail = mail.group_by("recipient", "day").len()
+    assert per_mail.height == 8 and set(per_mail["len"]) == {1, 3}  # the joint office: the three areas in one
+    digest = mail.filter((pl.col("recipient") == "air.dazu@example.cn") & (pl.col("day") == DAYS[1])).row(0, named=True)
+    assert digest["subject"].startswith("【川南渝西联合预警】每日摘要 daily digest 2023-01-22 — 1项变化")
+    assert "■ 重污染天气（未预警） / heavy pollution observed without a warning（1）" in digest["body_text"]
+    assert "当日无预警" in digest["body_text"]
+    eml = {p.name for p in paths.outbox.glob("*.eml")}
+    assert len([n for n in eml if "air.dazu" in n]) == 2  # 大足: the digests of the 22nd and the 23rd

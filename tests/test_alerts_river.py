@@ -58,15 +58,22 @@ def test_incident_upstream_of_the_border_is_inflow_from_upstream_downstream(ware
     by_key = {c.key: c for c in ev.candidates}
     down = by_key[("river_exceedance", "LXH05")]
     assert attribution_of(down) == "inflow from upstream"
-    assert down.summary_zh.startswith("总磷(TP)超标3次") and down.level == "劣V"
-    assert "跨界" in down.title_zh and {r["up_section"] for r in down.evidence} == {"LXH04"}
+    assert down.summary_zh.startswith("总磷超标3次；濑溪河 泸县入境(川渝界)连续3次") and down.level == "劣V"
+    assert "超标因子 总磷）" in down.summary_zh and "total_phosphorus" not in down.summary_zh + str(down.evidence)
+    assert down.summary_en.startswith("total phosphorus (TP) exceeded in 3 readings")
+    assert down.capture_pct == 100.0 and down.border  # 6 of the day's 6 readings
+    assert "跨界" in down.title_zh and {r["上游断面 upstream"] for r in down.evidence} == {"LXH04"}
+    assert down.evidence[0]["总磷 (mg/L)"] == 0.45 and down.evidence[0]["超标因子 parameters"] == "总磷"
     assert attribution_of(by_key[("river_exceedance", "LXH04")]) == "local increase"  # LXH03 upstream was clean
     assert attribution_of(by_key[("river_incident", "LXH05")]) == "inflow from upstream"
     assert ("river_exceedance", "LXH06") not in by_key and ("river_exceedance", "LXH03") not in by_key
-    mails = fetch_polars(warehouse, "SELECT m.subject, d.recipient FROM alerts.messages m JOIN alerts.deliveries d "
-                                    "USING (message_id) WHERE m.event_id = 'river_exceedance/LXH05/2026-06-10'")
+    mails = fetch_polars(warehouse, "SELECT n.channel, m.subject, d.recipient FROM alerts.notifications n "
+                                    "JOIN alerts.messages m USING (message_id) JOIN alerts.deliveries d USING (message_id) "
+                                    "WHERE n.event_id = 'river_exceedance/LXH05/2026-06-10'")
     assert set(mails["recipient"]) == {"laixi.cq@example.cn", "laixi.sc@example.cn", "joint.office@example.cn"}
-    assert mails["subject"][0] == "【川南渝西联合预警】劣V类 断面持续超标（跨界断面） — 濑溪河 濑溪河 泸县入境(川渝界)"
+    assert set(mails["channel"]) == {"immediate"}  # a sustained exceedance at a border section: at once
+    # the day's river alerts of one recipient are one mail (grouped by topic): this one among them
+    assert all("劣V类 断面持续超标（跨界断面） — 濑溪河 泸县入境(川渝界)" in subject for subject in mails["subject"])
 
 
 def test_withdrawn_readings_retract_the_alert_with_an_email(warehouse):
@@ -80,10 +87,13 @@ def test_withdrawn_readings_retract_the_alert_with_an_email(warehouse):
     assert "river_exceedance/LXH05/2026-06-10" in retracted and "river_incident/LXH04/2026-06-10" in retracted
     events = fetch_polars(warehouse, "SELECT event_id, status FROM alerts.events WHERE kind LIKE 'river%'")
     assert set(events["status"]) == {"retracted"}
-    mails = fetch_polars(warehouse, "SELECT m.subject, count(*) AS n FROM alerts.messages m JOIN alerts.deliveries d "
-                                    "USING (message_id) WHERE m.event_id = 'river_exceedance/LXH05/2026-06-10' GROUP BY 1")
-    assert sorted(mails["subject"].str.slice(0, 14).to_list()) == ["【川南渝西联合预警】劣V类 ", "【川南渝西联合预警】撤回 劣"]
-    assert set(mails["n"]) == {3}
+    mails = fetch_polars(warehouse, "SELECT n.status, n.channel, m.subject, n.recipient FROM alerts.notifications n "
+                                    "JOIN alerts.messages m USING (message_id) "
+                                    "WHERE n.event_id = 'river_exceedance/LXH05/2026-06-10'")
+    assert sorted(mails["status"].to_list()) == ["issued"] * 3 + ["retracted"] * 3  # each of the 3 recipients
+    assert set(mails["channel"]) == {"immediate"}  # mailed at once, so its retraction is too
+    retraction = mails.filter(pl.col("status") == "retracted")["subject"]
+    assert all("撤回 劣V类 断面持续超标（跨界断面） — 濑溪河 泸县入境(川渝界)" in s for s in retraction)
     again = evaluate_day(warehouse, D, load_rules(), load_contacts(), NOW, ["test"])
     assert again.changes == [] and again.queued == 0
 

@@ -57,7 +57,7 @@ def ingest_air_batch(
     """``data_root``: run the GX suite and build Data Docs under it (None: the Polars rules only); ``run_id``: the
     run the problem lines belong to; ``rejected_dir``: where copies of the source's unreadable files go."""
     if not batch.measured:
-        return ingest_modelled_batch(con, raw_root, source, day, batch)
+        return ingest_modelled_batch(con, raw_root, source, day, batch, now)
     partition = day.isoformat()
     batch_id, raw_path = write_raw_batch(raw_root, DATASET, source, partition, batch.rows)
     originals = keep_originals(raw_root / DATASET / source / "files", batch.source_files)
@@ -102,7 +102,8 @@ def ingest_air_batch(
             replace_rows(con, table, frame, "dataset = ? AND load_partition = ?", [DATASET, day])
         store_problems(con, problems, replace={"dataset": DATASET, "day": day})
     _write_side_tables(con, batch, day)
-    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height)
+    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height, rejected.height,
+                 received_at=now)
     return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation, sorted(changed), originals)
 
 
@@ -147,7 +148,8 @@ def record_unreadable(con: duckdb.DuckDBPyConnection, exc: BadFileError, rejecte
 
 
 def ingest_modelled_batch(
-    con: duckdb.DuckDBPyConnection, raw_root: Path, source: str, day: dt.date, batch: AirBatch
+    con: duckdb.DuckDBPyConnection, raw_root: Path, source: str, day: dt.date, batch: AirBatch,
+    now: dt.datetime | None = None,
 ) -> IngestResult:
     """Modelled values (per area, not measured at a station) go to their own tables only; the partition's station
     readings, flags and quarantine stay as they are, so they never count toward capture or compliance."""
@@ -156,7 +158,8 @@ def ingest_modelled_batch(
     ) else pl.DataFrame()
     batch_id, raw_path = write_raw_batch(raw_root, "air_modelled", source, day.isoformat(), modelled)
     _write_side_tables(con, batch, day)
-    record_batch(con, "air_modelled", source, day, batch_id, raw_path, modelled.height, modelled.height, 0)
+    record_batch(con, "air_modelled", source, day, batch_id, raw_path, modelled.height, modelled.height, 0,
+                 received_at=now)
     no_station_rows = pl.DataFrame(schema=AIR_HOURLY.schema)
     validation = ValidationResult(
         rows_in=modelled.height,

@@ -15,6 +15,8 @@ import polars as pl
 from assets.alerts.candidates import Candidate, area_audience
 from warehouse.connection import fetch_one, fetch_polars
 
+FALLBACK_SOURCES = ("open_meteo",)  # forecasts used only where no official one covers the area-day
+
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pl.DataFrame:
     """A Polars frame of ``sql`` with the named ``$parameters`` it uses (duckdb refuses unused ones)."""
@@ -31,7 +33,9 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def daily_series(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: int, horizon_days: int) -> pl.DataFrame:
     """Per area x day (D - lookback .. D + horizon): observed daily AQI where there is one, else the latest
     forecast issued by then (for days after D: issued up to D + 1, the morning the daily run happens).
-    Several sources with the same latest issue date: the highest AQI (the precautionary choice)."""
+    The official forecasts (files, the generator's) come first; a fallback source (Open-Meteo) counts only for the
+    area-days they do not cover. Several sources with the same latest issue date: the highest AQI (the
+    precautionary choice)."""
     first, last = day - dt.timedelta(days=lookback_days), day + dt.timedelta(days=horizon_days)
     observed = "SELECT area, day, aqi FROM marts.air_area_daily WHERE aqi IS NOT NULL AND day BETWEEN $first AND $day" \
         if has_table(con, "marts.air_area_daily") else "SELECT NULL::VARCHAR AS area, NULL::DATE AS day, NULL::INT AS aqi WHERE false"
@@ -39,13 +43,16 @@ def daily_series(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: in
         con,
         f"""
         WITH obs AS ({observed}),
-        issued AS (
-            SELECT area, target_date AS day, issue_date, aqi,
-                   max(issue_date) OVER (PARTITION BY area, target_date) AS latest
+        usable AS (
+            SELECT area, target_date AS day, issue_date, aqi, list_contains($fallback, source) AS fallback
             FROM forecast.aqi_daily
             WHERE aqi IS NOT NULL AND target_date BETWEEN $first AND $last
               AND issue_date <= least(target_date, $day + INTERVAL 1 DAY)
         ),
+        preferred AS (  -- the primary sources where they cover the area-day, else the fallback
+            SELECT * FROM usable QUALIFY fallback = bool_and(fallback) OVER (PARTITION BY area, day)
+        ),
+        issued AS (SELECT *, max(issue_date) OVER (PARTITION BY area, day) AS latest FROM preferred),
         fc AS (SELECT area, day, max(aqi) AS aqi FROM issued WHERE issue_date = latest GROUP BY area, day),
         days AS (SELECT CAST(unnest(generate_series($first, $last, INTERVAL 1 DAY)) AS DATE) AS day)
         SELECT a.area, a.province, d.day, CAST(coalesce(o.aqi, f.aqi) AS INTEGER) AS aqi,
@@ -56,7 +63,7 @@ def daily_series(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: in
         WHERE coalesce(o.aqi, f.aqi) IS NOT NULL
         ORDER BY a.area, d.day
         """,
-        {"first": first, "last": last, "day": day},
+        {"first": first, "last": last, "day": day, "fallback": list(FALLBACK_SOURCES)},
     )
 
 
@@ -74,9 +81,11 @@ def area_capture(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, floa
     return {a: round(p, 1) for a, p in frame.iter_rows()}
 
 
-def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warned: set[str]) -> list[Candidate]:
+def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warned: set[str],
+                   status: dict[str, tuple[str, str]] | None = None) -> list[Candidate]:
     """Areas with a heavy-pollution day (daily AQI above the threshold) or a rolling 24-h AQI above it for enough
-    hours on day D, where no warning was active: the forecast missed it."""
+    hours on day D, where no warning was active: the forecast missed it. ``status``: per area, what the text says
+    about the warnings (``warning_status``: none in force, lifted on a given day, the regional warning)."""
     if not has_table(con, "marts.air_area_daily"):
         return []
     rolling = (
@@ -109,16 +118,17 @@ def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warn
         if a["hours_over"] >= cfg["rolling_min_hours"]:
             basis_zh += f"{'，' if basis_zh else ''}滚动24小时AQI>{cfg['rolling_24h_aqi_above']}共{a['hours_over']}小时"
         hours = ", ".join(a["hours"] or [])
+        said = (status or {}).get(a["area"], ("当日无预警", "no warning was in force"))
         out.append(
             Candidate(
                 kind="observed_heavy", subject=a["area"], level=level, title_zh="重污染天气（未预警）",
                 title_en="heavy pollution observed without a warning", subjects=[a["area"]],
                 recipients=area_audience(a["area"]),
                 evidence=stations.filter(pl.col("area") == a["area"]).drop("area").to_dicts(),
-                summary_zh=f"{a['area']} {day} 实测{basis_zh}，首要污染物 {a['primary_pollutant'] or '—'}，当日无预警。"
+                summary_zh=f"{a['area']} {day} 实测{basis_zh}，首要污染物 {a['primary_pollutant'] or '—'}，{said[0]}。"
                 + (f" 超标时段（滚动24小时）：{hours}" if hours else ""),
                 summary_en=f"{a['area']} on {day}: daily AQI {aqi}, {a['hours_over']} h of rolling 24-h AQI above "
-                f"{cfg['rolling_24h_aqi_above']}, while no warning was active." + (f" Hours: {hours}" if hours else ""),
+                f"{cfg['rolling_24h_aqi_above']}; {said[1]}." + (f" Hours: {hours}" if hours else ""),
                 standard="HJ 633 daily AQI; rule: daily AQI > {0} or rolling 24-h AQI > {1} for >= {2} h".format(
                     cfg["daily_aqi_above"], cfg["rolling_24h_aqi_above"], cfg["rolling_min_hours"]),
                 capture_pct=capture.get(a["area"]),

@@ -1,38 +1,86 @@
-"""Turns lifecycle rows that must be announced into e-mails on the delivery queue (one per state change)."""
+"""Turns a day's state changes into notifications: each change is recorded once per recipient, on the channel the
+notify rules choose; the immediate ones of one group go out as one mail per recipient at once, the others wait for
+the recipient's daily digest (``assets.alerts.digest``). Within the caller's transaction (the evaluation of the
+day commits its states and their notifications together)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 
 import duckdb
 
 from assets.alerts.contacts import Contact, recipients_for
-from assets.alerts.email_render import Notification, render
+from assets.alerts.email_render import Notification, render_alert_mail
 from assets.alerts.lifecycle import set_message_id
-from assets.alerts.queue import enqueue_email, message_id_for
+from assets.alerts.notifications import attach, change_id, record, was_immediate
+from assets.alerts.notify_rules import NotifyRules
+from assets.alerts.queue import message_id_for, queue_message
+
+ROLE_LABELS = {"joint_office": "联合办公室 joint office", "data_operations": "数据运维 data operations"}
 
 
-def notification_for(row: dict, where: list[str]) -> Notification:
+def ack_command(event_id: str, contact: Contact) -> str:
+    """The exact command that records ``contact``'s receipt of the alert."""
+    return f"envmon ack {shlex.quote(event_id)} --by {contact.email}"
+
+
+def offices(audience: list[Contact]) -> list[str]:
+    """Every office an alert goes to, by province (四川, 重庆) and then the joint roles: '四川：A、B'."""
+    groups: dict[str, list[str]] = {}
+    for c in audience:
+        label = c.province if c.role in ("area_air_office", "river_chief") and c.province else ROLE_LABELS.get(c.role, c.role)
+        groups.setdefault(label, []).append(c.name)
+    order = sorted(groups, key=lambda g: (g not in ("四川", "重庆"), g))
+    return [f"{g}：{'、'.join(groups[g])}" for g in order]
+
+
+def mail_headers(kind: str, day, change_ids: list[str]) -> dict[str, str]:
+    """Headers that let mail rules (and the tests) sort alert mail: the kind (alert | digest), the day it is about,
+    and the state changes it holds (alerts.notifications.change_id)."""
+    return {"X-Envmon-Kind": kind, "X-Envmon-Day": str(day), "X-Envmon-Changes": " ".join(change_ids)}
+
+
+def notification_for(row: dict, where: list[str], sent_to: list[str] = (), ack: str = "") -> Notification:
     evidence = json.loads(row["evidence"])
     return Notification(
         event_id=row["event_id"], status=row["status"], level=row["level"], title_zh=row["title_zh"],
         title_en=row["title_en"], subjects=evidence["subjects"], day=str(row["day"]), evidence=evidence["rows"],
         summary_zh=evidence["summary_zh"], summary_en=evidence["summary_en"], standard=row["standard"],
-        data_status=row["data_status"], capture_pct=row["capture_pct"], where=where,
+        data_status=row["data_status"], capture_pct=row["capture_pct"], where=where, sent_to=list(sent_to),
+        ack_command=ack, kind=row["kind"],
     )
 
 
 def announce(
-    con: duckdb.DuckDBPyConnection, rows: list[dict], contacts: list[Contact], where: list[str], now: dt.datetime
+    con: duckdb.DuckDBPyConnection, rows: list[dict], contacts: list[Contact], where: list[str], now: dt.datetime,
+    notify: NotifyRules,
 ) -> int:
-    """Queue one e-mail per row to its audience; returns the number of new deliveries (0 on an unchanged re-run)."""
-    added = 0
+    """Record each state change of ``rows`` for each recipient and queue the immediate mails; returns the number of
+    new notifications (state change x recipient; 0 on an unchanged re-run)."""
+    added, mails = 0, {}
     for row in rows:
-        mail = render(notification_for(row, where))
-        key = f"{row['event_id']}|{row['day']}|{row['status']}|{row['level']}|{row['revision']}"
-        to = recipients_for(json.loads(row["recipients"]), contacts)
-        added += enqueue_email(con, key=key, to=to, subject=mail.subject, text=mail.text, html=mail.html,
-                               event_id=row["event_id"], now=now)
-        set_message_id(con, row["event_id"], row["day"], message_id_for(key))
+        cid = change_id(row)
+        set_message_id(con, row["event_id"], row["day"], cid)
+        audience = recipients_for(json.loads(row["recipients"]), contacts)
+        sent_to, routed = offices(audience), notify.is_immediate(row)
+        for contact in audience:
+            follow_up = row["status"] in notify.follow_up and was_immediate(con, row["event_id"], contact.email)
+            channel = "immediate" if routed or follow_up else "digest"
+            if not record(con, row, contact, channel, now):
+                continue  # already told (an interrupted evaluation re-run): never twice
+            added += 1
+            if channel == "immediate":
+                mails.setdefault((contact.email, notify.group_of(row)), []).append((row, contact, sent_to))
+    for (email, group), items in mails.items():
+        contact = items[0][1]
+        notes = [notification_for(r, where, sent, ack_command(r["event_id"], contact)) for r, _, sent in items]
+        ids = [change_id(r) for r, _, _ in items]
+        key = f"alert|{email}|{items[0][0]['day']}|{group}|{','.join(sorted(ids))}"
+        mail = render_alert_mail(notes)
+        queue_message(con, key=key, to=[contact], subject=mail.subject, text=mail.text, html=mail.html,
+                      event_id=items[0][0]["event_id"] if len(items) == 1 else None, now=now, mail_kind="alert",
+                      mail_day=items[0][0]["day"], headers=mail_headers("alert", items[0][0]["day"], ids))
+        attach(con, ids, email, message_id_for(key))
     return added

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.alerts.checks import FORECAST_COVERAGE, forecast_coverage_result
 from assets.alerts.contacts import load_contacts
-from assets.alerts.delivery import deliver_pending
+from assets.alerts.dispatch import dispatch
 from assets.alerts.evaluate import LOOKBACK_DAYS, evaluate_day
 from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecast, read_forecast_csv
+from assets.alerts.ledger import events_of_days, refresh_ledger
+from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.resources import AlertSettings, MailResource
 from assets.alerts.rules_config import load_rules
 from assets.alerts.transport import transport_for
@@ -94,10 +97,11 @@ def alert_assets() -> list[dg.AssetsDefinition]:
     @dg.asset(
         key=["alerts", "events"], group_name="alerts", partitions_def=daily_partitions, backfill_policy=DAILY_BACKFILL,
         deps=deps, pool=WRITER_POOL, kinds={"duckdb"}, automation_condition=changed_upstream,
+        check_specs=[FORECAST_COVERAGE],
         description="Every alert rule for each day of the run, in order (warnings, regional warning, observed heavy "
         "pollution, river exceedance and incidents, data outages) → alerts.event_log / alerts.events (lifecycle) → "
-        "e-mails queued in alerts.deliveries, one per state change. Re-running a day sends nothing new unless its "
-        "outcome changed.",
+        "alerts.notifications: each state change once per recipient, mailed at once (rules.yaml notify.immediate, "
+        "grouped) or in the recipient's daily digest. Re-running a day sends nothing new unless its outcome changed.",
     )
     def alert_events(
         context: dg.AssetExecutionContext, alerting: AlertSettings, warehouse: WarehouseResource
@@ -112,30 +116,60 @@ def alert_assets() -> list[dg.AssetsDefinition]:
                 evaluations.append(evaluate_day(con, day, rules, contacts, now, where))
         changes = [{"day": ev.day, "event": r["event_id"], "status": r["status"], "level": r["level"]}
                    for ev in evaluations for r in ev.changes]
+        coverage = forecast_coverage_result({ev.day: ev.forecast_gaps for ev in evaluations},
+                                            rules["warning"]["forecast_coverage_days"])
         return dg.MaterializeResult(metadata={
             "dagster/row_count": sum(len(ev.candidates) for ev in evaluations), "state_changes": len(changes),
-            "emails_queued": sum(ev.queued for ev in evaluations),
+            "notifications": sum(ev.queued for ev in evaluations),
             "rules_evaluated": ", ".join(sorted(set().union(*(ev.kinds for ev in evaluations)))),
             "changes": dg.MetadataValue.md(_md(changes)),
-        })
+        }, check_results=[coverage])
 
     @dg.asset(
         key=["alerts", "deliveries"], group_name="alerts", partitions_def=daily_partitions,
         backfill_policy=DAILY_BACKFILL, deps=[alert_events], pool=WRITER_POOL, kinds={"smtp"},
         automation_condition=changed_upstream,
-        description="One delivery pass over the queue right after the rules (SMTP, or .eml files in <data>/outbox "
-        "without ENVMON_SMTP_HOST). What fails stays pending: the alert-delivery sensor retries with back-off.",
+        description="One delivery pass right after the rules: the daily digests that are due, then the queue (SMTP, "
+        "or .eml files in <data>/outbox without ENVMON_SMTP_HOST). What fails stays pending: the alert-delivery "
+        "sensor retries with back-off and composes later digests at their hour.",
     )
-    def alert_deliveries(settings: EnvmonSettings, mail: MailResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def alert_deliveries(
+        settings: EnvmonSettings, alerting: AlertSettings, mail: MailResource, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
         smtp = mail.smtp_settings()
-        result = deliver_pending(warehouse.connect, transport_for(smtp, settings.paths.outbox), smtp.mail_from)
+        notify = NotifyRules.from_rules(load_rules(alerting.rules))
+        out = dispatch(warehouse.connect, load_contacts(alerting.contacts), notify,
+                       transport_for(smtp, settings.paths.outbox), smtp.mail_from)
+        result = out.delivery
         return dg.MaterializeResult(metadata={
-            "sent": result.sent, "retrying": result.retrying, "failed": result.failed,
+            "digests_composed": out.digests, "sent": result.sent, "retrying": result.retrying, "failed": result.failed,
             "transport": "smtp" if smtp.host else f"outbox {settings.paths.outbox}",
             "errors": dg.MetadataValue.md("\n".join(f"- {e}" for e in result.errors[:10]) or "none"),
         })
 
-    return [alert_events, alert_deliveries]
+    @dg.asset(
+        key=["alerts", "ledger"], group_name="alerts", partitions_def=daily_partitions,
+        backfill_policy=DAILY_BACKFILL, deps=[alert_deliveries], pool=WRITER_POOL, kinds={"duckdb", "sql"},
+        automation_condition=changed_upstream,
+        description="The accountability ledger alerts.ledger (assets/alerts/ledger.sql): per alert and recipient, "
+        "when the triggering data arrived, the rule evaluated it, the mail was queued, delivered and acknowledged "
+        "(envmon ack). Refreshed here for the alerts of the run's days, and by delivery passes and envmon ack. Not a "
+        "SQL model: it reads alerts.*, which the alert assets write after the models (docs/alerts.md).",
+    )
+    def alert_ledger(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            rows = refresh_ledger(con, events_of_days(con, run_days(context)))
+            summary = con.execute(
+                "SELECT count(*), count(delivered_at), count(acknowledged_at), median(minutes_to_notify) "
+                "FROM alerts.ledger WHERE first_day BETWEEN ? AND ?", [run_days(context)[0], run_days(context)[-1]]
+            ).fetchall()[0]
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": rows, "alert_recipients": summary[0], "delivered": summary[1],
+            "acknowledged": summary[2],
+            "median_minutes_to_notify": None if summary[3] is None else round(float(summary[3]), 1),
+        })
+
+    return [alert_events, alert_deliveries, alert_ledger]
 
 
 def _md(rows: list[dict]) -> str:

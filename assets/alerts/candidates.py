@@ -28,6 +28,8 @@ class Candidate:
     standard: str = ""
     data_status: str = "preliminary"
     capture_pct: float | None = None
+    topic: str = "air"  # what immediate mails are grouped by (rules.yaml notify.group_by): air, water, outage:<feed>
+    border: bool = False  # a river alert at a border section (immediate by default when sustained)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -15,6 +15,7 @@ same Message-ID (which mail systems use to drop duplicates).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import uuid
@@ -22,7 +23,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Callable
 
-from assets.alerts.email_render import build_message
+from assets.alerts.mime import build_message
 from assets.alerts.queue import claim_due, mark_retry, mark_sent, release_claims, stored_attachments
 from assets.alerts.transport import DeliveryError
 from assets.clock import now_cst
@@ -39,6 +40,7 @@ class PassResult:
     retrying: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    settled: set[str] = field(default_factory=set)  # message ids with a row sent or parked in this pass (the ledger)
 
     @property
     def changed(self) -> int:
@@ -102,7 +104,7 @@ def _deliver(connect, transport, mail_from: str, now, limit: int) -> PassResult:
 def _send_one(connect, session, transport_name: str, row: dict, mail_from: str, worker: str, now, result: PassResult):
     msg = build_message(
         row["subject"], row["body_text"], row["body_html"], mail_from, row["name"], row["recipient"],
-        row["message_id"], stored_attachments(row["attachments"]),
+        row["message_id"], stored_attachments(row["attachments"]), json.loads(row["headers"] or "{}"), now(),
     )
     try:
         session.send(msg, row["recipient"])
@@ -114,8 +116,11 @@ def _send_one(connect, session, transport_name: str, row: dict, mail_from: str, 
                        now(), refused=exc.permanent)
         result.failed += give_up
         result.retrying += not give_up
+        if give_up:
+            result.settled.add(row["message_id"])
         result.errors.append(str(exc))
         return
     with connect() as con:
         mark_sent(con, row["message_id"], row["recipient"], now(), transport_name, worker)
     result.sent += 1
+    result.settled.add(row["message_id"])

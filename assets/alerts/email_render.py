@@ -1,17 +1,17 @@
 """Alert e-mails: Chinese first, then English; a plain-text part and an HTML part; built so no value can inject headers.
 
-Everything that comes from data (area, station, section names, evidence cells) is treated as hostile: header
-values are reduced to one line, and HTML is escaped.
+An immediate mail holds one or more state changes (those of one evaluated day that share a group, for one
+recipient: ``render_alert_mail``); each is a block with its facts, the offices it went to in both provinces, the
+command that acknowledges it, and its evidence. Everything that comes from data (area, station, section names,
+evidence cells) is treated as hostile: header values are reduced to one line, and HTML is escaped.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate
+
+from assets.alerts.mime import one_line
 
 SUBJECT_PREFIX = "【川南渝西联合预警】"
 LEVELS = {  # level -> (Chinese, English); graded levels of 重污染天气预警 and the ungraded alerts
@@ -34,12 +34,7 @@ STATUSES = {  # lifecycle status -> (Chinese, English) shown in subject and body
     "retracted": ("撤回", "retracted (triggering data invalidated or corrected)"),
     "notice": ("通知", "notice"),
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
-
-
-def one_line(value: object) -> str:
-    """A value safe for a header: control characters (CR, LF, NUL ...) become one space."""
-    return _CONTROL.sub(" ", str(value)).strip()
+COLOURS = {"red": "#d7191c", "orange": "#f28c28", "yellow": "#e6c200", "severe": "#7e0023", "heavy": "#99004c"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +55,9 @@ class Notification:
     data_status: str = ""
     capture_pct: float | None = None
     where: list[str] = field(default_factory=list)  # where to see it: Dagster run, warehouse table ...
+    sent_to: list[str] = field(default_factory=list)  # "四川：…" lines: every office the alert went to
+    ack_command: str = ""  # the exact `envmon ack` command for this recipient
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,123 +67,136 @@ class RenderedMail:
     html: str
 
 
+def headline(n: Notification) -> str:
+    """'升级 橙色 重污染天气预警 — 自贡' (the status only when it is not the first issue)."""
+    level_zh = LEVELS.get(n.level, (n.level, n.level))[0]
+    lead = "" if n.status == "issued" else f"{STATUSES[n.status][0]} "
+    return one_line(f"{lead}{level_zh} {n.title_zh} — {'、'.join(n.subjects)}".replace("  ", " "))
+
+
 def render(n: Notification) -> RenderedMail:
+    """The mail of one state change."""
+    return render_alert_mail([n])
+
+
+def render_alert_mail(notes: list[Notification]) -> RenderedMail:
+    """One mail for the state changes ``notes`` (one evaluated day, one group, one recipient)."""
+    if len(notes) == 1:
+        subject = f"{SUBJECT_PREFIX}{headline(notes[0])}"
+    else:
+        shown = "；".join(headline(n) for n in notes[:3])
+        subject = f"{SUBJECT_PREFIX}{len(notes)}项预警 — {shown}{' 等' if len(notes) > 3 else ''}"
+    where = list(dict.fromkeys(w for n in notes for w in n.where))
+    text = "\n".join([
+        *(line for n in notes for line in [*_text_block_zh(n), ""]),
+        "查看 / Where to see it:", *(f"  - {w}" for w in where), "",
+        "—— English ——",
+        *(line for n in notes for line in [*_text_block_en(n), ""]),
+        "This message was sent by envmon, the joint monitoring pipeline of 川南渝西 (South Sichuan & West Chongqing).",
+    ])
+    page = "".join([
+        '<html><head><meta charset="utf-8"></head>',
+        '<body style="font-family:\'Noto Sans CJK SC\',\'WenQuanYi Micro Hei\',\'Microsoft YaHei\',sans-serif;'
+        'color:#222;max-width:960px;margin:16px">',
+        *(_html_block(n) for n in notes),
+        f"<h3>查看 Where to see it</h3><ul>{''.join(f'<li>{_e(w)}</li>' for w in where)}</ul>",
+        '<hr><p style="font-size:12px;color:#666">Sent by envmon, the joint monitoring pipeline of 川南渝西 '
+        "(South Sichuan &amp; West Chongqing).</p></body></html>",
+    ])
+    return RenderedMail(one_line(subject), text, page)
+
+
+def facts(n: Notification, lang: str) -> list[tuple[str, str]]:
     level_zh, level_en = LEVELS.get(n.level, (n.level, n.level))
     status_zh, status_en = STATUSES[n.status]
-    lead = "" if n.status == "issued" else f"{status_zh} "
-    subject = one_line(f"{SUBJECT_PREFIX}{lead}{level_zh} {n.title_zh} — {'、'.join(n.subjects)}".replace("  ", " "))
-    capture = "" if n.capture_pct is None else f"{n.capture_pct:.1f}%"
-    facts_zh = [
-        ("状态", f"{status_zh}（{n.day}）"), ("级别", level_zh or "—"), ("对象", "、".join(n.subjects)),
-        ("数据状态", n.data_status or "—"), ("数据获取率", capture or "—"), ("评价依据", n.standard or "—"),
-        ("预警编号", n.event_id),
+    capture = "—" if n.capture_pct is None else f"{n.capture_pct:.1f}%"
+    if lang == "zh":
+        return [("状态", f"{status_zh}（{n.day}）"), ("级别", level_zh or "—"), ("对象", "、".join(n.subjects)),
+                ("数据状态", n.data_status or "—"), ("数据获取率", capture), ("评价依据", n.standard or "—"),
+                ("预警编号", n.event_id)]
+    return [("Status", f"{status_en} ({n.day})"), ("Level", level_en or "—"), ("Subject", ", ".join(n.subjects)),
+            ("Data status", n.data_status or "—"), ("Data capture", capture), ("Standard", n.standard or "—"),
+            ("Alert id", n.event_id)]
+
+
+def _text_block_zh(n: Notification) -> list[str]:
+    level_zh = LEVELS.get(n.level, (n.level, n.level))[0]
+    return [
+        f"■ {level_zh}{n.title_zh} {STATUSES[n.status][0]}", n.summary_zh, "",
+        *(f"{k}：{v}" for k, v in facts(n, "zh")),
+        *(["已发送 / sent to："] + [f"  {line}" for line in n.sent_to] if n.sent_to else []),
+        *([f"确认收到 / acknowledge：{n.ack_command}"] if n.ack_command else []),
+        "", "证据 / Evidence:", text_table(n.evidence),
     ]
-    facts_en = [
-        ("Status", f"{status_en} ({n.day})"), ("Level", level_en or "—"), ("Subject", ", ".join(n.subjects)),
-        ("Data status", n.data_status or "—"), ("Data capture", capture or "—"), ("Standard", n.standard or "—"),
-        ("Alert id", n.event_id),
-    ]
-    text = "\n".join(
-        [
-            f"{level_zh}{n.title_zh} {status_zh}",
-            n.summary_zh,
-            "",
-            *(f"{k}：{v}" for k, v in facts_zh),
-            "",
-            "证据 / Evidence:",
-            _text_table(n.evidence),
-            "",
-            "查看 / Where to see it:",
-            *(f"  - {w}" for w in n.where),
-            "",
-            "—— English ——",
-            f"{level_en} {n.title_en}: {status_en}".strip(),
-            n.summary_en,
-            "",
-            *(f"{k}: {v}" for k, v in facts_en),
-            "",
-            "This message was sent by envmon, the joint monitoring pipeline of 川南渝西 (South Sichuan & West Chongqing).",
-        ]
+
+
+def _text_block_en(n: Notification) -> list[str]:
+    level_en = LEVELS.get(n.level, (n.level, n.level))[1]
+    return [f"■ {level_en} {n.title_en}: {STATUSES[n.status][1]}".replace("■  ", "■ "), n.summary_en, "",
+            *(f"{k}: {v}" for k, v in facts(n, "en"))]
+
+
+def _html_block(n: Notification) -> str:
+    level_zh, level_en = LEVELS.get(n.level, (n.level, n.level))
+    status_zh, status_en = STATUSES[n.status]
+    colour = COLOURS.get(n.level, "#2c7fb8")
+    sent = "".join(f"<li>{_e(line)}</li>" for line in n.sent_to)
+    ack = (f'<p style="background:#f4f6f8;padding:6px 10px;font-family:monospace">确认收到 acknowledge: '
+           f"{_e(n.ack_command)}</p>" if n.ack_command else "")
+    return (
+        f'<div style="border-left:6px solid {colour};padding:4px 12px;margin:12px 0">'
+        f"<h2 style=\"margin:4px 0\">{_e(level_zh)}{_e(n.title_zh)} {_e(status_zh)}"
+        f'<br><small style="color:#555">{_e(level_en)} {_e(n.title_en)}: {_e(status_en)}</small></h2>'
+        f"<p>{_e(n.summary_zh)}</p><p style=\"color:#555\">{_e(n.summary_en)}</p>"
+        f"{html_facts(list(zip(facts(n, 'zh'), facts(n, 'en'))))}"
+        + (f"<p><b>已发送 / sent to:</b></p><ul>{sent}</ul>" if sent else "")
+        + ack
+        + f"<h4>证据 Evidence</h4>{html_table(n.evidence)}</div>"
     )
-    page = f"""<html><body>
-<h2>{_e(level_zh)}{_e(n.title_zh)} {_e(status_zh)}</h2>
-<p>{_e(n.summary_zh)}</p>
-{_html_facts(facts_zh)}
-<h3>证据 Evidence</h3>
-{_html_table(n.evidence)}
-<h3>查看 Where to see it</h3>
-<ul>{''.join(f'<li>{_e(w)}</li>' for w in n.where)}</ul>
-<hr>
-<h2>{_e(level_en)} {_e(n.title_en)}: {_e(status_en)}</h2>
-<p>{_e(n.summary_en)}</p>
-{_html_facts(facts_en)}
-<p><small>Sent by envmon, the joint monitoring pipeline of 川南渝西 (South Sichuan &amp; West Chongqing).</small></p>
-</body></html>"""
-    return RenderedMail(subject, text, page)
-
-
-def build_message(
-    subject: str,
-    text: str,
-    page: str,
-    sender: str,
-    recipient_name: str,
-    recipient_email: str,
-    message_id: str,
-    attachments: list[tuple[str, str, bytes]] = (),
-) -> EmailMessage:
-    """The MIME message for one recipient. Attachments are (filename, content type, bytes)."""
-    msg = EmailMessage()
-    msg["Subject"] = one_line(subject)
-    msg["From"] = _address(sender)
-    msg["To"] = Address(display_name=one_line(recipient_name), addr_spec=one_line(recipient_email))
-    msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = one_line(message_id)
-    msg.set_content(text)
-    msg.add_alternative(page, subtype="html")
-    for filename, content_type, payload in attachments:
-        maintype, _, subtype = content_type.partition("/")
-        # The project writes its text files (CSV, HTML) in UTF-8; say so, or mail clients guess ASCII.
-        params = {"charset": "utf-8"} if maintype == "text" else {}
-        msg.add_attachment(payload, maintype=maintype, subtype=subtype or "octet-stream", filename=one_line(filename),
-                           params=params)
-    return msg
-
-
-def _address(value: str) -> Address:
-    """'Name <addr>' or a bare address."""
-    value = one_line(value)
-    match = re.match(r"^(.*?)\s*<([^<>]+)>$", value)
-    if match:
-        return Address(display_name=match.group(1).strip('" '), addr_spec=match.group(2))
-    return Address(addr_spec=value)
 
 
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def cell(value: object) -> str:
+    """An evidence value as people read it: lists joined, no Python reprs, '—' for nothing."""
+    if value is None:
+        return "—"
+    if isinstance(value, (list, tuple)):
+        return "、".join(map(str, value)) or "—"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def _columns(rows: list[dict]) -> list[str]:
     return list(dict.fromkeys(k for row in rows for k in row))
 
 
-def _text_table(rows: list[dict]) -> str:
+def text_table(rows: list[dict]) -> str:
     if not rows:
         return "  (none)"
     cols = _columns(rows)
     lines = ["  " + " | ".join(cols)]
-    lines += ["  " + " | ".join(one_line("" if r.get(c) is None else r.get(c)) for c in cols) for r in rows]
+    lines += ["  " + " | ".join(one_line(cell(r.get(c))) for c in cols) for r in rows]
     return "\n".join(lines)
 
 
-def _html_table(rows: list[dict]) -> str:
+def html_table(rows: list[dict]) -> str:
     if not rows:
         return "<p>(none)</p>"
     cols = _columns(rows)
-    head = "".join(f"<th>{_e(c)}</th>" for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{_e(r.get(c))}</td>" for c in cols) + "</tr>" for r in rows)
-    return f'<table border="1" cellpadding="4" cellspacing="0"><tr>{head}</tr>{body}</table>'
+    style = 'style="border:1px solid #bbb;padding:3px 6px"'
+    head = "".join(f'<th {style} bgcolor="#eef4f8">{_e(c)}</th>' for c in cols)
+    body = "".join("<tr>" + "".join(f"<td {style}>{_e(cell(r.get(c)))}</td>" for c in cols) + "</tr>" for r in rows)
+    return f'<table style="border-collapse:collapse;font-size:12px" cellspacing="0"><tr>{head}</tr>{body}</table>'
 
 
-def _html_facts(facts: list[tuple[str, str]]) -> str:
-    return "<table>" + "".join(f"<tr><th align=left>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts) + "</table>"
+def html_facts(pairs: list[tuple[tuple[str, str], tuple[str, str]]]) -> str:
+    rows = "".join(
+        f'<tr><th align="left" style="padding:2px 8px">{_e(zk)} <span style="color:#777">{_e(ek)}</span></th>'
+        f'<td style="padding:2px 8px">{_e(zv)}</td></tr>'
+        for (zk, zv), (ek, _) in pairs
+    )
+    return f"<table>{rows}</table>"

@@ -1,7 +1,9 @@
-"""One evaluation of every alert rule for day D: candidates → lifecycle → e-mails on the queue.
+"""One evaluation of every alert rule for day D: candidates → lifecycle → notifications (each state change once
+per recipient: an immediate mail on the queue, or a place in the recipient's daily digest) → alerts.evaluations.
 
 Rules whose input tables do not exist yet are skipped, and their kinds are left out of the lifecycle step, so a
-missing table never lifts or retracts an open alert.
+missing table never lifts or retracts an open alert. The day's states, notifications and immediate mails commit in
+one transaction: an interrupted evaluation leaves nothing half-told.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from assets.alerts.air_warnings import warning_candidates
 from assets.alerts.announce import announce
 from assets.alerts.candidates import Candidate
 from assets.alerts.contacts import Contact, area_provinces
-from assets.alerts.lifecycle import apply_day, open_subjects
+from assets.alerts.forecast_coverage import forecast_gaps, record_evaluation
+from assets.alerts.lifecycle import apply_day, latest_before, open_subjects
+from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.outage import air_outages, water_outages
 from assets.alerts.river import river_candidates
+from assets.alerts.warning_status import warning_status
 from warehouse.connection import fetch_polars
+from warehouse.partitions import transaction
 
 LOOKBACK_DAYS = 10  # observed days an ongoing episode may reach back
 
@@ -31,7 +37,8 @@ class Evaluation:
     candidates: list[Candidate] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)
     changes: list[dict] = field(default_factory=list)
-    queued: int = 0
+    queued: int = 0  # notifications (state change x recipient), immediate or waiting for the digest
+    forecast_gaps: dict[str, list[str]] = field(default_factory=dict)  # area -> target days no forecast covers
 
 
 def evaluate_day(
@@ -49,21 +56,29 @@ def evaluate_day(
         ev.kinds |= {"area_warning", "regional_warning"}
     if has_table(con, "marts.air_area_daily"):
         warned = {c.subject for c in ev.candidates if c.kind == "area_warning"} | open_subjects(con, "area_warning", day)
-        ev.candidates += observed_heavy(con, day, rules["observed"], warned)
+        status = warning_status(latest_before(con, day, {"area_warning", "regional_warning"}), ev.candidates, day,
+                                list(area_provinces()))
+        ev.candidates += observed_heavy(con, day, rules["observed"], warned, status)
         ev.kinds.add("observed_heavy")
     if has_table(con, "marts.water_reading_class"):
         ev.candidates += river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
         ev.kinds |= {"river_exceedance", "river_incident"}
     if has_table(con, "intermediate.air_hourly_valid"):
-        ev.candidates += air_outages(con, day, rules["outage"]) + water_outages(con, day, rules["outage"])
+        ev.candidates += air_outages(con, day, rules["outage"])
+        ev.candidates += water_outages(con, day, rules["outage"], int(rules["river"]["daily_readings"]))
         ev.kinds.add("data_outage")
-    ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
-    ev.queued = announce(con, ev.changes, contacts, list(where), now)
+    if has_table(con, "marts.air_area_daily"):  # an air pipeline: warnings need a forecast ahead
+        ev.forecast_gaps = forecast_gaps(con, day, int(rules["warning"]["forecast_coverage_days"]))
+    with transaction(con):  # the day's states, their notifications and immediate mails, or none of them
+        ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
+        ev.queued = announce(con, ev.changes, contacts, list(where), now, NotifyRules.from_rules(rules))
+        record_evaluation(con, day, now, ev.forecast_gaps)
     return ev
 
 
-def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Readings of day D and enough before it for the medians and the travel times; the catalog; the classes."""
+def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tuple[pl.DataFrame, ...]:
+    """Readings of day D and enough before it for the medians and the travel times; the catalog; the classes; the
+    parameter names and units."""
     back = int(cfg["incident_median_hours"]) + 48
     readings = fetch_polars(
         con,
@@ -73,4 +88,5 @@ def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tup
     )
     sections = fetch_polars(con, "SELECT * FROM seeds.water_sections")
     classes = fetch_polars(con, "SELECT water_class, class_rank FROM seeds.water_classes")
-    return readings, sections, classes
+    parameters = fetch_polars(con, "SELECT * FROM seeds.water_parameters")
+    return readings, sections, classes, parameters

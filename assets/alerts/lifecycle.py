@@ -38,7 +38,7 @@ def apply_day(
 ) -> list[dict]:
     """Write day D's states for the given kinds; returns the rows that must be announced (status in NOTIFY)."""
     by_key = {c.key: c for c in candidates if c.kind in kinds}
-    prev = _latest_before(con, day, kinds)
+    prev = latest_before(con, day, kinds)
     recorded = _rows_on(con, day, kinds)
     announce = []
     keys = set(by_key) | {k for k, r in prev.items() if r["status"] in OPEN} | set(recorded)
@@ -78,7 +78,7 @@ def set_message_id(con: duckdb.DuckDBPyConnection, event_id: str, day: dt.date, 
 
 def open_subjects(con: duckdb.DuckDBPyConnection, kind: str, day: dt.date) -> set[str]:
     """Subjects of ``kind`` whose alert was open on the day before D."""
-    return {k[1] for k, r in _latest_before(con, day, {kind}).items() if r["status"] in OPEN}
+    return {k[1] for k, r in latest_before(con, day, {kind}).items() if r["status"] in OPEN}
 
 
 def _next_state(key, before: dict | None, cand: Candidate | None, day: dt.date) -> dict | None:
@@ -90,7 +90,8 @@ def _next_state(key, before: dict | None, cand: Candidate | None, day: dt.date) 
         "day": day, "kind": cand.kind, "subject": cand.subject, "level": cand.level,
         "level_rank": LEVEL_RANKS.get(cand.level, 1), "title_zh": cand.title_zh, "title_en": cand.title_en,
         "evidence": json.dumps({"subjects": cand.subjects, "summary_zh": cand.summary_zh,
-                                "summary_en": cand.summary_en, "rows": cand.evidence}, ensure_ascii=False, default=str),
+                                "summary_en": cand.summary_en, "rows": cand.evidence, "topic": cand.topic,
+                                "border": cand.border}, ensure_ascii=False, default=str),
         "standard": cand.standard, "data_status": cand.data_status, "capture_pct": cand.capture_pct,
         "recipients": json.dumps(cand.recipients, ensure_ascii=False), "message_id": None,
     }
@@ -105,7 +106,8 @@ def _next_state(key, before: dict | None, cand: Candidate | None, day: dt.date) 
     return row
 
 
-def _latest_before(con, day: dt.date, kinds: set[str]) -> dict[tuple[str, str], dict]:
+def latest_before(con, day: dt.date, kinds: set[str]) -> dict[tuple[str, str], dict]:
+    """(kind, subject) -> the alert's latest row before day D: its state at the end of D-1."""
     frame = fetch_polars(
         con,
         "SELECT * FROM alerts.event_log WHERE day < ? AND list_contains(?, kind) "

@@ -3,8 +3,13 @@ below the validity rule (fewer valid hourly PM2.5 values than GB 3095 needs; few
 Only for a day whose daily batch was fetched (meta.batches, an empty batch included): a day before the pipeline
 ran, or one that only a late reading or a monitoring-centre file touched, is not an outage of the feed.
 
-The longest silence counts the labels of day D without a value (air: no pollutant valid in the hour; water: no
-reading), so 6 silent hours = 6 missing hourly labels; for 4-hourly river readings, the gap between two readings
+The text says what happened to the day's data (``outage_status``): hours (readings) that never arrived, values that
+arrived but were invalidated by a quality flag (named), and data that arrived late (with a later day's batch, or
+in a monitoring-centre file). The capture figure is the share of valid hours as GB 3095 counts it: valid PM2.5
+hours / 24 for a station; readings with a valid value / the regular number of readings for a river section.
+
+The longest silence counts the labels of day D without a valid value (air: no pollutant valid in the hour; water:
+no reading), so 6 silent hours = 6 missing hourly labels; for 4-hourly river readings, the gap between two readings
 minus the regular 4 hours.
 """
 
@@ -17,6 +22,7 @@ import polars as pl
 
 from assets.alerts.air_inputs import has_table
 from assets.alerts.candidates import DATA_OPS, Candidate
+from assets.alerts.outage_status import air_details, air_status, flags_text, water_details, water_status
 from warehouse.connection import fetch_one, fetch_polars
 
 
@@ -33,11 +39,19 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
         con,
         """
         WITH hours AS (SELECT CAST($day AS TIMESTAMP) + INTERVAL (h) HOUR AS ts FROM range(1, 25) AS t(h)),
+        raw AS (  -- what arrived: a row with any value; late = staged by the batch of a later day
+            SELECT station_code, ts, bool_or(load_partition > $day) AS late
+            FROM staging.air_hourly
+            WHERE ts > CAST($day AS TIMESTAMP) AND ts <= CAST($day AS TIMESTAMP) + INTERVAL 1 DAY
+              AND coalesce(pm25, pm10, so2, no2, o3, co) IS NOT NULL
+            GROUP BY ALL
+        ),
         grid AS (
-            SELECT s.code, s.name, s.area, h.ts,
-                   v.station_code IS NOT NULL AND coalesce(v.pm25, v.pm10, v.so2, v.no2, v.o3, v.co) IS NOT NULL AS present,
+            SELECT s.code, s.name, s.area, h.ts, r.station_code IS NOT NULL AS received, coalesce(r.late, false) AS late,
+                   coalesce(v.pm25, v.pm10, v.so2, v.no2, v.o3, v.co) IS NOT NULL AS present,
                    v.pm25 IS NOT NULL AS pm25_ok
             FROM seeds.stations s CROSS JOIN hours h
+            LEFT JOIN raw r ON r.station_code = s.code AND r.ts = h.ts
             LEFT JOIN intermediate.air_hourly_valid v ON v.station_code = s.code AND v.ts = h.ts
             WHERE s.in_service
         ),
@@ -49,31 +63,45 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
             FROM (SELECT code, grp, count(*) AS n FROM runs WHERE NOT present GROUP BY code, grp) GROUP BY code
         )
         SELECT code, any_value(name) AS name, any_value(area) AS area,
-               count(*) FILTER (WHERE present) AS hours_present, count(*) FILTER (WHERE pm25_ok) AS pm25_hours,
-               any_value(l.longest_gap) AS longest_gap
+               count(*) FILTER (WHERE received) AS hours_received, count(*) FILTER (WHERE late) AS hours_late,
+               count(*) FILTER (WHERE pm25_ok) AS pm25_hours, any_value(l.longest_gap) AS longest_gap
         FROM grid LEFT JOIN longest AS l USING (code) GROUP BY code ORDER BY code
         """,
         {"day": day},
     ).with_columns(pl.col("longest_gap").fill_null(0))
     bad = frame.filter((pl.col("longest_gap") >= cfg["silent_hours"]) | (pl.col("pm25_hours") < cfg["min_daily_hours_air"]))
-    return [
-        _candidate(r["code"], f"{r['area']} {r['name']} ({r['code']})", day, r["hours_present"] / 24 * 100,
-                   [{"station": r["code"], "hours with data": r["hours_present"], "valid PM2.5 hours": r["pm25_hours"],
-                     "longest silence (h)": r["longest_gap"], "rule": f">= {cfg['silent_hours']} h silent or < "
-                     f"{cfg['min_daily_hours_air']} valid PM2.5 hours (GB 3095)"}])
-        for r in bad.iter_rows(named=True)
-    ]
+    if bad.height == 0:
+        return []
+    invalid = air_details(con, day, bad["code"].to_list())
+    out = []
+    for r in bad.iter_rows(named=True):
+        label = f"{r['area']} {r['name']} ({r['code']})"
+        flags = invalid.get(r["code"], [])
+        zh, en = air_status(r, flags, cfg)
+        out.append(_candidate(
+            r["code"], label, day, r["pm25_hours"] / 24 * 100, "air", zh, en,
+            [{"站点 station": r["code"], "收到小时 hours received": r["hours_received"],
+              "缺测小时 hours missing": 24 - r["hours_received"], "迟到小时 hours late": r["hours_late"],
+              "PM2.5有效小时 valid PM2.5 hours": r["pm25_hours"], "最长无有效数据(h) longest silence (h)": r["longest_gap"],
+              "无效值 invalidated values": flags_text(flags, "；", " ×") or "—"}],
+            f"GB 3095-2012 table 4: a daily mean needs >= {cfg['min_daily_hours_air']} valid hours; "
+            f"silence threshold {cfg['silent_hours']} h (rules.yaml)",
+        ))
+    return out
 
 
-def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list[Candidate]:
+def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expected: int = 6) -> list[Candidate]:
+    """``expected``: the regular readings of a natural day (rules.yaml river.daily_readings)."""
     if not has_table(con, "seeds.water_sections") or not fetched(con, "water_readings", day):
         return []
     frame = fetch_polars(
         con,
         """
         WITH r AS (
-            SELECT section_code, ts FROM staging.water_readings
+            SELECT section_code, ts, bool_or(source = 'file' OR load_partition > CAST(ts - INTERVAL 1 HOUR AS DATE)) AS late
+            FROM staging.water_readings
             WHERE ts > CAST($day AS TIMESTAMP) - INTERVAL 1 DAY AND ts <= CAST($day AS TIMESTAMP) + INTERVAL 1 DAY
+            GROUP BY ALL
         ),
         marks AS (  -- the readings plus the day's edges, so silence at the start or end of the day counts
             SELECT s.section_code, r.ts FROM seeds.water_sections s JOIN r USING (section_code)
@@ -84,31 +112,51 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> li
             SELECT section_code, ts, date_diff('minute', lag(ts) OVER (PARTITION BY section_code ORDER BY ts), ts) / 60.0 - 4 AS silent
             FROM marks
         ),
-        counts AS (SELECT section_code, count(*) AS readings FROM r WHERE CAST(ts - INTERVAL 1 HOUR AS DATE) = $day GROUP BY 1),
+        counts AS (
+            SELECT section_code, count(*) AS readings, count(*) FILTER (WHERE late) AS late
+            FROM r WHERE CAST(ts - INTERVAL 1 HOUR AS DATE) = $day GROUP BY 1
+        ),
         longest AS (
             SELECT section_code, max(silent) AS longest_gap FROM gaps
             WHERE ts > CAST($day AS TIMESTAMP) AND ts <= CAST($day AS TIMESTAMP) + INTERVAL 28 HOUR GROUP BY 1
         )
-        SELECT s.section_code, s.name, s.river, coalesce(c.readings, 0) AS readings, l.longest_gap
+        SELECT s.section_code, s.name, s.river, coalesce(c.readings, 0) AS readings, coalesce(c.late, 0) AS late,
+               l.longest_gap
         FROM seeds.water_sections s LEFT JOIN counts c USING (section_code) LEFT JOIN longest l USING (section_code)
         ORDER BY s.section_code
         """,
         {"day": day},
     )
     bad = frame.filter((pl.col("longest_gap") >= cfg["silent_hours"]) | (pl.col("readings") < cfg["min_daily_readings_water"]))
-    return [
-        _candidate(r["section_code"], f"{r['river']} {r['name']} ({r['section_code']})", day, r["readings"] / 6 * 100,
-                   [{"section": r["section_code"], "readings": r["readings"], "longest silence (h)": r["longest_gap"],
-                     "rule": f">= {cfg['silent_hours']} h silent or < {cfg['min_daily_readings_water']} readings"}])
-        for r in bad.iter_rows(named=True)
-    ]
+    if bad.height == 0:
+        return []
+    invalid = water_details(con, day, bad["section_code"].to_list())
+    out = []
+    for r in bad.iter_rows(named=True):
+        label = section_label(r["river"], r["name"], r["section_code"])
+        flags = invalid.get(r["section_code"], [])
+        zh, en = water_status(r, flags, cfg, expected)
+        out.append(_candidate(
+            r["section_code"], label, day, min(r["readings"], expected) / expected * 100, "water", zh, en,
+            [{"断面 section": r["section_code"], "读数 readings": r["readings"], "应有 expected": expected,
+              "迟到 late": r["late"], "最长无读数(h) longest silence (h)": r["longest_gap"],
+              "无效值 invalidated values": flags_text(flags, "；", " ×") or "—"}],
+            f"{cfg['min_daily_readings_water']} of the {expected} regular 4-hourly readings a day; silence threshold "
+            f"{cfg['silent_hours']} h beyond the 4-hour rhythm (rules.yaml)",
+        ))
+    return out
 
 
-def _candidate(code: str, label: str, day: dt.date, capture: float, evidence: list[dict]) -> Candidate:
+def section_label(river: str, name: str, code: str | None = None) -> str:
+    """'濑溪河 泸县入境 (LXH05)': the river once, whether or not the catalog's section name already starts with it."""
+    named = name if name.startswith(river) else f"{river} {name}"
+    return f"{named} ({code})" if code else named
+
+
+def _candidate(code: str, label: str, day: dt.date, capture: float, feed: str, zh: str, en: str,
+               evidence: list[dict], standard: str) -> Candidate:
     return Candidate(
         kind="data_outage", subject=code, level="alert", title_zh="数据中断", title_en="data outage", subjects=[label],
-        recipients=DATA_OPS, evidence=evidence, capture_pct=round(capture, 1),
-        summary_zh=f"{label} {day} 数据不足：请检查站点/断面、传输与数据源。",
-        summary_en=f"{label} on {day}: data missing; check the instrument, transmission and source.",
-        standard="GB 3095-2012 table 4 data validity; silence threshold from rules.yaml",
+        recipients=DATA_OPS, evidence=evidence, capture_pct=round(capture, 1), topic=f"outage:{feed}",
+        summary_zh=f"{label} {day}：{zh}", summary_en=f"{label} on {day}: {en}", standard=standard,
     )

@@ -63,36 +63,56 @@ def enqueue_email(
     attachments: list[Attachment | Path | str] = (),
     event_id: str | None = None,
     now: dt.datetime | None = None,
+    mail_kind: str = "notice",
+    mail_day: dt.date | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
     """Queue one e-mail to ``to`` (public API, e.g. for the monthly report to the joint office).
 
     ``key`` identifies the e-mail (e.g. ``"report:2026-10"``): queuing the same key again is a no-op, so callers
     may re-run freely. Returns the number of new delivery rows.
     """
+    with transaction(con):
+        return queue_message(con, key=key, to=to, subject=subject, text=text, html=html, attachments=attachments,
+                             event_id=event_id, now=now, mail_kind=mail_kind, mail_day=mail_day, headers=headers)
+
+
+def queue_message(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    key: str,
+    to: list[Contact],
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachments: list[Attachment | Path | str] = (),
+    event_id: str | None = None,
+    now: dt.datetime | None = None,
+    mail_kind: str = "notice",
+    mail_day: dt.date | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """``enqueue_email`` within the caller's transaction (the alert mails commit with the state changes they tell).
+    ``headers``: extra headers of the message (ASCII values), e.g. X-Envmon-Changes."""
     now = now or now_cst()
     files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
     stored = [{"filename": a.filename, "content_type": a.content_type, "data": b64encode(a.data).decode()} for a in files]
     page = html if html is not None else f"<html><body><pre>{html_lib.escape(text)}</pre></body></html>"
     message_id = message_id_for(key)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    con.execute(
+        "INSERT INTO alerts.messages (message_id, event_id, subject, body_text, body_html, attachments, created_at, "
+        "mail_kind, mail_day, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [message_id, event_id, subject, text, page, json.dumps(stored), now, mail_kind, mail_day,
+         json.dumps(headers or {})],
+    )
+    before = _count(con, message_id)
+    for c in to:
         con.execute(
-            "INSERT INTO alerts.messages VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [message_id, event_id, subject, text, page, json.dumps(stored), now],
+            "INSERT INTO alerts.deliveries (message_id, recipient, name, status, attempts, next_attempt, queued_at) "
+            "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING",
+            [message_id, c.email, c.name, now, now],
         )
-        before = _count(con, message_id)
-        for c in to:
-            con.execute(
-                "INSERT INTO alerts.deliveries (message_id, recipient, name, status, attempts, next_attempt, queued_at) "
-                "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING",
-                [message_id, c.email, c.name, now, now],
-            )
-        added = _count(con, message_id) - before
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return added
+    return _count(con, message_id) - before
 
 
 def claim_due(con: duckdb.DuckDBPyConnection, worker: str, now: dt.datetime, limit: int, lease: dt.timedelta = LEASE):
@@ -116,7 +136,8 @@ def claim_due(con: duckdb.DuckDBPyConnection, worker: str, now: dt.datetime, lim
     return fetch_polars(
         con,
         "SELECT d.message_id, d.recipient, d.name, d.attempts, coalesce(d.refusals, 0) AS refusals, m.subject, "
-        "m.body_text, m.body_html, m.attachments FROM alerts.deliveries d JOIN alerts.messages m USING (message_id) "
+        "m.body_text, m.body_html, m.attachments, coalesce(m.headers, '{}') AS headers "
+        "FROM alerts.deliveries d JOIN alerts.messages m USING (message_id) "
         "WHERE d.status = 'pending' AND d.claimed_by = ? ORDER BY d.queued_at, d.message_id, d.recipient",
         [worker],
     )

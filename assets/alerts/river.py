@@ -17,11 +17,10 @@ import datetime as dt
 import polars as pl
 
 from assets.alerts.candidates import Candidate, river_audience
+from assets.alerts.outage import section_label
+from assets.alerts.parameter_names import ParameterNames
 
-PARAM_NAMES = {"codmn": "高锰酸盐指数 CODMn", "ammonia_nitrogen": "氨氮 NH3-N", "total_phosphorus": "总磷 TP",
-               "dissolved_oxygen": "溶解氧 DO", "ph": "pH"}
-EVIDENCE_COLUMNS = ["ts", "water_class", "worst_parameters", "total_phosphorus", "ammonia_nitrogen", "codmn",
-                    "dissolved_oxygen", "ph"]
+SHOWN_PARAMETERS = ["total_phosphorus", "ammonia_nitrogen", "codmn", "dissolved_oxygen", "ph"]
 
 
 def attribute(readings: pl.DataFrame, sections: pl.DataFrame, slack_hours: float) -> pl.DataFrame:
@@ -50,19 +49,26 @@ def attribute(readings: pl.DataFrame, sections: pl.DataFrame, slack_hours: float
     )
 
 
-def river_candidates(readings: pl.DataFrame, sections: pl.DataFrame, classes: pl.DataFrame, day: dt.date, cfg: dict) -> list[Candidate]:
-    """``readings``: marts.water_reading_class rows up to the end of day D (a few days back for the medians)."""
+def river_candidates(readings: pl.DataFrame, sections: pl.DataFrame, classes: pl.DataFrame, parameters: pl.DataFrame,
+                     day: dt.date, cfg: dict) -> list[Candidate]:
+    """``readings``: marts.water_reading_class rows up to the end of day D (a few days back for the medians);
+    ``parameters``: seeds.water_parameters (the names and units the mails show)."""
     rated = readings.filter(pl.col("water_class").is_not_null()).sort("section_code", "ts")
     if rated.height == 0:
         return []
+    on_day = rated.filter((pl.col("ts") - pl.duration(hours=1)).dt.date() == day)
+    per_day = int(cfg["daily_readings"])
+    capture = {code: round(min(n, per_day) / per_day * 100, 1)
+               for code, n in on_day.group_by("section_code").len().iter_rows()}
     rated = attribute(rated, sections, cfg["travel_slack_hours"])
     rank = dict(classes.select("water_class", "class_rank").iter_rows())
-    border = dict(sections.select("section_code", "is_border_section").iter_rows())
-    out = [*_sustained(rated, rank, border, day, cfg), *_incidents(rated, rank, border, day, cfg)]
-    return out
+    ctx = {"rank": rank, "border": dict(sections.select("section_code", "is_border_section").iter_rows()),
+           "names": ParameterNames.from_frame(parameters), "capture": capture}
+    return [*_sustained(rated, ctx, day, cfg), *_incidents(rated, ctx, day, cfg)]
 
 
-def _sustained(rated, rank, border, day, cfg) -> list[Candidate]:
+def _sustained(rated, ctx, day, cfg) -> list[Candidate]:
+    rank, names = ctx["rank"], ctx["names"]
     on_day = (pl.col("ts") - pl.duration(hours=1)).dt.date() == day
     streaks = rated.with_columns(grp=pl.col("compliant").cast(pl.Int32).cum_sum().over("section_code")).filter(~pl.col("compliant"))
     runs = (  # runs of consecutive exceeding readings, long enough, touching day D; the latest per section
@@ -79,20 +85,21 @@ def _sustained(rated, rank, border, day, cfg) -> list[Candidate]:
         called = cfg["called_out_parameter"]
         tp_out = run.filter(pl.col(f"{called}_class").replace_strict(rank, default=0) > rank.get(first["target_class"], 3)).height
         origin, share = _origin(run)
-        lead_zh = f"总磷(TP)超标{tp_out}次；" if tp_out else ""
+        lead_zh = f"{names.zh(called)}超标{tp_out}次；" if tp_out else ""
+        lead_en = f"{names.en(called)} exceeded in {tp_out} readings; " if tp_out else ""
         out.append(_candidate(
-            "river_exceedance", code, worst, "断面持续超标", "sustained exceedance of the target class", first, run,
+            "river_exceedance", code, worst, "断面持续超标", "sustained exceedance of the target class", first, run, ctx,
             summary_zh=f"{lead_zh}{first['section_name']}连续{run.height}次监测劣于目标{first['target_class']}类"
-            f"（最差{worst}类，超标因子 {', '.join(params) or '—'}）。{origin[0]}{share}",
-            summary_en=(f"{'TP exceeded in ' + str(tp_out) + ' readings; ' if tp_out else ''}{first['section_name']}: "
-                        f"{run.height} consecutive readings worse than its target class {first['target_class']} "
-                        f"(worst {worst}; parameters {', '.join(params) or '-'}). {origin[1]}{share}"),
-            border=border.get(code),
+            f"（最差{worst}类，超标因子 {names.list_zh(params)}）。{origin[0]}{share}",
+            summary_en=(f"{lead_en}{first['section_name']}: {run.height} consecutive readings worse than its target "
+                        f"class {first['target_class']} (worst {worst}; parameters {names.list_en(params)}). "
+                        f"{origin[1]}{share}"),
         ))
     return out
 
 
-def _incidents(rated, rank, border, day, cfg) -> list[Candidate]:
+def _incidents(rated, ctx, day, cfg) -> list[Candidate]:
+    rank, names = ctx["rank"], ctx["names"]
     beyond = rank[cfg["incident_beyond_class"]]
     window = f"{int(cfg['incident_median_hours'])}h"
     flagged = []
@@ -112,14 +119,16 @@ def _incidents(rated, rank, border, day, cfg) -> list[Candidate]:
         first = run.row(0, named=True)
         worst_rank = run["p_rank"].max()
         level = next((c for c, r in rank.items() if r == worst_rank), "alert")
-        what = ", ".join(f"{PARAM_NAMES.get(r['parameter'], r['parameter'])} {r['value']:.3g} (median {r['median']:.3g})"
-                         for r in run.iter_rows(named=True))
+        what_zh = "，".join(f"{names.zh(r['parameter'])} {names.value(r['parameter'], r['value'])}"
+                            f"（前{window}中位数 {names.value(r['parameter'], r['median'])}）" for r in run.iter_rows(named=True))
+        what_en = ", ".join(f"{names.en(r['parameter'])} {names.value(r['parameter'], r['value'])} "
+                            f"(median of the previous {window} {names.value(r['parameter'], r['median'])})"
+                            for r in run.iter_rows(named=True))
         origin, share = _origin(run)
         out.append(_candidate(
-            "river_incident", code, level, "水质突变", "sudden change in water quality", first, run,
-            summary_zh=f"{first['section_name']}水质突变：{what}。{origin[0]}{share}",
-            summary_en=f"{first['section_name']}: sudden change: {what}. {origin[1]}{share}",
-            border=border.get(code),
+            "river_incident", code, level, "水质突变", "sudden change in water quality", first, run, ctx,
+            summary_zh=f"{first['section_name']}水质突变：{what_zh}。{origin[0]}{share}",
+            summary_en=f"{first['section_name']}: sudden change: {what_en}. {origin[1]}{share}",
         ))
     return out
 
@@ -137,15 +146,37 @@ def _origin(run: pl.DataFrame) -> tuple[tuple[str, str], str]:
     return ("判定：本地增加（local increase）", "Attribution: local increase"), share
 
 
-def _candidate(kind, code, level, title_zh, title_en, first, run, summary_zh, summary_en, border) -> Candidate:
-    cols = [c for c in EVIDENCE_COLUMNS if c in run.columns] + ["up_section", "up_ts", "up_class"]
-    evidence = run.select([c for c in cols if c in run.columns] + (["parameter", "value", "median"] if "parameter" in run.columns else []))
+def _candidate(kind, code, level, title_zh, title_en, first, run, ctx, summary_zh, summary_en) -> Candidate:
+    border = bool(ctx["border"].get(code))
     return Candidate(
         kind=kind, subject=code, level=level, title_zh=title_zh + ("（跨界断面）" if border else ""),
-        title_en=title_en + (" (border section)" if border else ""), subjects=[f"{first['river']} {first['section_name']}"],
-        recipients=river_audience(first["river"]), evidence=evidence.to_dicts(), summary_zh=summary_zh,
+        title_en=title_en + (" (border section)" if border else ""),
+        subjects=[section_label(first["river"], first["section_name"])],
+        recipients=river_audience(first["river"]), evidence=_evidence(run, ctx["names"]), summary_zh=summary_zh,
         summary_en=summary_en, standard="GB 3838-2002 single-factor class vs. the section's target class",
+        capture_pct=ctx["capture"].get(code, 0.0), topic="water", border=border,
     )
+
+
+def _evidence(run: pl.DataFrame, names: ParameterNames) -> list[dict]:
+    """The readings behind an alert, with Chinese headers, names and units (no column ids, no Python lists)."""
+    rows = []
+    for r in run.iter_rows(named=True):
+        row = {"时间 time": _time(r["ts"]), "水质类别 class": r.get("water_class"),
+               "超标因子 parameters": names.list_zh(r.get("worst_parameters"))}
+        row |= {names.column(p): r.get(p) for p in SHOWN_PARAMETERS if p in run.columns}
+        row |= {"上游断面 upstream": r.get("up_section"), "上游时间 upstream time": _time(r.get("up_ts")),
+                "上游类别 upstream class": r.get("up_class")}
+        if "parameter" in run.columns:
+            row |= {"突变因子 changed": names.zh(r["parameter"]),
+                    "数值 value": names.value(r["parameter"], r["value"]),
+                    "中位数 median": names.value(r["parameter"], r["median"])}
+        rows.append(row)
+    return rows
+
+
+def _time(ts) -> str | None:
+    return None if ts is None else ts.strftime("%Y-%m-%d %H:%M")
 
 
 def attribution_of(candidate: Candidate) -> str:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.yaml_files import load_yaml
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
-SECTIONS = ("warning", "regional", "observed", "river", "outage")
+SECTIONS = ("warning", "regional", "observed", "river", "outage", "notify")
 
 
 def rules_path() -> Path:
@@ -29,4 +30,5 @@ def load_rules(path: Path | None = None) -> dict:
     for i, level in enumerate(rules["warning"].get("levels") or [], start=1):
         if level.get("level") not in ("yellow", "orange", "red") or not level.get("any_of"):
             raise ValueError(f"{path}: warning.levels #{i}: needs level (yellow|orange|red) and any_of")
+    NotifyRules.from_rules(rules, str(path))  # validates the notify section, naming the file
     return rules

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from assets.alerts.contacts import Contact
-from assets.alerts.email_render import one_line
+from assets.alerts.mime import one_line
 from assets.alerts.queue import enqueue_email
 
 

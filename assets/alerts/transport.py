@@ -14,6 +14,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 SECURITY = ("starttls", "ssl", "none")
+# The sender when ENVMON_MAIL_FROM is not set: an illustrative address like the example contacts (set your own).
+DEFAULT_MAIL_FROM = "川南渝西联合监测 envmon <envmon@example.cn>"
 
 
 class DeliveryError(Exception):
@@ -31,7 +33,7 @@ class SmtpSettings:
     security: str = "starttls"
     user: str = ""
     password: str = field(default="", repr=False)
-    mail_from: str = "envmon <envmon@localhost>"
+    mail_from: str = DEFAULT_MAIL_FROM
     ca_file: str = ""  # a private CA or self-signed server certificate to trust (else the system's CAs)
     timeout: float = 20.0
 

@@ -7,6 +7,8 @@ import dagster as dg
 from assets.air.assets import station_catalog
 from assets.catalog.stations import load_station_catalog
 from assets.forecast.table import write_forecast
+from assets.http_sources.client import HttpSourceError
+from assets.http_sources.forecast_days import forecast_days
 from assets.http_sources.open_meteo import SOURCE
 from assets.http_sources.open_meteo_sources import open_meteo_forecast
 from assets.metadata import markdown_table
@@ -25,19 +27,32 @@ from assets.resources import EnvmonSettings, WarehouseResource
     description=(
         "Open-Meteo (CAMS) forecast daily AQI per area, HJ 633 daily method, as the rows of forecast.aqi_daily with "
         "source = 'open_meteo'. Partition D is issued on D+1 (the morning the daily job runs) for "
-        "ENVMON_OPENMETEO_FORECAST_DAYS target days; 0 (the default) leaves the table untouched (offline runs)."
+        "ENVMON_OPENMETEO_FORECAST_DAYS target days. The fallback when no official forecast (ENVMON_FORECAST_INPUT) "
+        "covers an area: by default 3 days with a live air source (livefeed, openaq, open_meteo), none otherwise."
     ),
 )
 def open_meteo_forecast_asset(
     context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    if settings.openmeteo_forecast_days <= 0:
-        return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": "ENVMON_OPENMETEO_FORECAST_DAYS=0"})
+    days = forecast_days(settings.air_source, settings.openmeteo_forecast_days)
+    if days <= 0:
+        why = ("ENVMON_OPENMETEO_FORECAST_DAYS=0" if settings.openmeteo_forecast_days == 0
+               else f"air source {settings.air_source} is not live (set ENVMON_OPENMETEO_FORECAST_DAYS to fetch)")
+        return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": why})
     catalog = load_station_catalog(settings.stations_csv or None)
-    written, problems, rows = 0, [], None
+    written, problems, rows, issue = 0, [], None, None
     for day in run_days(context):
         issue = day + dt.timedelta(days=1)
-        rows, found = open_meteo_forecast(issue, catalog, settings.openmeteo_url, settings.openmeteo_forecast_days)
+        try:
+            rows, found = open_meteo_forecast(issue, catalog, settings.openmeteo_url, days)
+        except HttpSourceError as exc:
+            if settings.openmeteo_forecast_days > 0:  # asked for by the operator: fail loudly
+                raise
+            # the default fallback unreachable must not stop the day's alerts: the forecast_coverage check warns
+            # and data operations read it in the digest
+            context.log.warning(f"Open-Meteo fallback forecast issued {issue} unavailable: {exc}")
+            problems.append({"file": "open_meteo", "row": "all", "field": "request", "message": str(exc)})
+            continue
         problems += found
         with warehouse.connect() as con:
             written += write_forecast(con, rows, SOURCE, issue, day)
@@ -47,8 +62,10 @@ def open_meteo_forecast_asset(
         metadata={
             "dagster/row_count": written,
             "last_issue_date": issue.isoformat(),
-            "problems": len(problems),
-            "max_aqi": int(rows["aqi"].max()) if rows.height and rows["aqi"].max() is not None else None,
-            "preview": dg.MetadataValue.md(markdown_table(rows.sort("target_date", "area"), 20)),
+            "problems": len(problems), "forecast_days": days,
+            "max_aqi": int(rows["aqi"].max()) if rows is not None and rows.height and rows["aqi"].max() is not None
+            else None,
+            "preview": dg.MetadataValue.md(markdown_table(rows.sort("target_date", "area"), 20) if rows is not None
+                                           else "unavailable: see the run's warnings"),
         }
     )

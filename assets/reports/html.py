@@ -8,6 +8,7 @@ import datetime as dt
 import jinja2
 import polars as pl
 
+from assets.reports import notify_times
 from assets.reports.tables import ReportTables
 
 # What each table shows on the page (the CSV/XLSX exports carry every column): column -> header.
@@ -126,6 +127,9 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
         {"heading": "八、本期预警 Alerts in the period", "charts": [],
          "table": html_table(t.tables.get("alerts"), ALERT_COLUMNS), "note": missing("alerts")},
     ]
+    sections.append({"heading": notify_times.HEADING, "text": notify_times.TEXT, "charts": [],
+                     "table": html_table(t.tables.get(notify_times.TABLE), notify_times.COLUMNS),
+                     "note": missing(notify_times.TABLE)})
     return _TEMPLATE.render(
         title_zh=p.title_zh, title_en=p.title_en, start=p.start, end=p.end,
         generated=generated.strftime("%Y-%m-%d %H:%M"), sections=sections,

@@ -48,4 +48,6 @@ def queue_report_mail(con: duckdb.DuckDBPyConnection, out: ReportOutput, now: dt
         text=report_mail_text(out),
         attachments=[out.html, out.xlsx],
         now=now,
+        mail_kind="report",
+        mail_day=out.period.start,
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from assets.reports.notify_times import TABLE as NOTIFY_TABLE, read_notify_times
 from assets.reports.period import ReportPeriod
 from warehouse.connection import fetch_one, fetch_polars
 
@@ -115,4 +116,9 @@ def read_report_tables(con: duckdb.DuckDBPyConnection, period: ReportPeriod) -> 
     )
     if exists(con, "seeds.water_classes"):
         out.water_classes = fetch_polars(con, "SELECT * FROM seeds.water_classes ORDER BY class_rank")
+    notify_times = read_notify_times(con, period)
+    if notify_times is None:
+        out.missing[NOTIFY_TABLE] = "alerts.ledger"
+    else:
+        out.tables[NOTIFY_TABLE] = notify_times
     return out

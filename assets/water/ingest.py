@@ -79,7 +79,7 @@ def ingest_water_day(
             "dataset = ? AND " + mine, [DATASET, source, day],
         )
     record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height,
-                 validation.rejected.height, replaces=("dataset", "source", "load_partition"))
+                 validation.rejected.height, replaces=("dataset", "source", "load_partition"), received_at=now)
     return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, validation.rejected, flags, validation,
                              sorted(changed))
 
@@ -149,7 +149,8 @@ def ingest_water_file_rows(
         insert_frame(con, "quarantine.rejected_rows", frame)
     insert_frame(con, "quarantine.rejected_values", cells)
     record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
-                 rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"), within_transaction=True)
+                 rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"), within_transaction=True,
+                 received_at=now)
     return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags,
                              changed_days=natural_days(staged["ts"]))
 

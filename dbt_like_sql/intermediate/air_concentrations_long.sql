@@ -1,5 +1,6 @@
 -- Every concentration the AQI scores, in one long format: scale (hour = station x hour, real-time method;
--- station_day; area_day; area_rolling = area x hour on the stations' moving 24-h / 8-h values), subject (station
+-- station_day; area_day; area_rolling = area x hour on the stations' moving 24-h / 8-h values, each counted only
+-- with at least moving_24h_hours of its 24 hours, seeds.air_data_capture), subject (station
 -- code or area), time, column (seeds.pollutants), the breakpoint column it is scored on (averaging) and the rules
 -- of its day. alt_concentration is the value a standard may substitute above the top breakpoint (SO2 1-h > 800:
 -- the SO2 24-h value; O3 8-h > 800: the O3 1-h value).
@@ -22,12 +23,20 @@ area_day_values AS (
            o3_8h_max AS o3_8h, o3_1h_max AS o3_1h, o3_1h_max AS o3_alt
     FROM intermediate.air_area_daily_values
 ),
-area_rolling_values AS (
+moving_capture AS (
+    SELECT max(min_count) FILTER (WHERE rule = 'moving_24h_hours') AS hours FROM seeds.air_data_capture
+),
+area_rolling_values AS (  -- a station's moving value counts only with enough hours in its 24 (GB 3095 validity)
     SELECT s.area AS subject, m.ts AS time, any_value(m.day) AS day,
-           avg(exact(m.pm25_24h)) AS pm25, avg(exact(m.pm10_24h)) AS pm10, avg(exact(m.so2_24h)) AS so2, avg(exact(m.no2_24h)) AS no2,
-           avg(exact(m.co_24h)) AS co, avg(exact(m.o3_8h_max_24h)) AS o3_8h
+           avg(exact(CASE WHEN m.hours_pm25_24h >= c.hours THEN m.pm25_24h END)) AS pm25,
+           avg(exact(CASE WHEN m.hours_pm10_24h >= c.hours THEN m.pm10_24h END)) AS pm10,
+           avg(exact(CASE WHEN m.hours_so2_24h >= c.hours THEN m.so2_24h END)) AS so2,
+           avg(exact(CASE WHEN m.hours_no2_24h >= c.hours THEN m.no2_24h END)) AS no2,
+           avg(exact(CASE WHEN m.hours_co_24h >= c.hours THEN m.co_24h END)) AS co,
+           avg(exact(CASE WHEN m.hours_o3_24h >= c.hours THEN m.o3_8h_max_24h END)) AS o3_8h
     FROM intermediate.air_hourly_moving AS m
     JOIN seeds.stations AS s ON s.code = m.station_code
+    CROSS JOIN moving_capture AS c
     WHERE in_input_days(m.day)
     GROUP BY s.area, m.ts
 ),

@@ -1,9 +1,12 @@
-"""After `envmon run`: e-mail failed runs to data operations, one delivery pass, and the alert lines of the summary."""
+"""After `envmon run`: e-mail failed runs to data operations, one delivery pass (the digests that are due, then the
+queue), and the alert lines of the summary: the window's state changes and the e-mails per recipient role."""
 
 import datetime as dt
 
 from assets.alerts.contacts import load_contacts
-from assets.alerts.delivery import deliver_pending
+from assets.alerts.dispatch import dispatch
+from assets.alerts.notify_rules import NotifyRules
+from assets.alerts.rules_config import load_rules
 from assets.alerts.run_failures import queue_run_failure
 from assets.alerts.transport import SmtpSettings, transport_for
 from warehouse.connection import fetch_polars, write_connection
@@ -14,27 +17,52 @@ def after_run(days: list[dt.date], failed: list) -> list[str]:
     paths = DataPaths.from_env()
     if not paths.warehouse.exists():
         return []
-    smtp = SmtpSettings.from_env()
+    smtp, contacts = SmtpSettings.from_env(), load_contacts()
+    notify = NotifyRules.from_rules(load_rules())
     connect = lambda: write_connection(paths.warehouse)  # noqa: E731
     if failed:  # in-process runs have no daemon, hence no run-failure sensor: notify from here
-        contacts = load_contacts()
         with connect() as con:
             for label, run_id, error in failed:
                 queue_run_failure(con, contacts, run_id, "daily_job", label, error)
-    deliver_pending(connect, transport_for(smtp, paths.outbox), smtp.mail_from)
+    dispatch(connect, contacts, notify, transport_for(smtp, paths.outbox), smtp.mail_from)
     with connect() as con:
-        mail = fetch_polars(
+        changes = fetch_polars(
+            con, "SELECT count(*) AS n FROM alerts.event_log WHERE day BETWEEN ? AND ? AND message_id IS NOT NULL",
+            [days[0], days[-1]])["n"][0]
+        mails = fetch_polars(
             con,
-            "SELECT count(DISTINCT l.event_id || l.status || l.day) AS changes, count(d.recipient) AS emails, "
-            "count(d.recipient) FILTER (WHERE d.status = 'sent') AS sent, "
-            "count(d.recipient) FILTER (WHERE d.status = 'pending') AS pending "
-            "FROM alerts.event_log l LEFT JOIN alerts.deliveries d USING (message_id) "
-            "WHERE l.day BETWEEN ? AND ? AND l.message_id IS NOT NULL",
+            "SELECT m.mail_kind, d.recipient, d.status FROM alerts.messages m JOIN alerts.deliveries d USING (message_id) "
+            "WHERE m.mail_kind IN ('alert', 'digest') AND m.mail_day BETWEEN ? AND ?",
             [days[0], days[-1]],
-        ).row(0, named=True)
+        )
+        waiting = fetch_polars(
+            con,
+            "SELECT day, count(*) AS n FROM alerts.notifications WHERE channel = 'digest' AND message_id IS NULL "
+            "AND NOT superseded AND day BETWEEN ? AND ? GROUP BY day ORDER BY day", [days[0], days[-1]])
     where = f"via SMTP {smtp.host}" if smtp.host else f"as .eml files in {paths.outbox}"
-    return [
-        f"  alerts: {mail['changes']} state change(s) in the window -> {mail['emails']} e-mail(s), "
-        f"{mail['sent']} delivered {where}, {mail['pending']} pending (envmon deliver retries)",
-        '  alerts table: .venv/bin/envmon query "SELECT * FROM alerts.events ORDER BY last_evaluated DESC"',
-    ]
+    sent = mails.filter(mails["status"] == "sent").height
+    lines = [f"  alerts: {changes} state change(s) in the window -> {mails.height} e-mail(s) (immediate and daily "
+             f"digests), {sent} delivered {where}, {mails.height - sent} pending (envmon deliver retries)"]
+    lines += per_role(mails, contacts)
+    if waiting.height:
+        day_list = ", ".join(str(d) for d in waiting["day"])
+        lines.append(f"  {waiting['n'].sum()} notification(s) of {day_list} wait for their digest at "
+                     f"{notify.digest_hour:02d}:00 CST (alert_delivery_sensor in `make ui`, or envmon deliver)")
+    lines.append('  alerts table: .venv/bin/envmon query "SELECT * FROM alerts.events ORDER BY last_evaluated DESC"')
+    return lines
+
+
+def per_role(mails, contacts) -> list[str]:
+    """One line per recipient role: how many recipients, immediate mails and digests."""
+    role_of = {c.email: c.role for c in contacts}
+    counts: dict[str, dict] = {}
+    for kind, recipient, _ in mails.iter_rows():
+        role = counts.setdefault(role_of.get(recipient, "other"), {"people": set(), "alert": 0, "digest": 0})
+        role["people"].add(recipient)
+        role[kind] += 1
+    out = ["  e-mails per recipient role:      recipients  immediate  digests"]
+    for role in ("area_air_office", "river_chief", "joint_office", "data_operations", "other"):
+        if role in counts:
+            c = counts[role]
+            out.append(f"    {role:<28} {len(c['people']):>10} {c['alert']:>10} {c['digest']:>8}")
+    return out

@@ -1,12 +1,15 @@
-"""``envmon deliver``: one delivery pass over the alert mail queue (SMTP when ENVMON_SMTP_HOST is set, else .eml
-files in <data>/outbox), then the queue's state. Safe to run at any time, also while the sensor or another pass
+"""``envmon deliver``: the daily digests that are due, then one delivery pass over the alert mail queue (SMTP when
+ENVMON_SMTP_HOST is set, else .eml files in <data>/outbox), then the queue's state. Safe to run at any time, also while the sensor or another pass
 runs: a pass sends only the rows it claimed (a lease in the queue), and marks each sent right after the server
 accepted it. When the pass changed the queue, the published snapshot is replaced so that staff see it."""
 
 import sys
 
-from assets.alerts.delivery import deliver_pending
+from assets.alerts.contacts import load_contacts
+from assets.alerts.dispatch import dispatch
+from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.queue import queue_counts
+from assets.alerts.rules_config import load_rules
 from assets.alerts.transport import SmtpSettings, transport_for
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
@@ -29,15 +32,19 @@ def main(args) -> int:
     if args.now:
         with connect() as con:
             con.execute("UPDATE alerts.deliveries SET next_attempt = queued_at WHERE status = 'pending'")
-    result = deliver_pending(connect, transport_for(smtp, paths.outbox), smtp.mail_from)
+    out = dispatch(connect, load_contacts(), NotifyRules.from_rules(load_rules()), transport_for(smtp, paths.outbox),
+                   smtp.mail_from)
+    result = out.delivery
     target = f"SMTP {smtp.host}:{smtp.port} ({smtp.security})" if smtp.host else f"outbox {paths.outbox}"
     print(f"envmon deliver: {result.sent} sent, {result.retrying} to retry, {result.failed} failed -> {target}")
+    if out.digests:
+        print(f"  daily digests composed: {out.digests}")
     for error in dict.fromkeys(result.errors):
         print(f"  error: {error}")
     with connect() as con:
         counts = queue_counts(con)
     print("  queue: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty"))
-    if result.changed:
+    if out.changed:
         publish_snapshot(paths.warehouse, paths.snapshot)
         print(f"  snapshot republished: {paths.snapshot}")
     return 1 if result.errors and not result.sent else 0

@@ -34,12 +34,15 @@ def border_file(path, tp: float, ph: str = "7.6"):
 
 
 def river_alert(data_dir) -> tuple[str, int] | None:
-    """(status, e-mails queued for it) of the border section's river alert on the file's day."""
+    """(status, e-mails queued for it) of the border section's river alert on the file's day (a border exceedance:
+    mailed at once, to each recipient in one mail)."""
     con = duckdb.connect(str(DataPaths(data_dir).snapshot), read_only=True)
     try:
         row = con.execute(
-            "SELECT l.status, count(d.recipient) FROM alerts.event_log AS l LEFT JOIN alerts.deliveries AS d "
-            "USING (message_id) WHERE l.kind = 'river_exceedance' AND l.subject = 'LXH05' AND l.day = ? GROUP BY 1",
+            "SELECT l.status, count(d.recipient) FROM alerts.event_log AS l "
+            "LEFT JOIN alerts.notifications AS n ON n.change_id = l.message_id "
+            "LEFT JOIN alerts.deliveries AS d ON d.message_id = n.message_id AND d.recipient = n.recipient "
+            "WHERE l.kind = 'river_exceedance' AND l.subject = 'LXH05' AND l.day = ? GROUP BY 1",
             [FILE_DAY],
         ).fetchall()
         return row[0] if row else None

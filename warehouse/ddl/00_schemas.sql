@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS meta.batches (
     rows_staged    BIGINT NOT NULL,
     rows_rejected  BIGINT NOT NULL
 );
+-- when the batch arrived (the alert ledger's "triggering data arrived"); rows of older warehouses have none
+ALTER TABLE meta.batches ADD COLUMN IF NOT EXISTS received_at TIMESTAMP;
 
 -- Every row that did not reach staging, with the original values and why. file: the file the row came from (file
 -- sources: row_number is then the row in that file, header = row 1), NULL for other sources.

@@ -72,3 +72,89 @@ CREATE TABLE IF NOT EXISTS alerts.deliveries (
 ALTER TABLE alerts.deliveries ADD COLUMN IF NOT EXISTS claimed_by VARCHAR;
 ALTER TABLE alerts.deliveries ADD COLUMN IF NOT EXISTS claimed_until TIMESTAMP;
 ALTER TABLE alerts.deliveries ADD COLUMN IF NOT EXISTS refusals INTEGER DEFAULT 0;
+
+-- What a mail is (alert | digest | report | notice), the day it is about, and headers of its own (the state changes
+-- it holds: X-Envmon-Changes). Written once with the message.
+ALTER TABLE alerts.messages ADD COLUMN IF NOT EXISTS mail_kind VARCHAR;
+ALTER TABLE alerts.messages ADD COLUMN IF NOT EXISTS mail_day DATE;
+ALTER TABLE alerts.messages ADD COLUMN IF NOT EXISTS headers JSON;
+
+-- Every state change (a notifying row of alerts.event_log) x each of its recipients, and the one mail that tells
+-- that recipient about it: an immediate alert mail, or the recipient's daily digest (message_id NULL until the
+-- digest is composed). change_id = alerts.event_log.message_id of the change. superseded: a re-run replaced the
+-- change in the log before its digest was composed (nothing left to tell). assets/alerts/notifications.py.
+CREATE TABLE IF NOT EXISTS alerts.notifications (
+    change_id    VARCHAR NOT NULL,
+    event_id     VARCHAR NOT NULL,
+    day          DATE NOT NULL,
+    kind         VARCHAR NOT NULL,
+    subject      VARCHAR NOT NULL,
+    status       VARCHAR NOT NULL,
+    level        VARCHAR NOT NULL,
+    revision     INTEGER NOT NULL,
+    recipient    VARCHAR NOT NULL,
+    name         VARCHAR NOT NULL,
+    role         VARCHAR NOT NULL,
+    channel      VARCHAR NOT NULL,   -- immediate | digest
+    evaluated_at TIMESTAMP NOT NULL,
+    message_id   VARCHAR,
+    superseded   BOOLEAN NOT NULL DEFAULT false,
+    PRIMARY KEY (change_id, recipient)
+);
+
+-- The daily digests composed: at most one per recipient and day (the day whose state changes it holds).
+CREATE TABLE IF NOT EXISTS alerts.digests (
+    recipient   VARCHAR NOT NULL,
+    day         DATE NOT NULL,
+    message_id  VARCHAR NOT NULL,
+    composed_at TIMESTAMP NOT NULL,
+    changes     INTEGER NOT NULL,
+    reminders   INTEGER NOT NULL,
+    PRIMARY KEY (recipient, day)
+);
+
+-- Every evaluated day: when its rules last ran, and the areas for which no forecast covered the days ahead
+-- (told to data operations in the digest; the asset check forecast_coverage warns).
+CREATE TABLE IF NOT EXISTS alerts.evaluations (
+    day           DATE PRIMARY KEY,
+    evaluated_at  TIMESTAMP NOT NULL,
+    forecast_gaps JSON NOT NULL
+);
+
+-- Receipt confirmations (`envmon ack`): one per alert and recipient; acknowledging again changes nothing.
+CREATE TABLE IF NOT EXISTS alerts.acknowledgements (
+    event_id        VARCHAR NOT NULL,
+    recipient       VARCHAR NOT NULL,
+    acknowledged_by VARCHAR NOT NULL,
+    acknowledged_at TIMESTAMP NOT NULL,
+    note            VARCHAR,
+    PRIMARY KEY (event_id, recipient)
+);
+
+-- The accountability ledger, one row per alert x recipient (assets/alerts/ledger.sql, docs/alerts.md): when the
+-- triggering data arrived, the rule evaluated it, the first mail about it was queued and delivered, and the
+-- recipient acknowledged it. Rebuilt per alert by the alerts/ledger asset, delivery passes and `envmon ack`.
+CREATE TABLE IF NOT EXISTS alerts.ledger (
+    event_id         VARCHAR NOT NULL,
+    kind             VARCHAR NOT NULL,
+    subject          VARCHAR NOT NULL,
+    recipient        VARCHAR NOT NULL,
+    name             VARCHAR NOT NULL,
+    role             VARCHAR NOT NULL,
+    channel          VARCHAR NOT NULL,
+    first_day        DATE NOT NULL,
+    first_status     VARCHAR NOT NULL,
+    level            VARCHAR NOT NULL,
+    status           VARCHAR NOT NULL,
+    changes_notified INTEGER NOT NULL,
+    data_arrived_at  TIMESTAMP,
+    evaluated_at     TIMESTAMP NOT NULL,
+    queued_at        TIMESTAMP,
+    delivered_at     TIMESTAMP,
+    acknowledged_at  TIMESTAMP,
+    acknowledged_by  VARCHAR,
+    ack_note         VARCHAR,
+    minutes_to_notify DOUBLE,
+    minutes_to_acknowledge DOUBLE,
+    PRIMARY KEY (event_id, recipient)
+);

@@ -1,0 +1,45 @@
+"""One delivery pass as every caller runs it: compose the digests that are due, send what the queue holds, and
+bring the ledger rows of the mails it composed or settled up to date.
+
+Callers: the alerts/deliveries asset (end of the daily job), the alert-delivery sensor (every minute),
+`envmon deliver` and `envmon run`. Digests are composed in short write transactions before the send (which holds
+no connection, ``delivery.deliver_pending``); exactly-once and retries are the queue's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Callable
+
+from assets.alerts.contacts import Contact
+from assets.alerts.delivery import PassResult, deliver_pending
+from assets.alerts.digest import compose_due_digests
+from assets.alerts.ledger import events_of_messages, refresh_ledger
+from assets.alerts.notify_rules import NotifyRules
+from assets.clock import now_cst
+
+
+@dataclass
+class DispatchResult:
+    digests: int
+    delivery: PassResult
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.digests or self.delivery.changed)
+
+
+def dispatch(
+    connect: Callable[[], AbstractContextManager], contacts: list[Contact], notify: NotifyRules, transport,
+    mail_from: str, now: Callable[[], dt.datetime] = now_cst,
+) -> DispatchResult:
+    with connect() as con:
+        composed = compose_due_digests(con, contacts, notify, now())
+    result = deliver_pending(connect, transport, mail_from, now)
+    touched = set(composed) | result.settled
+    if touched:
+        with connect() as con:
+            refresh_ledger(con, events_of_messages(con, sorted(touched)))
+    return DispatchResult(len(composed), result)
