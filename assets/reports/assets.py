@@ -24,6 +24,7 @@ SOURCES = (
     "marts.air_area_daily", "marts.air_area_monthly", "marts.air_area_annual", "marts.air_area_ytd",
     "marts.air_station_monthly", "marts.air_station_annual", "marts.air_region_stats",
     "marts.water_section_monthly", "marts.water_compliance_monthly", "marts.water_border_scorecard",
+    "alerts.events", "alerts.ledger",  # the period's alerts; time to notify and to acknowledge
 )
 SEEDS = ("areas", "aqi_levels", "air_quality_limits", "water_classes")  # chart labels, colours, limit lines
 _deps = deps_of([*SOURCES, *(f"seeds.{name}" for name in SEEDS)], __file__)
