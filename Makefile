@@ -10,9 +10,10 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 -include envmon.env
 export
 
-DATA_DIR ?= $(if $(ENVMON_DATA_DIR),$(ENVMON_DATA_DIR),$(CURDIR)/data)
-export ENVMON_DATA_DIR := $(DATA_DIR)
-export DAGSTER_HOME := $(abspath $(DATA_DIR))/dagster
+# The data folder: ENVMON_DATA_DIR (environment, envmon.env or `make run ENVMON_DATA_DIR=...`), else ./data. No
+# other name for it: a variable that `export` hands to a nested make (a test's `make run`) must not override it.
+ENVMON_DATA_DIR ?= $(CURDIR)/data
+export DAGSTER_HOME := $(abspath $(ENVMON_DATA_DIR))/dagster
 
 UI_HOST ?= $(or $(ENVMON_UI_HOST),127.0.0.1)
 UI_PORT ?= $(or $(ENVMON_UI_PORT),3000)

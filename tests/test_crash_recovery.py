@@ -164,7 +164,7 @@ def test_a_full_disk_gives_one_line_naming_the_path_and_the_next_run_recovers(tm
     assert len(errors) == 1, errors
     assert "disk full" in errors[0] and str(data) in errors[0] and "sqlite3" not in errors[0]
     second = (tmp_path / "err2").read_text()
-    assert f"envmon run: {DAY} .. {DAY} (1 day(s)): done" in (tmp_path / "out2").read_text(), second[-3000:]
+    assert f"envmon run: 1 of 1 day(s) succeeded ({DAY} .. {DAY})" in (tmp_path / "out2").read_text(), second[-3000:]
 
 
 def test_a_snapshot_that_does_not_fit_leaves_no_temporary_file(tmp_path, data_dir):
