@@ -5,7 +5,7 @@ import dagster as dg
 
 from assets.automation import changed_upstream
 from assets.partitions import WRITER_POOL
-from assets.resources import EnvmonSettings
+from assets.settings import EnvmonSettings
 from warehouse.snapshot import publish_snapshot
 
 
@@ -22,7 +22,7 @@ def snapshot_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
             "readers never wait for the pipeline and never block it."
         ),
     )
-    def published_snapshot(settings: EnvmonSettings) -> dg.MaterializeResult:
+    def published_snapshot(settings: dg.ResourceParam[EnvmonSettings]) -> dg.MaterializeResult:
         paths = settings.paths
         size = publish_snapshot(paths.warehouse, paths.snapshot)
         return dg.MaterializeResult(

@@ -1,51 +1,41 @@
-"""Resources: settings read from ENVMON_* variables, and the DuckDB warehouse."""
+"""Resources, one per system the pipeline talks to: the warehouse and its data folder, the sources of data, the
+alert rules and contacts, the mail server.
 
+Their settings are read from the ENVMON_* variables when a run starts (``assets/settings.py``), not when the code
+location is imported: a changed variable takes effect at the next run. A field given here (the launchpad's
+resource config, `envmon run --source ...`) wins over its variable for that run. Secrets (the SMTP password, the
+OpenAQ key) are never configuration: read from the environment by the settings, they never reach the UI or the
+event log.
+"""
 
+import os
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from typing import Iterator
 
 import dagster as dg
 import duckdb
 
-from assets.alerts.resources import alert_resources
+from assets.alerts.transport import SmtpSettings
+from assets.settings import AlertSettings, EnvmonSettings
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 
 
-class EnvmonSettings(dg.ConfigurableResource):
-    """Where the data lives and which source feeds the air pipeline (overridable per run in the launchpad)."""
+class WarehouseResource(dg.ConfigurableResource):
+    """The data folder (ENVMON_DATA_DIR) and short-lived write connections to its warehouse (assets that use it run
+    in the ``duckdb_writer`` pool)."""
 
-    data_dir: str
-    air_source: str = "generator"
-    input_path: str = ""
-    stations_csv: str = ""
-    generator_seed: int = 2023
-    generator_fault_rate: float = 0.003
-    water_source: str = "generator"  # ENVMON_WATER_SOURCE: generator | landing (files only)
-    water_sections_csv: str = ""  # ENVMON_WATER_SECTIONS: the section catalog (default: the demo network)
-    max_rejected_share: float = 0.2  # a batch with a larger share of rejected rows blocks downstream assets
-    openmeteo_url: str = ""  # ENVMON_OPENMETEO_URL (default the public API); live sources: docs/sources.md
-    openaq_url: str = ""  # ENVMON_OPENAQ_URL; the key is ENVMON_OPENAQ_API_KEY, read from the environment only
-    livefeed_url: str = ""  # ENVMON_LIVEFEED_URL (or a file/folder through input_path)
-    # ENVMON_OPENMETEO_FORECAST_DAYS: days of Open-Meteo forecast into forecast.aqi_daily (0 = off); unset (-1): the
-    # fallback's default, 3 with a live air source (assets.http_sources.forecast_days), else 0 (offline runs)
-    openmeteo_forecast_days: int = -1
-    reading_horizon_days: int = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are reported
+    data_dir: str | None = None
 
     @property
     def paths(self) -> DataPaths:
-        return DataPaths(Path(self.data_dir).resolve())
-
-
-class WarehouseResource(dg.ConfigurableResource):
-    """Short-lived write connections to the warehouse (assets that use it run in the ``duckdb_writer`` pool)."""
-
-    data_dir: str
+        return DataPaths(Path(self.data_dir or os.environ.get("ENVMON_DATA_DIR") or "data").resolve())
 
     @property
     def path(self) -> Path:
-        return DataPaths(Path(self.data_dir).resolve()).warehouse
+        return self.paths.warehouse
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -53,31 +43,50 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
 
 
-def default_resources() -> dict[str, dg.ConfigurableResource]:
-    """Resources of the code location, configured from ENVMON_* variables (see README and envmon.env.example)."""
-    env = lambda name, default: dg.EnvVar(name).get_value(default)  # noqa: E731
-    return resources_for(
-        dg.EnvVar("ENVMON_DATA_DIR"),
-        air_source=env("ENVMON_AIR_SOURCE", "generator"),
-        input_path=env("ENVMON_AIR_INPUT", ""),
-        stations_csv=env("ENVMON_STATIONS", ""),
-        generator_seed=int(env("ENVMON_GENERATOR_SEED", "2023")),
-        generator_fault_rate=float(env("ENVMON_GENERATOR_FAULT_RATE", "0.003")),
-        water_source=env("ENVMON_WATER_SOURCE", "generator"),
-        water_sections_csv=env("ENVMON_WATER_SECTIONS", ""),
-        max_rejected_share=float(env("ENVMON_MAX_REJECTED_SHARE", "0.2")),
-        openmeteo_url=env("ENVMON_OPENMETEO_URL", ""),
-        openaq_url=env("ENVMON_OPENAQ_URL", ""),
-        livefeed_url=env("ENVMON_LIVEFEED_URL", ""),
-        openmeteo_forecast_days=int(env("ENVMON_OPENMETEO_FORECAST_DAYS", "") or -1),
-        reading_horizon_days=int(env("ENVMON_READING_HORIZON_DAYS", "90")),
-    )
-
-
-def resources_for(data_dir, **settings) -> dict[str, dg.ConfigurableResource]:
-    """The resources for a given data folder (tests use this with a temporary folder)."""
+def _config_of(settings_class, exclude=()) -> dict[str, dg.Field]:
+    """Every field of a settings class as optional resource config: unset (None), it comes from its variable."""
     return {
-        "settings": EnvmonSettings(data_dir=data_dir, **settings),
-        "warehouse": WarehouseResource(data_dir=data_dir),
-        **alert_resources(),  # alerting (contacts, rules, forecast files) and mail (ENVMON_SMTP_*)
+        f.name: dg.Field(dg.Noneable(type(f.default)), is_required=False, default_value=None, description=
+                         f"default: {settings_class.variable(f.name)}, else {f.default!r}")
+        for f in fields(settings_class) if f.name not in settings_class.SECRETS and f.name not in exclude
     }
+
+
+@dg.resource(config_schema=_config_of(EnvmonSettings),
+             description="The data folder and the sources of data (ENVMON_* variables, read when the run starts).")
+def settings_resource(init_context) -> EnvmonSettings:
+    return EnvmonSettings.from_env(**init_context.resource_config)
+
+
+@dg.resource(config_schema=_config_of(AlertSettings),
+             description="The contacts file (ENVMON_CONTACTS), the alert rules (ENVMON_ALERT_RULES), forecast CSV "
+             "input (ENVMON_FORECAST_INPUT).")
+def alerting_resource(init_context) -> AlertSettings:
+    return AlertSettings.from_env(**init_context.resource_config)
+
+
+SMTP_VARIABLES = {"host": "ENVMON_SMTP_HOST", "port": "ENVMON_SMTP_PORT", "security": "ENVMON_SMTP_SECURITY",
+                  "user": "ENVMON_SMTP_USER", "mail_from": "ENVMON_MAIL_FROM", "ca_file": "ENVMON_SMTP_CA_FILE"}
+
+
+@dg.resource(config_schema={k: dg.Field(dg.Noneable(int if k == "port" else str), is_required=False,
+                                        default_value=None, description=f"default: {v}")
+                            for k, v in SMTP_VARIABLES.items()},
+             description="The SMTP server (no host: .eml files in <data>/outbox); the password is "
+             "ENVMON_SMTP_PASSWORD, read from the environment only.")
+def mail_resource(init_context) -> SmtpSettings:
+    given = {SMTP_VARIABLES[k]: str(v) for k, v in init_context.resource_config.items() if v is not None}
+    return SmtpSettings.from_env({**os.environ, **given})
+
+
+def default_resources() -> dict[str, object]:
+    """The code location's resources: every setting from its ENVMON_* variable, read when a run starts."""
+    return {"settings": settings_resource, "warehouse": WarehouseResource(), "alerting": alerting_resource,
+            "mail": mail_resource}
+
+
+def resources_for(data_dir, **settings) -> dict[str, object]:
+    """The resources for a given data folder and source settings (tests use this with a temporary folder)."""
+    return {"settings": settings_resource.configured({"data_dir": str(data_dir), **settings}),
+            "warehouse": WarehouseResource(data_dir=str(data_dir)), "alerting": alerting_resource,
+            "mail": mail_resource}

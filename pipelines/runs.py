@@ -26,8 +26,9 @@ def range_tags(days: list[dt.date]) -> dict[str, str]:
 class Runs:
     """The runs of one command: each is recorded in the instance; failures keep the failing step's own error."""
 
-    def __init__(self, instance: dg.DagsterInstance, desc: str):
+    def __init__(self, instance: dg.DagsterInstance, desc: str, run_config: dict | None = None):
         self.instance = instance
+        self.run_config = {**QUIET, **(run_config or {})}  # every run's, e.g. the command's resource config
         self.bar = tqdm(total=0, desc=desc, unit="step", file=sys.stderr)
         self.succeeded: list[str] = []  # run ids, in order
         self.propagated = 0  # how many of them propagation has followed
@@ -49,7 +50,7 @@ class Runs:
         watcher.start()
         try:
             result = job.execute_in_process(
-                run_config={**QUIET, **(run_config or {})}, instance=self.instance, run_id=run_id, tags=tags,
+                run_config={**self.run_config, **(run_config or {})}, instance=self.instance, run_id=run_id, tags=tags,
                 asset_selection=list(asset_selection) if asset_selection else None, raise_on_error=False,
             )
         finally:

@@ -6,18 +6,20 @@ import dagster as dg
 from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import dispatch
 from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.resources import AlertSettings, MailResource
+from assets.alerts.transport import SmtpSettings
+from assets.settings import AlertSettings
 from assets.alerts.rules_config import load_rules
 from assets.alerts.run_failures import queue_run_failure
 from assets.alerts.transport import transport_for
-from assets.resources import EnvmonSettings, WarehouseResource
+from assets.resources import WarehouseResource
+from assets.settings import EnvmonSettings
 from sensors.run_errors import failure_of
 from warehouse.snapshot import publish_snapshot
 
 
-def _deliver(settings: EnvmonSettings, alerting: AlertSettings, mail: MailResource, warehouse: WarehouseResource):
+def _deliver(settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings], warehouse: WarehouseResource):
     """One pass; the snapshot is republished when the pass changed the queue (staff query the snapshot)."""
-    smtp = mail.smtp_settings()
+    smtp = mail
     notify = NotifyRules.from_rules(load_rules(alerting.rules))
     out = dispatch(warehouse.connect, load_contacts(alerting.contacts), notify,
                    transport_for(smtp, settings.paths.outbox), smtp.mail_from)
@@ -35,7 +37,7 @@ def _deliver(settings: EnvmonSettings, alerting: AlertSettings, mail: MailResour
     "an outage delays mail, never loses or duplicates it.",
 )
 def alert_delivery_sensor(
-    settings: EnvmonSettings, alerting: AlertSettings, mail: MailResource, warehouse: WarehouseResource
+    settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings], warehouse: WarehouseResource
 ):
     if not settings.paths.warehouse.exists():
         return dg.SkipReason("no warehouse yet")
@@ -52,7 +54,7 @@ def alert_delivery_sensor(
     description="E-mails the data-operations contact (contacts file) when a run of this code location fails.",
 )
 def run_failure_email_sensor(
-    context: dg.RunFailureSensorContext, settings: EnvmonSettings, alerting: AlertSettings, mail: MailResource,
+    context: dg.RunFailureSensorContext, settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings],
     warehouse: WarehouseResource,
 ):
     run = context.dagster_run

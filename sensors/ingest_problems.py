@@ -6,7 +6,7 @@ the run id keys it, so either path queues it once."""
 import dagster as dg
 
 from assets.alerts.contacts import load_contacts
-from assets.alerts.resources import AlertSettings
+from assets.settings import AlertSettings
 from assets.ingest.problem_mail import queue_problem_mail
 from assets.resources import WarehouseResource
 
@@ -18,7 +18,7 @@ def _problem_mail_sensor(name: str, status: dg.DagsterRunStatus):
         "another date, normalised codes, unparsable cells, formulas without values, extra sheets, old readings, "
         "unreadable files), once per run; the delivery sensor sends it.",
     )
-    def sensor(context: dg.RunStatusSensorContext, alerting: AlertSettings, warehouse: WarehouseResource):
+    def sensor(context: dg.RunStatusSensorContext, alerting: dg.ResourceParam[AlertSettings], warehouse: WarehouseResource):
         if warehouse.path.exists():
             with warehouse.connect() as con:
                 queue_problem_mail(con, load_contacts(alerting.contacts), context.dagster_run.run_id)

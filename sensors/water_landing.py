@@ -8,13 +8,13 @@ import time
 
 import dagster as dg
 
-from assets.resources import EnvmonSettings
+from assets.settings import EnvmonSettings
 from assets.water.landing_scan import scan_landing
 
 WATER_FILE_JOB = "water_file_job"
 
 
-def landing_folder(settings: EnvmonSettings):
+def landing_folder(settings: dg.ResourceParam[EnvmonSettings]):
     return settings.paths.landing / "water"
 
 
@@ -25,7 +25,7 @@ def landing_folder(settings: EnvmonSettings):
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Starts one water_file_job run per new file in <data>/landing/water/ (CSV or XLSX, UTF-8 or GBK).",
 )
-def water_landing_sensor(context: dg.SensorEvaluationContext, settings: EnvmonSettings):
+def water_landing_sensor(context: dg.SensorEvaluationContext, settings: dg.ResourceParam[EnvmonSettings]):
     folder = landing_folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
     ready, cursor = scan_landing(folder, context.cursor, time.time())

@@ -14,18 +14,20 @@ def write(tmp_path, body):
     return path
 
 
-def test_example_file_is_the_default_and_covers_every_area(monkeypatch):
-    monkeypatch.delenv("ENVMON_CONTACTS", raising=False)
+def test_example_file_is_the_default_and_covers_every_area():
     contacts = load_contacts()
     assert len({c.area for c in contacts if c.role == "area_air_office"}) == 10
     chiefs = recipients_for([{"role": "river_chief", "river": "濑溪河"}], contacts)
     assert {c.province for c in chiefs} == {"四川", "重庆"}
 
 
-def test_env_variable_overrides_the_example(tmp_path, monkeypatch):
+def test_env_variable_overrides_the_example(tmp_path):
+    from assets.settings import AlertSettings
+
     path = write(tmp_path, "  - {role: area_air_office, area: 荣昌, name: 荣昌, email: a@example.cn}\n")
-    monkeypatch.setenv("ENVMON_CONTACTS", str(path))
-    assert [c.email for c in load_contacts()][0] == "a@example.cn"
+    settings = AlertSettings.from_env({"ENVMON_CONTACTS": str(path)})
+    assert [c.email for c in load_contacts(settings.contacts)][0] == "a@example.cn"
+    assert AlertSettings.from_env({}).contacts.name == "contacts.example.yaml"
 
 
 @pytest.mark.parametrize(

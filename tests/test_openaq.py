@@ -76,9 +76,10 @@ def serve(extra=None, value_of=lambda s, h: 10.0 + h):
 
 
 def run(srv, monkeypatch, key=KEY, page_limit=5):
-    monkeypatch.setenv("ENVMON_OPENAQ_API_KEY", key)
+    monkeypatch.setenv("ENVMON_OPENAQ_API_KEY", key)  # for the redaction of echoed secrets
     client = HttpClient("openaq", sleep=lambda s: None, per_host_per_second=0)
-    batch = openaq_source(DAY, CATALOG, SourceOptions(openaq_url=srv.url), client, page_limit=page_limit)
+    options = SourceOptions(openaq_url=srv.url, openaq_api_key=key)
+    batch = openaq_source(DAY, CATALOG, options, client, page_limit=page_limit)
     return batch, client
 
 

@@ -72,18 +72,19 @@ def archive_files(folder: Path, day: dt.date) -> tuple[Path, Path | None]:
     return own, following if following.is_file() else None
 
 
-def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series) -> ArchiveDay:
+def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series, max_bytes: int | None = None
+                     ) -> ArchiveDay:
     """Read natural day ``day``: tidy rows, published values (catalog stations), problems and a summary.
     ``BadFileError`` when the day's own file cannot be used; an unreadable next-day file is reported instead."""
     own, following = archive_files(Path(folder), day)
     known = set(known_codes.to_list())
     problems: list[dict] = []
     summary = {"files": [own.name], "empty_columns": {}, "unparsable_cells": {}}
-    parts = [_read_file(own, day, day, known, problems)]
+    parts = [_read_file(own, day, day, known, problems, max_bytes)]
     unreadable = []
     if following:
         try:  # its own run reports its problems: only its hour 0 is this day's
-            parts.append(_read_file(following, day, day + dt.timedelta(days=1), known, []))
+            parts.append(_read_file(following, day, day + dt.timedelta(days=1), known, [], max_bytes))
             summary["files"].append(following.name)
         except BadFileError as exc:
             unreadable.append((following, str(exc)))
@@ -145,9 +146,10 @@ class _FilePart:
     empty: list[str]  # the file's empty columns
 
 
-def _read_file(path: Path, day: dt.date, file_date: dt.date, known: set[str], problems: list[dict]) -> _FilePart:
+def _read_file(path: Path, day: dt.date, file_date: dt.date, known: set[str], problems: list[dict],
+               max_bytes: int | None = None) -> _FilePart:
     """One file's part of natural day ``day``, and (into ``problems``) what its reading met."""
-    frame = read_tabular(path, problems, with_row_numbers=True)  # encodings, ragged rows, unnamed columns
+    frame = read_tabular(path, problems, with_row_numbers=True, max_bytes=max_bytes)  # encodings, ragged rows...
     require_columns(frame, path, KEY_COLUMNS)
     if not frame.height:
         raise BadFileError(path, "header only: no data lines (expected date,hour,type,<station codes> lines)", row=2)

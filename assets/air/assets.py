@@ -19,7 +19,8 @@ from assets.quality.capture import daily_capture
 from assets.quality.checks import batch_usable_result, validation_metadata
 from assets.quality.specs import AIR_HOURLY
 from assets.quality.validate import combined, record_batches
-from assets.resources import EnvmonSettings, WarehouseResource
+from assets.resources import WarehouseResource
+from assets.settings import EnvmonSettings
 from warehouse.partitions import replace_table
 
 
@@ -31,7 +32,7 @@ from warehouse.partitions import replace_table
     kinds={"duckdb", "csv"},
     description="The air station catalog (the region's 30 national stations, or the CSV in ENVMON_STATIONS).",
 )
-def station_catalog(settings: EnvmonSettings, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def station_catalog(settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource) -> dg.MaterializeResult:
     catalog = load_station_catalog(settings.stations_csv or None)
     with warehouse.connect() as con:
         replace_table(con, "seeds.stations", catalog)
@@ -62,12 +63,13 @@ def station_catalog(settings: EnvmonSettings, warehouse: WarehouseResource) -> d
         "one GX validation of the run's batches."
     ),
 )
-def air_hourly(context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource):
+def air_hourly(context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource):
     days = run_days(context)
     catalog = load_station_catalog(settings.stations_csv or None)
     options = SourceOptions(
-        settings.input_path, settings.generator_seed, settings.generator_fault_rate,
-        settings.openmeteo_url, settings.openaq_url, settings.livefeed_url,
+        settings.input_path, settings.generator_seed, settings.generator_fault_rate, settings.openmeteo_url,
+        settings.openaq_url, settings.livefeed_url, settings.openaq_api_key, settings.openaq_match_km,
+        settings.max_file_mb,
     )
     source, now = get_air_source(settings.air_source), now_cst()
     results, problems, summaries, measured = {}, [], {}, True

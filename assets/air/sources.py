@@ -58,6 +58,13 @@ class SourceOptions:
     openmeteo_url: str = ""  # base URLs of the live sources ("" = the public default); see docs/sources.md
     openaq_url: str = ""
     livefeed_url: str = ""
+    openaq_api_key: str = field(default="", repr=False)  # a secret: never printed
+    openaq_match_km: float = 1.0  # an OpenAQ location this close to a catalog station is that station
+    max_file_mb: int = 1024  # a bigger input file is refused before it is read
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_file_mb << 20
 
 
 AirSource = Callable[[dt.date, pl.DataFrame, SourceOptions], AirBatch]
@@ -75,7 +82,7 @@ def archive_source(day: dt.date, stations: pl.DataFrame, options: SourceOptions)
         raise ValueError(
             "the archive source needs the folder of china_sites_YYYYMMDD.csv files: --input FOLDER (ENVMON_AIR_INPUT)"
         )
-    read = read_archive_day(options.input_path, day, stations["code"])
+    read = read_archive_day(options.input_path, day, stations["code"], options.max_bytes)
     return AirBatch(
         rows=read.rows.cast(TIDY_SCHEMA),
         problems=read.problems,

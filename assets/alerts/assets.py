@@ -17,7 +17,8 @@ from assets.alerts.evaluate import LOOKBACK_DAYS, evaluate_day
 from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecast, read_forecast_csv
 from assets.alerts.ledger import events_of_days, refresh_ledger
 from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.resources import AlertSettings, MailResource
+from assets.alerts.transport import SmtpSettings
+from assets.settings import AlertSettings
 from assets.alerts.rules_config import load_rules
 from assets.alerts.transport import transport_for
 from assets.catalog.stations import load_station_catalog
@@ -26,7 +27,8 @@ from assets.forecast.table import write_forecast
 from assets.metadata import markdown_table
 from assets.automation import changed_upstream
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_days
-from assets.resources import EnvmonSettings, WarehouseResource
+from assets.resources import WarehouseResource
+from assets.settings import EnvmonSettings
 from assets.sql_models.tables import deps_of
 
 # The tables the rules read (their writers become the alert asset's upstream; assets.sql_models.tables).
@@ -44,7 +46,7 @@ RULE_INPUTS = (
     "(forecast.aqi_daily, source = 'generator'), issued on D+1 for 5 days. Only when the air source is the generator.",
 )
 def generator_forecast_asset(
-    context: dg.AssetExecutionContext, settings: EnvmonSettings, alerting: AlertSettings, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     if settings.air_source != "generator":  # its forecast only makes sense against its own data
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": f"air source is {settings.air_source}"})
@@ -69,7 +71,7 @@ def generator_forecast_asset(
     "each (source, issue date) of a file replaces that forecast. Bad rows are listed with file, row and field.",
 )
 def forecast_files_asset(
-    context: dg.AssetExecutionContext, alerting: AlertSettings, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, alerting: dg.ResourceParam[AlertSettings], warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     day = run_days(context)[-1]  # the files are read once per run, as of its last day
     if not alerting.forecast_input:
@@ -104,7 +106,7 @@ def alert_assets() -> list[dg.AssetsDefinition]:
         "grouped) or in the recipient's daily digest. Re-running a day sends nothing new unless its outcome changed.",
     )
     def alert_events(
-        context: dg.AssetExecutionContext, alerting: AlertSettings, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext, alerting: dg.ResourceParam[AlertSettings], warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         rules, contacts = load_rules(alerting.rules), load_contacts(alerting.contacts)
         days = run_days(context)
@@ -134,9 +136,9 @@ def alert_assets() -> list[dg.AssetsDefinition]:
         "sensor retries with back-off and composes later digests at their hour.",
     )
     def alert_deliveries(
-        settings: EnvmonSettings, alerting: AlertSettings, mail: MailResource, warehouse: WarehouseResource
+        settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings], warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
-        smtp = mail.smtp_settings()
+        smtp = mail
         notify = NotifyRules.from_rules(load_rules(alerting.rules))
         out = dispatch(warehouse.connect, load_contacts(alerting.contacts), notify,
                        transport_for(smtp, settings.paths.outbox), smtp.mail_from)

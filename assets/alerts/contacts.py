@@ -7,7 +7,6 @@ Roles: ``area_air_office`` (per area), ``river_chief`` (per river and province),
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,19 +39,15 @@ class Contact:
     province: str | None = None
 
 
-def contacts_path() -> Path:
-    """ENVMON_CONTACTS when set, else the documented example that ships with the code."""
-    return Path(os.environ.get("ENVMON_CONTACTS") or EXAMPLE_FILE)
-
-
 def area_provinces() -> dict[str, str]:
     """Area (Chinese name) -> province, from the areas seed (the one place the region is defined)."""
     frame = pl.read_csv(AREAS_CSV)
     return dict(zip(frame["area"], frame["province"]))
 
 
-def load_contacts(path: Path | None = None) -> list[Contact]:
-    path = Path(path or contacts_path())
+def load_contacts(path: Path = EXAMPLE_FILE) -> list[Contact]:
+    """The contacts in ``path`` (``AlertSettings.contacts``: ENVMON_CONTACTS, else the shipped example)."""
+    path = Path(path)
     try:
         doc = load_yaml(path)
     except FileNotFoundError:

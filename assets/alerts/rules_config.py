@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import yaml
@@ -14,12 +13,9 @@ DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 SECTIONS = ("warning", "regional", "observed", "river", "outage", "notify")
 
 
-def rules_path() -> Path:
-    return Path(os.environ.get("ENVMON_ALERT_RULES") or DEFAULT_RULES)
-
-
-def load_rules(path: Path | None = None) -> dict:
-    path = Path(path or rules_path())
+def load_rules(path: Path = DEFAULT_RULES) -> dict:
+    """The rules in ``path`` (``AlertSettings.rules``: ENVMON_ALERT_RULES, else the shipped rules.yaml)."""
+    path = Path(path)
     try:
         rules = load_yaml(path)
     except (OSError, yaml.YAMLError) as exc:

@@ -13,7 +13,8 @@ from assets.http_sources.open_meteo import SOURCE
 from assets.http_sources.open_meteo_sources import open_meteo_forecast
 from assets.metadata import markdown_table
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
-from assets.resources import EnvmonSettings, WarehouseResource
+from assets.resources import WarehouseResource
+from assets.settings import EnvmonSettings
 
 
 @dg.asset(
@@ -32,7 +33,7 @@ from assets.resources import EnvmonSettings, WarehouseResource
     ),
 )
 def open_meteo_forecast_asset(
-    context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     days = forecast_days(settings.air_source, settings.openmeteo_forecast_days)
     if days <= 0:

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import polars as pl
 
@@ -22,8 +21,8 @@ from assets.http_sources.client import HttpClient, HttpSourceError
 
 SOURCE = "openaq"
 DEFAULT_URL = "https://api.openaq.org"
-KEY_VARIABLE = "ENVMON_OPENAQ_API_KEY"
-MATCH_KM = float(os.environ.get("ENVMON_OPENAQ_MATCH_KM", "1.0"))
+KEY_VARIABLE = "ENVMON_OPENAQ_API_KEY"  # where the key comes from (assets/settings.py): named in errors
+MATCH_KM = 1.0  # ENVMON_OPENAQ_MATCH_KM's default
 BBOX_MARGIN_DEG = 0.1
 PAGE_LIMIT = 1000
 MOLAR_VOLUME = 24.465  # L/mol at 298.15 K and 101.325 kPa
@@ -103,7 +102,7 @@ def openaq_source(
     day: dt.date, stations: pl.DataFrame, options: SourceOptions, client: HttpClient | None = None,
     page_limit: int = PAGE_LIMIT,
 ) -> AirBatch:
-    key = os.environ.get(KEY_VARIABLE, "")
+    key = options.openaq_api_key
     if not key:
         raise HttpSourceError(SOURCE, options.openaq_url or DEFAULT_URL, f"no API key: set {KEY_VARIABLE}")
     client = client or HttpClient(SOURCE)
@@ -114,10 +113,10 @@ def openaq_source(
         stations["lon"].max() + BBOX_MARGIN_DEG, stations["lat"].max() + BBOX_MARGIN_DEG))
     locations = paged(client, f"{base}/v3/locations", {"bbox": bbox}, page_limit)
     sensors = sensors_of(locations).filter(pl.col("parameter").is_in(PARAMETERS))
-    matched = match_locations(sensors, stations) if sensors.height else pl.DataFrame()
+    matched = match_locations(sensors, stations, options.openaq_match_km) if sensors.height else pl.DataFrame()
     problems = [
         {"file": f"{base}/v3/locations", "row": f"location {r['location_id']} {r['location']}", "field": "coordinates",
-         "message": f"no catalog station within {MATCH_KM} km (nearest {r['nearest_station']} at {r['km']} km): "
+         "message": f"no catalog station within {options.openaq_match_km} km (nearest {r['nearest_station']} at {r['km']} km): "
                     f"rows kept as {r['station_code']} and quarantined"}
         for r in (matched.filter(pl.col("station_code").str.starts_with("OPENAQ-")).iter_rows(named=True)
                   if matched.height else [])

@@ -22,7 +22,6 @@ import codecs
 import csv
 import datetime as dt
 import filecmp
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -189,7 +188,7 @@ def _check_size(path: Path, max_bytes: int | None) -> None:
         raise BadFileError(path, link)
     if not path.is_file():
         raise BadFileError(path, "no such file")
-    limit = max_bytes if max_bytes is not None else int(os.environ.get("ENVMON_MAX_FILE_MB", DEFAULT_MAX_MB)) << 20
+    limit = max_bytes if max_bytes is not None else DEFAULT_MAX_MB << 20
     size = path.stat().st_size
     if size == 0:
         raise BadFileError(path, "empty file (0 bytes)")

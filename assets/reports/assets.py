@@ -9,7 +9,8 @@ from assets.partitions import WRITER_POOL
 from assets.reports.build import ReportOutput, build_report
 from assets.reports.mail import queue_report_mail
 from assets.reports.period import ReportPeriod
-from assets.resources import EnvmonSettings, WarehouseResource
+from assets.resources import WarehouseResource
+from assets.settings import AlertSettings, EnvmonSettings
 from assets.sql_models.tables import deps_of
 
 REPORT_START = "2023-01"  # the first month of the real national archive data
@@ -64,12 +65,15 @@ def _report_asset(name: str, partitions: dg.PartitionsDefinition, what: str) -> 
         ),
     )
     def _report(
-        context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext,
+        settings: dg.ResourceParam[EnvmonSettings],
+        alerting: dg.ResourceParam[AlertSettings],
+        warehouse: WarehouseResource,
     ) -> dg.MaterializeResult:
         period = ReportPeriod.parse(context.partition_key)
         with warehouse.connect() as con:
             out = build_report(con, period, settings.paths.reports)
-            queued = queue_report_mail(con, out)
+            queued = queue_report_mail(con, out, alerting.contacts)
         for table, source in out.tables.missing.items():
             context.log.warning(f"report {period.label}: table {table} left out, {source} is not built here")
         return dg.MaterializeResult(metadata=_metadata(out, queued))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import duckdb
 
-from assets.alerts.contacts import contacts_path, load_contacts, recipients_for
+from assets.alerts.contacts import load_contacts, recipients_for
 from assets.alerts.queue import enqueue_email
 from assets.reports.build import ReportOutput
 
@@ -29,16 +30,17 @@ def report_mail_text(out: ReportOutput) -> str:
     return "\n".join(lines)
 
 
-def queue_report_mail(con: duckdb.DuckDBPyConnection, out: ReportOutput, now: dt.datetime | None = None) -> int:
+def queue_report_mail(con: duckdb.DuckDBPyConnection, out: ReportOutput, contacts: Path,
+                      now: dt.datetime | None = None) -> int:
     """Queue the report to every joint-office contact; re-queuing the same period's report is a no-op.
 
     The key carries the period and a hash of the exported tables (the CSVs, which hold no timestamp), so a report
     regenerated with new data is sent again while an identical re-run is not.
     """
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(out.csvs))).hexdigest()[:12]
-    to = recipients_for([{"role": "joint_office"}], load_contacts())
+    to = recipients_for([{"role": "joint_office"}], load_contacts(contacts))
     if not to:  # the files are written; fail the run so that operators see the report went nowhere
-        raise ValueError(f"{contacts_path()}: no contact with role joint_office, the report {out.period.label} "
+        raise ValueError(f"{contacts}: no contact with role joint_office, the report {out.period.label} "
                          f"cannot be e-mailed (files are in {out.folder})")
     return enqueue_email(
         con,

@@ -12,7 +12,8 @@ from assets.ingest.changed_days import changed_day_materializations
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.checks import batch_usable_result, batch_usable_spec, validation_metadata
 from assets.quality.validate import combined, record_batches
-from assets.resources import EnvmonSettings, WarehouseResource
+from assets.resources import WarehouseResource
+from assets.settings import EnvmonSettings
 from assets.water.ingest import ingest_water_day
 from assets.water.landing import process_water_file
 from assets.water.sections import border_crossings, load_sections
@@ -32,7 +33,7 @@ WATER_READINGS_KEY = dg.AssetKey(["staging", "water_readings"])
     kinds={"duckdb", "csv"},
     description="River section catalog (断面目录): the illustrative demo network, or the CSV in ENVMON_WATER_SECTIONS.",
 )
-def water_section_catalog(settings: EnvmonSettings, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def water_section_catalog(settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource) -> dg.MaterializeResult:
     sections = load_sections(settings.water_sections_csv or None)
     with warehouse.connect() as con:
         replace_table(con, "seeds.water_sections", sections)
@@ -64,7 +65,7 @@ def water_section_catalog(settings: EnvmonSettings, warehouse: WarehouseResource
         "days it changed as materializations of this asset's partitions."
     ),
 )
-def water_readings(context: dg.AssetExecutionContext, settings: EnvmonSettings, warehouse: WarehouseResource):
+def water_readings(context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource):
     days = run_days(context)
     sections = load_sections(settings.water_sections_csv or None)
     options = WaterSourceOptions(settings.generator_seed, settings.generator_fault_rate)
@@ -118,14 +119,15 @@ class WaterFilesConfig(dg.Config):
     ),
 )
 def water_files(
-    context: dg.AssetExecutionContext, config: WaterFilesConfig, settings: EnvmonSettings, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, config: WaterFilesConfig, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
 ):
     sections = load_sections(settings.water_sections_csv or None)
     outcomes = []
     with warehouse.connect() as con:
         for path in config.paths:
             outcome = process_water_file(con, path, settings.paths, sections, now_cst(), run_id=context.run.run_id,
-                                         horizon_days=settings.reading_horizon_days)
+                                         horizon_days=settings.reading_horizon_days,
+                                         max_bytes=settings.max_file_mb << 20)
             outcomes.append(outcome)
             log = context.log.warning if outcome.status in ("rejected", "missing") else context.log.info
             log(f"{path}: {outcome.status}{' - ' + outcome.reason if outcome.reason else ''}")

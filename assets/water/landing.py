@@ -119,7 +119,7 @@ def unparsable_line(cells: pl.DataFrame, path: Path | str) -> list[dict]:
 
 def process_water_file(
     con: duckdb.DuckDBPyConnection, path: Path, paths: DataPaths, sections: pl.DataFrame, now: dt.datetime,
-    run_id: str | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS,
+    run_id: str | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS, max_bytes: int | None = None,
 ) -> FileOutcome:
     path = Path(path)
     if not (path.exists() or path.is_symlink()):  # already handled by another run (the sensor and `envmon ingest` race)
@@ -143,7 +143,7 @@ def process_water_file(
         return _record(con, outcome, now)
     problems: list[dict] = []
     try:
-        frame = read_tabular(path, problems, with_row_numbers=True)
+        frame = read_tabular(path, problems, with_row_numbers=True, max_bytes=max_bytes)
         parsed, cells, notes = parse_water_frame(frame, path, sections, reference_date(path))
         problems += notes
         accepted, rejected = split_file_rows(parsed, sections["section_code"], now, truncated_rows(problems))

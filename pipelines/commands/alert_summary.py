@@ -1,5 +1,6 @@
 """After `envmon run`: e-mail failed runs to data operations, one delivery pass (the digests that are due, then the
-queue), and the alert lines of the summary: the window's state changes and the e-mails per recipient role."""
+queue), and the alert lines of the summary: the state changes and the e-mails that this command recorded and queued
+(since it started; an earlier run's mail of the same days is not counted again), per recipient role."""
 
 import datetime as dt
 
@@ -9,16 +10,17 @@ from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.rules_config import load_rules
 from assets.alerts.run_failures import queue_run_failure
 from assets.alerts.transport import SmtpSettings, transport_for
+from assets.settings import AlertSettings
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
 
 
-def after_run(days: list[dt.date], failed: list) -> list[str]:
+def after_run(days: list[dt.date], failed: list, started: dt.datetime) -> list[str]:
     paths = DataPaths.from_env()
     if not paths.warehouse.exists():
         return []
-    smtp, contacts = SmtpSettings.from_env(), load_contacts()
-    notify = NotifyRules.from_rules(load_rules())
+    settings, smtp = AlertSettings.from_env(), SmtpSettings.from_env()
+    contacts, notify = load_contacts(settings.contacts), NotifyRules.from_rules(load_rules(settings.rules))
     connect = lambda: write_connection(paths.warehouse)  # noqa: E731
     if failed:  # in-process runs have no daemon, hence no run-failure sensor: notify from here
         with connect() as con:
@@ -26,14 +28,14 @@ def after_run(days: list[dt.date], failed: list) -> list[str]:
                 queue_run_failure(con, contacts, run_id, "daily_job", label, error)
     dispatch(connect, contacts, notify, transport_for(smtp, paths.outbox), smtp.mail_from)
     with connect() as con:
-        changes = fetch_polars(
-            con, "SELECT count(*) AS n FROM alerts.event_log WHERE day BETWEEN ? AND ? AND message_id IS NOT NULL",
-            [days[0], days[-1]])["n"][0]
+        changes = fetch_polars(  # a state change gets its notification rows once, when it is first evaluated
+            con, "SELECT count(DISTINCT change_id) AS n FROM alerts.notifications WHERE evaluated_at >= ?",
+            [started])["n"][0]
         mails = fetch_polars(
             con,
             "SELECT m.mail_kind, d.recipient, d.status FROM alerts.messages m JOIN alerts.deliveries d USING (message_id) "
-            "WHERE m.mail_kind IN ('alert', 'digest') AND m.mail_day BETWEEN ? AND ?",
-            [days[0], days[-1]],
+            "WHERE m.mail_kind IN ('alert', 'digest') AND m.created_at >= ?",
+            [started],
         )
         waiting = fetch_polars(
             con,
@@ -41,8 +43,8 @@ def after_run(days: list[dt.date], failed: list) -> list[str]:
             "AND NOT superseded AND day BETWEEN ? AND ? GROUP BY day ORDER BY day", [days[0], days[-1]])
     where = f"via SMTP {smtp.host}" if smtp.host else f"as .eml files in {paths.outbox}"
     sent = mails.filter(mails["status"] == "sent").height
-    lines = [f"  alerts: {changes} state change(s) in the window -> {mails.height} e-mail(s) (immediate and daily "
-             f"digests), {sent} delivered {where}, {mails.height - sent} pending (envmon deliver retries)"]
+    lines = [f"  alerts: {changes} new state change(s); this run queued {mails.height} e-mail(s) (immediate "
+             f"and daily digests), {sent} delivered {where}, {mails.height - sent} pending (envmon deliver retries)"]
     lines += per_role(mails, contacts)
     if waiting.height:
         day_list = ", ".join(str(d) for d in waiting["day"])

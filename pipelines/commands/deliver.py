@@ -1,7 +1,7 @@
 """``envmon deliver``: the daily digests that are due, then one delivery pass over the alert mail queue (SMTP when
-ENVMON_SMTP_HOST is set, else .eml files in <data>/outbox), then the queue's state. Safe to run at any time, also while the sensor or another pass
-runs: a pass sends only the rows it claimed (a lease in the queue), and marks each sent right after the server
-accepted it. When the pass changed the queue, the published snapshot is replaced so that staff see it."""
+ENVMON_SMTP_HOST is set, else .eml files in <data>/outbox), then the queue's state. Safe to run at any time, also
+while the sensor or another pass runs: a pass sends only the rows it claimed (a lease in the queue), and marks each
+sent right after the server accepted it. When the pass changed the queue, the published snapshot is replaced so that staff see it."""
 
 import sys
 
@@ -11,6 +11,7 @@ from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.queue import queue_counts
 from assets.alerts.rules_config import load_rules
 from assets.alerts.transport import SmtpSettings, transport_for
+from assets.settings import AlertSettings
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 from warehouse.snapshot import publish_snapshot
@@ -27,13 +28,13 @@ def main(args) -> int:
     if not paths.warehouse.exists():
         print(f"envmon deliver: no warehouse at {paths.warehouse}: nothing queued yet", file=sys.stderr)
         return 0
-    smtp = SmtpSettings.from_env()
+    smtp, settings = SmtpSettings.from_env(), AlertSettings.from_env()
     connect = lambda: write_connection(paths.warehouse)  # noqa: E731
     if args.now:
         with connect() as con:
             con.execute("UPDATE alerts.deliveries SET next_attempt = queued_at WHERE status = 'pending'")
-    out = dispatch(connect, load_contacts(), NotifyRules.from_rules(load_rules()), transport_for(smtp, paths.outbox),
-                   smtp.mail_from)
+    notify = NotifyRules.from_rules(load_rules(settings.rules))
+    out = dispatch(connect, load_contacts(settings.contacts), notify, transport_for(smtp, paths.outbox), smtp.mail_from)
     result = out.delivery
     target = f"SMTP {smtp.host}:{smtp.port} ({smtp.security})" if smtp.host else f"outbox {paths.outbox}"
     print(f"envmon deliver: {result.sent} sent, {result.retrying} to retry, {result.failed} failed -> {target}")

@@ -4,6 +4,7 @@ lines of the closing summary, and their e-mail to data operations (one per run, 
 from assets.alerts.contacts import load_contacts
 from assets.ingest.problem_mail import queue_problem_mail
 from assets.ingest.problems import grouped_lines, run_problems
+from assets.settings import AlertSettings
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 
@@ -19,7 +20,7 @@ def after_runs(run_ids: list[str]) -> list[str]:
         problems = run_problems(con, run_ids)
         if not problems.height:
             return []
-        contacts = load_contacts()
+        contacts = load_contacts(AlertSettings.from_env().contacts)
         for run_id in problems["run_id"].unique():  # keyed by the run: a message queued before stays the one
             queue_problem_mail(con, contacts, run_id)
     lines = grouped_lines(problems, shown=1)

@@ -49,15 +49,16 @@ def chunks(days: list[dt.date]) -> list[list[dt.date]]:
     return [days[i:i + MAX_DAYS_PER_RUN] for i in range(0, len(days), MAX_DAYS_PER_RUN)]
 
 
-def apply_overrides(args) -> None:
-    """Command-line options win over the ENVMON_* variables that the code location's resources read."""
-    overrides = {
-        "ENVMON_AIR_SOURCE": args.source,
-        "ENVMON_AIR_INPUT": os.path.abspath(args.input) if args.input else None,
-        "ENVMON_STATIONS": os.path.abspath(args.stations) if args.stations else None,
-        "ENVMON_GENERATOR_SEED": None if args.seed is None else str(args.seed),
+def settings_config(args) -> dict:
+    """The command-line options as the ``settings`` resource's config: for these runs they win over the ENVMON_*
+    variables (the resource reads the rest when each run starts)."""
+    given = {
+        "air_source": args.source,
+        "input_path": os.path.abspath(args.input) if args.input else None,
+        "stations_csv": os.path.abspath(args.stations) if args.stations else None,
+        "generator_seed": args.seed,
     }
-    os.environ.update({k: v for k, v in overrides.items() if v is not None})
+    return {"resources": {"settings": {"config": {k: v for k, v in given.items() if v is not None}}}}
 
 
 def main(args) -> int:
@@ -65,14 +66,13 @@ def main(args) -> int:
         from pipelines.commands.full_refresh import full_refresh
 
         return full_refresh(args)
-    days = window(args.start, args.end)
-    apply_overrides(args)
+    days, started = window(args.start, args.end), now_cst()
     from pipelines.runs import Runs, range_tags  # imports dagster: only when needed
-    from pipelines.definitions import defs  # after the overrides; and loading takes seconds
+    from pipelines.definitions import defs  # loading takes seconds
 
     job = defs.resolve_job_def("daily_job")
     done = []
-    with Runs(get_instance(), "daily job") as runs:
+    with Runs(get_instance(), "daily job", settings_config(args)) as runs:
         for part in chunks(days):
             if runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part)).success:
                 done += part
@@ -84,7 +84,7 @@ def main(args) -> int:
         print(line)
     from pipelines.commands.alert_summary import after_run
 
-    print("\n".join(after_run(days, runs.failed)))  # alert e-mails of the window
+    print("\n".join(after_run(days, runs.failed, started)))  # the alert e-mails these runs queued
     return 1 if runs.failed else 0
 
 

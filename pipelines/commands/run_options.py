@@ -11,6 +11,7 @@ from assets.air.sources import AIR_SOURCE_NOTES, NEEDS_INPUT_FOLDER, NEEDS_INPUT
 from assets.catalog.stations import CatalogError, load_station_catalog
 from assets.clock import now_cst
 from assets.partitions import DAILY_START
+from assets.settings import EnvmonSettings
 from pipelines.commands.usage import UsageError
 
 
@@ -26,13 +27,16 @@ def check_options(args) -> None:
         raise UsageError("--full-refresh rebuilds every built day from staging and takes no other option; "
                          "run it alone: envmon run --full-refresh")
     _check_window(args.start, args.end)
-    source = args.source or os.environ.get("ENVMON_AIR_SOURCE") or "generator"
+    try:  # the options over the ENVMON_* variables, as the runs will see them
+        settings = EnvmonSettings.from_env(air_source=args.source, input_path=args.input, stations_csv=args.stations)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    source = settings.air_source
     if source not in AIR_SOURCE_NOTES:
         raise UsageError(f"unknown air source {source!r} (--source or ENVMON_AIR_SOURCE); known: "
                          f"{', '.join(AIR_SOURCE_NOTES)} (envmon run --help says what each reads)")
-    given = args.input or os.environ.get("ENVMON_AIR_INPUT")
-    if given:
-        _check_input(Path(given), folder=source in NEEDS_INPUT_FOLDER)
+    if settings.input_path:
+        _check_input(Path(settings.input_path), folder=source in NEEDS_INPUT_FOLDER)
     elif source in NEEDS_INPUT_FOLDER:
         raise UsageError(f"the {source} source reads {AIR_SOURCE_NOTES[source].split(' in ')[-1]}: "
                          "give the folder with --input FOLDER (or ENVMON_AIR_INPUT)")
@@ -40,10 +44,9 @@ def check_options(args) -> None:
         raise UsageError(f"the {source} source needs --input FILE|FOLDER or {NEEDS_INPUT_OR_URL[source]}")
     if source in NEEDS_SECRET and not os.environ.get(NEEDS_SECRET[source]):
         raise UsageError(f"the {source} source needs its key: set {NEEDS_SECRET[source]} (envmon.env)")
-    stations = args.stations or os.environ.get("ENVMON_STATIONS")
-    if stations:
+    if settings.stations_csv:
         try:
-            load_station_catalog(stations)
+            load_station_catalog(settings.stations_csv)
         except CatalogError as exc:
             raise UsageError(f"--stations: {exc}") from None
 

@@ -44,15 +44,16 @@ def test_annual_report_has_the_year_calendar_and_says_what_is_not_built(tmp_path
     assert sorted(book.sheetnames) == sorted(out.tables.tables)
 
 
-def test_report_mail_goes_to_the_joint_office_once_and_fails_loudly_without_one(tmp_path, monkeypatch):
+def test_report_mail_goes_to_the_joint_office_once_and_fails_loudly_without_one(tmp_path):
+    from assets.alerts.contacts import EXAMPLE_FILE
     from assets.reports.mail import queue_report_mail
     from warehouse.schema import ensure_schema
 
     con = build_statistics(daily_rows("S1", month_days(2026, 1)))
     ensure_schema(con)  # alerts.messages / alerts.deliveries
     out = build_report(con, ReportPeriod.month(2026, 1), tmp_path / "reports")
-    assert queue_report_mail(con, out) == 1  # the example contacts file has one joint-office address
-    assert queue_report_mail(con, out) == 0  # same data: nothing new
+    assert queue_report_mail(con, out, EXAMPLE_FILE) == 1  # the example contacts file has one joint-office address
+    assert queue_report_mail(con, out, EXAMPLE_FILE) == 0  # same data: nothing new
     subject, attachments = con.execute(
         "SELECT subject, json_extract_string(attachments, '$[*].filename') FROM alerts.messages"
     ).fetchall()[0]
@@ -63,6 +64,5 @@ def test_report_mail_goes_to_the_joint_office_once_and_fails_loudly_without_one(
         "contacts:\n  - {role: area_air_office, area: 自贡, name: 自贡, email: air.zigong@example.cn, language: zh}\n",
         encoding="utf-8",
     )
-    monkeypatch.setenv("ENVMON_CONTACTS", str(contacts))
     with pytest.raises(ValueError, match="joint_office"):  # the report is never silently left unsent
-        queue_report_mail(con, out)
+        queue_report_mail(con, out, contacts)

@@ -9,7 +9,7 @@ import time
 import dagster as dg
 import duckdb
 
-from assets.resources import EnvmonSettings
+from assets.settings import EnvmonSettings
 from pipelines.cli import main as envmon
 from pipelines.instance import get_instance
 from pipelines.propagation import pending_after, plan

@@ -5,7 +5,7 @@ import time
 
 import dagster as dg
 
-from assets.resources import EnvmonSettings
+from assets.settings import EnvmonSettings
 from sensors.water_landing import water_landing_sensor
 
 

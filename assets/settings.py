@@ -1,0 +1,96 @@
+"""The pipeline's settings: every ENVMON_* variable the assets read, with its default, in one place.
+
+They are read when a run starts (``assets/resources.py`` builds them for each run), never when a module is imported,
+so that a changed variable takes effect at the next run; a value given to the resource (the launchpad, run config,
+`envmon run --source ...`) wins over the variable. Plain code receives them as arguments. Secrets are read from the
+environment only, are never configuration (the UI and the event log never see them) and never printed (repr).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import ClassVar, Mapping
+
+from warehouse.paths import DataPaths
+
+ALERTS_DIR = Path(__file__).resolve().parent / "alerts"
+
+
+class FromEnvironment:
+    """``from_env``: each field from its ENVMON_* variable (named after the field unless ``VARIABLES`` says
+    otherwise), a given value first, the default when the variable is unset or empty; ``SECRETS`` are never given."""
+
+    VARIABLES: ClassVar[Mapping[str, str]] = {}
+    SECRETS: ClassVar[frozenset] = frozenset()
+
+    @classmethod
+    def variable(cls, name: str) -> str:
+        return cls.VARIABLES.get(name, f"ENVMON_{name.upper()}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **given):
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            if given.get(f.name) is not None and f.name not in cls.SECRETS:
+                values[f.name] = given[f.name]
+            elif (raw := environ.get(cls.variable(f.name), "").strip()) != "":
+                try:
+                    values[f.name] = raw if isinstance(f.default, str) else type(f.default)(raw)
+                except ValueError:
+                    raise ValueError(f"{cls.variable(f.name)} is {raw!r}: expected a {type(f.default).__name__}") from None
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class EnvmonSettings(FromEnvironment):
+    """Where the data lives and which sources feed the pipeline."""
+
+    VARIABLES: ClassVar = {"input_path": "ENVMON_AIR_INPUT", "stations_csv": "ENVMON_STATIONS",
+                           "water_sections_csv": "ENVMON_WATER_SECTIONS"}
+    SECRETS: ClassVar = frozenset({"openaq_api_key"})
+
+    data_dir: str = "data"  # ENVMON_DATA_DIR
+    air_source: str = "generator"  # ENVMON_AIR_SOURCE
+    input_path: str = ""  # ENVMON_AIR_INPUT: the folder or file of file-based air sources
+    stations_csv: str = ""  # ENVMON_STATIONS: the station catalog (default: the region's 30 stations)
+    generator_seed: int = 2023  # ENVMON_GENERATOR_SEED
+    generator_fault_rate: float = 0.003  # ENVMON_GENERATOR_FAULT_RATE
+    water_source: str = "generator"  # ENVMON_WATER_SOURCE: generator | landing (files only)
+    water_sections_csv: str = ""  # ENVMON_WATER_SECTIONS: the section catalog (default: the demo network)
+    max_rejected_share: float = 0.2  # ENVMON_MAX_REJECTED_SHARE: above it a batch is unusable
+    max_file_mb: int = 1024  # ENVMON_MAX_FILE_MB: a bigger input file is refused before it is read
+    reading_horizon_days: int = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are reported
+    openmeteo_url: str = ""  # ENVMON_OPENMETEO_URL (default: the public API)
+    openaq_url: str = ""  # ENVMON_OPENAQ_URL
+    openaq_match_km: float = 1.0  # ENVMON_OPENAQ_MATCH_KM: an OpenAQ location this close to a station is it
+    livefeed_url: str = ""  # ENVMON_LIVEFEED_URL
+    # ENVMON_OPENMETEO_FORECAST_DAYS: days of Open-Meteo forecast (0 = off); unset (-1): 3 with a live air source
+    # (the fallback forecast, assets.http_sources.forecast_days), else 0 (offline runs)
+    openmeteo_forecast_days: int = -1
+    openaq_api_key: str = field(default="", repr=False)  # ENVMON_OPENAQ_API_KEY (secret)
+
+    @property
+    def paths(self) -> DataPaths:
+        return DataPaths(Path(self.data_dir).resolve())
+
+
+@dataclass(frozen=True)
+class AlertSettings(FromEnvironment):
+    """Who is told (the contacts file), the alert rules, and the official forecast files."""
+
+    VARIABLES: ClassVar = {"contacts_file": "ENVMON_CONTACTS", "rules_file": "ENVMON_ALERT_RULES"}
+
+    contacts_file: str = str(ALERTS_DIR / "contacts.example.yaml")  # ENVMON_CONTACTS
+    rules_file: str = str(ALERTS_DIR / "rules.yaml")  # ENVMON_ALERT_RULES
+    forecast_input: str = ""  # ENVMON_FORECAST_INPUT: a forecast CSV file or folder
+
+    @property
+    def contacts(self) -> Path:
+        return Path(self.contacts_file)
+
+    @property
+    def rules(self) -> Path:
+        return Path(self.rules_file)
