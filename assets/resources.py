@@ -30,6 +30,7 @@ class EnvmonSettings(dg.ConfigurableResource):
     livefeed_url: str = ""  # ENVMON_LIVEFEED_URL (or a file/folder through input_path)
     openmeteo_forecast_days: int = 0  # ENVMON_OPENMETEO_FORECAST_DAYS: > 0 fills forecast.aqi_daily (0 = off)
     reading_horizon_days: int = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are reported
+    exceptional_events_csv: str = ""  # ENVMON_EXCEPTIONAL_EVENTS: 例外事件 (default dbt_like_sql/seeds/...)
 
     @property
     def paths(self) -> DataPaths:
@@ -69,6 +70,7 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
         livefeed_url=env("ENVMON_LIVEFEED_URL", ""),
         openmeteo_forecast_days=int(env("ENVMON_OPENMETEO_FORECAST_DAYS", "0")),
         reading_horizon_days=int(env("ENVMON_READING_HORIZON_DAYS", "90")),
+        exceptional_events_csv=env("ENVMON_EXCEPTIONAL_EVENTS", ""),
     )
 
 
