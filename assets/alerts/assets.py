@@ -31,6 +31,7 @@ RULE_INPUTS = (
     "forecast.aqi_daily", "marts.air_area_daily", "marts.air_area_hourly_rolling", "marts.air_station_daily",
     "marts.air_hourly_aqi", "intermediate.air_hourly_valid", "marts.water_reading_class", "staging.water_readings",
     "meta.batches", "seeds.water_sections", "seeds.areas", "seeds.stations", "seeds.water_classes",
+    "marts.water_report_comparison",  # both provinces' reports of a section: a line when their classes differ
 )
 
 

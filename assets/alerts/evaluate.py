@@ -19,7 +19,7 @@ from assets.alerts.candidates import Candidate
 from assets.alerts.contacts import Contact, area_provinces
 from assets.alerts.lifecycle import apply_day, open_subjects
 from assets.alerts.outage import air_outages, water_outages
-from assets.alerts.river import river_candidates
+from assets.alerts.river import river_candidates, with_report_disputes
 from warehouse.connection import fetch_polars
 
 LOOKBACK_DAYS = 10  # observed days an ongoing episode may reach back
@@ -52,7 +52,8 @@ def evaluate_day(
         ev.candidates += observed_heavy(con, day, rules["observed"], warned)
         ev.kinds.add("observed_heavy")
     if has_table(con, "marts.water_reading_class"):
-        ev.candidates += river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
+        rivers = river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
+        ev.candidates += with_report_disputes(rivers, report_disputes(con, day))
         ev.kinds |= {"river_exceedance", "river_incident"}
     if has_table(con, "intermediate.air_hourly_valid"):
         ev.candidates += air_outages(con, day, rules["outage"]) + water_outages(con, day, rules["outage"])
@@ -74,3 +75,10 @@ def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tup
     sections = fetch_polars(con, "SELECT * FROM seeds.water_sections")
     classes = fetch_polars(con, "SELECT water_class, class_rank FROM seeds.water_classes")
     return readings, sections, classes
+
+
+def report_disputes(con: duckdb.DuckDBPyConnection, day: dt.date) -> pl.DataFrame:
+    """The day's readings that both provinces reported with different classes (marts.water_report_comparison)."""
+    if not has_table(con, "marts.water_report_comparison"):
+        return pl.DataFrame()
+    return fetch_polars(con, "SELECT * FROM marts.water_report_comparison WHERE day = ? AND class_differs", [day])
