@@ -126,7 +126,8 @@ def print_effect(event: dict) -> None:
         print(f"  {r['scope']} {r['code']} {r['period_kind']} {r['period_start']}: {r['excluded_days']} day(s) set aside; "
               f"PM2.5 {r['pm25_mean_with_events']} -> {r['pm25_mean_without_events']}; "
               f"attains {_yes(r['attain_all_with_events'])} -> {_yes(r['attain_all_without_events'])}")
-    print(f"rebuild the reports of those periods to show it: envmon report --month {event['first_day']:%Y-%m} / --year {event['first_day']:%Y}")
+    first = event["first_day"]
+    print(f"rebuild the reports of those periods to show it: envmon report --month {first:%Y-%m} / --year {first:%Y}")
 
 
 def _yes(value) -> str:

@@ -3,11 +3,15 @@ statistics are reported with and without it, the daily data stay, the composite 
 is checked line by line."""
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
 
 from assets.air.exceptional_events import EventFileError, append_event, load_events, next_event_id
+from assets.reports.build import build_report
+from assets.reports.mail import report_mail_text
+from assets.reports.period import ReportPeriod
 from assets.sql_models.models import build_model
 from tests.reports.daily_fixture import STAT_MODELS, build_statistics, daily_rows, find_model
 from warehouse.partitions import replace_table
@@ -101,3 +105,22 @@ def test_event_ids_are_numbered_per_year(tmp_path):
     events = load_events(path, STATIONS, AREAS)
     assert next_event_id(events, dt.date(2025, 5, 1)) == "EE-2025-002"
     assert next_event_id(events, dt.date(2026, 1, 1)) == "EE-2026-001"
+
+
+def test_the_annual_report_says_which_days_were_excluded_and_why_and_shows_both_figures(stats, tmp_path):
+    out = build_report(stats, ReportPeriod.year(2025), tmp_path)
+    page = out.html.read_text(encoding="utf-8")
+    section = page[page.index("例外事件 Exceptional events"):page.index("日空气质量指数日历")]
+    assert "自贡 2025-03-10–2025-03-19（沙尘过程 (sand and dust from the north)）" in section
+    assert "EE-2025-001" in section and "川南渝西联合办公室 Joint office" in section
+    # the with / without row: 10 days set aside, PM2.5 36 -> 34, attains 否 (no) with them, 是 (yes) without
+    assert "<td>自贡</td><td>10</td><td>36</td><td>34</td>" in section
+    assert re.search(r"<td>自贡</td><td>10</td>(<td>[^<]*</td>){6}<td class=bad>否</td><td>是</td>", section)
+    csv = pl.read_csv(out.folder / "csv" / "exceptional_attainment.csv")
+    assert csv.select("code", "attain_all_with_events", "attain_all_without_events").rows() == [("自贡", False, True)]
+    # the composite index table gives I_sum with and without, and the e-mail names the event
+    index = pl.read_csv(out.folder / "csv" / "composite_index.csv")
+    zigong = index.filter(pl.col("area") == "自贡").row(0, named=True)
+    assert (zigong["excluded_days"], zigong["i_sum"] > zigong["i_sum_excluding_events"]) == (10, True)
+    text = report_mail_text(out)
+    assert "EE-2025-001 自贡 2025-03-10–2025-03-19" in text and "综合指数排名" in text
