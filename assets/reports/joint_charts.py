@@ -43,5 +43,5 @@ def _composite(index: pl.DataFrame, label: dict[str, str]) -> plt.Figure:
         ax.text(left[y] + 0.05, y, text, va="center", fontsize=7)
     ax.set_xlim(0, max(left) * 1.35 if left else 1)
     ax.set_xlabel("composite index I_sum = sum of C_i / S_i (lower = cleaner air)")
-    ax.legend(loc="lower right", fontsize=7, ncol=3, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=7, ncol=6, frameon=False)  # above the bars
     return fig

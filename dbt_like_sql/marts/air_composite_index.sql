@@ -110,8 +110,9 @@ SELECT
          CASE WHEN i_co = i_max THEN 'CO' END, CASE WHEN i_o3_8h = i_max THEN 'O3' END],
         lambda x: x IS NOT NULL), ',') AS primary_pollutant,
     capture_failed,
-    CASE WHEN ranked THEN 'ranked'
-         ELSE 'not ranked: data capture failed for ' || coalesce(nullif(array_to_string(capture_failed, ', '), ''), 'a statistic')
+    CASE WHEN ranked THEN '参与排名 ranked'
+         ELSE '未排名 not ranked: data capture failed ('
+              || coalesce(nullif(array_to_string(capture_failed, ', '), ''), 'a statistic') || ')'
     END AS ranking_status,
     rank,
     areas_ranked,

@@ -56,13 +56,13 @@ def test_single_indices_sum_primary_pollutant_and_rank_by_hand(index):
     assert b["primary_pollutant"] == "O3" and b["i_max"] == 0.938
     # ascending I_sum: 荣昌 first; the rule and S_i come from the seed
     assert (b["rank"], a["rank"], a["areas_ranked"]) == (1, 2, 2)
-    assert a["rule"] == "环办监测〔2018〕19号" and a["ranking_status"] == "ranked"
+    assert a["rule"] == "环办监测〔2018〕19号" and a["ranking_status"] == "参与排名 ranked"
 
 
 def test_an_area_that_fails_data_capture_is_listed_but_not_ranked(index):
     c = index["内江"]
     assert c["rank"] is None and c["change_rank"] is None
-    assert c["ranking_status"].startswith("not ranked: data capture failed for")
+    assert c["ranking_status"].startswith("未排名 not ranked: data capture failed (")
     assert set(c["capture_failed"]) == {"SO2", "NO2", "PM10", "PM2.5", "CO", "O3"}
     assert c["i_sum"] is not None  # shown, with its status, never silently ranked
 

@@ -136,3 +136,27 @@ def test_the_river_alert_says_that_the_two_sides_classes_differ(data_dir, files)
         assert "本预警采用四川的数据" in alert.summary_zh and "differ in class" in alert.summary_en
         bodies = fetch_polars(con, "SELECT body_text FROM alerts.messages")["body_text"].to_list()
         assert any("两省报告类别不一致" in b for b in bodies)  # in the e-mail itself
+
+
+def test_through_envmon_ingest_the_marts_and_the_alert_e_mail_follow(data_dir, files):
+    from pipelines.cli import main as envmon
+
+    assert envmon(["run", "--start", str(DAY - dt.timedelta(days=1)), "--end", str(DAY)]) == 0
+    assert envmon(["ingest", str(files["重庆"]())]) == 0
+    assert envmon(["ingest", str(files["四川"]())]) == 0
+    con = duckdb.connect(str(DataPaths(data_dir).snapshot), read_only=True)
+    try:
+        pairs = fetch_polars(con, "SELECT used_province, class_a, class_b, disputed FROM marts.water_report_comparison")
+        assert pairs.rows() == [("四川", "IV", "V", True)] * 6
+        body = fetch_polars(con, "SELECT m.body_text FROM alerts.messages m JOIN alerts.event_log l USING (message_id) "
+                                 "WHERE l.subject = 'LXH05' AND l.kind = 'river_exceedance'")["body_text"].to_list()
+        assert body and "两省报告类别不一致" in body[-1] and "四川 IV类，重庆 V类" in body[-1]
+        before = counts(con)
+    finally:
+        con.close()
+    assert envmon(["ingest", str(files["重庆"]("重庆_again.csv"))]) == 0  # a duplicate: nothing added
+    con = duckdb.connect(str(DataPaths(data_dir).snapshot), read_only=True)
+    try:
+        assert counts(con) == before
+    finally:
+        con.close()
