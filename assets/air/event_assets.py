@@ -2,24 +2,14 @@
 station catalog and the areas, loaded whole (``assets.air.exceptional_events``)."""
 
 import dagster as dg
-import polars as pl
 
 from assets.air.assets import station_catalog
-from assets.air.exceptional_events import events_path, load_events
+from assets.air.exceptional_events import events_path, known_codes, load_events
 from assets.automation import REFERENCE_TAGS
-from assets.catalog.stations import load_station_catalog
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL
 from assets.resources import EnvmonSettings, WarehouseResource
-from assets.sql_models.models import SEEDS_DIR
 from warehouse.partitions import replace_table
-
-
-def known_codes(stations_csv: str | None) -> tuple[set[str], set[str]]:
-    """(station codes, areas) an event may name."""
-    catalog = load_station_catalog(stations_csv or None)
-    areas = set(pl.read_csv(SEEDS_DIR / "areas.csv")["area"]) | set(catalog["area"].drop_nulls())
-    return set(catalog["code"]), areas
 
 
 @dg.asset(

@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from assets.catalog.csv_catalog import read_catalog_csv, typed
+from assets.catalog.stations import load_station_catalog
 
 DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "air_exceptional_events.csv"
 COLUMNS = ("event_id", "scope", "code", "first_day", "last_day", "pollutants", "event_type", "reason",
@@ -80,6 +81,13 @@ def row_problem(row: dict, typed_row: dict, stations: set[str], areas: set[str])
     if named != ["all"] and (not named or set(named) - set(POLLUTANTS)):
         return "pollutants", f"{row['pollutants']!r}: 'all' or some of {';'.join(POLLUTANTS)}"
     return None
+
+
+def known_codes(stations_csv: str | None) -> tuple[set[str], set[str]]:
+    """(station codes, areas) an event may name: the station catalog (ENVMON_STATIONS) and the region's areas."""
+    catalog = load_station_catalog(stations_csv or None)
+    areas = set(pl.read_csv(DEFAULT_EVENTS.parent / "areas.csv")["area"]) | set(catalog["area"].drop_nulls())
+    return set(catalog["code"]), areas
 
 
 def next_event_id(events: pl.DataFrame, first_day: dt.date) -> str:

@@ -9,9 +9,12 @@ most, then the snapshot), so that the attainment with and without the events (``
 """
 
 import datetime as dt
+import os
 import sys
 
-from assets.air.exceptional_events import EVENT_TYPES, append_event, events_path, load_events, next_event_id, row_problem
+from assets.air.exceptional_events import (
+    EVENT_TYPES, append_event, events_path, known_codes, load_events, next_event_id, row_problem,
+)
 from assets.clock import now_cst
 from pipelines.commands.usage import UsageError
 from pipelines.instance import get_instance
@@ -45,10 +48,6 @@ def validate(args) -> None:
 
 
 def main(args) -> int:
-    import os
-
-    from assets.air.event_assets import known_codes
-
     stations, areas = known_codes(os.environ.get("ENVMON_STATIONS"))
     path = events_path()
     events = load_events(path, stations, areas)
