@@ -4,6 +4,8 @@ They are read when a run starts (``assets/resources.py`` builds them for each ru
 so that a changed variable takes effect at the next run; a value given to the resource (the launchpad, run config,
 `envmon run --source ...`) wins over the variable. Plain code receives them as arguments. Secrets are read from the
 environment only, are never configuration (the UI and the event log never see them) and never printed (repr).
+``ENVMON_CHART_FONT``, a property of the machine's fonts rather than of the pipeline, is read where the charts
+are drawn (``assets/reports/fonts.py``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ class EnvmonSettings(FromEnvironment):
     """Where the data lives and which sources feed the pipeline."""
 
     VARIABLES: ClassVar = {"input_path": "ENVMON_AIR_INPUT", "stations_csv": "ENVMON_STATIONS",
-                           "water_sections_csv": "ENVMON_WATER_SECTIONS"}
+                           "water_sections_csv": "ENVMON_WATER_SECTIONS",
+                           "exceptional_events_csv": "ENVMON_EXCEPTIONAL_EVENTS"}
     SECRETS: ClassVar = frozenset({"openaq_api_key"})
 
     data_dir: str = "data"  # ENVMON_DATA_DIR
@@ -70,6 +73,7 @@ class EnvmonSettings(FromEnvironment):
     # ENVMON_OPENMETEO_FORECAST_DAYS: days of Open-Meteo forecast (0 = off); unset (-1): 3 with a live air source
     # (the fallback forecast, assets.http_sources.forecast_days), else 0 (offline runs)
     openmeteo_forecast_days: int = -1
+    exceptional_events_csv: str = ""  # ENVMON_EXCEPTIONAL_EVENTS: 例外事件 (default dbt_like_sql/seeds/...)
     openaq_api_key: str = field(default="", repr=False)  # ENVMON_OPENAQ_API_KEY (secret)
 
     @property

@@ -7,6 +7,7 @@ import pipelines  # noqa: F401  (data folder and DAGSTER_HOME defaults)
 from pipelines.commands import ack as ack_cmd
 from pipelines.commands import backup as backup_cmd
 from pipelines.commands import deliver as deliver_cmd
+from pipelines.commands import exclude as exclude_cmd
 from pipelines.commands import export as export_cmd
 from pipelines.commands import ingest as ingest_cmd
 from pipelines.commands import instance as instance_cmd
@@ -18,7 +19,8 @@ from pipelines.error_messages import describe
 from pipelines.stale_runs import check_instance
 
 COMMANDS = {"run": run_cmd, "ingest": ingest_cmd, "query": query_cmd, "export": export_cmd, "report": report_cmd,
-            "deliver": deliver_cmd, "instance": instance_cmd, "backup": backup_cmd, "ack": ack_cmd}
+            "deliver": deliver_cmd, "instance": instance_cmd, "backup": backup_cmd, "ack": ack_cmd,
+            "exclude": exclude_cmd}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ import dagster as dg
 
 import pipelines  # noqa: F401  (sets the data folder and DAGSTER_HOME defaults)
 from assets.air.assets import air_hourly, station_catalog
+from assets.air.event_assets import exceptional_events
 from assets.alerts.assets import alert_assets, forecast_files_asset, generator_forecast_asset
 from assets.http_sources.assets import open_meteo_forecast_asset
 from assets.publish import snapshot_asset
@@ -21,7 +22,8 @@ from sensors.propagation import propagation_sensor
 from sensors.water_landing import water_landing_sensor
 
 water_assets = [water_section_catalog, water_readings, water_files]
-data_assets = [station_catalog, air_hourly, open_meteo_forecast_asset, *water_assets, *seed_assets, *model_assets]
+data_assets = [station_catalog, exceptional_events, air_hourly, open_meteo_forecast_asset, *water_assets, *seed_assets,
+               *model_assets]
 data_assets += [generator_forecast_asset, forecast_files_asset]
 data_assets += alert_assets()  # the alerts read the marts and forecasts
 snapshot = snapshot_asset([key for a in data_assets for key in a.keys])

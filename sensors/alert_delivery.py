@@ -4,13 +4,10 @@ and deliver the queue; e-mail the data-operations contact when a run fails."""
 import dagster as dg
 
 from assets.alerts.contacts import load_contacts
-from assets.alerts.dispatch import dispatch
-from assets.alerts.notify_rules import NotifyRules
+from assets.alerts.dispatch import delivery_pass
 from assets.alerts.transport import SmtpSettings
 from assets.settings import AlertSettings
-from assets.alerts.rules_config import load_rules
 from assets.alerts.run_failures import queue_run_failure
-from assets.alerts.transport import transport_for
 from assets.resources import WarehouseResource
 from assets.settings import EnvmonSettings
 from sensors.run_errors import failure_of
@@ -19,10 +16,7 @@ from warehouse.snapshot import publish_snapshot
 
 def _deliver(settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings], warehouse: WarehouseResource):
     """One pass; the snapshot is republished when the pass changed the queue (staff query the snapshot)."""
-    smtp = mail
-    notify = NotifyRules.from_rules(load_rules(alerting.rules))
-    out = dispatch(warehouse.connect, load_contacts(alerting.contacts), notify,
-                   transport_for(smtp, settings.paths.outbox), smtp.mail_from)
+    out = delivery_pass(warehouse.connect, alerting, mail, settings.paths.outbox)
     if out.changed:
         publish_snapshot(settings.paths.warehouse, settings.paths.snapshot)
     return out

@@ -1,6 +1,5 @@
 """Air assets: the station catalog and the hourly readings of each daily partition."""
 
-import datetime as dt
 
 import dagster as dg
 import polars as pl

@@ -12,15 +12,13 @@ import dagster as dg
 
 from assets.alerts.checks import FORECAST_COVERAGE, forecast_coverage_result
 from assets.alerts.contacts import load_contacts
-from assets.alerts.dispatch import dispatch
+from assets.alerts.dispatch import delivery_pass
 from assets.alerts.evaluate import LOOKBACK_DAYS, evaluate_day
 from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecast, read_forecast_csv
 from assets.alerts.ledger import events_of_days, refresh_ledger
-from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.transport import SmtpSettings
 from assets.settings import AlertSettings
 from assets.alerts.rules_config import load_rules
-from assets.alerts.transport import transport_for
 from assets.catalog.stations import load_station_catalog
 from assets.clock import now_cst
 from assets.forecast.table import write_forecast
@@ -36,6 +34,7 @@ RULE_INPUTS = (
     "forecast.aqi_daily", "marts.air_area_daily", "marts.air_area_hourly_rolling", "marts.air_station_daily",
     "marts.air_hourly_aqi", "intermediate.air_hourly_valid", "marts.water_reading_class", "staging.water_readings",
     "meta.batches", "seeds.water_sections", "seeds.areas", "seeds.stations", "seeds.water_classes",
+    "marts.water_report_comparison",  # both provinces' reports of a section: a line when their classes differ
 )
 
 
@@ -139,9 +138,7 @@ def alert_assets() -> list[dg.AssetsDefinition]:
         settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings], warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         smtp = mail
-        notify = NotifyRules.from_rules(load_rules(alerting.rules))
-        out = dispatch(warehouse.connect, load_contacts(alerting.contacts), notify,
-                       transport_for(smtp, settings.paths.outbox), smtp.mail_from)
+        out = delivery_pass(warehouse.connect, alerting, smtp, settings.paths.outbox)
         result = out.delivery
         return dg.MaterializeResult(metadata={
             "digests_composed": out.digests, "sent": result.sent, "retrying": result.retrying, "failed": result.failed,

@@ -2,7 +2,7 @@
 bring the ledger rows of the mails it composed or settled up to date.
 
 Callers: the alerts/deliveries asset (end of the daily job), the alert-delivery sensor (every minute),
-`envmon deliver` and `envmon run`. Digests are composed in short write transactions before the send (which holds
+`envmon deliver`, `envmon run` and the report assets (``delivery_pass``). Digests are composed in short write transactions before the send (which holds
 no connection, ``delivery.deliver_pending``); exactly-once and retries are the queue's.
 """
 
@@ -11,14 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
-from assets.alerts.contacts import Contact
+from assets.alerts.contacts import Contact, load_contacts
 from assets.alerts.delivery import PassResult, deliver_pending
 from assets.alerts.digest import compose_due_digests
 from assets.alerts.ledger import events_of_messages, refresh_ledger
 from assets.alerts.notify_rules import NotifyRules
+from assets.alerts.rules_config import load_rules
+from assets.alerts.transport import SmtpSettings, transport_for
 from assets.clock import now_cst
+from assets.settings import AlertSettings
 
 
 @dataclass
@@ -43,3 +47,10 @@ def dispatch(
         with connect() as con:
             refresh_ledger(con, events_of_messages(con, sorted(touched)))
     return DispatchResult(len(composed), result)
+
+
+def delivery_pass(connect: Callable[[], AbstractContextManager], alerting: AlertSettings, smtp: SmtpSettings,
+                  outbox: Path) -> DispatchResult:
+    """``dispatch`` with the deployment's contacts, notify rules and transport (SMTP, or .eml files in ``outbox``)."""
+    notify = NotifyRules.from_rules(load_rules(alerting.rules))
+    return dispatch(connect, load_contacts(alerting.contacts), notify, transport_for(smtp, outbox), smtp.mail_from)

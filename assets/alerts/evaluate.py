@@ -23,7 +23,7 @@ from assets.alerts.forecast_coverage import forecast_gaps, record_evaluation
 from assets.alerts.lifecycle import apply_day, latest_before, open_subjects
 from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.outage import air_outages, water_outages
-from assets.alerts.river import river_candidates
+from assets.alerts.river import river_candidates, with_report_disputes
 from assets.alerts.warning_status import warning_status
 from warehouse.connection import fetch_polars
 from warehouse.partitions import transaction
@@ -61,7 +61,8 @@ def evaluate_day(
         ev.candidates += observed_heavy(con, day, rules["observed"], warned, status)
         ev.kinds.add("observed_heavy")
     if has_table(con, "marts.water_reading_class"):
-        ev.candidates += river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
+        rivers = river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
+        ev.candidates += with_report_disputes(rivers, report_disputes(con, day))
         ev.kinds |= {"river_exceedance", "river_incident"}
     if has_table(con, "intermediate.air_hourly_valid"):
         ev.candidates += air_outages(con, day, rules["outage"])
@@ -90,3 +91,10 @@ def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tup
     classes = fetch_polars(con, "SELECT water_class, class_rank FROM seeds.water_classes")
     parameters = fetch_polars(con, "SELECT * FROM seeds.water_parameters")
     return readings, sections, classes, parameters
+
+
+def report_disputes(con: duckdb.DuckDBPyConnection, day: dt.date) -> pl.DataFrame:
+    """The day's readings that both provinces reported with different classes (marts.water_report_comparison)."""
+    if not has_table(con, "marts.water_report_comparison"):
+        return pl.DataFrame()
+    return fetch_polars(con, "SELECT * FROM marts.water_report_comparison WHERE day = ? AND class_differs", [day])

@@ -185,3 +185,31 @@ def attribution_of(candidate: Candidate) -> str:
         if label in candidate.summary_en:
             return label
     return ""
+
+
+# --- Both provinces' reports of one section (marts.water_report_comparison): a line when their classes differ -------
+
+def with_report_disputes(candidates: list[Candidate], disputes: pl.DataFrame) -> list[Candidate]:
+    """Each river alert whose section was reported by both provinces with different classes on the day gets one line
+    saying so, and which report the statistics (and this alert) use. ``disputes``: the day's rows of
+    marts.water_report_comparison with ``class_differs``."""
+    from dataclasses import replace  # here, so that this addition stays in one block
+
+    if not disputes.height:
+        return candidates
+    out = []
+    for c in candidates:
+        rows = disputes.filter(pl.col("section_code") == c.subject).sort("ts") if c.kind.startswith("river_") else None
+        if rows is not None and rows.height:
+            r = rows.row(-1, named=True)  # the latest of the day
+            used = r["used_province"] or r["province_a"]
+            c = replace(
+                c,
+                summary_zh=f"{c.summary_zh}\n两省报告类别不一致（{rows.height}个时次，最近 {r['ts']:%m-%d %H:%M}）："
+                f"{r['province_a']} {r['class_a']}类，{r['province_b']} {r['class_b']}类；本预警采用{used}的数据。",
+                summary_en=f"{c.summary_en}\nThe two provinces' reports differ in class ({rows.height} reading(s), latest "
+                f"{r['ts']:%m-%d %H:%M}): {r['province_a']} {r['class_a']}, {r['province_b']} {r['class_b']}; this "
+                f"alert uses {used}'s.",
+            )
+        out.append(c)
+    return out

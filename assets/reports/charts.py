@@ -4,6 +4,7 @@ against the limits in force, good-days ratio by area, the section x month water-
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import io
 
@@ -17,6 +18,7 @@ from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from assets.reports.fonts import cjk_font  # noqa: E402
+from assets.reports.joint_charts import joint_charts  # noqa: E402
 from assets.reports.tables import ReportTables  # noqa: E402
 
 MISSING = "#D9D9D9"
@@ -27,23 +29,38 @@ DPI = 110
 
 def render_charts(t: ReportTables) -> dict[str, tuple[str, bytes]]:
     """name -> (caption, PNG). A chart whose data is absent is left out (the HTML says why)."""
+    with chart_style():
+        return {name: (caption, _png(fig)) for name, (caption, fig) in chart_figures(t).items()}
+
+
+@contextlib.contextmanager
+def chart_style():
+    """The charts' fonts: the CJK font (fonts.py) first when there is one, DejaVu Sans for the rest."""
     font = cjk_font()
-    plt.rcParams["font.family"] = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-    label = _area_labels(t, chinese=font is not None)
-    charts: dict[str, tuple[str, bytes]] = {}
+    with plt.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
+                         "axes.unicode_minus": False}):
+        yield font
+
+
+def chart_figures(t: ReportTables) -> dict[str, tuple[str, plt.Figure]]:
+    """name -> (caption, figure), drawn in the current ``chart_style()``: Chinese labels only with a CJK font."""
+    chinese = cjk_font() is not None
+    label = _area_labels(t, chinese)
+    charts: dict[str, tuple[str, plt.Figure]] = {}
     daily = t.tables.get("air_area_daily")
     if daily is not None and daily.height:
-        cal = _calendar_month(daily, t, label) if t.period.kind == "month" else _calendar_year(daily, t, label)
+        draw = _calendar_month if t.period.kind == "month" else _calendar_year
+        cal = draw(daily, t, label, chinese)
         charts["aqi_calendar"] = ("日AQI日历 Daily AQI calendar by area", cal)
         charts["pm25_trend"] = ("PM2.5日均浓度 PM2.5 daily means vs. 24-h limit", _trend(daily, t, label, "pm25", "PM2.5", "24h"))
         charts["o3_trend"] = ("O3日最大8小时 O3 daily max 8-h vs. limit", _trend(daily, t, label, "o3_8h_max", "O3", "daily_max_8h"))
     area = t.tables.get("air_area")
     if area is not None and area.height:
         charts["good_days"] = ("优良天数比例 Good-days ratio by area", _good_days(area, label))
+    charts.update(joint_charts(t, label))  # the composite index ranking
     sections = t.tables.get("water_sections_ytd")
     if sections is not None and sections.height:
-        charts["water_matrix"] = ("断面水质类别 Water class by section and month", _water_matrix(sections))
+        charts["water_matrix"] = ("断面水质类别 Water class by section and month", _water_matrix(sections, chinese))
     return charts
 
 
@@ -62,11 +79,13 @@ def _level_colors(aqi: np.ndarray, levels: pl.DataFrame) -> np.ndarray:
     return palette[idx]
 
 
-def _level_legend(levels: pl.DataFrame) -> list[Patch]:
+def _level_legend(levels: pl.DataFrame, chinese: bool) -> list[Patch]:
+    """优/良/轻度污染 ... with a CJK font, excellent/good/lightly polluted ... without one (seeds.aqi_levels)."""
+    names = levels["category_zh"] if chinese else levels["category_en"]
     return [
-        Patch(color=c, label=f"{zh} {lo}-{hi}")
-        for c, zh, lo, hi in zip(levels["color_hex"], levels["category_zh"], levels["aqi_min"], levels["aqi_max"])
-    ] + [Patch(color=MISSING, label="无数据 no data")]
+        Patch(color=c, label=f"{name} {lo}-{hi}")
+        for c, name, lo, hi in zip(levels["color_hex"], names, levels["aqi_min"], levels["aqi_max"])
+    ] + [Patch(color=MISSING, label="无数据 no data" if chinese else "no data")]
 
 
 def _png(fig) -> bytes:
@@ -76,7 +95,7 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _calendar_month(daily: pl.DataFrame, t: ReportTables, label: dict[str, str]) -> bytes:
+def _calendar_month(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], chinese: bool) -> plt.Figure:
     """One small calendar per area (weeks x weekdays), each day coloured by its AQI level, AQI written in it."""
     areas = daily["area"].unique(maintain_order=True).to_list()
     cols = min(5, len(areas))
@@ -104,13 +123,13 @@ def _calendar_month(daily: pl.DataFrame, t: ReportTables, label: dict[str, str])
         ax.set_title(label.get(area, area), fontsize=9)
     for ax in list(axes.flat)[len(areas):]:
         ax.axis("off")
-    fig.legend(handles=_level_legend(t.levels), loc="lower center", ncol=7, fontsize=7, frameon=False)
+    fig.legend(handles=_level_legend(t.levels, chinese), loc="lower center", ncol=7, fontsize=7, frameon=False)
     fig.suptitle(f"Daily AQI {first:%Y-%m}", fontsize=11)
     fig.subplots_adjust(bottom=0.12)
-    return _png(fig)
+    return fig
 
 
-def _calendar_year(daily: pl.DataFrame, t: ReportTables, label: dict[str, str]) -> bytes:
+def _calendar_year(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], chinese: bool) -> plt.Figure:
     """The year as one strip per area (rows) and day (columns), coloured by AQI level."""
     areas = daily["area"].unique(maintain_order=True).to_list()
     days = [t.period.start + dt.timedelta(days=i) for i in range((t.period.end - t.period.start).days + 1)]
@@ -128,12 +147,13 @@ def _calendar_year(daily: pl.DataFrame, t: ReportTables, label: dict[str, str]) 
     ax.set_yticks(range(len(areas)), [label.get(a, a) for a in areas], fontsize=8)
     month_starts = [i for i, d in enumerate(days) if d.day == 1]
     ax.set_xticks(month_starts, [days[i].strftime("%b") for i in month_starts], fontsize=8)
-    ax.legend(handles=_level_legend(t.levels), loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=7, fontsize=7, frameon=False)
+    ax.legend(handles=_level_legend(t.levels, chinese), loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=7, fontsize=7, frameon=False)
     ax.set_title(f"Daily AQI {t.period.label}", fontsize=11)
-    return _png(fig)
+    return fig
 
 
-def _trend(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], column: str, pollutant: str, averaging: str) -> bytes:
+def _trend(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], column: str, pollutant: str,
+           averaging: str) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(10, 3.6))
     for area, frame in daily.group_by("area", maintain_order=True):
         ax.plot(frame["day"].to_list(), frame[column].to_list(), lw=1.1, label=label.get(area[0], area[0]))
@@ -149,10 +169,10 @@ def _trend(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], column: 
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    return _png(fig)
+    return fig
 
 
-def _good_days(area: pl.DataFrame, label: dict[str, str]) -> bytes:
+def _good_days(area: pl.DataFrame, label: dict[str, str]) -> plt.Figure:
     frame = area.sort("good_days_ratio", nulls_last=True)
     names = [label.get(a, a) for a in frame["area"]]
     ratios = frame["good_days_ratio"].fill_null(0).to_list()
@@ -163,10 +183,10 @@ def _good_days(area: pl.DataFrame, label: dict[str, str]) -> bytes:
         ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=7)
     ax.set_xlim(0, 115)
     ax.set_xlabel("good days / valid days (%)")
-    return _png(fig)
+    return fig
 
 
-def _water_matrix(sections: pl.DataFrame) -> bytes:
+def _water_matrix(sections: pl.DataFrame, chinese: bool) -> plt.Figure:
     months = sorted(sections["month"].unique().to_list())
     keys = sections.select("section_code", "section_name").unique(maintain_order=True)
     fig, ax = plt.subplots(figsize=(min(3.0 + 0.7 * len(months), 12), 0.32 * keys.height + 1.2))
@@ -175,13 +195,18 @@ def _water_matrix(sections: pl.DataFrame) -> bytes:
         for j, month in enumerate(months):
             cls = cell.get((code, month))
             ax.add_patch(plt.Rectangle((j, -i), 0.95, 0.9, color=WATER_COLORS.get(cls, MISSING)))
-            ax.text(j + 0.47, -i + 0.45, cls or "", ha="center", va="center", fontsize=7)
+            ax.text(j + 0.47, -i + 0.45, _class_label(cls, chinese), ha="center", va="center", fontsize=7)
     ax.set_xlim(0, len(months))
     ax.set_ylim(-keys.height + 1, 1)
     ax.set_xticks(np.arange(len(months)) + 0.47, [m.strftime("%Y-%m") for m in months], fontsize=7, rotation=45)
     ax.set_yticks(-np.arange(keys.height) + 0.45, keys["section_code"].to_list(), fontsize=7)
     ax.tick_params(length=0)
     ax.set_frame_on(False)
-    ax.legend(handles=[Patch(color=c, label=k) for k, c in WATER_COLORS.items()], loc="upper left",
-              bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
-    return _png(fig)
+    ax.legend(handles=[Patch(color=c, label=_class_label(k, chinese)) for k, c in WATER_COLORS.items()],
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    return fig
+
+
+def _class_label(water_class: str | None, chinese: bool) -> str:
+    """劣V (worse than class V) is written V+ where the charts have no CJK font."""
+    return (water_class or "") if chinese else (water_class or "").replace("劣V", "V+")

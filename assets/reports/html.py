@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 
 import jinja2
 import polars as pl
 
 from assets.reports import notify_times
+from assets.reports.joint_html import border_section, composite_section, exceptional_section
 from assets.reports.tables import ReportTables
 
 # What each table shows on the page (the CSV/XLSX exports carry every column): column -> header.
@@ -32,7 +34,7 @@ WATER_COLUMNS = {
 BORDER_COLUMNS = {
     "crossing": "跨界 Crossing", "section_code": "断面 Section", "section_name": "名称 Name", "river": "河流 River",
     "months_assessed": "评价月数 Months", "months_compliant": "达标月数 Compliant", "worst_class": "最差类别 Worst",
-    "main_pollutants": "主要污染物 Main pollutants",
+    "main_pollutants_zh": "主要污染物 Main pollutants",
 }
 ALERT_COLUMNS = {
     "kind": "类型 Kind", "subject": "对象 Subject", "level": "级别 Level", "status": "状态 Status",
@@ -114,6 +116,7 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
     ]
     if ytd is not None:
         sections.append({"heading": f"三、1–{p.start.month}月累计 Year to date", "table": html_table(ytd, AIR_COLUMNS), "charts": []})
+    sections += [composite_section(t, chart), exceptional_section(t)]  # joint assessment (joint_html.py)
     sections += [
         {"heading": "四、日空气质量指数日历 Daily AQI calendar", "charts": chart("aqi_calendar"), "table": "",
          "note": missing("air_area_daily")},
@@ -124,6 +127,7 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
          "note": missing("water_compliance", "water_sections_ytd")},
         {"heading": "七、跨界断面考核 Border section scorecard", "charts": [],
          "table": html_table(t.tables.get("water_border"), BORDER_COLUMNS), "note": missing("water_border")},
+        border_section(t),  # both provinces' readings of the border (joint_html.py)
         {"heading": "八、本期预警 Alerts in the period", "charts": [],
          "table": html_table(t.tables.get("alerts"), ALERT_COLUMNS), "note": missing("alerts")},
     ]
@@ -132,5 +136,23 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
                      "note": missing(notify_times.TABLE)})
     return _TEMPLATE.render(
         title_zh=p.title_zh, title_en=p.title_en, start=p.start, end=p.end,
-        generated=generated.strftime("%Y-%m-%d %H:%M"), sections=sections,
+        generated=generated.strftime("%Y-%m-%d %H:%M"), sections=numbered(sections),
     )
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def numbered(sections: list[dict]) -> list[dict]:
+    """Headings numbered in page order (一、二、…), whatever numbers they were written with: sections come and go
+    with the period (the year to date) and with what other modules add."""
+    def bare(heading: str) -> str:
+        return re.sub(rf"^[{NUMERALS}]+、", "", heading)
+
+    def numeral(n: int) -> str:  # 1..99: 一 ... 十, 十一 ... 二十 ...
+        if n <= 10:
+            return NUMERALS[n - 1]
+        tens = "十" if n < 20 else NUMERALS[n // 10 - 1] + "十"
+        return tens + (NUMERALS[n % 10 - 1] if n % 10 else "")
+
+    return [{**s, "heading": f"{numeral(i)}、{bare(s['heading'])}"} for i, s in enumerate(sections, start=1)]

@@ -11,6 +11,7 @@ import duckdb
 from assets.alerts.contacts import load_contacts, recipients_for
 from assets.alerts.queue import enqueue_email
 from assets.reports.build import ReportOutput
+from assets.reports.joint_mail import joint_mail_lines
 
 
 def report_mail_text(out: ReportOutput) -> str:
@@ -26,6 +27,7 @@ def report_mail_text(out: ReportOutput) -> str:
             )
     if area is not None:
         lines.append(f"区域数 Areas reported: {area.height}")
+    lines += joint_mail_lines(out.tables)  # composite index ranking, exceptional events, border disputes
     lines += ["", "附件 Attachments: 报告 HTML（含图表）与 XLSX（每表一页）。", "The HTML report (with charts) and the XLSX (one sheet per table) are attached."]
     return "\n".join(lines)
 

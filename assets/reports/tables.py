@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from assets.reports.notify_times import TABLE as NOTIFY_TABLE, read_notify_times
+from assets.reports.joint_tables import joint_queries
 from assets.reports.period import ReportPeriod
 from warehouse.connection import fetch_one, fetch_polars
 
@@ -96,6 +97,7 @@ def _queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
             "SELECT * FROM marts.air_area_ytd WHERE year = ? AND through_month = ? ORDER BY province DESC, area",
             [p.start.year, p.start.month],
         )
+    q.update(joint_queries(p))  # composite index, exceptional events, both sides of the border
     return q
 
 

@@ -23,7 +23,7 @@ from warehouse.connection import fetch_polars
 from warehouse.windows import day_window
 
 # Seeds that are loaded by an asset of their own (with checks and a configurable path).
-SPECIAL_SEEDS = {"stations", "water_sections"}
+SPECIAL_SEEDS = {"stations", "water_sections", "air_exceptional_events"}
 
 SEEDS = [name for name in discover_seeds() if name not in SPECIAL_SEEDS]
 MODELS = {dg.AssetKey([m.schema, m.name]): m for m in discover_models()}

@@ -138,6 +138,7 @@ def water_files(
     yield from changed_day_materializations(WATER_READINGS_KEY, [], {f"file {o.path.name}": o.days for o in outcomes})
     table = [
         {"file": o.path.name, "status": o.status, "rows_staged": o.rows_staged, "rows_rejected": o.rows_rejected,
+         "reports_only": o.reports_only,  # the other province's report of the same time is the one used
          "days": ", ".join(map(str, o.days)), "moved_to": str(o.moved_to or ""), "reason": o.reason}
         for o in outcomes
     ]

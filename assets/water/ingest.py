@@ -24,6 +24,7 @@ from assets.ingest.raw_files import write_raw_batch
 from assets.quality.specs import LATE_DAYS, partition_bounds
 from assets.quality.validate import DEFAULT_MAX_REJECTED_SHARE, ValidationResult, validate_batch
 from assets.quality.value_flags import value_flags
+from assets.water.report_choice import RULE, choose
 from assets.water.sources import TIDY_SCHEMA, WaterBatch
 from assets.water.spec import WATER_READINGS
 from warehouse.connection import fetch_polars
@@ -43,6 +44,8 @@ class WaterIngestResult:
     flags: pl.DataFrame
     validation: ValidationResult | None = None  # daily batches only
     changed_days: list[dt.date] = field(default_factory=list)  # natural days whose readings changed
+    reports: int = 0  # readings kept as their province's reports (staging.water_province_reports)
+    reports_only: int = 0  # of those, the ones the statistics do not use (the other province's report is preferred)
 
 
 def ingest_water_day(
@@ -103,7 +106,7 @@ def _context(con: duckdb.DuckDBPyConnection, since: dt.datetime, until: dt.datet
 def ingest_water_file_rows(
     con: duckdb.DuckDBPyConnection, raw_root: Path, content_hash: str, original: pl.DataFrame,
     rows: pl.DataFrame, rejected: pl.DataFrame, now: dt.datetime, *, values: pl.DataFrame | None = None,
-    file: str | None = None,
+    file: str | None = None, preferred: dict[str, str] | None = None,
 ) -> WaterIngestResult:
     """Stage a parsed file's accepted ``rows``; ``rejected`` (row_number, reasons, record = the original cells as
     JSON) to quarantine; ``values``: the file's unparsable cells (row_number, field, parameter, original, reason,
@@ -112,17 +115,30 @@ def ingest_water_file_rows(
     these writes together with the file's own record (``assets.water.landing``).
 
     ``original`` is the file as read (all strings), kept as the raw batch.
+
+    Rows with a ``reporting_province`` (省份) are also kept as that province's reports
+    (``staging.water_province_reports``); where the other province already reported the same section and time,
+    ``preferred`` (section -> province, ``assets.water.report_choice``) decides which report is the staged value.
     """
     source, received = "file", now.date()
     _, raw_path = write_raw_batch(raw_root, DATASET, source, received.isoformat(), original)
-    staged = rows.select(TIDY_SCHEMA.keys()).with_columns(
+    if "reporting_province" not in rows.columns:
+        rows = rows.with_columns(reporting_province=pl.lit(None, pl.String))
+    for table in ("staging.water_readings", "staging.water_value_flags", "quarantine.rejected_rows",
+                  "quarantine.rejected_values"):
+        # rows of this very file from an earlier, interrupted load (never committed since loads are one
+        # transaction; kept as a guard so that loading a file again can never duplicate a reading)
+        con.execute(f"DELETE FROM {table} WHERE source = ? AND batch_id = ?", [source, content_hash])
+    con.execute("DELETE FROM staging.water_province_reports WHERE batch_id = ?", [content_hash])
+    chosen = choose(con, rows, preferred or {}, content_hash)
+    staged = chosen.select(TIDY_SCHEMA.keys()).with_columns(
         source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=natural_day(pl.col("ts"))
     )
     first, last = staged["ts"].min(), staged["ts"].max()
     margin = dt.timedelta(days=LATE_DAYS + 1)
     context = _context(con, first - margin, last + margin, not_batch=content_hash) if staged.height else None
     values = values if values is not None else pl.DataFrame(schema=VALUE_SCHEMA)
-    unparsable = values.join(rows.select(pl.col("row_number").cast(pl.Int64)), on="row_number", how="semi").select(
+    unparsable = values.join(chosen.select(pl.col("row_number").cast(pl.Int64)), on="row_number", how="semi").select(
         "section_code", "ts", "parameter", flag_code=pl.lit("UNP"))
     flags = pl.concat([value_flags(WATER_READINGS, staged, context), unparsable]).with_columns(
         source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=natural_day(pl.col("ts"))
@@ -137,12 +153,8 @@ def ingest_water_file_rows(
         received_at=pl.lit(now, pl.Datetime("us")), file=pl.lit(file, pl.String), row_number="row_number",
         field="field", key="section_code", ts="ts", parameter="parameter", original="original", reason="reason",
     )
-    for table in ("staging.water_readings", "staging.water_value_flags", "quarantine.rejected_rows",
-                  "quarantine.rejected_values"):
-        # rows of this very file from an earlier, interrupted load (never committed since loads are one
-        # transaction; kept as a guard so that loading a file again can never duplicate a reading)
-        con.execute(f"DELETE FROM {table} WHERE source = ? AND batch_id = ?", [source, content_hash])
     superseded = _supersede(con, staged, content_hash, now)
+    reports = _replace_reports(con, rows, content_hash, file, now)
     insert_frame(con, "staging.water_readings", staged)
     insert_frame(con, "staging.water_value_flags", flags)
     for frame in (quarantined, superseded):
@@ -151,8 +163,10 @@ def ingest_water_file_rows(
     record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
                  rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"), within_transaction=True,
                  received_at=now)
+    # every day the file reports, staged or kept as a report only (the comparison marts change either way)
     return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags,
-                             changed_days=natural_days(staged["ts"]))
+                             changed_days=natural_days(rows["ts"]), reports=reports,
+                             reports_only=rows.height - chosen.height)
 
 
 VALUE_SCHEMA = {"row_number": pl.Int64, "field": pl.String, "parameter": pl.String, "original": pl.String,
@@ -166,7 +180,9 @@ def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_has
     con.register("_keys", staged.select(KEY, "ts").to_arrow())
     old = fetch_polars(
         con,
-        "SELECT w.* FROM staging.water_readings w JOIN _keys k USING (section_code, ts) WHERE w.batch_id <> ?",
+        "SELECT w.*, r.reporting_province AS _province FROM staging.water_readings w JOIN _keys k USING (section_code, ts) "
+        "LEFT JOIN staging.water_province_reports r ON r.section_code = w.section_code AND r.ts = w.ts "
+        "AND r.batch_id = w.batch_id WHERE w.batch_id <> ?",
         [content_hash],
     )
     for table in ("staging.water_readings", "staging.water_value_flags"):
@@ -178,9 +194,29 @@ def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_has
     con.unregister("_keys")
     if not old.height:
         return pl.DataFrame()
-    record = old.drop("source", "batch_id", "load_partition").select(pl.struct(pl.all()).struct.json_encode()).to_series()
+    record = old.drop("source", "batch_id", "load_partition", "_province").select(
+        pl.struct(pl.all()).struct.json_encode()).to_series()
+    reason = f"superseded by monitoring-centre file (batch {content_hash})"
+    kept = f"{reason}; this report of " + pl.col("_province") + " stays in staging.water_province_reports (" + RULE + ")"
     return pl.DataFrame({
         "dataset": DATASET, "source": old["source"], "batch_id": old["batch_id"], "load_partition": old["load_partition"],
         "received_at": now, "row_number": pl.Series([None] * old.height, dtype=pl.Int64), "record": record,
-        "reasons": f"superseded by monitoring-centre file (batch {content_hash})",
+        "reasons": old.select(pl.when(pl.col("_province").is_null()).then(pl.lit(reason)).otherwise(kept))
+        .to_series(),
     }, schema_overrides={"received_at": pl.Datetime("us")})
+
+
+def _replace_reports(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, content_hash: str, file: str | None,
+                     now: dt.datetime) -> int:
+    """Keep the file's readings that carry 省份 as that province's reports; a province's later report of the same
+    section and time replaces its own earlier one (its raw batch stays under raw/). Within the caller's transaction."""
+    reports = rows.filter(pl.col("reporting_province").is_not_null()).select(
+        *TIDY_SCHEMA.keys(), "reporting_province", batch_id=pl.lit(content_hash), file=pl.lit(file, pl.String),
+        received_at=pl.lit(now, pl.Datetime("us")), load_partition=natural_day(pl.col("ts")),
+    )
+    if reports.height:
+        con.register("_reports", reports.select("section_code", "ts", "reporting_province").to_arrow())
+        con.execute("DELETE FROM staging.water_province_reports r USING _reports k WHERE r.section_code = k.section_code "
+                    "AND r.ts = k.ts AND r.reporting_province = k.reporting_province")
+        con.unregister("_reports")
+    return insert_frame(con, "staging.water_province_reports", reports)

@@ -34,6 +34,7 @@ from assets.quality.row_rules import ALREADY_LOADED, row_conditions
 from assets.water.ingest import ingest_water_file_rows
 from assets.water.landing_scan import content_hash as file_hash
 from assets.water.layouts import parse_water_frame, reference_date
+from assets.water.report_choice import preferred_provinces
 from assets.water.spec import WATER_READINGS
 from warehouse.connection import fetch_one
 from warehouse.partitions import transaction
@@ -41,6 +42,7 @@ from warehouse.paths import DataPaths
 
 
 PARTITION_RULES = ("(ts, partition)", ALREADY_LOADED)
+SUPERSEDED = ": superseded by a later row"  # the suite's one-row-per-section-and-time rule (row_rules)
 DEFAULT_HORIZON_DAYS = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are loaded and reported
 
 
@@ -56,6 +58,7 @@ class FileOutcome:
     reason: str = ""
     problems: list[dict] = field(default_factory=list)
     days: list[dt.date] = field(default_factory=list)  # natural days of the readings it staged
+    reports_only: int = 0  # readings kept as the other province's reports only (assets/water/report_choice.py)
 
 
 def split_file_rows(
@@ -65,7 +68,8 @@ def split_file_rows(
     number -> what the reader said of a row with fewer fields than the header (quarantined whole: its missing
     fields would otherwise replace a complete reading with NULLs).
 
-    Within a file the last row of a section x time wins (a correction comes after the original). The suite's
+    Within a file the last row of a section x time wins (a correction comes after the original); of one province
+    when the file carries 省份 (a joint file may hold both provinces' reports of one time). The suite's
     partition rules do not apply: a file carries readings of any past day and supersedes what was loaded before."""
     cut = pl.DataFrame({"row_number": list((truncated or {}).keys()), "_cut": list((truncated or {}).values())},
                        schema={"row_number": pl.Int64, "_cut": pl.String})
@@ -77,6 +81,9 @@ def split_file_rows(
         "unreadable time": pl.col("problems") != "",
         **{name: cond for name, cond in suite_rules.items() if not name.endswith(PARTITION_RULES)},
     }
+    if "reporting_province" in parsed.columns:  # both provinces' reports of one time in a joint file are two reports
+        rules = {name: ~pl.struct("section_code", "ts", "reporting_province").is_last_distinct()
+                 if name.endswith(SUPERSEDED) else cond for name, cond in rules.items()}
     flagged = usable.with_columns(
         pl.concat_list([
             pl.when(cond.fill_null(True)).then(pl.lit(name) + (": " + pl.col("problems") if name.startswith("unread") else pl.lit("")))
@@ -162,9 +169,9 @@ def process_water_file(
     target = _archive_place(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
     with transaction(con):  # one file, one commit (see the module's docstring)
         result = ingest_water_file_rows(con, paths.raw, content_hash, frame.drop("_row"), accepted, quarantine, now,
-                                        values=values, file=path.name)
+                                        values=values, file=path.name, preferred=preferred_provinces(sections))
         outcome = FileOutcome(path, "loaded", content_hash, target, frame.height, result.staged.height, rejected.height,
-                              problems=problems, days=result.changed_days)
+                              problems=problems, days=result.changed_days, reports_only=result.reports_only)
         _record(con, outcome, now)
         store_problems(con, _problem_lines(outcome, now, run_id))
     _move_to(path, target)

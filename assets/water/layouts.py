@@ -25,6 +25,7 @@ import polars as pl
 
 from assets.ingest.files import ROW_COLUMN, BadFileError, parse_numbers
 from assets.water.faults import VALUE_COLUMNS
+from assets.water.report_choice import normalise_provinces
 
 # canonical column -> accepted header names, normalised (lower case, no spaces/underscores, unit in () dropped)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -133,6 +134,9 @@ def parse_water_frame(
             ts=parse_times(pl.col("time"), reference),
             reported_class=(pl.col("reported_class").str.strip_chars() if "reported_class" in mapping.values()
                             else pl.lit(None, pl.String)),
+            # 省份: whose report it is (both provinces may report a border section: assets/water/report_choice.py)
+            reporting_province=(normalise_provinces(pl.col("province"), sections["province"].unique().to_list())
+                                if "province" in mapping.values() else pl.lit(None, pl.String)),
             **{c: pl.lit(None, pl.Float64) for c in VALUE_COLUMNS if c not in present},
         )
         .sort(ROW_COLUMN)
@@ -146,7 +150,7 @@ def parse_water_frame(
         .with_columns(problems=time_problem)
         .select(
             pl.col(ROW_COLUMN).alias("row_number"), "section_code", "ts", *VALUE_COLUMNS, "reported_class",
-            pl.col("problems").fill_null(""), "record",
+            "reporting_province", pl.col("problems").fill_null(""), "record",
         )
     )
     source_column = {dst: src for src, dst in mapping.items()}

@@ -7,9 +7,51 @@
 -- (a 2026 year is judged by the GB 3095-2026 transition limits; its days keep the limits of their own date).
 -- Attainment is NULL when the statistic fails data capture; attain_all (six pollutants) is NULL when one is
 -- unknown and none fails.
+-- basis: 'all_days' = every day as measured; 'excluding_events' = the exceptional events' days set aside
+-- (intermediate.air_exceptional_days; HJ 663-2026 例外事件), only for the station or area years that hold one (the
+-- others are the same on both bases). An excluded value leaves the means, percentiles, exceedance days and the day
+-- counts (an excluded day is no valid day of the good-days ratio), but still counts for data capture: it was
+-- measured and valid, it is set aside, not missing (project rule, docs/air-quality.md). excluded_days counts them.
 -- partitioned: periods (period_start, period_end), inputs whole years
-WITH d AS (
+WITH assessed AS (
     SELECT * FROM intermediate.air_daily_assessed
+),
+excluded AS (
+    SELECT * FROM intermediate.air_exceptional_days WHERE in_input_days(day)
+),
+affected AS (  -- the station or area years with an excluded day get the second basis
+    SELECT DISTINCT scope, code, year(day) AS year FROM excluded
+),
+d AS (
+    SELECT
+        'all_days' AS basis, a.*,
+        a.pm25 IS NOT NULL AS cap_pm25, a.pm10 IS NOT NULL AS cap_pm10, a.so2 IS NOT NULL AS cap_so2,
+        a.no2 IS NOT NULL AS cap_no2, a.co IS NOT NULL AS cap_co, a.o3_8h IS NOT NULL AS cap_o3_8h,
+        false AS day_excluded
+    FROM assessed AS a
+    UNION ALL
+    SELECT
+        'excluding_events' AS basis,
+        a.* REPLACE (
+            CASE WHEN NOT coalesce(x.excl_pm25, false) THEN a.pm25 END AS pm25,
+            CASE WHEN NOT coalesce(x.excl_pm10, false) THEN a.pm10 END AS pm10,
+            CASE WHEN NOT coalesce(x.excl_so2, false) THEN a.so2 END AS so2,
+            CASE WHEN NOT coalesce(x.excl_no2, false) THEN a.no2 END AS no2,
+            CASE WHEN NOT coalesce(x.excl_co, false) THEN a.co END AS co,
+            CASE WHEN NOT coalesce(x.excl_o3_8h, false) THEN a.o3_8h END AS o3_8h,
+            a.exceed_pm25 AND NOT coalesce(x.excl_pm25, false) AS exceed_pm25,
+            a.exceed_pm10 AND NOT coalesce(x.excl_pm10, false) AS exceed_pm10,
+            a.exceed_so2 AND NOT coalesce(x.excl_so2, false) AS exceed_so2,
+            a.exceed_no2 AND NOT coalesce(x.excl_no2, false) AS exceed_no2,
+            a.exceed_co AND NOT coalesce(x.excl_co, false) AS exceed_co,
+            a.exceed_o3_8h AND NOT coalesce(x.excl_o3_8h, false) AS exceed_o3_8h
+        ),
+        a.pm25 IS NOT NULL AS cap_pm25, a.pm10 IS NOT NULL AS cap_pm10, a.so2 IS NOT NULL AS cap_so2,
+        a.no2 IS NOT NULL AS cap_no2, a.co IS NOT NULL AS cap_co, a.o3_8h IS NOT NULL AS cap_o3_8h,
+        x.day IS NOT NULL AS day_excluded
+    FROM assessed AS a
+    SEMI JOIN affected AS f ON f.scope = a.scope AND f.code = a.code AND f.year = year(a.day)
+    LEFT JOIN excluded AS x ON x.scope = a.scope AND x.code = a.code AND x.day = a.day
 ),
 last_data AS (  -- year-to-date rows run through the last month with data in each year
     SELECT year(day) AS year, max(day) AS last_day FROM d GROUP BY ALL
@@ -38,15 +80,16 @@ capture AS (
 ),
 month_counts AS (
     SELECT
-        scope, code, CAST(date_trunc('month', day) AS DATE) AS month,
-        count(pm25) AS n_pm25, count(pm10) AS n_pm10, count(so2) AS n_so2,
-        count(no2) AS n_no2, count(co) AS n_co, count(o3_8h) AS n_o3_8h
+        basis, scope, code, CAST(date_trunc('month', day) AS DATE) AS month,
+        count(*) FILTER (WHERE cap_pm25) AS n_pm25, count(*) FILTER (WHERE cap_pm10) AS n_pm10,
+        count(*) FILTER (WHERE cap_so2) AS n_so2, count(*) FILTER (WHERE cap_no2) AS n_no2,
+        count(*) FILTER (WHERE cap_co) AS n_co, count(*) FILTER (WHERE cap_o3_8h) AS n_o3_8h
     FROM d
     GROUP BY ALL
 ),
 month_ok AS (
     SELECT
-        m.scope, m.code, m.month,
+        m.basis, m.scope, m.code, m.month,
         n_pm25 >= need AS ok_pm25, n_pm10 >= need AS ok_pm10, n_so2 >= need AS ok_so2,
         n_no2 >= need AS ok_no2, n_co >= need AS ok_co, n_o3_8h >= need AS ok_o3_8h
     FROM (
@@ -56,10 +99,12 @@ month_ok AS (
 ),
 stats AS (
     SELECT
-        scope, code, area, province, period_kind, period_start, period_end,
+        basis, scope, code, area, province, period_kind, period_start, period_end,
         count(*) AS days_reported,
-        count(pm25) AS n_pm25, count(pm10) AS n_pm10, count(so2) AS n_so2,
-        count(no2) AS n_no2, count(co) AS n_co, count(o3_8h) AS n_o3_8h,
+        count(*) FILTER (WHERE day_excluded) AS excluded_days,
+        count(*) FILTER (WHERE cap_pm25) AS n_pm25, count(*) FILTER (WHERE cap_pm10) AS n_pm10,
+        count(*) FILTER (WHERE cap_so2) AS n_so2, count(*) FILTER (WHERE cap_no2) AS n_no2,
+        count(*) FILTER (WHERE cap_co) AS n_co, count(*) FILTER (WHERE cap_o3_8h) AS n_o3_8h,
         round_even(avg(exact(pm25)), 0) AS pm25_mean,
         round_even(avg(exact(pm10)), 0) AS pm10_mean,
         round_even(avg(exact(so2)), 0) AS so2_mean,
@@ -70,16 +115,16 @@ stats AS (
         round_even(hj663_percentile(list(no2), 0.98), 0) AS no2_p98,
         round_even(hj663_percentile(list(co), 0.95), 1) AS co_p95,
         round_even(hj663_percentile(list(o3_8h), 0.90), 0) AS o3_8h_p90,
-        count(*) FILTER (WHERE valid_day) AS valid_days,
-        count(*) FILTER (WHERE valid_day AND level_rank <= 2) AS good_days,
-        count(*) FILTER (WHERE valid_day AND level_rank = 1) AS days_excellent,
-        count(*) FILTER (WHERE valid_day AND level_rank = 2) AS days_good,
-        count(*) FILTER (WHERE valid_day AND level_rank = 3) AS days_light,
-        count(*) FILTER (WHERE valid_day AND level_rank = 4) AS days_moderate,
-        count(*) FILTER (WHERE valid_day AND level_rank = 5) AS days_heavy,
-        count(*) FILTER (WHERE valid_day AND level_rank = 6) AS days_severe,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded) AS valid_days,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded AND level_rank <= 2) AS good_days,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded AND level_rank = 1) AS days_excellent,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded AND level_rank = 2) AS days_good,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded AND level_rank = 3) AS days_light,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded AND level_rank = 4) AS days_moderate,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded AND level_rank = 5) AS days_heavy,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded AND level_rank = 6) AS days_severe,
         -- 重污染天: AQI > 200, i.e. levels 五级 and 六级
-        count(*) FILTER (WHERE valid_day AND level_rank >= 5) AS heavy_pollution_days,
+        count(*) FILTER (WHERE valid_day AND NOT day_excluded AND level_rank >= 5) AS heavy_pollution_days,
         count(*) FILTER (WHERE exceed_pm25) AS exceed_days_pm25,
         count(*) FILTER (WHERE exceed_pm10) AS exceed_days_pm10,
         count(*) FILTER (WHERE exceed_so2) AS exceed_days_so2,
@@ -91,18 +136,18 @@ stats AS (
 ),
 months_ok AS (
     SELECT
-        s.scope, s.code, s.period_kind, s.period_start, s.period_end,
+        s.basis, s.scope, s.code, s.period_kind, s.period_start, s.period_end,
         count(*) FILTER (WHERE ok_pm25) AS m_pm25, count(*) FILTER (WHERE ok_pm10) AS m_pm10,
         count(*) FILTER (WHERE ok_so2) AS m_so2, count(*) FILTER (WHERE ok_no2) AS m_no2,
         count(*) FILTER (WHERE ok_co) AS m_co, count(*) FILTER (WHERE ok_o3_8h) AS m_o3_8h
     FROM stats AS s
     JOIN month_ok AS m
-        ON m.scope = s.scope AND m.code = s.code AND m.month BETWEEN s.period_start AND s.period_end
+        ON m.basis = s.basis AND m.scope = s.scope AND m.code = s.code AND m.month BETWEEN s.period_start AND s.period_end
     GROUP BY ALL
 ),
 limits AS (
     SELECT
-        s.scope, s.code, s.period_kind, s.period_start, s.period_end,
+        s.basis, s.scope, s.code, s.period_kind, s.period_start, s.period_end,
         max(l.standard) AS limits_standard,
         max(l.grade_ii) FILTER (WHERE l.pollutant = 'PM2.5' AND l.averaging = 'annual') AS limit_pm25_annual,
         max(l.grade_ii) FILTER (WHERE l.pollutant = 'PM10' AND l.averaging = 'annual') AS limit_pm10_annual,
@@ -123,13 +168,13 @@ valid AS (
     SELECT
         s.*,
         month(s.period_end) - month(s.period_start) + 1 AS months_in_period,
-        l.* EXCLUDE (scope, code, period_kind, period_start, period_end),
+        l.* EXCLUDE (basis, scope, code, period_kind, period_start, period_end),
         coalesce(m.m_pm25, 0) AS m_pm25, coalesce(m.m_pm10, 0) AS m_pm10, coalesce(m.m_so2, 0) AS m_so2,
         coalesce(m.m_no2, 0) AS m_no2, coalesce(m.m_co, 0) AS m_co, coalesce(m.m_o3_8h, 0) AS m_o3_8h,
         c.year_min
     FROM stats AS s
-    LEFT JOIN months_ok AS m USING (scope, code, period_kind, period_start, period_end)
-    LEFT JOIN limits AS l USING (scope, code, period_kind, period_start, period_end)
+    LEFT JOIN months_ok AS m USING (basis, scope, code, period_kind, period_start, period_end)
+    LEFT JOIN limits AS l USING (basis, scope, code, period_kind, period_start, period_end)
     CROSS JOIN capture AS c
 ),
 flags AS (

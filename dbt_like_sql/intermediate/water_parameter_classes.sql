@@ -1,7 +1,8 @@
 -- GB 3838-2002 class of each evaluated parameter's value (single factor), per subject and period.
 -- Evaluated for rivers: the parameters marked 'yes' in seeds.water_class_limits_gb3838 (pH, DO, CODMn, NH3-N, TP;
 -- TN and the river/lake TP variants are excluded there). DO is a minimum (the value must reach the limit); pH must
--- lie in the range of its direction ('range 6-9') for every class, else 劣V. class_rank 1..6 = I..劣V.
+-- lie in the range of its direction ('range 6-9') for every class, else 劣V (macro gb3838_class_rank, shared with
+-- the two provinces' reports). class_rank 1..6 = I..劣V.
 -- exceedance_multiple = (C - class III limit) / class III limit when above it; not for DO and pH (STANDARDS §5).
 -- partitioned: periods (first_day, last_day)
 SELECT
@@ -14,18 +15,7 @@ SELECT
     p.name_zh,
     m.value,
     m.n,
-    CASE
-        WHEN l.direction LIKE 'range%' THEN
-            CASE WHEN m.value BETWEEN CAST(regexp_extract(l.direction, '([0-9.]+)-([0-9.]+)', 1) AS DOUBLE)
-                                  AND CAST(regexp_extract(l.direction, '([0-9.]+)-([0-9.]+)', 2) AS DOUBLE)
-                 THEN 1 ELSE 6 END
-        WHEN l.direction = 'min' THEN
-            CASE WHEN m.value >= l.class_i THEN 1 WHEN m.value >= l.class_ii THEN 2 WHEN m.value >= l.class_iii THEN 3
-                 WHEN m.value >= l.class_iv THEN 4 WHEN m.value >= l.class_v THEN 5 ELSE 6 END
-        ELSE
-            CASE WHEN m.value <= l.class_i THEN 1 WHEN m.value <= l.class_ii THEN 2 WHEN m.value <= l.class_iii THEN 3
-                 WHEN m.value <= l.class_iv THEN 4 WHEN m.value <= l.class_v THEN 5 ELSE 6 END
-    END AS class_rank,
+    gb3838_class_rank(m.value, l.direction, l.class_i, l.class_ii, l.class_iii, l.class_iv, l.class_v) AS class_rank,
     CASE WHEN l.direction = 'max' AND m.value > l.class_iii
          THEN round((m.value - l.class_iii) / l.class_iii, 2) END AS exceedance_multiple
 FROM intermediate.water_period_means AS m

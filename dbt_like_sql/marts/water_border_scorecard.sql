@@ -1,7 +1,8 @@
 -- Cross-border scorecard (川渝跨界断面) per year: for each section on a provincial border (seeds.water_sections
 -- is_border_section), the crossing it belongs to (upstream section -> the next section downstream, across the
 -- border), the months assessed and compliant, the worst monthly class and when, and the main pollutants of the
--- months worse than class III.
+-- months worse than class III (main_pollutants_zh: their Chinese names from seeds.water_parameters, 总磷 not
+-- total_phosphorus).
 -- materialized: view
 -- partitioned: periods (make_date(year, 1, 1), make_date(year, 12, 31))
 WITH border AS (
@@ -19,6 +20,9 @@ monthly AS (
     SELECT m.*, b.crossing, b.border_role
     FROM marts.water_section_monthly AS m
     JOIN border AS b USING (section_code)
+),
+names AS (
+    SELECT map(list(parameter), list(name_zh)) AS zh FROM seeds.water_parameters
 )
 SELECT
     year(month) AS year,
@@ -34,6 +38,9 @@ SELECT
     count(*) FILTER (WHERE compliant) / nullif(count(water_class), 0) AS compliance_rate,
     arg_max(water_class, class_rank) AS worst_class,
     arg_max(month, class_rank * 100 + month(month)) AS worst_month,  -- the latest month of the worst class
-    list_sort(list_distinct(flatten(list(main_pollutants) FILTER (WHERE main_pollutants IS NOT NULL)))) AS main_pollutants
+    list_sort(list_distinct(flatten(list(main_pollutants) FILTER (WHERE main_pollutants IS NOT NULL)))) AS main_pollutants,
+    list_transform(list_sort(list_distinct(flatten(list(main_pollutants) FILTER (WHERE main_pollutants IS NOT NULL)))),
+                   lambda p: coalesce(any_value(names.zh)[p], p)) AS main_pollutants_zh
 FROM monthly
+CROSS JOIN names
 GROUP BY year(month), crossing, section_code

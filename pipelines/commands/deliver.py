@@ -5,12 +5,9 @@ sent right after the server accepted it. When the pass changed the queue, the pu
 
 import sys
 
-from assets.alerts.contacts import load_contacts
-from assets.alerts.dispatch import dispatch
-from assets.alerts.notify_rules import NotifyRules
+from assets.alerts.dispatch import delivery_pass
 from assets.alerts.queue import queue_counts
-from assets.alerts.rules_config import load_rules
-from assets.alerts.transport import SmtpSettings, transport_for
+from assets.alerts.transport import SmtpSettings
 from assets.settings import AlertSettings
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
@@ -33,8 +30,7 @@ def main(args) -> int:
     if args.now:
         with connect() as con:
             con.execute("UPDATE alerts.deliveries SET next_attempt = queued_at WHERE status = 'pending'")
-    notify = NotifyRules.from_rules(load_rules(settings.rules))
-    out = dispatch(connect, load_contacts(settings.contacts), notify, transport_for(smtp, paths.outbox), smtp.mail_from)
+    out = delivery_pass(connect, settings, smtp, paths.outbox)
     result = out.delivery
     target = f"SMTP {smtp.host}:{smtp.port} ({smtp.security})" if smtp.host else f"outbox {paths.outbox}"
     print(f"envmon deliver: {result.sent} sent, {result.retrying} to retry, {result.failed} failed -> {target}")

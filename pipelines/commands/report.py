@@ -1,8 +1,8 @@
 """``envmon report --month YYYY-MM | --year YYYY``: build the joint report of a past month or year and print its paths.
 
 It runs the report's partition of the monthly/annual report job in-process, recorded in the project's Dagster
-instance (the same run the schedule would make: files under <data>/reports/<period>/, e-mail queued to the joint
-office).
+instance (the same run the schedule would make: files under <data>/reports/<period>/, the e-mail to the joint
+office queued and sent by the run's delivery pass).
 """
 
 import re
@@ -52,4 +52,8 @@ def main(args) -> int:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.startswith("."):
             print(f"  {path}")
+    mail = {k: v.value for e in result.get_asset_materialization_events()
+            for k, v in e.step_materialization_data.materialization.metadata.items() if k.startswith("emails_")}
+    print(f"e-mail to the joint office: {mail.get('emails_queued', 0)} queued, {mail.get('emails_sent', 0)} sent now"
+          + (f", {mail['emails_retrying']} to retry (the delivery sensor or envmon deliver)" if mail.get("emails_retrying") else ""))
     return 0

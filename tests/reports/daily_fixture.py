@@ -12,6 +12,7 @@ from assets.sql_models.models import PROJECT_DIR, build_model, create_macros, di
 
 # The statistics models, in build order.
 STAT_MODELS = (
+    "intermediate.air_exceptional_days",
     "intermediate.air_daily_assessed",
     "intermediate.air_period_stats",
     "marts.air_station_monthly",
@@ -21,8 +22,11 @@ STAT_MODELS = (
     "marts.air_area_annual",
     "marts.air_area_ytd",
     "marts.air_region_stats",
+    "marts.air_composite_index",
+    "marts.air_exceptional_attainment",
 )
-SEEDS = ("aqi_levels", "air_quality_limits", "air_period_capture", "areas")
+SEEDS = ("aqi_levels", "air_quality_limits", "air_period_capture", "areas", "stations", "air_exceptional_events",
+         "air_composite_index_limits")
 POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co", "o3_8h")
 
 

@@ -18,20 +18,15 @@ from matplotlib import image as mpimg
 
 from assets.reports.assets import monthly_report
 from assets.resources import resources_for
-from tests.reports.window_warehouse import build_window_warehouse
+from tests.reports.conftest import MONTH  # the February report covers `envmon run`'s default window
 from warehouse.paths import DataPaths
 
 CHROMIUM = Path("/usr/bin/chromium")
-# `envmon run` on 2026-03-01 takes 2026-02-15 .. 2026-02-28; the February report covers that window.
-YESTERDAY = dt.date(2026, 2, 28)
-MONTH = "2026-02"
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("report") / "data"
-    instance = dg.DagsterInstance.ephemeral()
-    days = build_window_warehouse(data_dir, YESTERDAY, instance)
+def report(february):  # tests/reports/conftest.py: built once for the report tests
+    data_dir, instance, days = february["data_dir"], february["instance"], february["days"]
     result = dg.materialize(
         [monthly_report], partition_key=MONTH, resources=resources_for(str(data_dir)), instance=instance
     )

@@ -31,9 +31,11 @@ def test_annual_report_has_the_year_calendar_and_says_what_is_not_built(tmp_path
     con = build_statistics(station)
     out = build_report(con, ReportPeriod.year(2026), tmp_path / "reports")
     assert out.html == tmp_path / "reports" / "2026" / "envmon_report_2026.html"
-    assert set(out.charts) == {"aqi_calendar", "pm25_trend", "o3_trend", "good_days"}
+    assert set(out.charts) == {"aqi_calendar", "pm25_trend", "o3_trend", "good_days", "composite_index"}
     page = out.html.read_text(encoding="utf-8")
-    assert page.count("<img ") == 4 and "川南渝西环境质量联合年报 2026年" in page
+    assert page.count("<img ") == 5 and "川南渝西环境质量联合年报 2026年" in page
+    index = out.tables.tables["composite_index"]  # 28 days a month pass capture: both areas ranked
+    assert index.select("rank", "area").rows() == [(1, "自贡"), (2, "荣昌")]  # PM2.5 30 vs 50
     assert "marts.water_compliance_monthly" in page  # the water section says it is not built here, no crash
     assert "air_area_ytd" not in out.tables.tables  # the year to date belongs to the monthly report
     annual = out.tables.tables["air_area"].sort("area")

@@ -22,6 +22,7 @@ SECTIONS = pl.DataFrame(
     }
 )
 RANK = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "劣V": 6}
+TP, NH3 = "total_phosphorus", "ammonia_nitrogen"  # main pollutants as the section marts name them
 
 
 def _monthly(rows: list[tuple]) -> pl.DataFrame:
@@ -39,8 +40,8 @@ def _monthly(rows: list[tuple]) -> pl.DataFrame:
 def con():
     monthly = _monthly(
         [
-            ("A1", M1, "II", None), ("A2", M1, "III", None), ("B1", M1, "IV", ["氨氮"]), ("B2", M1, "III", None),
-            ("A1", M2, "II", None), ("A2", M2, "V", ["总磷", "氨氮"]), ("B1", M2, "劣V", ["氨氮", "总磷"]),
+            ("A1", M1, "II", None), ("A2", M1, "III", None), ("B1", M1, "IV", [NH3]), ("B2", M1, "III", None),
+            ("A1", M2, "II", None), ("A2", M2, "V", [TP, NH3]), ("B1", M2, "劣V", [NH3, TP]),
             ("B2", M2, None, None),  # readings but no class: not assessed
             ("A2", M3, "III", None), ("B1", M3, "III", None),
         ]
@@ -54,6 +55,7 @@ def con():
     c.execute("CREATE TABLE marts.water_section_monthly AS SELECT * FROM _monthly")
     load_seed(c, "water_river_status")
     load_seed(c, "water_classes")
+    load_seed(c, "water_parameters")  # the Chinese names of the scorecard
     models = {m.table: m for m in discover_models()}
     # the water engineer's river/province marts, then ours
     for table in ("marts.water_river_monthly", "marts.water_province_monthly",
@@ -89,10 +91,10 @@ def test_border_scorecard_months_compliant_worst_class_and_main_pollutants(con):
     card = {
         r[0]: r[1:]
         for r in con.execute(
-            "SELECT section_code, crossing, months_assessed, months_compliant, worst_class, worst_month, main_pollutants "
-            "FROM marts.water_border_scorecard WHERE year = 2026"
+            "SELECT section_code, crossing, months_assessed, months_compliant, worst_class, worst_month, main_pollutants, "
+            "main_pollutants_zh FROM marts.water_border_scorecard WHERE year = 2026"
         ).fetchall()
     }
     assert set(card) == {"A2", "B1"}  # only the sections on the border
-    assert card["A2"] == ("A2→B1", 3, 2, "V", M2, ["总磷", "氨氮"])
-    assert card["B1"] == ("A2→B1", 3, 1, "劣V", M2, ["总磷", "氨氮"])
+    assert card["A2"] == ("A2→B1", 3, 2, "V", M2, [NH3, TP], ["氨氮", "总磷"])  # in Chinese: 总磷, not total_phosphorus
+    assert card["B1"] == ("A2→B1", 3, 1, "劣V", M2, [NH3, TP], ["氨氮", "总磷"])

@@ -14,7 +14,7 @@ from warehouse.schema import ensure_schema
 
 WATER_SEEDS = (
     "water_parameters", "water_classes", "water_river_status", "water_class_limits_gb3838",
-    "quality_ranges", "quality_flags",
+    "quality_ranges", "quality_flags", "border_tolerances",
 )
 
 
