@@ -1,6 +1,5 @@
 """The published snapshot: the last step of every run that changes the warehouse."""
 
-
 import dagster as dg
 
 from assets.automation import changed_upstream

@@ -9,10 +9,10 @@ event log.
 """
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
-from typing import Iterator
 
 import dagster as dg
 import duckdb
@@ -46,34 +46,54 @@ class WarehouseResource(dg.ConfigurableResource):
 def _config_of(settings_class, exclude=()) -> dict[str, dg.Field]:
     """Every field of a settings class as optional resource config: unset (None), it comes from its variable."""
     return {
-        f.name: dg.Field(dg.Noneable(type(f.default)), is_required=False, default_value=None, description=
-                         f"default: {settings_class.variable(f.name)}, else {f.default!r}")
-        for f in fields(settings_class) if f.name not in settings_class.SECRETS and f.name not in exclude
+        f.name: dg.Field(
+            dg.Noneable(type(f.default)),
+            is_required=False,
+            default_value=None,
+            description=f"default: {settings_class.variable(f.name)}, else {f.default!r}",
+        )
+        for f in fields(settings_class)
+        if f.name not in settings_class.SECRETS and f.name not in exclude
     }
 
 
-@dg.resource(config_schema=_config_of(EnvmonSettings),
-             description="The data folder and the sources of data (ENVMON_* variables, read when the run starts).")
+@dg.resource(
+    config_schema=_config_of(EnvmonSettings),
+    description="The data folder and the sources of data (ENVMON_* variables, read when the run starts).",
+)
 def settings_resource(init_context) -> EnvmonSettings:
     return EnvmonSettings.from_env(**init_context.resource_config)
 
 
-@dg.resource(config_schema=_config_of(AlertSettings),
-             description="The contacts file (ENVMON_CONTACTS), the alert rules (ENVMON_ALERT_RULES), forecast CSV "
-             "input (ENVMON_FORECAST_INPUT).")
+@dg.resource(
+    config_schema=_config_of(AlertSettings),
+    description="The contacts file (ENVMON_CONTACTS), the alert rules (ENVMON_ALERT_RULES), forecast CSV "
+    "input (ENVMON_FORECAST_INPUT).",
+)
 def alerting_resource(init_context) -> AlertSettings:
     return AlertSettings.from_env(**init_context.resource_config)
 
 
-SMTP_VARIABLES = {"host": "ENVMON_SMTP_HOST", "port": "ENVMON_SMTP_PORT", "security": "ENVMON_SMTP_SECURITY",
-                  "user": "ENVMON_SMTP_USER", "mail_from": "ENVMON_MAIL_FROM", "ca_file": "ENVMON_SMTP_CA_FILE"}
+SMTP_VARIABLES = {
+    "host": "ENVMON_SMTP_HOST",
+    "port": "ENVMON_SMTP_PORT",
+    "security": "ENVMON_SMTP_SECURITY",
+    "user": "ENVMON_SMTP_USER",
+    "mail_from": "ENVMON_MAIL_FROM",
+    "ca_file": "ENVMON_SMTP_CA_FILE",
+}
 
 
-@dg.resource(config_schema={k: dg.Field(dg.Noneable(int if k == "port" else str), is_required=False,
-                                        default_value=None, description=f"default: {v}")
-                            for k, v in SMTP_VARIABLES.items()},
-             description="The SMTP server (no host: .eml files in <data>/outbox); the password is "
-             "ENVMON_SMTP_PASSWORD, read from the environment only.")
+@dg.resource(
+    config_schema={
+        k: dg.Field(
+            dg.Noneable(int if k == "port" else str), is_required=False, default_value=None, description=f"default: {v}"
+        )
+        for k, v in SMTP_VARIABLES.items()
+    },
+    description="The SMTP server (no host: .eml files in <data>/outbox); the password is "
+    "ENVMON_SMTP_PASSWORD, read from the environment only.",
+)
 def mail_resource(init_context) -> SmtpSettings:
     given = {SMTP_VARIABLES[k]: str(v) for k, v in init_context.resource_config.items() if v is not None}
     return SmtpSettings.from_env({**os.environ, **given})
@@ -81,12 +101,19 @@ def mail_resource(init_context) -> SmtpSettings:
 
 def default_resources() -> dict[str, object]:
     """The code location's resources: every setting from its ENVMON_* variable, read when a run starts."""
-    return {"settings": settings_resource, "warehouse": WarehouseResource(), "alerting": alerting_resource,
-            "mail": mail_resource}
+    return {
+        "settings": settings_resource,
+        "warehouse": WarehouseResource(),
+        "alerting": alerting_resource,
+        "mail": mail_resource,
+    }
 
 
 def resources_for(data_dir, **settings) -> dict[str, object]:
     """The resources for a given data folder and source settings (tests use this with a temporary folder)."""
-    return {"settings": settings_resource.configured({"data_dir": str(data_dir), **settings}),
-            "warehouse": WarehouseResource(data_dir=str(data_dir)), "alerting": alerting_resource,
-            "mail": mail_resource}
+    return {
+        "settings": settings_resource.configured({"data_dir": str(data_dir), **settings}),
+        "warehouse": WarehouseResource(data_dir=str(data_dir)),
+        "alerting": alerting_resource,
+        "mail": mail_resource,
+    }

@@ -11,9 +11,10 @@ are drawn (``assets/reports/fonts.py``).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import ClassVar, Mapping
+from typing import ClassVar
 
 from warehouse.paths import DataPaths
 
@@ -42,7 +43,9 @@ class FromEnvironment:
                 try:
                     values[f.name] = raw if isinstance(f.default, str) else type(f.default)(raw)
                 except ValueError:
-                    raise ValueError(f"{cls.variable(f.name)} is {raw!r}: expected a {type(f.default).__name__}") from None
+                    raise ValueError(
+                        f"{cls.variable(f.name)} is {raw!r}: expected a {type(f.default).__name__}"
+                    ) from None
         return cls(**values)
 
 
@@ -50,9 +53,12 @@ class FromEnvironment:
 class EnvmonSettings(FromEnvironment):
     """Where the data lives and which sources feed the pipeline."""
 
-    VARIABLES: ClassVar = {"input_path": "ENVMON_AIR_INPUT", "stations_csv": "ENVMON_STATIONS",
-                           "water_sections_csv": "ENVMON_WATER_SECTIONS",
-                           "exceptional_events_csv": "ENVMON_EXCEPTIONAL_EVENTS"}
+    VARIABLES: ClassVar = {
+        "input_path": "ENVMON_AIR_INPUT",
+        "stations_csv": "ENVMON_STATIONS",
+        "water_sections_csv": "ENVMON_WATER_SECTIONS",
+        "exceptional_events_csv": "ENVMON_EXCEPTIONAL_EVENTS",
+    }
     SECRETS: ClassVar = frozenset({"openaq_api_key"})
 
     data_dir: str = "data"  # ENVMON_DATA_DIR

@@ -37,8 +37,14 @@ from warehouse.schema import ensure_schema
 
 NATIONAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "cnemc_air" / "stations_national_2018.csv"
 DAILY = ("marts.air_station_daily", "marts.air_area_daily")
-TARGETS = ("marts.air_station_annual", "marts.air_area_annual", "marts.air_region_stats",
-           "marts.air_area_monthly", "marts.air_station_monthly", "marts.air_area_ytd")
+TARGETS = (
+    "marts.air_station_annual",
+    "marts.air_area_annual",
+    "marts.air_region_stats",
+    "marts.air_area_monthly",
+    "marts.air_station_monthly",
+    "marts.air_area_ytd",
+)
 TARGET_SECONDS, TARGET_RSS_GB = 60, 4.0
 
 
@@ -67,8 +73,20 @@ def main(argv: list[str]) -> int:
 
 
 def _child(args, stage: str) -> dict:
-    cmd = [sys.executable, "-m", "bench", "annual", "--work", str(args.work), "--year", str(args.year),
-           "--threads", str(args.threads), "--measure", stage]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench",
+        "annual",
+        "--work",
+        str(args.work),
+        "--year",
+        str(args.year),
+        "--threads",
+        str(args.threads),
+        "--measure",
+        stage,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -122,7 +140,12 @@ def _month_from_template(catalog: pl.DataFrame, year: int, month: int) -> pl.Dat
         rows.join(offsets, how="cross")
         .with_columns(pl.col("ts") + pl.duration(days=pl.col("offset")), factor.alias("_f"))
         # faults (negative sentinels, blanks) keep their value; real readings vary day to day
-        .with_columns([pl.when(pl.col(v) >= 0).then((pl.col(v) * pl.col("_f")).round(1)).otherwise(pl.col(v)).alias(v) for v in values])
+        .with_columns(
+            [
+                pl.when(pl.col(v) >= 0).then((pl.col(v) * pl.col("_f")).round(1)).otherwise(pl.col(v)).alias(v)
+                for v in values
+            ]
+        )
         .unique(["station_code", "ts"], keep="first")
         .with_columns(
             source=pl.lit("generator"),
@@ -171,8 +194,13 @@ def measure(db: Path, stage: str, threads: int) -> dict:
     finally:
         con.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9  # Linux: kB
-    return {"seconds": round(seconds, 1), "peak_rss_gb": round(peak, 2), "station_hours": hours[0],
-            "stations": hours[1], "steps": steps}
+    return {
+        "seconds": round(seconds, 1),
+        "peak_rss_gb": round(peak, 2),
+        "station_hours": hours[0],
+        "stations": hours[1],
+        "steps": steps,
+    }
 
 
 def report(stage: str, r: dict) -> None:

@@ -27,8 +27,13 @@ from warehouse.schema import ensure_schema
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cnemc_air"
 FIRST_DAY = dt.date(2023, 1, 20)
-AIR_MARTS = ["marts.air_hourly_aqi", "marts.air_station_daily", "marts.air_area_daily",
-             "marts.air_hourly_moving", "marts.air_area_hourly_rolling"]
+AIR_MARTS = [
+    "marts.air_hourly_aqi",
+    "marts.air_station_daily",
+    "marts.air_area_daily",
+    "marts.air_hourly_moving",
+    "marts.air_area_hourly_rolling",
+]
 
 
 def peak_mb() -> float:
@@ -75,7 +80,12 @@ def main(argv: list[str]) -> int:
         stage("seeds", t)
         # The scoring models (IAQI per HJ 633 for hours, station-days, area-days, rolling area hours) apart from
         # their inputs (valid values, moving averages, daily means) and from the other marts.
-        scoring = {"intermediate.air_concentrations_long", "intermediate.air_iaqi", "intermediate.air_aqi", "marts.air_hourly_aqi"}
+        scoring = {
+            "intermediate.air_concentrations_long",
+            "intermediate.air_iaqi",
+            "intermediate.air_aqi",
+            "marts.air_hourly_aqi",
+        }
         every, hourly_path = models_in_order(AIR_MARTS), models_in_order(["marts.air_hourly_aqi"])
         for label, part in (
             ("inputs: valid values, moving averages, daily means", [m for m in hourly_path if m.table not in scoring]),
@@ -100,18 +110,24 @@ def main(argv: list[str]) -> int:
         store_s = plain_duckdb_store(batches, Path(tmp) / "store.duckdb")
 
     ingest_s = stages[0][1] + stages[1][1]
-    print(f"archive benchmark: {len(days)} day(s), national catalog {catalog.height} stations, {rows:,} station-hours staged")
+    print(
+        f"archive benchmark: {len(days)} day(s), national catalog {catalog.height} stations, {rows:,} station-hours staged"
+    )
     print(f"load average at the end (2 cores, shared): {os.getloadavg()[0]:.1f}")
     print(f"{'stage':<50} {'wall s':>8} {'CPU s':>8} {'peak RSS MB':>12}")
     for name, seconds, cpu_seconds, mb in stages:
         print(f"{name:<50} {seconds:>8.2f} {cpu_seconds:>8.2f} {mb:>12.0f}")
     print(f"{'whole':<50} {whole_s:>8.2f} {sum(s[2] for s in stages):>8.2f} {peak_mb():>12.0f}")
-    print(f"plain DuckDB load of the same files (read_csv + UNPIVOT, the floor): {floor_s:.2f} s; "
-          f"read+ingest / floor = {ingest_s / floor_s:.2f}x")
+    print(
+        f"plain DuckDB load of the same files (read_csv + UNPIVOT, the floor): {floor_s:.2f} s; "
+        f"read+ingest / floor = {ingest_s / floor_s:.2f}x"
+    )
     print(f"plain DuckDB insert of the same tidy rows from memory (storage only): {store_s:.2f} s")
     n, ok, flagged = match
-    print(f"national hourly AQI match: {ok:,}/{n:,} = {ok / n:.4%}; of the {n - ok:,} differences, {flagged:,} are hours "
-          f"where our value checks invalidated an input; without those: {ok:,}/{n - flagged:,} = {ok / (n - flagged):.4%}")
+    print(
+        f"national hourly AQI match: {ok:,}/{n:,} = {ok / n:.4%}; of the {n - ok:,} differences, {flagged:,} are hours "
+        f"where our value checks invalidated an input; without those: {ok:,}/{n - flagged:,} = {ok / (n - flagged):.4%}"
+    )
     return 0
 
 

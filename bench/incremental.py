@@ -52,8 +52,9 @@ def timed(argv: list[str], data: Path, fresh: bool = False) -> tuple[float, floa
     if fresh:
         shutil.rmtree(data, ignore_errors=True)
     env = {**os.environ, "ENVMON_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster")}
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", *ENVMON, *argv], env=env, cwd=PROJECT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", *ENVMON, *argv], env=env, cwd=PROJECT, capture_output=True, text=True
+    )
     if done.returncode:
         raise SystemExit(f"envmon {' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     wall, peak_kb = done.stderr.strip().splitlines()[-1].split()
@@ -68,8 +69,10 @@ def repeated(argv: list[str], data: Path, repeat: int, fresh: bool = False) -> l
 def report(name: str, runs: list[tuple[float, float]], target: str) -> float:
     walls = sorted(w for w, _ in runs)
     median = statistics.median(walls)
-    print(f"{name}: median {median:.1f} s (min {walls[0]:.1f}, max {walls[-1]:.1f}; {len(runs)} runs), "
-          f"peak RSS {max(r for _, r in runs):.2f} GB; target {target}; load {os.getloadavg()[0]:.1f}")
+    print(
+        f"{name}: median {median:.1f} s (min {walls[0]:.1f}, max {walls[-1]:.1f}; {len(runs)} runs), "
+        f"peak RSS {max(r for _, r in runs):.2f} GB; target {target}; load {os.getloadavg()[0]:.1f}"
+    )
     return median
 
 
@@ -87,7 +90,10 @@ def case_year(args) -> int:
 def case_history(args) -> int:
     day = dt.date(2026, 10, 31)
     short, long = args.work / "two_weeks", args.work / "three_years"
-    for data, first in ((short, day - dt.timedelta(days=13)), (long, day.replace(year=day.year - 3) + dt.timedelta(days=1))):
+    for data, first in (
+        (short, day - dt.timedelta(days=13)),
+        (long, day.replace(year=day.year - 3) + dt.timedelta(days=1)),
+    ):
         if not (data / "warehouse.duckdb").exists():
             print(f"preparing {data.name}: {first} .. {day}")
             timed(["run", "--start", str(first), "--end", str(day)], data, fresh=True)
@@ -97,15 +103,21 @@ def case_history(args) -> int:
     a = report("one day on 3 years", [p[0] for p in pairs], "")
     b = report("one day on 2 weeks", [p[1] for p in pairs], "")
     ratios = sorted(x[0] / y[0] for x, y in pairs)
-    print(f"ratio 3 years / 2 weeks: median {statistics.median(ratios):.2f} (min {ratios[0]:.2f}, max {ratios[-1]:.2f}); "
-          f"medians {a / b:.2f}; target <= 1.3")
+    print(
+        f"ratio 3 years / 2 weeks: median {statistics.median(ratios):.2f} (min {ratios[0]:.2f}, max {ratios[-1]:.2f}); "
+        f"medians {a / b:.2f}; target <= 1.3"
+    )
     return 0
 
 
 def case_archive(args) -> int:
     days = ["--start", "2023-01-20", "--end", "2023-01-23"]
-    runs = repeated(["run", "--source", "archive", "--input", str(CNEMC), "--stations", str(NATIONAL), *days],
-                    args.work / "archive", args.repeat, fresh=True)
+    runs = repeated(
+        ["run", "--source", "archive", "--input", str(CNEMC), "--stations", str(NATIONAL), *days],
+        args.work / "archive",
+        args.repeat,
+        fresh=True,
+    )
     startup = repeated(["run", "--help"], args.work / "archive_help", args.repeat)
     whole = report("four national archive days, fresh", runs, "")
     fixed = report("start-up alone (envmon run --help: Python imports)", startup, "")
@@ -117,8 +129,19 @@ def case_national(args) -> int:
     data = args.work / "national"
     if not (data / "warehouse.duckdb").exists():
         _prepare_national(data)
-    day = ["run", "--source", "archive", "--input", str(CNEMC), "--stations", str(NATIONAL),
-           "--start", "2023-01-21", "--end", "2023-01-21"]
+    day = [
+        "run",
+        "--source",
+        "archive",
+        "--input",
+        str(CNEMC),
+        "--stations",
+        str(NATIONAL),
+        "--start",
+        "2023-01-21",
+        "--end",
+        "2023-01-21",
+    ]
     report("one national day on a national year", repeated(day, data, args.repeat), "<= 30 s and <= 2 GB")
     return 0
 
@@ -167,5 +190,10 @@ def _prepare_national(data: Path) -> None:
         raise SystemExit(f"preparing the national year failed: {runs.failed}")
 
 
-CASES = {"window": case_window, "year": case_year, "history": case_history, "archive": case_archive,
-         "national": case_national}
+CASES = {
+    "window": case_window,
+    "year": case_year,
+    "history": case_history,
+    "archive": case_archive,
+    "national": case_national,
+}

@@ -64,15 +64,26 @@ def main(argv: list[str]) -> int:
         timings = []
         for i in range(args.repeat + 1):
             t = time.perf_counter()
-            result = validate_batch(AIR_HOURLY, rows, day, catalog["code"], none, now, context=context,
-                                    data_root=Path(tmp), batch_name=f"bench-{i}")
+            result = validate_batch(
+                AIR_HOURLY,
+                rows,
+                day,
+                catalog["code"],
+                none,
+                now,
+                context=context,
+                data_root=Path(tmp),
+                batch_name=f"bench-{i}",
+            )
             daily_capture(AIR_HOURLY, result.accepted, result.flags, day, active_stations(catalog)["code"])
             timings.append(time.perf_counter() - t)
             label = "first batch (creates the GX project, first use of GX modules)" if i == 0 else f"batch {i}"
             print(f"  {label}: {timings[-1]:.2f} s (of which GX suite + Data Docs {result.seconds['gx']:.2f} s)")
     median = statistics.median(timings[1:])
-    print(f"validation incl. GX + Data Docs, excl. import, project in place: median {median:.2f} s over "
-          f"{args.repeat} (target <= 2 s: {'met' if median <= 2 else 'NOT met'})")
+    print(
+        f"validation incl. GX + Data Docs, excl. import, project in place: median {median:.2f} s over "
+        f"{args.repeat} (target <= 2 s: {'met' if median <= 2 else 'NOT met'})"
+    )
     return 0
 
 

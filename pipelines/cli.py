@@ -18,9 +18,18 @@ from pipelines.commands.usage import UsageError
 from pipelines.error_messages import describe
 from pipelines.stale_runs import check_instance
 
-COMMANDS = {"run": run_cmd, "ingest": ingest_cmd, "query": query_cmd, "export": export_cmd, "report": report_cmd,
-            "deliver": deliver_cmd, "instance": instance_cmd, "backup": backup_cmd, "ack": ack_cmd,
-            "exclude": exclude_cmd}
+COMMANDS = {
+    "run": run_cmd,
+    "ingest": ingest_cmd,
+    "query": query_cmd,
+    "export": export_cmd,
+    "report": report_cmd,
+    "deliver": deliver_cmd,
+    "instance": instance_cmd,
+    "backup": backup_cmd,
+    "ack": ack_cmd,
+    "exclude": exclude_cmd,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

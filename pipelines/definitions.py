@@ -22,8 +22,15 @@ from sensors.propagation import propagation_sensor
 from sensors.water_landing import water_landing_sensor
 
 water_assets = [water_section_catalog, water_readings, water_files]
-data_assets = [station_catalog, exceptional_events, air_hourly, open_meteo_forecast_asset, *water_assets, *seed_assets,
-               *model_assets]
+data_assets = [
+    station_catalog,
+    exceptional_events,
+    air_hourly,
+    open_meteo_forecast_asset,
+    *water_assets,
+    *seed_assets,
+    *model_assets,
+]
 data_assets += [generator_forecast_asset, forecast_files_asset]
 data_assets += alert_assets()  # the alerts read the marts and forecasts
 snapshot = snapshot_asset([key for a in data_assets for key in a.keys])
@@ -34,8 +41,14 @@ check_declared_writers({key for a in [*all_assets, *report_assets] for key in a.
 defs = dg.Definitions(
     assets=[*all_assets, *report_assets],  # reports: month/year partitions, in their own jobs
     jobs=[daily_job, *report_jobs, water_file_job],
-    sensors=[water_landing_sensor, alert_delivery_sensor, run_failure_email_sensor, propagation_sensor,
-             ingest_problems_sensor, ingest_problems_failure_sensor],
+    sensors=[
+        water_landing_sensor,
+        alert_delivery_sensor,
+        run_failure_email_sensor,
+        propagation_sensor,
+        ingest_problems_sensor,
+        ingest_problems_failure_sensor,
+    ],
     schedules=[daily_schedule, *report_schedules],
     resources=default_resources(),
 )

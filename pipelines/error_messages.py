@@ -26,8 +26,10 @@ def describe(exc: BaseException) -> str:
         if any(s in text for s in SQLITE_FULL):
             home = _existing(Path(os.environ.get("DAGSTER_HOME", ".")))
             free = shutil.disk_usage(home).free / 1e6
-            return (f"disk full or unwritable: cannot write the Dagster instance in {home} ({free:.1f} MB free); "
-                    "free some space, then run again (a stale run is marked failed at the next start)")
+            return (
+                f"disk full or unwritable: cannot write the Dagster instance in {home} ({free:.1f} MB free); "
+                "free some space, then run again (a stale run is marked failed at the next start)"
+            )
     return str(exc)
 
 

@@ -24,7 +24,10 @@ import yaml
 from pipelines import PROJECT_ROOT
 from pipelines.deployment import deployment
 
-TEMPLATES = {"local": PROJECT_ROOT / "pipelines" / "dagster.yaml", "production": PROJECT_ROOT / "deploy" / "dagster.yaml"}
+TEMPLATES = {
+    "local": PROJECT_ROOT / "pipelines" / "dagster.yaml",
+    "production": PROJECT_ROOT / "deploy" / "dagster.yaml",
+}
 URL_VAR = "ENVMON_DAGSTER_POSTGRES_URL"
 PART_VARS = {  # dagster-postgres' postgres_db field -> our variable
     "hostname": "ENVMON_DAGSTER_PG_HOST",
@@ -61,8 +64,9 @@ def _split_url(url: str):
         parts = urlsplit(url)
         parts.port  # noqa: B018  (parsing the port is what fails on an unencoded ':' or '/' in the password)
     except ValueError:
-        raise InstanceConfigError(f"{expected}; percent-encode ':', '/', '@' in the password, or use "
-                                  f"{', '.join(PART_VARS.values())}") from None
+        raise InstanceConfigError(
+            f"{expected}; percent-encode ':', '/', '@' in the password, or use {', '.join(PART_VARS.values())}"
+        ) from None
     if parts.scheme not in ("postgresql", "postgresql+psycopg2") or not parts.hostname or not parts.path.strip("/"):
         raise InstanceConfigError(expected)
     return parts
@@ -95,7 +99,9 @@ def describe_storage(environ: Mapping[str, str]) -> str:
         where = f"{url.hostname}:{url.port or 5432}{url.path}"
         user = url.username or ""
     else:
-        where = f"{environ[PART_VARS['hostname']]}:{environ.get(PART_VARS['port']) or 5432}/{environ[PART_VARS['db_name']]}"
+        where = (
+            f"{environ[PART_VARS['hostname']]}:{environ.get(PART_VARS['port']) or 5432}/{environ[PART_VARS['db_name']]}"
+        )
         user = environ[PART_VARS["username"]]
     return f"PostgreSQL {user}@{where}"
 

@@ -75,15 +75,20 @@ def plan(graph, pending: Pairs) -> list[PlannedRun]:
         if graph.get(key).partitions_def is not None:
             groups.setdefault(frozenset(pending[key]), set()).add(key)
     of = {key: days for days, keys in groups.items() for key in keys}
-    after = {days: {of[p] for k in keys for p in graph.get(k).parent_keys if of.get(p, days) != days}
-             for days, keys in groups.items()}
+    after = {
+        days: {of[p] for k in keys for p in graph.get(k).parent_keys if of.get(p, days) != days}
+        for days, keys in groups.items()
+    }
     try:
         order = list(TopologicalSorter(after).static_order())
     except CycleError:
         order = [frozenset().union(*groups)]
         groups = {order[0]: set(of)}
-    runs = [PlannedRun(tuple(sorted(groups[days], key=str)), first, last)
-            for days in order for first, last in _ranges(sorted(days))]
+    runs = [
+        PlannedRun(tuple(sorted(groups[days], key=str)), first, last)
+        for days in order
+        for first, last in _ranges(sorted(days))
+    ]
     if unpartitioned:
         if runs:
             runs[-1] = PlannedRun(runs[-1].assets + unpartitioned, runs[-1].first, runs[-1].last)
@@ -133,7 +138,8 @@ def _child_partitions(graph, parent: dg.AssetKey, child: dg.AssetKey, parts: set
         return set(child_def.get_partition_keys())
     subset = graph.get_partition_mapping(child, parent).get_downstream_partitions_for_partitions(
         parent_def.empty_subset().with_partition_keys(sorted(p for p in parts if p is not None)),
-        parent_def, downstream_partitions_def=child_def,
+        parent_def,
+        downstream_partitions_def=child_def,
     )
     return set(subset.get_partition_keys())
 
@@ -148,4 +154,3 @@ def _ranges(days: list[str]) -> list[tuple[str, str]]:
             chunk = []
         chunk.append(key)
     return ranges + ([(chunk[0], chunk[-1])] if chunk else [])
-

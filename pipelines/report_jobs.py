@@ -22,7 +22,11 @@ annual_report_job = dg.define_asset_job(
 
 # Day 2 at 09:00 China Standard Time, for the month that has just ended (day 1 leaves the last day's data time to land).
 monthly_report_schedule = dg.build_schedule_from_partitioned_job(
-    monthly_report_job, name="monthly_report_schedule", day_of_month=2, hour_of_day=9, minute_of_hour=0,
+    monthly_report_job,
+    name="monthly_report_schedule",
+    day_of_month=2,
+    hour_of_day=9,
+    minute_of_hour=0,
     default_status=schedule_status(),
 )
 

@@ -34,7 +34,7 @@ class Runs:
         self.propagated = 0  # how many of them propagation has followed
         self.failed: list[tuple[str, str, str]] = []  # (label, run id, error)
 
-    def __enter__(self) -> "Runs":
+    def __enter__(self) -> Runs:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -50,8 +50,12 @@ class Runs:
         watcher.start()
         try:
             result = job.execute_in_process(
-                run_config={**self.run_config, **(run_config or {})}, instance=self.instance, run_id=run_id, tags=tags,
-                asset_selection=list(asset_selection) if asset_selection else None, raise_on_error=False,
+                run_config={**self.run_config, **(run_config or {})},
+                instance=self.instance,
+                run_id=run_id,
+                tags=tags,
+                asset_selection=list(asset_selection) if asset_selection else None,
+                raise_on_error=False,
             )
         finally:
             stop.set()
@@ -67,7 +71,7 @@ class Runs:
         re-run window that look back to it, the days of a file...), with ``job`` (the daily job holds every asset).
         A failed run's changes are not propagated (a blocking check may have stopped them on purpose)."""
         graph = job.asset_layer.asset_graph
-        pending = pending_after(self.instance, graph, self.succeeded[self.propagated:])
+        pending = pending_after(self.instance, graph, self.succeeded[self.propagated :])
         for planned in plan(graph, pending):
             label = f"propagation {planned.first} .. {planned.last}" if planned.first else "propagation"
             if not self.run(job, label, planned.assets, {**planned.tags(), "envmon/started_by": "propagation"}).success:

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import dagster as dg
 
@@ -42,8 +42,10 @@ class StaleRun:
     def message(self) -> str:
         where = f" (partition {self.partition})" if self.partition else ""
         pools = f"; freed its slot(s) in pool {', '.join(sorted(set(self.freed_slots)))}" if self.freed_slots else ""
-        return (f"run {self.run_id} of {self.job_name}{where} was STARTED by process {self.pid}, which is gone "
-                f"(killed or crashed): marked failed{pools}")
+        return (
+            f"run {self.run_id} of {self.job_name}{where} was STARTED by process {self.pid}, which is gone "
+            f"(killed or crashed): marked failed{pools}"
+        )
 
 
 def process_alive(pid: int, not_started_after: float | None = None) -> bool:
@@ -154,11 +156,12 @@ def _proc_stat(pid: int) -> tuple[str, float | None] | None:
         return ("X", None) if Path("/proc/self/stat").exists() else None
     except OSError:
         return None
-    fields = raw[raw.rindex(")") + 2:].split()  # after "pid (comm) ": comm may hold spaces
+    fields = raw[raw.rindex(")") + 2 :].split()  # after "pid (comm) ": comm may hold spaces
     state, ticks = fields[0], int(fields[19])  # fields 3 and 22 of proc(5)
     try:
-        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                    if line.startswith("btime"))
+        boot = next(
+            int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime")
+        )
     except (OSError, StopIteration, ValueError):
         return state, None
     return state, boot + ticks / os.sysconf("SC_CLK_TCK")

@@ -5,16 +5,20 @@ import dagster as dg
 
 from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import delivery_pass
-from assets.alerts.transport import SmtpSettings
-from assets.settings import AlertSettings
 from assets.alerts.run_failures import queue_run_failure
+from assets.alerts.transport import SmtpSettings
 from assets.resources import WarehouseResource
-from assets.settings import EnvmonSettings
+from assets.settings import AlertSettings, EnvmonSettings
 from sensors.run_errors import failure_of
 from warehouse.snapshot import publish_snapshot
 
 
-def _deliver(settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings], warehouse: WarehouseResource):
+def _deliver(
+    settings: dg.ResourceParam[EnvmonSettings],
+    alerting: dg.ResourceParam[AlertSettings],
+    mail: dg.ResourceParam[SmtpSettings],
+    warehouse: WarehouseResource,
+):
     """One pass; the snapshot is republished when the pass changed the queue (staff query the snapshot)."""
     out = delivery_pass(warehouse.connect, alerting, mail, settings.paths.outbox)
     if out.changed:
@@ -31,15 +35,19 @@ def _deliver(settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourcePa
     "an outage delays mail, never loses or duplicates it.",
 )
 def alert_delivery_sensor(
-    settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings], warehouse: WarehouseResource
+    settings: dg.ResourceParam[EnvmonSettings],
+    alerting: dg.ResourceParam[AlertSettings],
+    mail: dg.ResourceParam[SmtpSettings],
+    warehouse: WarehouseResource,
 ):
     if not settings.paths.warehouse.exists():
         return dg.SkipReason("no warehouse yet")
     out = _deliver(settings, alerting, mail, warehouse)
     result = out.delivery
     errors = f"; last error: {result.errors[-1]}" if result.errors else ""
-    return dg.SkipReason(f"digests {out.digests}, sent {result.sent}, retrying {result.retrying}, "
-                         f"failed {result.failed}{errors}")
+    return dg.SkipReason(
+        f"digests {out.digests}, sent {result.sent}, retrying {result.retrying}, failed {result.failed}{errors}"
+    )
 
 
 @dg.run_failure_sensor(
@@ -48,7 +56,10 @@ def alert_delivery_sensor(
     description="E-mails the data-operations contact (contacts file) when a run of this code location fails.",
 )
 def run_failure_email_sensor(
-    context: dg.RunFailureSensorContext, settings: dg.ResourceParam[EnvmonSettings], alerting: dg.ResourceParam[AlertSettings], mail: dg.ResourceParam[SmtpSettings],
+    context: dg.RunFailureSensorContext,
+    settings: dg.ResourceParam[EnvmonSettings],
+    alerting: dg.ResourceParam[AlertSettings],
+    mail: dg.ResourceParam[SmtpSettings],
     warehouse: WarehouseResource,
 ):
     run = context.dagster_run
@@ -56,6 +67,12 @@ def run_failure_email_sensor(
     with warehouse.connect() as con:
         # the failing step's own error (e.g. the file and why it cannot be read), not the run's "steps failed"
         error = failure_of(context.instance, run.run_id)
-        queue_run_failure(con, load_contacts(alerting.contacts), run.run_id, run.job_name, partition,
-                          f"{error}\n({context.failure_event.message or 'run failed'})")
+        queue_run_failure(
+            con,
+            load_contacts(alerting.contacts),
+            run.run_id,
+            run.job_name,
+            partition,
+            f"{error}\n({context.failure_event.message or 'run failed'})",
+        )
     _deliver(settings, alerting, mail, warehouse)

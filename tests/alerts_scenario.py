@@ -37,15 +37,22 @@ def prepare(db: Path) -> None:
 def observed_area_daily(day: dt.date, seed: int = 2023) -> pl.DataFrame:
     catalog = load_station_catalog()
     stations = active_stations(catalog)
-    hours = pl.concat([generate_air_day(stations, d, GeneratorConfig(seed, 0.0))[0] for d in (day, day + dt.timedelta(days=1))])
+    hours = pl.concat(
+        [generate_air_day(stations, d, GeneratorConfig(seed, 0.0))[0] for d in (day, day + dt.timedelta(days=1))]
+    )
     hourly = (
         hours.join(stations.select(pl.col("code").alias("station_code"), "area", "province"), on="station_code")
-        .group_by("area", "ts").agg(pl.col("pm25", "pm10", "so2", "no2", "o3", "co").mean())
+        .group_by("area", "ts")
+        .agg(pl.col("pm25", "pm10", "so2", "no2", "o3", "co").mean())
     )
     daily = daily_aqi(daily_concentrations(hourly, key="area").filter(pl.col("day") == day), key="area")
     provinces = catalog.select("area", "province").unique()
     return daily.join(provinces, on="area").select(
-        "area", "province", "day", pl.col("aqi").cast(pl.Int32), "primary_pollutant",
+        "area",
+        "province",
+        "day",
+        pl.col("aqi").cast(pl.Int32),
+        "primary_pollutant",
         pl.lit(3).cast(pl.Int32).alias("stations_used"),
     )
 

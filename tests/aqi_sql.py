@@ -43,8 +43,10 @@ def constant_day(day: dt.date, hours: range = range(1, 25), station: str = "3351
     """One station's natural day (labels D 01:00 ... D+1 00:00), the given hours only, constant values."""
     start = dt.datetime.combine(day, dt.time(0))
     ts = [start + dt.timedelta(hours=h) for h in hours]
-    return pl.DataFrame({"station_code": [station] * len(ts), "ts": ts, **{k: [float(v)] * len(ts) for k, v in values.items()}},
-                        schema_overrides={"ts": pl.Datetime("us")})
+    return pl.DataFrame(
+        {"station_code": [station] * len(ts), "ts": ts, **{k: [float(v)] * len(ts) for k, v in values.items()}},
+        schema_overrides={"ts": pl.Datetime("us")},
+    )
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> dict:

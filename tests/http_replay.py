@@ -33,7 +33,7 @@ class ReplayServer:
     routes: dict[str, list] = field(default_factory=dict)
     requests: list[dict] = field(default_factory=list)
 
-    def __enter__(self) -> "ReplayServer":
+    def __enter__(self) -> ReplayServer:
         replay = self
 
         class Handler(BaseHTTPRequestHandler):

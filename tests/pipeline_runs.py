@@ -14,8 +14,9 @@ from pipelines.water_jobs import water_file_job
 
 def jobs_for(data_dir: Path, **settings) -> dg.Definitions:
     """The code location's assets and jobs with the resources of a test's data folder."""
-    return dg.Definitions(assets=all_assets, jobs=[daily_job, water_file_job],
-                          resources=resources_for(str(data_dir), **settings))
+    return dg.Definitions(
+        assets=all_assets, jobs=[daily_job, water_file_job], resources=resources_for(str(data_dir), **settings)
+    )
 
 
 def run_days(data_dir: Path, days: list[dt.date], instance: dg.DagsterInstance | None = None, **settings) -> list:
@@ -24,8 +25,9 @@ def run_days(data_dir: Path, days: list[dt.date], instance: dg.DagsterInstance |
     return run_windows(data_dir, [[day] for day in days], instance, **settings)
 
 
-def run_windows(data_dir: Path, windows: list[list[dt.date]], instance: dg.DagsterInstance | None = None,
-                **settings) -> list:
+def run_windows(
+    data_dir: Path, windows: list[list[dt.date]], instance: dg.DagsterInstance | None = None, **settings
+) -> list:
     """One run of the daily job per window of days (as `envmon run` or a UI backfill), each followed by
     propagation."""
     job = jobs_for(data_dir, **settings).resolve_job_def("daily_job")

@@ -49,18 +49,39 @@ class PostgresServer:
         return f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/{self.db}"
 
     def _run(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(args, user=self.run_as, check=True, capture_output=True, text=True, timeout=120,
-                              cwd=self.folder)
+        return subprocess.run(
+            args, user=self.run_as, check=True, capture_output=True, text=True, timeout=120, cwd=self.folder
+        )
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         if self.run_as:
             pw = pwd.getpwnam(self.run_as)
             os.chown(self.folder, pw.pw_uid, pw.pw_gid)
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
-                  "--auth-host=scram-sha-256", "--encoding=UTF8", "--no-instructions")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "--encoding=UTF8",
+            "--no-instructions",
+        )
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off"
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.log), "-w",
-                  "-t", "60", "start")
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         con = self.connect(admin=True)
         try:
             con.autocommit = True  # CREATE DATABASE runs outside a transaction
@@ -76,8 +97,9 @@ class PostgresServer:
 
         if admin:  # the superuser over the Unix socket in the cluster's folder (trust)
             return psycopg2.connect(host=str(self.folder), port=self.port, user="postgres", dbname="postgres")
-        return psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user, password=self.password,
-                                dbname=self.db)
+        return psycopg2.connect(
+            host="127.0.0.1", port=self.port, user=self.user, password=self.password, dbname=self.db
+        )
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         con = self.connect()
@@ -105,7 +127,7 @@ class PostgresServer:
         except (OSError, ValueError, IndexError):
             pass
 
-    def __enter__(self) -> "PostgresServer":
+    def __enter__(self) -> PostgresServer:
         try:
             return self.start()
         except BaseException:

@@ -4,7 +4,9 @@ import duckdb
 import polars as pl
 
 
-def dump_tables(path, schemas=("seeds", "staging", "intermediate", "marts"), views=("intermediate", "marts")) -> dict[str, bytes]:
+def dump_tables(
+    path, schemas=("seeds", "staging", "intermediate", "marts"), views=("intermediate", "marts")
+) -> dict[str, bytes]:
     """Every table of ``schemas`` and every view of ``views``, sorted, as CSV bytes."""
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -13,7 +15,8 @@ def dump_tables(path, schemas=("seeds", "staging", "intermediate", "marts"), vie
             for r in con.execute(
                 "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE list_contains(?, schema_name) "
                 "UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() "
-                "WHERE list_contains(?, schema_name) ORDER BY 1", [list(schemas), list(views)],
+                "WHERE list_contains(?, schema_name) ORDER BY 1",
+                [list(schemas), list(views)],
             ).fetchall()
         ]
         return {n: _csv(con.sql(f"SELECT * FROM {n} ORDER BY ALL").pl()) for n in names}

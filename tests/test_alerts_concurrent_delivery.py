@@ -37,15 +37,29 @@ def people(n):
 
 
 def smtp_env(server, data_dir) -> dict:
-    return dict(os.environ, ENVMON_DATA_DIR=str(data_dir), DAGSTER_HOME=str(data_dir / "dagster"),
-                ENVMON_SMTP_HOST="127.0.0.1", ENVMON_SMTP_PORT=str(server.port), ENVMON_SMTP_SECURITY="starttls",
-                ENVMON_SMTP_USER=server.user, ENVMON_SMTP_PASSWORD=server.password,
-                ENVMON_SMTP_CA_FILE=str(server.cert))
+    return dict(
+        os.environ,
+        ENVMON_DATA_DIR=str(data_dir),
+        DAGSTER_HOME=str(data_dir / "dagster"),
+        ENVMON_SMTP_HOST="127.0.0.1",
+        ENVMON_SMTP_PORT=str(server.port),
+        ENVMON_SMTP_SECURITY="starttls",
+        ENVMON_SMTP_USER=server.user,
+        ENVMON_SMTP_PASSWORD=server.password,
+        ENVMON_SMTP_CA_FILE=str(server.cert),
+    )
 
 
 def settings(server):
-    return SmtpSettings(host="127.0.0.1", port=server.port, security="starttls", user=server.user,
-                        password=server.password, ca_file=str(server.cert), timeout=10)
+    return SmtpSettings(
+        host="127.0.0.1",
+        port=server.port,
+        security="starttls",
+        user=server.user,
+        password=server.password,
+        ca_file=str(server.cert),
+        timeout=10,
+    )
 
 
 def once_each(server) -> Counter:
@@ -79,7 +93,9 @@ def test_two_envmon_deliver_processes_send_each_message_exactly_once(tmp_path, d
     assert sum(sent) == 80 and min(sent) > 0
     with write_connection(paths.warehouse) as con:
         assert queue_counts(con) == {"sent": 80}
-        assert fetch_polars(con, "SELECT count(*) AS n FROM alerts.deliveries WHERE claimed_by IS NOT NULL")["n"][0] == 0
+        assert (
+            fetch_polars(con, "SELECT count(*) AS n FROM alerts.deliveries WHERE claimed_by IS NOT NULL")["n"][0] == 0
+        )
     assert "snapshot republished" in outputs[0][0]
     snapshot = duckdb.connect(str(paths.snapshot), read_only=True)  # staff see the queue as it is now
     try:
@@ -93,8 +109,14 @@ def test_two_passes_in_threads_of_one_process_send_each_message_exactly_once(tmp
     db = tmp_path / "w.duckdb"
     queue(db, 30, people(2))
     results = []
-    passes = [threading.Thread(target=lambda: results.append(
-        deliver_pending(partial(write_connection, db), SmtpTransport(settings(server)), FROM))) for _ in range(2)]
+    passes = [
+        threading.Thread(
+            target=lambda: results.append(
+                deliver_pending(partial(write_connection, db), SmtpTransport(settings(server)), FROM)
+            )
+        )
+        for _ in range(2)
+    ]
     try:
         for t in passes:
             t.start()
@@ -114,12 +136,13 @@ def test_rows_held_by_a_pass_that_died_wait_for_its_lease_then_go_out_once(tmp_p
     queue(db, 3, people(1))
     with write_connection(db) as con:  # a pass claims everything, then dies without sending or releasing
         assert claim_due(con, "dead-host:1:x", T0, 10).height == 3
-    clock = lambda t: (lambda: t)  # noqa: E731
+    clock = lambda t: lambda: t  # noqa: E731
     try:
         early = deliver_pending(partial(write_connection, db), SmtpTransport(settings(server)), FROM, clock(T0))
         assert early.sent == 0 and server.inbox.received == []  # held: not sent by anyone else
-        late = deliver_pending(partial(write_connection, db), SmtpTransport(settings(server)), FROM,
-                               clock(T0 + dt.timedelta(minutes=11)))  # the dead pass's lease has run out
+        late = deliver_pending(
+            partial(write_connection, db), SmtpTransport(settings(server)), FROM, clock(T0 + dt.timedelta(minutes=11))
+        )  # the dead pass's lease has run out
         assert late.sent == 3
     finally:
         server.stop()
@@ -146,7 +169,9 @@ def test_a_permanently_refused_recipient_is_parked_after_five_refusals(tmp_path)
         server.stop()
     assert server.inbox.refusals[refused] == MAX_PERMANENT_REFUSALS == 5
     with write_connection(db) as con:
-        row = fetch_polars(con, "SELECT status, attempts, refusals, last_error FROM alerts.deliveries").row(0, named=True)
+        row = fetch_polars(con, "SELECT status, attempts, refusals, last_error FROM alerts.deliveries").row(
+            0, named=True
+        )
     assert row["status"] == "failed" and row["attempts"] == 6 and row["refusals"] == 5 and "550" in row["last_error"]
 
     # and the documentation says the same number

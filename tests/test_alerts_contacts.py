@@ -8,9 +8,15 @@ from assets.alerts.email_render import Notification, render
 
 def write(tmp_path, body):
     path = tmp_path / "contacts.yaml"
-    path.write_text("contacts:\n" + body + (
-        "  - {role: joint_office, name: 联合办, email: joint@example.cn}\n"
-        "  - {role: data_operations, name: ops, email: ops@example.cn, language: en}\n"), encoding="utf-8")
+    path.write_text(
+        "contacts:\n"
+        + body
+        + (
+            "  - {role: joint_office, name: 联合办, email: joint@example.cn}\n"
+            "  - {role: data_operations, name: ops, email: ops@example.cn, language: en}\n"
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -34,7 +40,7 @@ def test_env_variable_overrides_the_example(tmp_path):
     "entry, message",
     [
         ("  - {role: area_air_office, area: 荣昌, name: x, email: not-an-address}\n", "contact #1: field 'email'"),
-        ("  - {role: area_air_office, area: 荣昌, name: x, email: \"a@b.cn\\r\\nBcc: c@d.cn\"}\n", "field 'email'"),
+        ('  - {role: area_air_office, area: 荣昌, name: x, email: "a@b.cn\\r\\nBcc: c@d.cn"}\n', "field 'email'"),
         ("  - {role: area_air_office, area: 成都, name: x, email: a@b.cn}\n", "field 'area' is '成都'"),
         ("  - {role: river_chief, river: 濑溪河, province: 贵州, name: x, email: a@b.cn}\n", "field 'province'"),
         ("  - {role: mayor, name: x, email: a@b.cn}\n", "field 'role'"),
@@ -49,10 +55,20 @@ def test_bad_entries_are_named(tmp_path, entry, message):
 
 
 def test_email_is_chinese_first_with_subject_evidence_and_id():
-    n = Notification(event_id="area_warning-自贡-abc", status="issued", level="orange", title_zh="重污染天气预警",
-                     title_en="heavy air pollution warning", subjects=["自贡", "内江", "荣昌"], day="2026-11-27",
-                     evidence=[{"area": "自贡", "target_date": "2026-11-28", "aqi": 320}], data_status="preliminary",
-                     capture_pct=97.5, standard="环办大气函〔2018〕875号", where=["warehouse table alerts.events"])
+    n = Notification(
+        event_id="area_warning-自贡-abc",
+        status="issued",
+        level="orange",
+        title_zh="重污染天气预警",
+        title_en="heavy air pollution warning",
+        subjects=["自贡", "内江", "荣昌"],
+        day="2026-11-27",
+        evidence=[{"area": "自贡", "target_date": "2026-11-28", "aqi": 320}],
+        data_status="preliminary",
+        capture_pct=97.5,
+        standard="环办大气函〔2018〕875号",
+        where=["warehouse table alerts.events"],
+    )
     mail = render(n)
     assert mail.subject == "【川南渝西联合预警】橙色 重污染天气预警 — 自贡、内江、荣昌"
     assert mail.text.index("重污染天气预警") < mail.text.index("heavy air pollution warning")

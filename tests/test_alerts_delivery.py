@@ -10,8 +10,8 @@ from assets.alerts.contacts import Contact
 from assets.alerts.delivery import deliver_pending
 from assets.alerts.email_render import Notification, render
 from assets.alerts.queue import enqueue_email, queue_counts
-from assets.clock import now_cst
 from assets.alerts.transport import OutboxTransport, SmtpSettings, SmtpTransport
+from assets.clock import now_cst
 from tests.smtp_server import SmtpServer, free_port
 from warehouse.connection import fetch_polars, write_connection
 
@@ -38,8 +38,15 @@ def queue(db, n_messages, recipients):
 
 
 def settings(server, password=None, port=None):
-    return SmtpSettings(host="127.0.0.1", port=port or server.port, security="starttls", user=server.user,
-                        password=server.password if password is None else password, ca_file=str(server.cert), timeout=5)
+    return SmtpSettings(
+        host="127.0.0.1",
+        port=port or server.port,
+        security="starttls",
+        user=server.user,
+        password=server.password if password is None else password,
+        ca_file=str(server.cert),
+        timeout=5,
+    )
 
 
 @pytest.fixture
@@ -109,9 +116,16 @@ def test_wrong_password_is_a_clear_error_and_mail_stays_pending(tmp_path, server
 def test_names_with_crlf_cannot_inject_headers(tmp_path, server):
     db = tmp_path / "w.duckdb"
     evil_area = "自贡\r\nBcc: victim@evil.example\r\nX-Injected: yes"
-    n = Notification(event_id="ev1", status="issued", level="orange", title_zh="重污染天气预警",
-                     title_en="heavy pollution warning", subjects=[evil_area, "内江"], day="2026-11-27",
-                     evidence=[{"area": evil_area, "aqi": 250}])
+    n = Notification(
+        event_id="ev1",
+        status="issued",
+        level="orange",
+        title_zh="重污染天气预警",
+        title_en="heavy pollution warning",
+        subjects=[evil_area, "内江"],
+        day="2026-11-27",
+        evidence=[{"area": evil_area, "aqi": 250}],
+    )
     mail = render(n)
     victim = Contact("joint_office", "Joint\r\nBcc: victim@evil.example", "joint@example.cn")
     with write_connection(db) as con:

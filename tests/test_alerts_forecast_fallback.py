@@ -40,8 +40,9 @@ def test_the_official_forecast_comes_first_and_open_meteo_fills_the_rest(tmp_pat
         (DAY + dt.timedelta(days=1), "自贡", DAY + dt.timedelta(days=1), 260, "open_meteo"),  # later, but fallback
         (DAY + dt.timedelta(days=1), "内江", DAY + dt.timedelta(days=1), 240, "open_meteo"),  # the only one
     ]
-    frame = pl.DataFrame(rows, schema=["issue_date", "area", "target_date", "aqi", "source"], orient="row").with_columns(
-        pl.col("aqi").cast(pl.Int32), load_partition=pl.lit(DAY))
+    frame = pl.DataFrame(
+        rows, schema=["issue_date", "area", "target_date", "aqi", "source"], orient="row"
+    ).with_columns(pl.col("aqi").cast(pl.Int32), load_partition=pl.lit(DAY))
     with write_connection(db) as con:
         con.register("_f", frame.to_arrow())
         con.execute("INSERT INTO forecast.aqi_daily BY NAME SELECT * FROM _f")
@@ -67,9 +68,15 @@ def test_a_live_run_without_any_forecast_warns_naming_the_areas(without_forecast
 def test_data_operations_are_told_in_the_days_digest(without_forecast):
     data_dir, _ = without_forecast
     with write_connection(DataPaths(data_dir).warehouse) as con:
-        compose_due_digests(con, load_contacts(), NotifyRules.from_rules(load_rules()), dt.datetime(2026, 11, 12, 10, 5))
-        digests = fetch_polars(con, "SELECT d.recipient, m.subject, m.body_text FROM alerts.digests d "
-                                    "JOIN alerts.messages m USING (message_id) WHERE d.day = ?", [DAY])
+        compose_due_digests(
+            con, load_contacts(), NotifyRules.from_rules(load_rules()), dt.datetime(2026, 11, 12, 10, 5)
+        )
+        digests = fetch_polars(
+            con,
+            "SELECT d.recipient, m.subject, m.body_text FROM alerts.digests d "
+            "JOIN alerts.messages m USING (message_id) WHERE d.day = ?",
+            [DAY],
+        )
     ops = digests.filter(pl.col("recipient") == "data.ops@example.cn").row(0, named=True)
     assert "10个区县无预报 areas without a forecast" in ops["subject"]
     assert "■ 预报覆盖 / forecast coverage" in ops["body_text"] and all(a in ops["body_text"] for a in AREAS)
@@ -91,12 +98,17 @@ def test_the_recorded_open_meteo_forecast_gives_a_yellow_warning(tmp_path):
     assert check.passed
     with write_connection(DataPaths(data_dir).warehouse) as con:
         forecast = fetch_polars(con, "SELECT DISTINCT source, target_date FROM forecast.aqi_daily ORDER BY 2")
-        warnings = fetch_polars(con, "SELECT kind, subject, status, level FROM alerts.event_log "
-                                     "WHERE kind LIKE '%warning' AND day = ?", [DAY])
+        warnings = fetch_polars(
+            con,
+            "SELECT kind, subject, status, level FROM alerts.event_log WHERE kind LIKE '%warning' AND day = ?",
+            [DAY],
+        )
     assert forecast.rows() == [("open_meteo", DAY + dt.timedelta(days=i)) for i in (1, 2, 3)]
     areas = warnings.filter(pl.col("kind") == "area_warning")
     assert set(areas["subject"]) == AREAS and set(areas["level"]) == {"yellow"} and set(areas["status"]) == {"issued"}
-    assert warnings.filter(pl.col("kind") == "regional_warning").select("status", "level").rows() == [("issued", "yellow")]
+    assert warnings.filter(pl.col("kind") == "regional_warning").select("status", "level").rows() == [
+        ("issued", "yellow")
+    ]
 
 
 def test_an_unreachable_default_fallback_does_not_stop_the_days_alerts(tmp_path):
@@ -110,12 +122,18 @@ def test_an_unreachable_default_fallback_does_not_stop_the_days_alerts(tmp_path)
     from assets.resources import resources_for
 
     with ReplayServer({}) as srv:  # no route: every request gets 404
-        (result,) = run_days(tmp_path / "data", [DAY], air_source="livefeed", input_path=str(FEED),
-                             openmeteo_url=srv.url)
+        (result,) = run_days(
+            tmp_path / "data", [DAY], air_source="livefeed", input_path=str(FEED), openmeteo_url=srv.url
+        )
         (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "forecast_coverage"]
         assert not check.passed
-        explicit = dg.materialize([station_catalog, open_meteo_forecast_asset], partition_key=str(DAY),
-                                  resources=resources_for(str(tmp_path / "d2"), air_source="livefeed",
-                                                          openmeteo_url=srv.url, openmeteo_forecast_days=3),
-                                  instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        explicit = dg.materialize(
+            [station_catalog, open_meteo_forecast_asset],
+            partition_key=str(DAY),
+            resources=resources_for(
+                str(tmp_path / "d2"), air_source="livefeed", openmeteo_url=srv.url, openmeteo_forecast_days=3
+            ),
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
     assert not explicit.success

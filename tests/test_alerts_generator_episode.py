@@ -61,8 +61,11 @@ def test_each_state_change_reaches_each_recipient_in_one_mail(episode):
     db, changes = episode
     with write_connection(db) as con:
         composed = compose_due_digests(con, load_contacts(), NotifyRules.from_rules(load_rules()), LATER)
-        told = fetch_polars(con, "SELECT n.*, m.subject AS mail_subject, m.mail_kind, m.mail_day FROM alerts.notifications n "
-                                 "LEFT JOIN alerts.messages m USING (message_id)")
+        told = fetch_polars(
+            con,
+            "SELECT n.*, m.subject AS mail_subject, m.mail_kind, m.mail_day FROM alerts.notifications n "
+            "LEFT JOIN alerts.messages m USING (message_id)",
+        )
         notified = fetch_polars(con, "SELECT * FROM alerts.event_log WHERE status <> 'active'")
         per_message = fetch_polars(con, "SELECT message_id, count(*) AS n FROM alerts.deliveries GROUP BY 1")
     assert composed and told["message_id"].null_count() == 0  # every change is in a mail once the digests are due

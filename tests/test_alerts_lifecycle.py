@@ -17,8 +17,16 @@ NOTIFY = NotifyRules.from_rules(load_rules())
 
 
 def warn(level, area="自贡"):
-    return Candidate("area_warning", area, level, "重污染天气预警", "heavy air pollution warning", [area],
-                     area_audience(area), [{"day": str(D), "aqi": 250}])
+    return Candidate(
+        "area_warning",
+        area,
+        level,
+        "重污染天气预警",
+        "heavy air pollution warning",
+        [area],
+        area_audience(area),
+        [{"day": str(D), "aqi": 250}],
+    )
 
 
 def step(con, day, cands):
@@ -42,8 +50,14 @@ def test_issue_upgrade_lift_and_reruns_never_resend(tmp_path):
         assert events.height == 1
         e = events.row(0, named=True)
         assert (e["event_id"], e["status"], e["first_seen"], e["last_seen"]) == (
-            "area_warning/自贡/2026-01-10", "lifted", day(0), day(2))
-        told = fetch_polars(con, "SELECT status, channel, count(*) AS n FROM alerts.notifications GROUP BY ALL ORDER BY ALL")
+            "area_warning/自贡/2026-01-10",
+            "lifted",
+            day(0),
+            day(2),
+        )
+        told = fetch_polars(
+            con, "SELECT status, channel, count(*) AS n FROM alerts.notifications GROUP BY ALL ORDER BY ALL"
+        )
         # the yellow issue waits for the digest; the upgrade to orange is mailed at once, and so is its lift
         assert told.rows() == [("issued", "digest", 2), ("lifted", "immediate", 2), ("upgraded", "immediate", 2)]
         assert fetch_polars(con, "SELECT count(*) AS n FROM alerts.deliveries")["n"][0] == 4

@@ -42,15 +42,35 @@ def received(tmp_path_factory):
         run_day(db, day)
     server = SmtpServer(folder, free_port()).start()
     try:
-        smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="starttls", user=server.user,
-                            password=server.password, ca_file=str(server.cert), timeout=5, mail_from=SENDER)
-        out = dispatch(partial(write_connection, db), load_contacts(), NotifyRules.from_rules(load_rules()),
-                       SmtpTransport(smtp), smtp.mail_from, lambda: LATER)
+        smtp = SmtpSettings(
+            host="127.0.0.1",
+            port=server.port,
+            security="starttls",
+            user=server.user,
+            password=server.password,
+            ca_file=str(server.cert),
+            timeout=5,
+            mail_from=SENDER,
+        )
+        out = dispatch(
+            partial(write_connection, db),
+            load_contacts(),
+            NotifyRules.from_rules(load_rules()),
+            SmtpTransport(smtp),
+            smtp.mail_from,
+            lambda: LATER,
+        )
     finally:
         server.stop()
     assert out.digests > 0 and out.delivery.errors == []
-    return {r["message"]["To"].addresses[0].addr_spec + "|" + str(r["message"]["X-Envmon-Kind"]) + "|"
-            + str(r["message"]["X-Envmon-Day"]): r["message"] for r in server.inbox.received}
+    return {
+        r["message"]["To"].addresses[0].addr_spec
+        + "|"
+        + str(r["message"]["X-Envmon-Kind"])
+        + "|"
+        + str(r["message"]["X-Envmon-Day"]): r["message"]
+        for r in server.inbox.received
+    }
 
 
 def test_the_configured_sender_a_cst_date_and_the_kind_of_mail(received):
@@ -58,9 +78,13 @@ def test_the_configured_sender_a_cst_date_and_the_kind_of_mail(received):
         assert msg["From"].addresses[0].addr_spec == "alerts@example.cn"
         assert msg["From"].addresses[0].display_name == "川南渝西联合办公室"
         assert msg["Date"].endswith("+0800")
-        assert str(msg["X-Envmon-Kind"]) in ("alert", "digest") and re.fullmatch(r"[0-9a-f ]*", str(msg["X-Envmon-Changes"]))
+        assert str(msg["X-Envmon-Kind"]) in ("alert", "digest") and re.fullmatch(
+            r"[0-9a-f ]*", str(msg["X-Envmon-Changes"])
+        )
     immediate = received["joint.office@example.cn|alert|2025-11-03"]
-    assert str(immediate["Subject"]).startswith("【川南渝西联合预警】2项预警 — 红色 重污染天气预警 — 自贡；黄色 区域重污染天气联合预警")
+    assert str(immediate["Subject"]).startswith(
+        "【川南渝西联合预警】2项预警 — 红色 重污染天气预警 — 自贡；黄色 区域重污染天气联合预警"
+    )
     digest = received["joint.office@example.cn|digest|2025-11-03"]
     assert str(digest["Subject"]).startswith("【川南渝西联合预警】每日摘要 daily digest 2025-11-03 — 7项变化")
     assert "air.zigong@example.cn|digest|2025-11-03" not in received  # 自贡's only change was mailed at once
@@ -76,22 +100,37 @@ def test_the_latest_digest_lists_the_unacknowledged_immediate_alerts(received):
 
 
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+    ]
     return subprocess.run([str(CHROMIUM), *flags, *args], capture_output=True, text=True, timeout=120)
 
 
 def _colour_pixels(png: Path, hex_colour: str) -> int:
     pixels = (mpimg.imread(png)[..., :3] * 255).round().astype(int)
-    rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+    rgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
     return int((np.abs(pixels - rgb).sum(axis=-1) <= 12).sum())
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
-@pytest.mark.parametrize("which, colour, words", [
-    ("joint.office@example.cn|alert|2025-11-03", "#d7191c", ["已发送 / sent to:", "四川：", "重庆：", "envmon ack"]),
-    ("joint.office@example.cn|digest|2025-11-03", "#2c7fb8", ["每日摘要 2025-11-03", "重污染天气预警", "黄色"]),
-])
+@pytest.mark.parametrize(
+    "which, colour, words",
+    [
+        (
+            "joint.office@example.cn|alert|2025-11-03",
+            "#d7191c",
+            ["已发送 / sent to:", "四川：", "重庆：", "envmon ack"],
+        ),
+        ("joint.office@example.cn|digest|2025-11-03", "#2c7fb8", ["每日摘要 2025-11-03", "重污染天气预警", "黄色"]),
+    ],
+)
 def test_the_html_part_renders_in_headless_chromium(received, tmp_path, which, colour, words):
     page = tmp_path / "mail.html"
     page.write_text(received[which].get_body(("html",)).get_content(), encoding="utf-8")

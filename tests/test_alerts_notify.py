@@ -26,13 +26,30 @@ CONTACTS = load_contacts()
 
 def warn(level, area="自贡", kind="area_warning"):
     audience = area_audience(area) if kind == "area_warning" else area_audience(*["自贡", "荣昌"])
-    return Candidate(kind, area if kind == "area_warning" else "region", level, "重污染天气预警", "warning", [area],
-                     audience, [{"AQI": 250}])
+    return Candidate(
+        kind,
+        area if kind == "area_warning" else "region",
+        level,
+        "重污染天气预警",
+        "warning",
+        [area],
+        audience,
+        [{"AQI": 250}],
+    )
 
 
 def river(kind, code="LXH05", border=True):
-    return Candidate(kind, code, "劣V", "断面持续超标", "exceedance", ["濑溪河 泸县入境(川渝界)"], river_audience("濑溪河"),
-                     topic="water", border=border)
+    return Candidate(
+        kind,
+        code,
+        "劣V",
+        "断面持续超标",
+        "exceedance",
+        ["濑溪河 泸县入境(川渝界)"],
+        river_audience("濑溪河"),
+        topic="water",
+        border=border,
+    )
 
 
 def outage(code, feed):
@@ -46,8 +63,11 @@ def step(con, day, cands, kinds, notify=NOTIFY, now=NOW):
 
 
 def told(con):
-    return fetch_polars(con, "SELECT n.*, m.mail_kind, m.mail_day, m.subject AS mail_subject FROM alerts.notifications n "
-                             "LEFT JOIN alerts.messages m USING (message_id) ORDER BY n.day, n.event_id, n.recipient")
+    return fetch_polars(
+        con,
+        "SELECT n.*, m.mail_kind, m.mail_day, m.subject AS mail_subject FROM alerts.notifications n "
+        "LEFT JOIN alerts.messages m USING (message_id) ORDER BY n.day, n.event_id, n.recipient",
+    )
 
 
 @pytest.mark.parametrize("level, channel", [("yellow", "digest"), ("orange", "immediate"), ("red", "immediate")])
@@ -66,21 +86,39 @@ def test_upgrades_are_immediate_downgrades_wait_and_the_lift_follows_the_channel
         step(con, day(3), [], {"area_warning"})  # both lifted
         t = told(con).filter(pl.col("role") == "joint_office")
     channel = {(r["subject"], r["status"]): r["channel"] for r in t.iter_rows(named=True)}
-    assert channel == {("自贡", "issued"): "digest", ("内江", "issued"): "digest", ("自贡", "upgraded"): "immediate",
-                       ("自贡", "downgraded"): "digest", ("自贡", "lifted"): "immediate",  # it was mailed at once
-                       ("内江", "lifted"): "digest"}
+    assert channel == {
+        ("自贡", "issued"): "digest",
+        ("内江", "issued"): "digest",
+        ("自贡", "upgraded"): "immediate",
+        ("自贡", "downgraded"): "digest",
+        ("自贡", "lifted"): "immediate",  # it was mailed at once
+        ("内江", "lifted"): "digest",
+    }
 
 
 def test_river_routes_border_sections_incidents_and_outages(tmp_path):
     with write_connection(tmp_path / "w.duckdb") as con:
-        step(con, D, [river("river_exceedance", "LXH05", True), river("river_exceedance", "LXH02", False),
-                      river("river_incident", "LXH03", False), outage("1882A", "air"), outage("LXH04", "water")],
-             {"river_exceedance", "river_incident", "data_outage"})
+        step(
+            con,
+            D,
+            [
+                river("river_exceedance", "LXH05", True),
+                river("river_exceedance", "LXH02", False),
+                river("river_incident", "LXH03", False),
+                outage("1882A", "air"),
+                outage("LXH04", "water"),
+            ],
+            {"river_exceedance", "river_incident", "data_outage"},
+        )
         t = told(con)
     by = {(r["kind"], r["subject"]): r["channel"] for r in t.iter_rows(named=True)}
-    assert by == {("river_exceedance", "LXH05"): "immediate", ("river_exceedance", "LXH02"): "digest",
-                  ("river_incident", "LXH03"): "immediate", ("data_outage", "1882A"): "digest",
-                  ("data_outage", "LXH04"): "digest"}
+    assert by == {
+        ("river_exceedance", "LXH05"): "immediate",
+        ("river_exceedance", "LXH02"): "digest",
+        ("river_incident", "LXH03"): "immediate",
+        ("data_outage", "1882A"): "digest",
+        ("data_outage", "LXH04"): "digest",
+    }
     joint = t.filter((pl.col("role") == "joint_office") & (pl.col("channel") == "immediate"))
     assert joint["message_id"].n_unique() == 1 and joint.height == 2  # the day's river alerts: one mail (topic water)
     assert joint["mail_subject"][0].startswith("【川南渝西联合预警】2项预警 — ")
@@ -91,8 +129,13 @@ def test_outages_mailed_at_once_are_one_mail_per_feed_and_day(tmp_path):
     rules["notify"]["immediate"].append({"kind": "data_outage", "status": ["issued"]})
     notify = NotifyRules.from_rules(rules)
     with write_connection(tmp_path / "w.duckdb") as con:
-        step(con, D, [outage(c, "air") for c in ("1882A", "1883A", "1884A")] + [outage("LXH04", "water")],
-             {"data_outage"}, notify)
+        step(
+            con,
+            D,
+            [outage(c, "air") for c in ("1882A", "1883A", "1884A")] + [outage("LXH04", "water")],
+            {"data_outage"},
+            notify,
+        )
         mails = told(con).group_by("message_id").agg(pl.col("subject").sort())
     assert sorted(mails["subject"].to_list()) == [["1882A", "1883A", "1884A"], ["LXH04"]]
 
@@ -114,16 +157,23 @@ def test_the_digest_of_d_waits_for_its_hour_and_takes_every_waiting_change_of_d(
 def test_a_change_added_after_its_days_digest_goes_into_the_next_one_marked_late(tmp_path):
     with write_connection(tmp_path / "w.duckdb") as con:
         step(con, D, [warn("yellow", "自贡")], {"area_warning"})
-        con.execute("INSERT INTO alerts.evaluations VALUES (?, ?, '{}'), (?, ?, '{}')", [D, NOW, D + dt.timedelta(days=1), NOW])
+        con.execute(
+            "INSERT INTO alerts.evaluations VALUES (?, ?, '{}'), (?, ?, '{}')", [D, NOW, D + dt.timedelta(days=1), NOW]
+        )
         compose_due_digests(con, CONTACTS, NOTIFY, dt.datetime(2026, 1, 11, 10, 0))
         step(con, D, [warn("yellow", "自贡"), warn("yellow", "内江")], {"area_warning"})  # a re-run of D adds 内江
         # 内江's office had no digest of D yet: it gets it now; the joint office had one: its change waits for the next
         (first,) = compose_due_digests(con, CONTACTS, NOTIFY, dt.datetime(2026, 1, 11, 12, 0))
-        assert fetch_polars(con, "SELECT recipient FROM alerts.digests WHERE message_id = ?", [first]).item() == \
-            "air.neijiang@example.cn"
+        assert (
+            fetch_polars(con, "SELECT recipient FROM alerts.digests WHERE message_id = ?", [first]).item()
+            == "air.neijiang@example.cn"
+        )
         compose_due_digests(con, CONTACTS, NOTIFY, dt.datetime(2026, 1, 12, 10, 0))
-        late = fetch_polars(con, "SELECT m.mail_day, m.body_text FROM alerts.notifications n JOIN alerts.messages m "
-                                 "USING (message_id) WHERE n.subject = '内江' AND n.role = 'joint_office'").row(0, named=True)
+        late = fetch_polars(
+            con,
+            "SELECT m.mail_day, m.body_text FROM alerts.notifications n JOIN alerts.messages m "
+            "USING (message_id) WHERE n.subject = '内江' AND n.role = 'joint_office'",
+        ).row(0, named=True)
     assert late["mail_day"] == D + dt.timedelta(days=1) and f"{D}（补报 late）" in late["body_text"]
 
 
@@ -134,7 +184,10 @@ def test_a_change_superseded_before_its_digest_is_not_told_and_the_new_one_is(tm
         con.execute("INSERT INTO alerts.evaluations VALUES (?, ?, '{}')", [D, NOW])
         compose_due_digests(con, CONTACTS, NOTIFY, dt.datetime(2026, 1, 11, 10, 0))
         t = told(con).filter(pl.col("role") == "joint_office").sort("status")
-    assert t.select("status", "superseded", "mail_kind").rows() == [("issued", True, None), ("retracted", False, "digest")]
+    assert t.select("status", "superseded", "mail_kind").rows() == [
+        ("issued", True, None),
+        ("retracted", False, "digest"),
+    ]
 
 
 def test_bad_notify_rules_name_the_file_and_the_route(tmp_path):

@@ -22,8 +22,16 @@ def warning(kind: str, subject: str, level: str) -> Candidate:
 
 
 def heavy_day(con, day: dt.date, area: str = "自贡", aqi: int = 236) -> None:
-    row = pl.DataFrame({"area": [area], "province": ["四川"], "day": [day], "aqi": [aqi],
-                        "primary_pollutant": ["PM2.5"], "stations_used": [4]})
+    row = pl.DataFrame(
+        {
+            "area": [area],
+            "province": ["四川"],
+            "day": [day],
+            "aqi": [aqi],
+            "primary_pollutant": ["PM2.5"],
+            "stations_used": [4],
+        }
+    )
     con.register("_day", row.to_arrow())
     con.execute("INSERT INTO marts.air_area_daily BY NAME SELECT * FROM _day")
 
@@ -59,8 +67,9 @@ def test_under_a_regional_warning_it_names_the_warning_that_still_applies(tmp_pa
     db = tmp_path / "w.duckdb"
     prepare(db)
     with write_connection(db) as con:
-        apply_day(con, D - dt.timedelta(days=1), [warning("regional_warning", "region", "orange")],
-                  {"regional_warning"}, NOW)
+        apply_day(
+            con, D - dt.timedelta(days=1), [warning("regional_warning", "region", "orange")], {"regional_warning"}, NOW
+        )
         heavy_day(con, D)
         # the regional warning stays open on D only if the rules raise it again: D's evaluation lifts it (no
         # forecast here), so the text is about the state at the end of D-1, which is what applied on D

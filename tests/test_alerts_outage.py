@@ -32,16 +32,22 @@ def prepare(con):
     for code in stations:
         # 1883A: 7 h silent; 1884A: 4 h silent, 20 hours (valid day); 1882A: 5 scattered gaps, 19 hours (invalid day)
         skip = {"1883A": range(9, 16), "1884A": range(1, 5), "1882A": (2, 5, 8, 11, 14)}[code]
-        rows += [{"station_code": code, "ts": ts, "pm25": 40.0, "pm10": 60.0, "so2": 8.0, "no2": 30.0, "o3": 50.0,
-                  "co": 0.8} for ts in hours(skip)]
+        rows += [
+            {"station_code": code, "ts": ts, "pm25": 40.0, "pm10": 60.0, "so2": 8.0, "no2": 30.0, "o3": 50.0, "co": 0.8}
+            for ts in hours(skip)
+        ]
     frame = pl.DataFrame(rows).with_columns(source=pl.lit("test"), batch_id=pl.lit("b"), load_partition=pl.lit(D))
     con.register("_h", frame.to_arrow())
     con.execute("INSERT INTO staging.air_hourly BY NAME SELECT * FROM _h")
     con.execute("DELETE FROM seeds.stations WHERE code NOT IN ('1882A', '1883A', '1884A')")
-    water = [{"section_code": "LXH04", "ts": dt.datetime.combine(D, dt.time(0)) + dt.timedelta(hours=h), "ph": 7.5}
-             for h in (4, 8, 20, 24)]  # 12:00 and 16:00 missing: 8 h silent
-    water += [{"section_code": "LXH05", "ts": dt.datetime.combine(D, dt.time(0)) + dt.timedelta(hours=h), "ph": 7.5}
-              for h in (4, 8, 16, 20, 24)]  # 12:00 missing: 4 h beyond the rhythm, and 5 readings: fine
+    water = [
+        {"section_code": "LXH04", "ts": dt.datetime.combine(D, dt.time(0)) + dt.timedelta(hours=h), "ph": 7.5}
+        for h in (4, 8, 20, 24)
+    ]  # 12:00 and 16:00 missing: 8 h silent
+    water += [
+        {"section_code": "LXH05", "ts": dt.datetime.combine(D, dt.time(0)) + dt.timedelta(hours=h), "ph": 7.5}
+        for h in (4, 8, 16, 20, 24)
+    ]  # 12:00 missing: 4 h beyond the rhythm, and 5 readings: fine
     frame = pl.DataFrame(water).with_columns(source=pl.lit("t"), batch_id=pl.lit("b"), load_partition=pl.lit(D))
     con.register("_w", frame.to_arrow())
     con.execute("INSERT INTO staging.water_readings BY NAME SELECT * FROM _w")
@@ -91,16 +97,21 @@ def test_outage_text_tells_missing_hours_invalidated_values_and_late_data_apart(
         con.execute("DELETE FROM seeds.stations WHERE code NOT IN ('1882A', '1883A', '1884A')")
         values = {"pm25": 40.0, "pm10": 60.0, "so2": 8.0, "no2": 30.0, "o3": 50.0, "co": 0.8}
         rows = [{"station_code": "1883A", "ts": ts, **values, "load_partition": D} for ts in hours()]
-        rows += [{"station_code": "1884A", "ts": ts, **values, "load_partition": D}
-                 for ts in hours(skip=(1, 2, 3, 4, 10, 17))]
+        rows += [
+            {"station_code": "1884A", "ts": ts, **values, "load_partition": D}
+            for ts in hours(skip=(1, 2, 3, 4, 10, 17))
+        ]
         on_time, late = hours()[:15], hours()[15:18]
         rows += [{"station_code": "1882A", "ts": ts, **values, "load_partition": D} for ts in on_time]
-        rows += [{"station_code": "1882A", "ts": ts, **values, "load_partition": D + dt.timedelta(days=1)} for ts in late]
+        rows += [
+            {"station_code": "1882A", "ts": ts, **values, "load_partition": D + dt.timedelta(days=1)} for ts in late
+        ]
         frame = pl.DataFrame(rows).with_columns(source=pl.lit("test"), batch_id=pl.lit("b"))
         con.register("_h", frame.to_arrow())
         con.execute("INSERT INTO staging.air_hourly BY NAME SELECT * FROM _h")
-        stuck = pl.DataFrame({"station_code": "1883A", "ts": hours()[8:16], "pollutant": "pm25", "flag_code": "STK",
-                              "load_partition": D})
+        stuck = pl.DataFrame(
+            {"station_code": "1883A", "ts": hours()[8:16], "pollutant": "pm25", "flag_code": "STK", "load_partition": D}
+        )
         con.register("_f", stuck.to_arrow())
         con.execute("INSERT INTO staging.air_value_flags BY NAME SELECT * FROM _f")
         record_batch(con, "air_hourly", "test", D, "b", Path("raw.parquet"), 1, 1, 0)

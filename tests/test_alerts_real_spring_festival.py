@@ -34,15 +34,23 @@ def test_spring_festival_2023_observed_heavy_pollution(data_dir):
     folder = need_shared_data(*(f"china_sites_202301{d}.csv" for d in (21, 22, 23)))
     instance = dg.DagsterInstance.ephemeral()
     for day in DAYS:
-        dg.materialize(all_assets, selection=air_and_alerts(), partition_key=day.isoformat(), instance=instance,
-                       resources=resources_for(str(data_dir), air_source="archive", input_path=str(folder)))
+        dg.materialize(
+            all_assets,
+            selection=air_and_alerts(),
+            partition_key=day.isoformat(),
+            instance=instance,
+            resources=resources_for(str(data_dir), air_source="archive", input_path=str(folder)),
+        )
     paths = DataPaths(data_dir)
     with write_connection(paths.warehouse) as con:
         log = fetch_polars(con, "SELECT * FROM alerts.event_log WHERE kind = 'observed_heavy' ORDER BY day, subject")
-        mail = fetch_polars(con, "SELECT n.day, n.channel, m.subject, m.body_text, d.recipient, d.status "
-                                 "FROM alerts.notifications n JOIN alerts.messages m USING (message_id) "
-                                 "JOIN alerts.deliveries d ON d.message_id = n.message_id AND d.recipient = n.recipient "
-                                 "WHERE n.event_id LIKE 'observed_heavy/%'")
+        mail = fetch_polars(
+            con,
+            "SELECT n.day, n.channel, m.subject, m.body_text, d.recipient, d.status "
+            "FROM alerts.notifications n JOIN alerts.messages m USING (message_id) "
+            "JOIN alerts.deliveries d ON d.message_id = n.message_id AND d.recipient = n.recipient "
+            "WHERE n.event_id LIKE 'observed_heavy/%'",
+        )
     issued = log.filter(pl.col("status") == "issued")
     assert set(issued["subject"]) == {"大足", "荣昌", "铜梁"} and set(issued["day"]) == {dt.date(2023, 1, 22)}
     lifted = log.filter(pl.col("status") == "lifted")

@@ -15,8 +15,17 @@ from warehouse.connection import fetch_polars, write_connection
 
 D = dt.date(2026, 6, 10)
 NOW = dt.datetime(2026, 6, 11, 9)
-CLEAN = {"water_temp": 24.0, "ph": 7.6, "dissolved_oxygen": 7.8, "conductivity": 420.0, "turbidity": 12.0,
-         "codmn": 3.1, "ammonia_nitrogen": 0.3, "total_phosphorus": 0.08, "total_nitrogen": 1.1}
+CLEAN = {
+    "water_temp": 24.0,
+    "ph": 7.6,
+    "dissolved_oxygen": 7.8,
+    "conductivity": 420.0,
+    "turbidity": 12.0,
+    "codmn": 3.1,
+    "ammonia_nitrogen": 0.3,
+    "total_phosphorus": 0.08,
+    "total_nitrogen": 1.1,
+}
 SECTIONS = ["LXH03", "LXH04", "LXH05", "LXH06"]
 
 
@@ -30,11 +39,15 @@ def readings() -> pl.DataFrame:
             tp = CLEAN["total_phosphorus"]
             if code == "LXH04" and dt.datetime.combine(D, dt.time(8)) <= ts <= dt.datetime.combine(D, dt.time(20)):
                 tp = 0.5
-            if code == "LXH05" and dt.datetime.combine(D, dt.time(16)) <= ts <= dt.datetime.combine(D, dt.time(23, 59)) + dt.timedelta(minutes=1):
+            if code == "LXH05" and dt.datetime.combine(D, dt.time(16)) <= ts <= dt.datetime.combine(
+                D, dt.time(23, 59)
+            ) + dt.timedelta(minutes=1):
                 tp = 0.45
             rows.append({"section_code": code, "ts": ts, **CLEAN, "total_phosphorus": tp})
     return pl.DataFrame(rows).with_columns(
-        reported_class=pl.lit(None, pl.String), source=pl.lit("test"), batch_id=pl.lit("b1"),
+        reported_class=pl.lit(None, pl.String),
+        source=pl.lit("test"),
+        batch_id=pl.lit("b1"),
         load_partition=pl.col("ts").dt.date(),
     )
 
@@ -67,9 +80,12 @@ def test_incident_upstream_of_the_border_is_inflow_from_upstream_downstream(ware
     assert attribution_of(by_key[("river_exceedance", "LXH04")]) == "local increase"  # LXH03 upstream was clean
     assert attribution_of(by_key[("river_incident", "LXH05")]) == "inflow from upstream"
     assert ("river_exceedance", "LXH06") not in by_key and ("river_exceedance", "LXH03") not in by_key
-    mails = fetch_polars(warehouse, "SELECT n.channel, m.subject, d.recipient FROM alerts.notifications n "
-                                    "JOIN alerts.messages m USING (message_id) JOIN alerts.deliveries d USING (message_id) "
-                                    "WHERE n.event_id = 'river_exceedance/LXH05/2026-06-10'")
+    mails = fetch_polars(
+        warehouse,
+        "SELECT n.channel, m.subject, d.recipient FROM alerts.notifications n "
+        "JOIN alerts.messages m USING (message_id) JOIN alerts.deliveries d USING (message_id) "
+        "WHERE n.event_id = 'river_exceedance/LXH05/2026-06-10'",
+    )
     assert set(mails["recipient"]) == {"laixi.cq@example.cn", "laixi.sc@example.cn", "joint.office@example.cn"}
     assert set(mails["channel"]) == {"immediate"}  # a sustained exceedance at a border section: at once
     # the day's river alerts of one recipient are one mail (grouped by topic): this one among them
@@ -80,16 +96,20 @@ def test_withdrawn_readings_retract_the_alert_with_an_email(warehouse):
     evaluate_day(warehouse, D, load_rules(), load_contacts(), NOW, ["test"])
     # the monitoring centre withdraws the TP values of the incident (instrument fault): a corrected delivery
     corrected = readings().with_columns(
-        total_phosphorus=pl.when(pl.col("total_phosphorus") > 0.2).then(None).otherwise(pl.col("total_phosphorus")))
+        total_phosphorus=pl.when(pl.col("total_phosphorus") > 0.2).then(None).otherwise(pl.col("total_phosphorus"))
+    )
     load(warehouse, corrected)
     ev = evaluate_day(warehouse, D, load_rules(), load_contacts(), NOW, ["test"])
     retracted = {r["event_id"] for r in ev.changes if r["status"] == "retracted"}
     assert "river_exceedance/LXH05/2026-06-10" in retracted and "river_incident/LXH04/2026-06-10" in retracted
     events = fetch_polars(warehouse, "SELECT event_id, status FROM alerts.events WHERE kind LIKE 'river%'")
     assert set(events["status"]) == {"retracted"}
-    mails = fetch_polars(warehouse, "SELECT n.status, n.channel, m.subject, n.recipient FROM alerts.notifications n "
-                                    "JOIN alerts.messages m USING (message_id) "
-                                    "WHERE n.event_id = 'river_exceedance/LXH05/2026-06-10'")
+    mails = fetch_polars(
+        warehouse,
+        "SELECT n.status, n.channel, m.subject, n.recipient FROM alerts.notifications n "
+        "JOIN alerts.messages m USING (message_id) "
+        "WHERE n.event_id = 'river_exceedance/LXH05/2026-06-10'",
+    )
     assert sorted(mails["status"].to_list()) == ["issued"] * 3 + ["retracted"] * 3  # each of the 3 recipients
     assert set(mails["channel"]) == {"immediate"}  # mailed at once, so its retraction is too
     retraction = mails.filter(pl.col("status") == "retracted")["subject"]
@@ -103,10 +123,13 @@ def test_below_a_confluence_one_row_per_reading_and_any_exceeding_upstream_count
 
     sections = pl.read_csv("dbt_like_sql/seeds/water_sections.csv")
     t = dt.datetime(2026, 6, 10, 12)
-    frame = pl.DataFrame({
-        "section_code": ["TJ03", "LXH06", "TJ02"],
-        "ts": [t, t - dt.timedelta(hours=4), t - dt.timedelta(hours=24)],  # travel: LXH06 3 h, TJ02 24 h
-        "water_class": ["IV", "II", "V"], "compliant": [False, True, False],
-    })
+    frame = pl.DataFrame(
+        {
+            "section_code": ["TJ03", "LXH06", "TJ02"],
+            "ts": [t, t - dt.timedelta(hours=4), t - dt.timedelta(hours=24)],  # travel: LXH06 3 h, TJ02 24 h
+            "water_class": ["IV", "II", "V"],
+            "compliant": [False, True, False],
+        }
+    )
     out = attribute(frame, sections, 4).filter(pl.col("section_code") == "TJ03")
     assert out.height == 1 and out["up_section"][0] == "TJ02" and out["up_exceeds"][0]

@@ -31,8 +31,11 @@ OBSERVED = load_rules()["observed"]
 
 
 def rolling(con, day: dt.date, area: str = "大足") -> dict[int, int | None]:
-    rows = con.sql("SELECT hour(ts - INTERVAL 1 HOUR) + 1 AS h, aqi_24h FROM marts.air_area_hourly_rolling "
-                   "WHERE area = ? AND day = ? ORDER BY ts", params=[area, day]).fetchall()
+    rows = con.sql(
+        "SELECT hour(ts - INTERVAL 1 HOUR) + 1 AS h, aqi_24h FROM marts.air_area_hourly_rolling "
+        "WHERE area = ? AND day = ? ORDER BY ts",
+        params=[area, day],
+    ).fetchall()
     found = dict(rows)
     return {h: found.get(h) for h in range(1, 25)}  # an hour without any valid moving value has no row
 
@@ -56,8 +59,13 @@ def test_twenty_hours_count_and_nineteen_do_not():
 
 def test_the_previous_day_fills_the_window_when_it_is_loaded():
     """With D-1 loaded at 260 all day, the morning windows of D are full: the heavy hours are real and alert."""
-    rows = pl.concat([constant_day(D - dt.timedelta(days=1), pm25=260),
-                      constant_day(D, range(1, 13), pm25=260), constant_day(D, range(13, 25), pm25=20)])
+    rows = pl.concat(
+        [
+            constant_day(D - dt.timedelta(days=1), pm25=260),
+            constant_day(D, range(1, 13), pm25=260),
+            constant_day(D, range(13, 25), pm25=20),
+        ]
+    )
     con = air_warehouse(rows)
     by_hour = rolling(con, D)
     assert by_hour[1] == 310 and by_hour[12] == 310  # 24 hours at 260
@@ -76,8 +84,9 @@ def _warehouse(rows: pl.DataFrame) -> duckdb.DuckDBPyConnection:
         if name != "stations":
             load_seed(con, name)
     staged = rows.with_columns([pl.lit(None, pl.Float64).alias(p) for p in POLLUTANTS if p not in rows.columns])
-    staged = staged.with_columns(source=pl.lit("t"), batch_id=pl.lit("t"),
-                                 load_partition=(pl.col("ts") - pl.duration(hours=1)).dt.date())
+    staged = staged.with_columns(
+        source=pl.lit("t"), batch_id=pl.lit("t"), load_partition=(pl.col("ts") - pl.duration(hours=1)).dt.date()
+    )
     replace_partition(con, "staging.air_hourly", staged, "true", [])
     return con
 
@@ -91,10 +100,16 @@ def test_a_day_depends_on_its_own_window_only():
     """Day D built as a one-day window over a warehouse holding D-1 and D, and over one that also holds D-3, D-2
     and D+1 (other values): the same rolling rows for D."""
     day = lambda i: D + dt.timedelta(days=i)  # noqa: E731
-    window = pl.concat([constant_day(day(-1), pm25=90, station=s) for s in ("3351A", "1882A")]
-                       + [constant_day(day(0), range(1, 25, 2), pm25=180, station="3351A"),
-                          constant_day(day(0), pm25=60, station="1882A")])
-    others = pl.concat([constant_day(day(-3), pm25=500), constant_day(day(-2), pm25=30), constant_day(day(1), pm25=400)])
+    window = pl.concat(
+        [constant_day(day(-1), pm25=90, station=s) for s in ("3351A", "1882A")]
+        + [
+            constant_day(day(0), range(1, 25, 2), pm25=180, station="3351A"),
+            constant_day(day(0), pm25=60, station="1882A"),
+        ]
+    )
+    others = pl.concat(
+        [constant_day(day(-3), pm25=500), constant_day(day(-2), pm25=30), constant_day(day(1), pm25=400)]
+    )
     alone, more = _warehouse(window), _warehouse(pl.concat([window, others]))
     for con in (alone, more):
         _build_window(con, day(0), day(1))
@@ -118,5 +133,7 @@ def test_real_data_neijiang_2023_01_22_does_not_depend_on_the_day_before():
     both = air_warehouse(pl.concat(list(reads.values())), catalog)
     assert rolling(alone, days[1], "内江")[2] is None
     assert rolling(both, days[1], "内江")[2] == 145
-    alerts = [{(c.subject, c.level) for c in observed_heavy(con, days[1], OBSERVED, warned=set())} for con in (alone, both)]
+    alerts = [
+        {(c.subject, c.level) for c in observed_heavy(con, days[1], OBSERVED, warned=set())} for con in (alone, both)
+    ]
     assert alerts[0] == alerts[1] == {("大足", "heavy"), ("荣昌", "heavy"), ("铜梁", "heavy")}

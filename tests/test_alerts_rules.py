@@ -16,21 +16,29 @@ RULES = load_rules()
 def series(area: str, province: str, aqis: list[int | None], observed_days: int = 1) -> pl.DataFrame:
     """AQI for D-observed_days+1 ... : the first ``observed_days`` values observed, the rest forecast."""
     first = D - dt.timedelta(days=observed_days - 1)
-    return pl.DataFrame({
-        "area": area, "province": province, "day": [first + dt.timedelta(days=i) for i in range(len(aqis))],
-        "aqi": aqis, "observed": [i < observed_days for i in range(len(aqis))],
-    }).filter(pl.col("aqi").is_not_null())
+    return pl.DataFrame(
+        {
+            "area": area,
+            "province": province,
+            "day": [first + dt.timedelta(days=i) for i in range(len(aqis))],
+            "aqi": aqis,
+            "observed": [i < observed_days for i in range(len(aqis))],
+        }
+    ).filter(pl.col("aqi").is_not_null())
 
 
-@pytest.mark.parametrize("forecast, level", [
-    ([150, 210, 220, 120], "yellow"),            # 2 days > 200
-    ([150, 210, 310, 220, 100], "orange"),       # 3 days > 200, one > 300
-    ([150, 210, 310, 320, 220, 100], "red"),     # 4 days > 200, two > 300
-    ([150, 500, 100, 100], "red"),               # reaching 500
-    ([150, 210, 100, 100, 100], None),           # one heavy day only
-    ([150, 201, 100, 205, 100], "yellow"),       # one clean day between: one episode (does not clear in 36 h)
-    ([150, 205, 100, 100, 205, 100], None),      # two clean days between: two episodes of one day each
-])
+@pytest.mark.parametrize(
+    "forecast, level",
+    [
+        ([150, 210, 220, 120], "yellow"),  # 2 days > 200
+        ([150, 210, 310, 220, 100], "orange"),  # 3 days > 200, one > 300
+        ([150, 210, 310, 320, 220, 100], "red"),  # 4 days > 200, two > 300
+        ([150, 500, 100, 100], "red"),  # reaching 500
+        ([150, 210, 100, 100, 100], None),  # one heavy day only
+        ([150, 201, 100, 205, 100], "yellow"),  # one clean day between: one episode (does not clear in 36 h)
+        ([150, 205, 100, 100, 205, 100], None),  # two clean days between: two episodes of one day each
+    ],
+)
 def test_national_criteria(forecast, level):
     found = area_warnings(series("自贡", "四川", forecast), D, RULES["warning"])
     assert (found[0].level if found else None) == level
@@ -65,7 +73,9 @@ def test_forecast_csv_with_aqi_or_concentrations_and_named_errors(tmp_path):
         "2026-01-10,内江,2026-01-11,,160,200,10,40,1.2,30,cnemc\n"
         "2026-01-10,成都,2026-01-11,120,,,,,,,cnemc\n"
         "2026-01-10,荣昌,2026-01-09,120,,,,,,,cnemc\n"
-        "2026-01-10,大足,2026-01-12,,,,,,,,cnemc\n", encoding="utf-8")
+        "2026-01-10,大足,2026-01-12,,,,,,,,cnemc\n",
+        encoding="utf-8",
+    )
     rows, problems = read_forecast_csv(path)
     assert dict(zip(rows["area"], rows["aqi"])) == {"自贡": 230, "内江": 210}  # PM2.5 160 -> IAQI 210 (HJ 633)
     assert sorted((p["row"], p["field"]) for p in problems) == [(4, "area"), (5, "target_date"), (6, "aqi")]

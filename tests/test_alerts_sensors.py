@@ -16,7 +16,9 @@ def test_delivery_sensor_writes_pending_mail_to_the_outbox(data_dir, monkeypatch
     monkeypatch.delenv("ENVMON_SMTP_HOST", raising=False)
     paths = DataPaths(data_dir)
     with write_connection(paths.warehouse) as con:
-        enqueue_email(con, key="t1", to=[Contact("joint_office", "联合办", "joint@example.cn")], subject="测试", text="正文")
+        enqueue_email(
+            con, key="t1", to=[Contact("joint_office", "联合办", "joint@example.cn")], subject="测试", text="正文"
+        )
     with dg.build_sensor_context(resources=resources_for(str(data_dir))) as context:
         result = alert_delivery_sensor(context)
     assert "sent 1" in result.skip_message
@@ -36,13 +38,19 @@ def test_a_failed_run_emails_data_operations(data_dir, monkeypatch):
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.PIPELINE_FAILURE)
     context = dg.build_run_status_sensor_context(
-        sensor_name="run_failure_email_sensor", dagster_instance=instance, dagster_run=result.dagster_run,
-        dagster_event=failure, resources=resources_for(str(data_dir)),
+        sensor_name="run_failure_email_sensor",
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        dagster_event=failure,
+        resources=resources_for(str(data_dir)),
     ).for_run_failure()
     run_failure_email_sensor(context)
     paths = DataPaths(data_dir)
     with write_connection(paths.warehouse) as con:
-        rows = fetch_polars(con, "SELECT d.recipient, d.status, m.subject FROM alerts.deliveries d JOIN alerts.messages m USING (message_id)")
+        rows = fetch_polars(
+            con,
+            "SELECT d.recipient, d.status, m.subject FROM alerts.deliveries d JOIN alerts.messages m USING (message_id)",
+        )
     assert rows["recipient"].to_list() == ["data.ops@example.cn"] and rows["status"].to_list() == ["sent"]
     assert "数据处理失败" in rows["subject"][0]
     assert len(list(paths.outbox.glob("*.eml"))) == 1

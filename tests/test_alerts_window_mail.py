@@ -45,8 +45,14 @@ def window(tmp_path_factory):
         paths = DataPaths(data_dir)
         # the digest of the last day is due at 10:00 the day after: the sensor's pass at that hour
         later = max(now_cst(), dt.datetime.combine(END + dt.timedelta(days=1), dt.time(10, 1)))
-        dispatch(lambda: write_connection(paths.warehouse), load_contacts(), NotifyRules.from_rules(load_rules()),
-                 OutboxTransport(paths.outbox), "envmon <envmon@example.cn>", lambda: later)
+        dispatch(
+            lambda: write_connection(paths.warehouse),
+            load_contacts(),
+            NotifyRules.from_rules(load_rules()),
+            OutboxTransport(paths.outbox),
+            "envmon <envmon@example.cn>",
+            lambda: later,
+        )
         yield {"data_dir": data_dir, "paths": paths, "summary": out.getvalue()}
 
 
@@ -54,9 +60,15 @@ def outbox(paths) -> list[dict]:
     mails = []
     for eml in sorted(paths.outbox.glob("*.eml")):
         msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
-        mails.append({"to": msg["To"].addresses[0].addr_spec, "kind": str(msg["X-Envmon-Kind"] or ""),
-                      "day": str(msg["X-Envmon-Day"] or ""), "changes": str(msg["X-Envmon-Changes"] or "").split(),
-                      "msg": msg})
+        mails.append(
+            {
+                "to": msg["To"].addresses[0].addr_spec,
+                "kind": str(msg["X-Envmon-Kind"] or ""),
+                "day": str(msg["X-Envmon-Day"] or ""),
+                "changes": str(msg["X-Envmon-Changes"] or "").split(),
+                "msg": msg,
+            }
+        )
     return mails
 
 
@@ -72,10 +84,14 @@ def test_at_most_one_digest_and_two_immediate_mails_per_recipient_and_day(window
 def test_every_state_change_is_in_exactly_one_mail_per_recipient(window):
     contacts = load_contacts()
     with write_connection(window["paths"].warehouse) as con:
-        changes = fetch_polars(con, "SELECT message_id AS change_id, recipients FROM alerts.event_log "
-                                    "WHERE message_id IS NOT NULL")
-    expected = {(r["change_id"], c.email) for r in changes.iter_rows(named=True)
-                for c in recipients_for(json.loads(r["recipients"]), contacts)}
+        changes = fetch_polars(
+            con, "SELECT message_id AS change_id, recipients FROM alerts.event_log WHERE message_id IS NOT NULL"
+        )
+    expected = {
+        (r["change_id"], c.email)
+        for r in changes.iter_rows(named=True)
+        for c in recipients_for(json.loads(r["recipients"]), contacts)
+    }
     found = Counter((cid, m["to"]) for m in outbox(window["paths"]) for cid in m["changes"])
     assert len(expected) > 100
     assert {pair: found[pair] for pair in expected if found[pair] != 1} == {}
@@ -98,21 +114,28 @@ def test_mails_carry_cst_dates_the_sender_the_offices_and_the_ack_command(window
 def test_the_run_summary_prints_the_mails_per_recipient_role(window):
     summary = window["summary"]
     assert "e-mails per recipient role:" in summary
-    lines = {line.split()[0]: line.split()[1:] for line in summary.splitlines()
-             if line.strip().startswith(("area_air_office", "river_chief", "joint_office", "data_operations"))}
+    lines = {
+        line.split()[0]: line.split()[1:]
+        for line in summary.splitlines()
+        if line.strip().startswith(("area_air_office", "river_chief", "joint_office", "data_operations"))
+    }
     assert lines["joint_office"][0] == "1" and lines["river_chief"][0] == "14"
     with write_connection(window["paths"].warehouse) as con:
-        immediate = fetch_polars(con, "SELECT count(*) AS n FROM alerts.messages m JOIN alerts.deliveries d "
-                                      "USING (message_id) WHERE d.recipient = 'joint.office@example.cn' "
-                                      "AND m.mail_kind = 'alert'")["n"][0]
+        immediate = fetch_polars(
+            con,
+            "SELECT count(*) AS n FROM alerts.messages m JOIN alerts.deliveries d "
+            "USING (message_id) WHERE d.recipient = 'joint.office@example.cn' "
+            "AND m.mail_kind = 'alert'",
+        )["n"][0]
     assert int(lines["joint_office"][1]) == immediate
 
 
 def test_ledger_times_are_in_order(window):
     with write_connection(window["paths"].warehouse) as con:
         ledger = fetch_polars(con, "SELECT * FROM alerts.ledger")
-        told = fetch_polars(con, "SELECT count(DISTINCT (event_id, recipient)) AS n FROM alerts.notifications "
-                                 "WHERE NOT superseded")["n"][0]
+        told = fetch_polars(
+            con, "SELECT count(DISTINCT (event_id, recipient)) AS n FROM alerts.notifications WHERE NOT superseded"
+        )["n"][0]
     assert ledger.height == told
     done = ledger.filter(pl.col("delivered_at").is_not_null())
     assert done.height == ledger.height and done["data_arrived_at"].null_count() == 0
@@ -123,8 +146,11 @@ def test_ledger_times_are_in_order(window):
 
 def test_envmon_ack_records_once_and_the_report_shows_the_section(window, capsys):
     with write_connection(window["paths"].warehouse) as con:
-        target = fetch_polars(con, "SELECT event_id, recipient FROM alerts.ledger WHERE channel = 'immediate' "
-                                   "AND recipient = 'joint.office@example.cn' LIMIT 1").row(0, named=True)
+        target = fetch_polars(
+            con,
+            "SELECT event_id, recipient FROM alerts.ledger WHERE channel = 'immediate' "
+            "AND recipient = 'joint.office@example.cn' LIMIT 1",
+        ).row(0, named=True)
     assert envmon(["ack", target["event_id"], "--by", "JOINT.office@example.cn", "--note", "值班员 张三"]) == 0
     assert "acknowledged for 川南渝西联合办公室" in capsys.readouterr().out
     assert envmon(["ack", target["event_id"], "--by", "川南渝西联合办公室"]) == 0  # by name, again: harmless
@@ -133,11 +159,16 @@ def test_envmon_ack_records_once_and_the_report_shows_the_section(window, capsys
     assert "is not a recipient of" in capsys.readouterr().err
     with write_connection(window["paths"].warehouse) as con:
         acks = fetch_polars(con, "SELECT * FROM alerts.acknowledgements")
-        row = fetch_polars(con, "SELECT * FROM alerts.ledger WHERE event_id = ? AND recipient = ?",
-                           [target["event_id"], target["recipient"]]).row(0, named=True)
+        row = fetch_polars(
+            con,
+            "SELECT * FROM alerts.ledger WHERE event_id = ? AND recipient = ?",
+            [target["event_id"], target["recipient"]],
+        ).row(0, named=True)
     assert acks.height == 1 and acks["note"][0] == "值班员 张三"
     assert row["delivered_at"] <= row["acknowledged_at"] and row["minutes_to_acknowledge"] >= 0
     assert envmon(["report", "--month", "2026-11"]) == 0
     html = (window["paths"].reports / "2026-11" / "envmon_report_2026-11.html").read_text(encoding="utf-8")
     section = html.split("Time to notify / time to acknowledge")[1].split("<h2>")[0]
-    assert "joint_office" in section and "通知中位数 Notify median (min)" in section and "已确认 Acknowledged" in section
+    assert (
+        "joint_office" in section and "通知中位数 Notify median (min)" in section and "已确认 Acknowledged" in section
+    )

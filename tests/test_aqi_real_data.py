@@ -37,22 +37,28 @@ def rate(con, sql: str) -> tuple[int, int, pl.DataFrame]:
 
 
 def test_hourly_aqi_matches_the_published_aqi(con):
-    n, ok, mismatches = rate(con, """
+    n, ok, mismatches = rate(
+        con,
+        """
         SELECT a.station_code, a.ts, a.aqi, p.aqi AS published, a.aqi IS NOT DISTINCT FROM p.aqi AS match
         FROM staging.air_hourly_published AS p
         LEFT JOIN marts.air_hourly_aqi AS a USING (station_code, ts)
-        WHERE p.aqi IS NOT NULL""")
+        WHERE p.aqi IS NOT NULL""",
+    )
     assert n > 2300  # 25 reporting stations x 96 hours, less the hours the platform did not publish
     assert ok / n >= 0.999, f"{ok}/{n} match; mismatches:\n{mismatches}"
     print(f"hourly AQI: {ok}/{n} station-hours match; mismatches: {mismatches.to_dicts()}")
 
 
 def test_pm25_24h_matches_the_published_moving_mean(con):
-    n, ok, mismatches = rate(con, f"""
+    n, ok, mismatches = rate(
+        con,
+        f"""
         SELECT m.station_code, m.ts, m.pm25_24h, p.pm25_24h AS published,
                round_even(m.pm25_24h, 0) = p.pm25_24h AS match
         FROM staging.air_hourly_published AS p JOIN marts.air_hourly_moving AS m USING (station_code, ts)
-        WHERE p.pm25_24h IS NOT NULL AND m.pm25_24h IS NOT NULL AND m.ts >= TIMESTAMP '{FIRST_FULL_24H}'""")
+        WHERE p.pm25_24h IS NOT NULL AND m.pm25_24h IS NOT NULL AND m.ts >= TIMESTAMP '{FIRST_FULL_24H}'""",
+    )
     assert n > 1700 and ok / n >= 0.98, f"{ok}/{n} match; mismatches:\n{mismatches}"
 
 
@@ -81,13 +87,19 @@ def test_o3_8h_matches_the_published_value_where_the_archive_has_the_window(con)
 
 
 def test_the_spring_festival_episode_is_there(con):
-    row = con.sql("""SELECT pm25, aqi, primary_pollutant, category_zh FROM marts.air_hourly_aqi
-                     WHERE station_code = '3351A' AND ts = TIMESTAMP '2023-01-21 23:00'""").pl().row(0, named=True)
+    row = (
+        con.sql("""SELECT pm25, aqi, primary_pollutant, category_zh FROM marts.air_hourly_aqi
+                     WHERE station_code = '3351A' AND ts = TIMESTAMP '2023-01-21 23:00'""")
+        .pl()
+        .row(0, named=True)
+    )
     assert row == {"pm25": 320.0, "aqi": 370, "primary_pollutant": "PM2.5", "category_zh": "严重污染"}
 
 
 def test_daily_marts_cover_every_reporting_station_and_area(con):
-    stations = con.sql("SELECT day, count(*) AS n, count(aqi) AS with_aqi FROM marts.air_station_daily GROUP BY day ORDER BY day").pl()
+    stations = con.sql(
+        "SELECT day, count(*) AS n, count(aqi) AS with_aqi FROM marts.air_station_daily GROUP BY day ORDER BY day"
+    ).pl()
     assert stations["n"].to_list() == [25] * 4  # 30 stations less the five empty Zigong/Yibin columns
     areas = con.sql("SELECT * FROM marts.air_area_daily WHERE day = DATE '2023-01-21'").pl()
     assert areas.height == 10 and areas["aqi"].null_count() == 0

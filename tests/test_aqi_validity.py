@@ -45,14 +45,18 @@ def test_natural_day_takes_01_00_to_24_00():
     con = air_warehouse(rows)  # the 00:00 label of DAY belongs to the day before
     row = one(con, "SELECT pm25, hours_pm25 FROM marts.air_station_daily WHERE day = ?", [DAY])
     assert row == {"pm25": 40.0, "hours_pm25": 24}
-    before = one(con, "SELECT hours_pm25, valid_pm25 FROM marts.air_station_daily WHERE day = ?", [DAY - dt.timedelta(days=1)])
+    before = one(
+        con, "SELECT hours_pm25, valid_pm25 FROM marts.air_station_daily WHERE day = ?", [DAY - dt.timedelta(days=1)]
+    )
     assert before == {"hours_pm25": 1, "valid_pm25": False}
 
 
 def test_area_daily_is_the_mean_of_the_stations_valid_values_background_included():
     yibin = [("1882A", 30), ("1883A", 50), ("1884A", 70)]  # 1882A is the background station (对照点)
-    rows = pl.concat([constant_day(DAY, station=code, pm25=v) for code, v in yibin]
-                     + [constant_day(DAY, range(1, 10), station="1885A", pm25=400)])  # 9 hours: not valid
+    rows = pl.concat(
+        [constant_day(DAY, station=code, pm25=v) for code, v in yibin]
+        + [constant_day(DAY, range(1, 10), station="1885A", pm25=400)]
+    )  # 9 hours: not valid
     con = air_warehouse(rows)
     area = one(con, "SELECT * FROM marts.air_area_daily WHERE area = '宜宾'")
     assert (area["pm25"], area["stations_pm25"], area["stations_used"], area["province"]) == (50.0, 3, 3, "四川")

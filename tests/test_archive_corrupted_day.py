@@ -14,8 +14,8 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from pipelines.instance import get_instance
 from assets.resources import resources_for
+from pipelines.instance import get_instance
 from sensors.alert_delivery import run_failure_email_sensor
 from sensors.ingest_problems import ingest_problems_sensor
 from tests.conftest import need_shared_data
@@ -23,8 +23,13 @@ from tests.national_files import tidy_national
 from warehouse.paths import DataPaths
 
 DAY = dt.date(2023, 1, 21)
-BAD = {("NO2", 5, "1883A"): "abc", ("SO2", 6, "1883A"): "inf", ("CO", 8, "3351A"): "1e999",
-       ("PM10", 10, "3610A"): "12..3", ("O3", 11, "2531A"): "nan"}
+BAD = {
+    ("NO2", 5, "1883A"): "abc",
+    ("SO2", 6, "1883A"): "inf",
+    ("CO", 8, "3351A"): "1e999",
+    ("PM10", 10, "3610A"): "12..3",
+    ("O3", 11, "2531A"): "nan",
+}
 
 
 def corrupt(src, dst):
@@ -49,8 +54,26 @@ def corrupt(src, dst):
 def envmon_run(data_dir, folder) -> subprocess.CompletedProcess:
     """`envmon run --source archive` in a process of its own (the code location reads its settings once)."""
     env = dict(os.environ, ENVMON_DATA_DIR=str(data_dir), DAGSTER_HOME=str(data_dir / "dagster"), ENVMON_SMTP_HOST="")
-    return subprocess.run([sys.executable, "-m", "pipelines", "run", "--source", "archive", "--input", str(folder),
-                           "--start", str(DAY), "--end", str(DAY)], env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines",
+            "run",
+            "--source",
+            "archive",
+            "--input",
+            str(folder),
+            "--start",
+            str(DAY),
+            "--end",
+            str(DAY),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def snapshot(data_dir, sql: str) -> pl.DataFrame:
@@ -73,27 +96,43 @@ def test_a_corrupted_national_day_keeps_every_bad_cell_and_the_rest_of_each_row(
 
     values = snapshot(data_dir, "SELECT * FROM quarantine.rejected_values ORDER BY row_number")
     got = {(r["parameter"].upper(), r["ts"].hour, r["key"]): r["original"] for r in values.iter_rows(named=True)}
-    assert got == {("NO2", 5, "1883A"): "abc", ("SO2", 6, "1883A"): "inf", ("CO", 8, "3351A"): "1e999",
-                   ("PM10", 10, "3610A"): "12..3", ("O3", 11, "2531A"): "nan"}
+    assert got == {
+        ("NO2", 5, "1883A"): "abc",
+        ("SO2", 6, "1883A"): "inf",
+        ("CO", 8, "3351A"): "1e999",
+        ("PM10", 10, "3610A"): "12..3",
+        ("O3", 11, "2531A"): "nan",
+    }
     assert set(values["file"]) == {"china_sites_20230121.csv"} and values["batch_id"].n_unique() == 1
     assert values.filter(pl.col("original") == "abc")[["row_number", "field", "reason"]].row(0) == (
-        2 + 5 * 15 + 7, "1883A", "not a number")  # header row 1; hour 5's NO2 line
+        2 + 5 * 15 + 7,
+        "1883A",
+        "not a number",
+    )  # header row 1; hour 5's NO2 line
 
     # the rest of each row is the file's own values, and the bad value is NULL flagged UNP
     original, _ = tidy_national(cnemc / "china_sites_20230121.csv")
     staged = snapshot(data_dir, "SELECT * FROM staging.air_hourly")
-    for (kind, hour, code) in BAD:
+    for kind, hour, code in BAD:
         ts = dt.datetime(2023, 1, 21, hour)
         mine = staged.filter(pl.col("station_code") == code, pl.col("ts") == ts).row(0, named=True)
         theirs = original.filter(pl.col("station_code") == code, pl.col("ts") == ts).row(0, named=True)
         bad = {"PM10": "pm10", "NO2": "no2", "SO2": "so2", "CO": "co", "O3": "o3"}[kind]
         assert mine[bad] is None
-        assert {p: mine[p] for p in ("pm25", "pm10", "so2", "no2", "o3", "co") if p != bad} == \
-            {p: theirs[p] for p in ("pm25", "pm10", "so2", "no2", "o3", "co") if p != bad}
-    flags = snapshot(data_dir, "SELECT station_code, hour(ts) AS h, pollutant FROM staging.air_value_flags "
-                               "WHERE flag_code = 'UNP' ORDER BY h")
-    assert flags.rows() == [("1883A", 5, "no2"), ("1883A", 6, "so2"), ("3351A", 8, "co"), ("3610A", 10, "pm10"),
-                            ("2531A", 11, "o3")]
+        assert {p: mine[p] for p in ("pm25", "pm10", "so2", "no2", "o3", "co") if p != bad} == {
+            p: theirs[p] for p in ("pm25", "pm10", "so2", "no2", "o3", "co") if p != bad
+        }
+    flags = snapshot(
+        data_dir,
+        "SELECT station_code, hour(ts) AS h, pollutant FROM staging.air_value_flags WHERE flag_code = 'UNP' ORDER BY h",
+    )
+    assert flags.rows() == [
+        ("1883A", 5, "no2"),
+        ("1883A", 6, "so2"),
+        ("3351A", 8, "co"),
+        ("3610A", 10, "pm10"),
+        ("2531A", 11, "o3"),
+    ]
 
     rows = snapshot(data_dir, "SELECT row_number, reasons FROM quarantine.rejected_rows WHERE dataset = 'air_hourly'")
     assert rows.filter(pl.col("reasons").str.starts_with("dated 20230115")).height == 15  # hour 9, every type
@@ -107,10 +146,16 @@ def test_a_corrupted_national_day_keeps_every_bad_cell_and_the_rest_of_each_row(
     assert "data problems: 4 line(s) in meta.ingest_problems, e-mailed to data operations" in out
     assert "date_mismatch" in out and "china_sites_20230121.csv" in out
     mails = [email.message_from_bytes(p.read_bytes()) for p in DataPaths(data_dir).outbox.glob("*.eml")]
-    (problem_mail,) = [m for m in mails if "data problems" in str(email.header.make_header(
-        email.header.decode_header(m["Subject"])))]
+    (problem_mail,) = [
+        m for m in mails if "data problems" in str(email.header.make_header(email.header.decode_header(m["Subject"])))
+    ]
     body = problem_mail.get_payload(0).get_payload(decode=True).decode()
-    assert "18 84a" in body and "20230115" in body and "1883A" in body and problem_mail["To"].endswith("<data.ops@example.cn>")
+    assert (
+        "18 84a" in body
+        and "20230115" in body
+        and "1883A" in body
+        and problem_mail["To"].endswith("<data.ops@example.cn>")
+    )
     kept = DataPaths(data_dir).raw / "air_hourly" / "archive" / "files" / "china_sites_20230121.csv"
     assert kept.read_bytes() == (folder / "china_sites_20230121.csv").read_bytes()  # the original, under raw/
 
@@ -118,9 +163,12 @@ def test_a_corrupted_national_day_keeps_every_bad_cell_and_the_rest_of_each_row(
     instance = get_instance()
     run = instance.get_run_by_id(run_id)
     context = dg.build_run_status_sensor_context(
-        sensor_name="ingest_problems_email_sensor", dagster_instance=instance, dagster_run=run,
+        sensor_name="ingest_problems_email_sensor",
+        dagster_instance=instance,
+        dagster_run=run,
         dagster_event=instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)[0].dagster_event,
-        resources=resources_for(str(data_dir)))
+        resources=resources_for(str(data_dir)),
+    )
     ingest_problems_sensor(context)  # the daemon's path: the same message (keyed by the run), not a second one
     with duckdb.connect(str(DataPaths(data_dir).warehouse)) as con:
         assert con.sql("SELECT count(*) FROM alerts.messages WHERE subject LIKE '%data problems%'").fetchall() == [(1,)]
@@ -153,8 +201,12 @@ def test_a_header_only_archive_file_fails_the_day_naming_it_with_a_copy_in_rejec
         con.execute("DELETE FROM alerts.deliveries; DELETE FROM alerts.messages")
     event = instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE)[0].dagster_event
     context = dg.build_run_status_sensor_context(
-        sensor_name="run_failure_email_sensor", dagster_instance=instance, dagster_run=instance.get_run_by_id(run_id),
-        dagster_event=event, resources=resources_for(str(data_dir))).for_run_failure()
+        sensor_name="run_failure_email_sensor",
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(run_id),
+        dagster_event=event,
+        resources=resources_for(str(data_dir)),
+    ).for_run_failure()
     run_failure_email_sensor(context)
     with duckdb.connect(str(DataPaths(data_dir).warehouse)) as con:
         (text,) = [t for (t,) in con.execute("SELECT body_text FROM alerts.messages").fetchall()]

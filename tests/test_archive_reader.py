@@ -10,13 +10,33 @@ from assets.air.sources import SourceOptions, get_air_source
 from assets.catalog.stations import load_station_catalog
 from assets.ingest.files import BadFileError
 
-TYPES = ["AQI", "PM2.5", "PM2.5_24h", "PM10", "PM10_24h", "SO2", "SO2_24h", "NO2", "NO2_24h",
-         "O3", "O3_24h", "O3_8h", "O3_8h_24h", "CO", "CO_24h"]
+TYPES = [
+    "AQI",
+    "PM2.5",
+    "PM2.5_24h",
+    "PM10",
+    "PM10_24h",
+    "SO2",
+    "SO2_24h",
+    "NO2",
+    "NO2_24h",
+    "O3",
+    "O3_24h",
+    "O3_8h",
+    "O3_8h_24h",
+    "CO",
+    "CO_24h",
+]
 KNOWN = pl.Series(["1882A", "1883A", "1897A"])
 
 
-def write_day(folder, day: dt.date, cells: dict[tuple[int, str, str], str], codes=("1882A", "1883A", "1897A", "9999A"),
-              header_tail: str = "") -> None:
+def write_day(
+    folder,
+    day: dt.date,
+    cells: dict[tuple[int, str, str], str],
+    codes=("1882A", "1883A", "1897A", "9999A"),
+    header_tail: str = "",
+) -> None:
     """A file with all 24 hours x 15 types; ``cells[(hour, type, code)]`` set, every other cell empty."""
     lines = [",".join(["date", "hour", "type", *codes]) + header_tail]
     for hour in range(24):
@@ -31,8 +51,17 @@ NEXT = DAY + dt.timedelta(days=1)
 
 
 def test_natural_day_takes_hours_1_to_23_of_its_file_and_hour_0_of_the_next(tmp_path):
-    write_day(tmp_path, DAY, {(0, "PM2.5", "1882A"): "11", (1, "PM2.5", "1882A"): "12", (23, "PM2.5", "1882A"): "13",
-                              (1, "AQI", "1882A"): "17", (1, "PM2.5_24h", "1882A"): "20"})
+    write_day(
+        tmp_path,
+        DAY,
+        {
+            (0, "PM2.5", "1882A"): "11",
+            (1, "PM2.5", "1882A"): "12",
+            (23, "PM2.5", "1882A"): "13",
+            (1, "AQI", "1882A"): "17",
+            (1, "PM2.5_24h", "1882A"): "20",
+        },
+    )
     write_day(tmp_path, NEXT, {(0, "PM2.5", "1882A"): "14", (1, "PM2.5", "1882A"): "15", (0, "CO", "1882A"): "0.7"})
     read = read_archive_day(tmp_path, DAY, KNOWN)
     got = read.rows.filter(pl.col("station_code") == "1882A").select("ts", "pm25", "co").rows()
@@ -55,13 +84,23 @@ def test_missing_next_day_file_is_reported_not_fatal_and_missing_own_file_is(tmp
 
 
 def test_empty_columns_unknown_stations_and_unparsable_cells_are_reported(tmp_path):
-    write_day(tmp_path, DAY, {(1, "PM2.5", "1882A"): "abc", (1, "PM10", "1882A"): "—", (2, "PM2.5", "1882A"): "30",
-                              (2, "PM2.5", "9999A"): "44"}, header_tail=",,")
+    write_day(
+        tmp_path,
+        DAY,
+        {
+            (1, "PM2.5", "1882A"): "abc",
+            (1, "PM10", "1882A"): "—",
+            (2, "PM2.5", "1882A"): "30",
+            (2, "PM2.5", "9999A"): "44",
+        },
+        header_tail=",,",
+    )
     read = read_archive_day(tmp_path, DAY, KNOWN)
     file = str(tmp_path / "china_sites_20230120.csv")
     # header = row 1; hour 1 PM2.5 is data row 1 x 15 + 2 (the PM2.5 line of hour 1) = row 18
     assert read.rejected_values.select("file", "row_number", "field", "parameter", "original", "reason").rows() == [
-        ("china_sites_20230120.csv", 18, "1882A", "pm25", "abc", "not a number")]
+        ("china_sites_20230120.csv", 18, "1882A", "pm25", "abc", "not a number")
+    ]
     (line,) = [p for p in read.problems if p["kind"] == "unparsable"]
     assert (line["file"], line["row"], line["field"]) == (file, 18, "1882A") and "1 cell(s)" in line["message"]
     assert read.summary["unparsable_cells"] == {"china_sites_20230120.csv": 1}
@@ -75,10 +114,15 @@ def test_empty_columns_unknown_stations_and_unparsable_cells_are_reported(tmp_pa
 
 def test_unreadable_hours_and_unknown_types_are_reported_with_their_row(tmp_path):
     path = tmp_path / "china_sites_20230120.csv"
-    path.write_text("date,hour,type,1882A\n20230120,1,PM2.5,10\n20230120,x,PM2.5,11\n20230120,2,PM1,12\n", encoding="utf-8")
+    path.write_text(
+        "date,hour,type,1882A\n20230120,1,PM2.5,10\n20230120,x,PM2.5,11\n20230120,2,PM1,12\n", encoding="utf-8"
+    )
     read = read_archive_day(tmp_path, DAY, KNOWN)
     assert read.rows["pm25"].to_list() == [10.0]
-    assert [(p["row"], p["field"], p["kind"]) for p in read.problems] == [(3, "date/hour", "bad_key"), (4, "type", "unknown_type")]
+    assert [(p["row"], p["field"], p["kind"]) for p in read.problems] == [
+        (3, "date/hour", "bad_key"),
+        (4, "type", "unknown_type"),
+    ]
     assert read.rejected_lines["row_number"].to_list() == [3, 4]  # kept out whole, with their cells, in quarantine
 
 

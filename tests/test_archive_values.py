@@ -18,9 +18,20 @@ from warehouse.paths import DataPaths
 
 
 def test_unparsable_cells_are_null_with_their_text_and_the_rest_of_the_row_stays(tmp_path):
-    write_day(tmp_path, DAY, {(2, "PM2.5", "1882A"): "abc", (2, "PM10", "1882A"): "61", (2, "SO2", "1882A"): "inf",
-                              (2, "NO2", "1882A"): "1e999", (2, "CO", "1882A"): "nan", (2, "O3", "1882A"): "44",
-                              (3, "PM2.5", "1883A"): "12..3", (2, "AQI", "1882A"): "x7"})
+    write_day(
+        tmp_path,
+        DAY,
+        {
+            (2, "PM2.5", "1882A"): "abc",
+            (2, "PM10", "1882A"): "61",
+            (2, "SO2", "1882A"): "inf",
+            (2, "NO2", "1882A"): "1e999",
+            (2, "CO", "1882A"): "nan",
+            (2, "O3", "1882A"): "44",
+            (3, "PM2.5", "1883A"): "12..3",
+            (2, "AQI", "1882A"): "x7",
+        },
+    )
     read = read_archive_day(tmp_path, DAY, KNOWN)
     rows = read.rows.sort("station_code")
     assert rows.select("station_code", "pm25", "pm10", "so2", "no2", "o3", "co").rows() == [
@@ -29,12 +40,17 @@ def test_unparsable_cells_are_null_with_their_text_and_the_rest_of_the_row_stays
     ]
     got = {(r["key"], r["parameter"]): (r["original"], r["reason"]) for r in read.rejected_values.iter_rows(named=True)}
     assert got == {
-        ("1882A", "pm25"): ("abc", "not a number"), ("1882A", "so2"): ("inf", "not a finite number (inf)"),
-        ("1882A", "no2"): ("1e999", "number out of range"), ("1882A", "co"): ("nan", "not a finite number (nan)"),
-        ("1883A", "pm25"): ("12..3", "not a number"), ("1882A", "aqi"): ("x7", "not a number"),
+        ("1882A", "pm25"): ("abc", "not a number"),
+        ("1882A", "so2"): ("inf", "not a finite number (inf)"),
+        ("1882A", "no2"): ("1e999", "number out of range"),
+        ("1882A", "co"): ("nan", "not a finite number (nan)"),
+        ("1883A", "pm25"): ("12..3", "not a number"),
+        ("1882A", "aqi"): ("x7", "not a number"),
     }
     assert set(read.rejected_values["file"]) == {"china_sites_20230120.csv"}
-    assert read.rejected_values.filter(pl.col("parameter") == "pm25", pl.col("key") == "1882A")["row_number"].item() == 33
+    assert (
+        read.rejected_values.filter(pl.col("parameter") == "pm25", pl.col("key") == "1882A")["row_number"].item() == 33
+    )
 
 
 def test_lines_of_another_date_and_superseded_repeats_are_kept_out_and_reported(tmp_path):
@@ -60,13 +76,16 @@ def test_lines_of_another_date_and_superseded_repeats_are_kept_out_and_reported(
 
 
 def test_station_codes_written_otherwise_are_read_under_the_catalogs_code_and_reported(tmp_path):
-    write_day(tmp_path, DAY, {(4, "PM2.5", "1883a"): "21", (4, "PM2.5", "18 82A"): "22"},
-              codes=("18 82A", "1883a", "1897A"))
+    write_day(
+        tmp_path, DAY, {(4, "PM2.5", "1883a"): "21", (4, "PM2.5", "18 82A"): "22"}, codes=("18 82A", "1883a", "1897A")
+    )
     read = read_archive_day(tmp_path, DAY, KNOWN)
     assert dict(read.rows.select("station_code", "pm25").iter_rows()) == {"1882A": 22.0, "1883A": 21.0}
     lines = sorted(p["message"] for p in read.problems if p["kind"] == "code_normalised")
-    assert lines == ["station code '18 82A' read as 1882A (the catalog's spelling)",
-                     "station code '1883a' read as 1883A (the catalog's spelling)"]
+    assert lines == [
+        "station code '18 82A' read as 1882A (the catalog's spelling)",
+        "station code '1883a' read as 1883A (the catalog's spelling)",
+    ]
 
 
 def test_a_header_only_file_fails_naming_the_file_and_an_unreadable_next_day_is_reported(tmp_path):
@@ -92,25 +111,44 @@ def test_ingest_keeps_the_cells_lines_problems_and_the_original_file(tmp_path, d
     batch = get_air_source("archive")(DAY, catalog, SourceOptions(input_path=str(folder)))
     paths = DataPaths(data_dir)
     with write_connection(paths.warehouse) as con:
-        result = ingest_air_batch(con, paths.raw, "archive", DAY, batch, catalog["code"], dt.datetime(2023, 2, 1),
-                                  run_id="run-7", rejected_dir=paths.rejected)
+        result = ingest_air_batch(
+            con,
+            paths.raw,
+            "archive",
+            DAY,
+            batch,
+            catalog["code"],
+            dt.datetime(2023, 2, 1),
+            run_id="run-7",
+            rejected_dir=paths.rejected,
+        )
         q = lambda sql: fetch_polars(con, sql)  # noqa: E731
         staged = q("SELECT ts, pm25, pm10 FROM staging.air_hourly WHERE station_code = '1882A' ORDER BY ts")
-        values = q("SELECT file, row_number, field, key, ts, parameter, original, reason, batch_id "
-                   "FROM quarantine.rejected_values ORDER BY ts")
+        values = q(
+            "SELECT file, row_number, field, key, ts, parameter, original, reason, batch_id "
+            "FROM quarantine.rejected_values ORDER BY ts"
+        )
         rows = q("SELECT file, row_number, reasons, batch_id FROM quarantine.rejected_rows")
         flags = q("SELECT ts, pollutant, flag_code FROM staging.air_value_flags WHERE flag_code = 'UNP' ORDER BY ts")
         problems = q("SELECT kind, run_id, batch_id, day FROM meta.ingest_problems ORDER BY kind")
-    assert staged.rows() == [(dt.datetime(2023, 1, 20, 2), None, 61.0), (dt.datetime(2023, 1, 20, 3), 14.0, None),
-                             (dt.datetime(2023, 1, 21, 0), None, None)]
-    assert values.select("file", "original").rows() == [("china_sites_20230120.csv", "abc"),
-                                                        ("china_sites_20230121.csv", "inf")]
+    assert staged.rows() == [
+        (dt.datetime(2023, 1, 20, 2), None, 61.0),
+        (dt.datetime(2023, 1, 20, 3), 14.0, None),
+        (dt.datetime(2023, 1, 21, 0), None, None),
+    ]
+    assert values.select("file", "original").rows() == [
+        ("china_sites_20230120.csv", "abc"),
+        ("china_sites_20230121.csv", "inf"),
+    ]
     assert set(values["batch_id"]) == {result.batch_id} and set(rows["batch_id"]) == {result.batch_id}
     assert rows.select("file", "row_number").rows() == [("china_sites_20230120.csv", 48)]
     assert "superseded" in rows["reasons"].item()
     assert flags.rows() == [(dt.datetime(2023, 1, 20, 2), "pm25", "UNP"), (dt.datetime(2023, 1, 21, 0), "pm25", "UNP")]
-    assert problems.rows() == [("duplicate_line", "run-7", result.batch_id, DAY), ("unparsable", "run-7", result.batch_id, DAY),
-                               ("unparsable", "run-7", result.batch_id, DAY)]
+    assert problems.rows() == [
+        ("duplicate_line", "run-7", result.batch_id, DAY),
+        ("unparsable", "run-7", result.batch_id, DAY),
+        ("unparsable", "run-7", result.batch_id, DAY),
+    ]
     kept = sorted(p.name for p in (paths.raw / "air_hourly" / "archive" / "files").iterdir())
     assert kept == ["china_sites_20230120.csv", "china_sites_20230121.csv"]
     assert (paths.raw / "air_hourly" / "archive" / "files" / path.name).read_bytes() == path.read_bytes()

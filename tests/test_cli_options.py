@@ -13,18 +13,30 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 def envmon(data_dir: Path, *argv: str, **env: str) -> tuple[subprocess.CompletedProcess, float]:
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pipelines", *argv], cwd=PROJECT, capture_output=True, text=True,
-                          env={**os.environ, "ENVMON_DATA_DIR": str(data_dir), **env}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines", *argv],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ENVMON_DATA_DIR": str(data_dir), **env},
+        timeout=60,
+    )
     return done, time.monotonic() - start
 
 
-@pytest.mark.parametrize("argv, says", [
-    (["run", "--source", "foo"], "unknown air source 'foo'"),
-    (["run", "--source", "archive", "--input", "/no/such/folder"], "--input /no/such/folder: no such file or folder"),
-    (["run", "--source", "archive"], "give the folder with --input FOLDER"),
-    (["run", "--start", "2026-03-05", "--end", "2026-03-01"], "--start 2026-03-05 is after --end 2026-03-01"),
-    (["run", "--end", "2099-01-01"], "has not ended yet"),
-])
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["run", "--source", "foo"], "unknown air source 'foo'"),
+        (
+            ["run", "--source", "archive", "--input", "/no/such/folder"],
+            "--input /no/such/folder: no such file or folder",
+        ),
+        (["run", "--source", "archive"], "give the folder with --input FOLDER"),
+        (["run", "--start", "2026-03-05", "--end", "2026-03-01"], "--start 2026-03-05 is after --end 2026-03-01"),
+        (["run", "--end", "2099-01-01"], "has not ended yet"),
+    ],
+)
 def test_a_bad_option_fails_in_one_line_before_any_run(data_dir, argv, says):
     done, seconds = envmon(data_dir, *argv)
     assert done.returncode == 2 and seconds < 5, (done.returncode, seconds)
@@ -40,7 +52,9 @@ def test_an_empty_input_folder_and_a_bad_catalog_are_refused_too(data_dir, tmp_p
     done, _ = envmon(data_dir, "run", "--source", "archive", "--input", str(tmp_path / "empty"))
     assert done.returncode == 2 and "the folder is empty" in done.stderr
     catalog = tmp_path / "stations.csv"
-    catalog.write_text("code,name,city,lon,lat\n1001A,甲,自贡市,104.7,29.3\n1001A,乙,自贡市,104.8,29.4\n", encoding="utf-8")
+    catalog.write_text(
+        "code,name,city,lon,lat\n1001A,甲,自贡市,104.7,29.3\n1001A,乙,自贡市,104.8,29.4\n", encoding="utf-8"
+    )
     done, _ = envmon(data_dir, "run", "--stations", str(catalog))
     assert done.returncode == 2 and "duplicate station code(s) 1001A" in done.stderr
 

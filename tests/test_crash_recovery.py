@@ -29,13 +29,23 @@ def env_for(data: Path) -> dict:
 
 
 def envmon_run(data: Path, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines", "run", "--start", DAY, "--end", DAY],
-                          env=env_for(data), capture_output=True, text=True, timeout=RUN_TIMEOUT, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", "run", "--start", DAY, "--end", DAY],
+        env=env_for(data),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        **kw,
+    )
 
 
 def start_run(data: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "pipelines", "run", "--start", DAY, "--end", DAY],
-                            env=env_for(data), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines", "run", "--start", DAY, "--end", DAY],
+        env=env_for(data),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for_claimed_slot(instance: dg.DagsterInstance, process: subprocess.Popen, timeout: float = 300):
@@ -75,8 +85,10 @@ def test_kill_9_mid_step_then_a_rerun_completes_and_equals_an_uninterrupted_run(
 
     rerun = envmon_run(data_dir)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
-    assert f"run {slot.run_id} of daily_job (partition {DAY}) was STARTED by process {victim.pid}, which is gone" \
+    assert (
+        f"run {slot.run_id} of daily_job (partition {DAY}) was STARTED by process {victim.pid}, which is gone"
         in rerun.stderr
+    )
     assert f"marked failed; freed its slot(s) in pool {POOL}" in rerun.stderr
     assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.FAILURE
     assert instance.event_log_storage.get_concurrency_info(POOL).claimed_slots == []
@@ -139,12 +151,18 @@ def private_tmpfs(folder: Path, size: str, script: str, env: dict) -> subprocess
     """Run a shell script with ``folder`` on a tmpfs of ``size`` in a private mount namespace (the mount ends with
     the script); skip where mounting is not permitted."""
     folder.mkdir(parents=True, exist_ok=True)
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=1m tmpfs '{folder}'"],
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=1m tmpfs '{folder}'"], capture_output=True, text=True
+    )
     if probe.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here (a full disk needs one): {probe.stderr.strip()}")
-    return subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size={size} tmpfs '{folder}' && {script}"],
-                          capture_output=True, text=True, timeout=2 * RUN_TIMEOUT, env=env)
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size={size} tmpfs '{folder}' && {script}"],
+        capture_output=True,
+        text=True,
+        timeout=2 * RUN_TIMEOUT,
+        env=env,
+    )
 
 
 def test_a_full_disk_gives_one_line_naming_the_path_and_the_next_run_recovers(tmp_path):
@@ -174,8 +192,10 @@ def test_a_snapshot_that_does_not_fit_leaves_no_temporary_file(tmp_path, data_di
     with write_connection(paths.warehouse) as con:  # a warehouse of ~8 MB, on the normal disk
         con.execute("CREATE TABLE meta.ballast AS SELECT range AS i, md5(range::VARCHAR) AS h FROM range(200000)")
     published = paths.snapshot.parent
-    code = (f"from pathlib import Path; from warehouse.snapshot import publish_snapshot; "
-            f"publish_snapshot(Path('{paths.warehouse}'), Path('{paths.snapshot}'))")
+    code = (
+        f"from pathlib import Path; from warehouse.snapshot import publish_snapshot; "
+        f"publish_snapshot(Path('{paths.warehouse}'), Path('{paths.snapshot}'))"
+    )
     script = f"'{sys.executable}' -c \"{code}\"; echo rc=$?; ls -a '{published}' | grep -c '\\.tmp$'"
     result = private_tmpfs(published, "2m", script, env_for(data_dir))
     assert result.stdout.split() == ["rc=1", "0"], (result.stdout, result.stderr)

@@ -23,8 +23,14 @@ def ui(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ui")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ENVMON_", "DAGSTER_", "MAKE"))}
     env |= {"ENVMON_DATA_DIR": str(folder / "data"), "ENVMON_GENERATOR_FAULT_RATE": "0.003"}
-    run = subprocess.run(["make", "-s", "run", f"ARGS=--start {DAYS[0]} --end {DAYS[1]}"], cwd=PROJECT, env=env,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        ["make", "-s", "run", f"ARGS=--start {DAYS[0]} --end {DAYS[1]}"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     port = free_port()
     service = Service("ui", ["make", "-s", "ui", f"UI_PORT={port}"], env, folder / "ui.log").start()
@@ -73,8 +79,14 @@ def test_asset_graph_partitions_checks_schedules_and_sensors(ui):
         page.screenshot(path=shots / "air_hourly_checks.png")
 
         open_page(page, f"{ui}/automation", "daily_job")
-        for name in ("daily_job_schedule", "monthly_report_schedule", "annual_report_schedule",
-                     "water_landing_sensor", "alert_delivery_sensor", "run_failure_email_sensor",
-                     "propagation_sensor"):
+        for name in (
+            "daily_job_schedule",
+            "monthly_report_schedule",
+            "annual_report_schedule",
+            "water_landing_sensor",
+            "alert_delivery_sensor",
+            "run_failure_email_sensor",
+            "propagation_sensor",
+        ):
             page.get_by_text(name).first.wait_for()
         page.screenshot(path=shots / "automation.png")

@@ -8,7 +8,13 @@ import great_expectations
 import pytest
 
 from assets.quality.data_docs_offline import (
-    SITE_VENDOR, VENDOR_DIR, install_vendor, manifest, remote_resources, replacements, rewrite_page,
+    SITE_VENDOR,
+    VENDOR_DIR,
+    install_vendor,
+    manifest,
+    remote_resources,
+    replacements,
+    rewrite_page,
 )
 from assets.quality.vendor_data_docs import package_of
 from tests.data_docs_site import DAYS, build_site
@@ -46,9 +52,11 @@ def test_vendored_files_are_there_with_their_licences():
 
 
 def test_rewrite_points_at_the_vendored_copy_relative_to_the_page():
-    html = ('<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>'
-            '<script src="https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js" '
-            'integrity="sha384-x" crossorigin="anonymous"></script>')
+    html = (
+        '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>'
+        '<script src="https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js" '
+        'integrity="sha384-x" crossorigin="anonymous"></script>'
+    )
     deep = rewrite_page(html, "validations/air_hourly/run/20260101T000000Z/batch.html")
     assert '<script src="../../../../static/vendor/jquery/dist/jquery.min.js"></script>' in deep
     assert "integrity" not in deep and "crossorigin" not in deep  # a file:// page cannot satisfy SRI's CORS

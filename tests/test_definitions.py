@@ -21,7 +21,7 @@ def test_daily_schedule_runs_at_nine_for_yesterday():
     schedule = defs.resolve_schedule_def("daily_job_schedule")
     assert schedule.cron_schedule == "0 9 * * *"
     assert schedule.execution_timezone == "Asia/Shanghai"
-    nine_am_cst = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.timezone.utc)
+    nine_am_cst = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
     context = dg.build_schedule_context(scheduled_execution_time=nine_am_cst)
     run_requests = list(schedule.evaluate_tick(context).run_requests or [])
     assert [r.partition_key for r in run_requests] == ["2026-11-27"]

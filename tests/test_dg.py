@@ -11,8 +11,12 @@ DG = Path(sys.executable).with_name("dg")
 
 
 def dg(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "VIRTUAL_ENV": str(Path(sys.executable).parents[1]), "ENVMON_DATA_DIR": str(tmp_path),
-           "DAGSTER_HOME": str(tmp_path / "dagster")}
+    env = {
+        **os.environ,
+        "VIRTUAL_ENV": str(Path(sys.executable).parents[1]),
+        "ENVMON_DATA_DIR": str(tmp_path),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
     return subprocess.run([str(DG), *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -78,11 +78,14 @@ def test_hourly_aqi_equals_the_published_value_on_99_99_percent_of_national_stat
 
 def test_the_invalidating_tiers_still_catch_real_faults_in_real_series(national):
     """Faults put into a real station's real day: a value frozen for a day, a sentinel, an implausible value."""
-    rows = national.sql("SELECT station_code, ts, pm25, pm10, so2, no2, o3, co FROM staging.air_hourly "
-                        "WHERE station_code = '1001A' ORDER BY ts").pl()
+    rows = national.sql(
+        "SELECT station_code, ts, pm25, pm10, so2, no2, o3, co FROM staging.air_hourly "
+        "WHERE station_code = '1001A' ORDER BY ts"
+    ).pl()
     frozen = rows.with_columns(
         pm10=pl.when(pl.col("ts").is_between(dt.datetime(2023, 1, 21, 1), dt.datetime(2023, 1, 22, 6)))
-        .then(pl.lit(87.0)).otherwise("pm10"),  # 30 hours of one value: the analyser froze
+        .then(pl.lit(87.0))
+        .otherwise("pm10"),  # 30 hours of one value: the analyser froze
         so2=pl.when(pl.col("ts") == dt.datetime(2023, 1, 22, 9)).then(pl.lit(-999.0)).otherwise("so2"),
         pm25=pl.when(pl.col("ts") == dt.datetime(2023, 1, 22, 12)).then(pl.lit(2500.0)).otherwise("pm25"),
     )

@@ -13,16 +13,32 @@ D26 = dt.date(2026, 5, 5)  # HJ 633-2026
 
 
 def one_day(day, **values):
-    row = {"area": "自贡", "day": day, "pm25": None, "pm10": None, "so2": None, "no2": None, "co": None,
-           "o3_8h": None, "o3_1h_max": None}
+    row = {
+        "area": "自贡",
+        "day": day,
+        "pm25": None,
+        "pm10": None,
+        "so2": None,
+        "no2": None,
+        "co": None,
+        "o3_8h": None,
+        "o3_1h_max": None,
+    }
     row.update(values)
     return pl.DataFrame([row], schema_overrides={k: pl.Float64 for k in row if k not in ("area", "day")})
 
 
 @pytest.mark.parametrize(
     "pollutant,value,aqi12,aqi26",
-    [("pm25", 36, 52, 52), ("pm25", 60, 82, 100), ("pm25", 76, 102, 115), ("pm10", 151, 101, 112),
-     ("co", 2.5, 63, 63), ("pm25", 35, 50, 50), ("pm25", 600, 500, 500)],
+    [
+        ("pm25", 36, 52, 52),
+        ("pm25", 60, 82, 100),
+        ("pm25", 76, 102, 115),
+        ("pm10", 151, 101, 112),
+        ("co", 2.5, 63, 63),
+        ("pm25", 35, 50, 50),
+        ("pm25", 600, 500, 500),
+    ],
 )
 def test_iaqi_vectors_of_both_standards(pollutant, value, aqi12, aqi26):
     others = {"pm25": 1, "pm10": 1, "so2": 1, "no2": 1, "co": 0.1, "o3_8h": 1, "o3_1h_max": 1}
@@ -32,10 +48,14 @@ def test_iaqi_vectors_of_both_standards(pollutant, value, aqi12, aqi26):
 
 
 def test_primary_pollutants_with_ties_and_none_when_good():
-    out = daily_aqi(pl.concat([
-        one_day(D12, pm25=75, pm10=150, so2=5, no2=10, co=0.5, o3_8h=50, o3_1h_max=80),  # both IAQI 100
-        one_day(D12 + dt.timedelta(days=1), pm25=20, pm10=30, so2=5, no2=10, co=0.5, o3_8h=50, o3_1h_max=80),
-    ])).sort("day")
+    out = daily_aqi(
+        pl.concat(
+            [
+                one_day(D12, pm25=75, pm10=150, so2=5, no2=10, co=0.5, o3_8h=50, o3_1h_max=80),  # both IAQI 100
+                one_day(D12 + dt.timedelta(days=1), pm25=20, pm10=30, so2=5, no2=10, co=0.5, o3_8h=50, o3_1h_max=80),
+            ]
+        )
+    ).sort("day")
     assert out["aqi"].to_list() == [100, 30]  # PM10 30 -> 30 beats PM2.5 20 -> 29
     assert out["primary_pollutant"].to_list() == ["PM2.5,PM10", None]  # ties in the seed's order, as the marts
 

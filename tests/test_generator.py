@@ -3,7 +3,6 @@
 import datetime as dt
 
 import polars as pl
-import pytest
 
 from assets.air.faults import FAULT_KINDS
 from assets.air.generator import GeneratorConfig, generate_air_day
@@ -33,7 +32,9 @@ def test_every_fault_kind_occurs_and_is_visible_in_the_data():
     rows = batches[1][0]
     day = days[1]
     assert rows.filter(pl.any_horizontal(pl.col("pm25", "pm10", "so2", "no2", "o3", "co") == -999)).height > 0
-    assert rows.filter(pl.any_horizontal(pl.col("pm25", "pm10", "so2", "no2", "o3", "co").is_between(-5, -1))).height > 0
+    assert (
+        rows.filter(pl.any_horizontal(pl.col("pm25", "pm10", "so2", "no2", "o3", "co").is_between(-5, -1))).height > 0
+    )
     assert rows.filter(pl.col("pm25") > pl.col("pm10")).height > 0
     assert rows.filter(pl.struct("station_code", "ts").is_duplicated()).height > 0
     assert rows.filter(pl.col("ts").dt.date() < day).height > 0  # late rows of yesterday
@@ -47,8 +48,12 @@ def test_every_fault_kind_occurs_and_is_visible_in_the_data():
 
 
 def test_plausible_relations_and_seasons():
-    winter = pl.concat([generate_air_day(STATIONS, dt.date(2026, 1, d), GeneratorConfig(fault_rate=0))[0] for d in range(5, 12)])
-    summer = pl.concat([generate_air_day(STATIONS, dt.date(2026, 7, d), GeneratorConfig(fault_rate=0))[0] for d in range(5, 12)])
+    winter = pl.concat(
+        [generate_air_day(STATIONS, dt.date(2026, 1, d), GeneratorConfig(fault_rate=0))[0] for d in range(5, 12)]
+    )
+    summer = pl.concat(
+        [generate_air_day(STATIONS, dt.date(2026, 7, d), GeneratorConfig(fault_rate=0))[0] for d in range(5, 12)]
+    )
     assert (winter["pm25"] <= winter["pm10"]).mean() > 0.97
     assert winter["pm25"].mean() > 2 * summer["pm25"].mean()
     afternoon = summer.filter(pl.col("ts").dt.hour().is_between(13, 17))["o3"].mean()
@@ -59,7 +64,10 @@ def test_plausible_relations_and_seasons():
 
 def test_regional_episode_spans_areas_of_both_provinces():
     """Over a winter, some day has daily PM2.5 > 115 (heavy) in at least 3 areas including both provinces."""
-    frames = [generate_air_day(STATIONS, dt.date(2026, 1, 1) + dt.timedelta(days=i), GeneratorConfig(fault_rate=0))[0] for i in range(59)]
+    frames = [
+        generate_air_day(STATIONS, dt.date(2026, 1, 1) + dt.timedelta(days=i), GeneratorConfig(fault_rate=0))[0]
+        for i in range(59)
+    ]
     daily = (
         pl.concat(frames)
         .join(CATALOG.select(pl.col("code").alias("station_code"), "area", "province"), on="station_code")

@@ -81,8 +81,9 @@ def test_envmon_ingest_refuses_a_link_given_on_the_command_line(tmp_path, data_d
     link = tmp_path / "readings.csv"
     link.symlink_to(PASSWD)
     env = dict(os.environ, ENVMON_DATA_DIR=str(data_dir), DAGSTER_HOME=str(data_dir / "dagster"))
-    result = subprocess.run([sys.executable, "-m", "pipelines", "ingest", str(link)], env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines", "ingest", str(link)], env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 1 and "symbolic link refused" in result.stderr
     assert PASSWD_FIRST_LINE not in result.stdout + result.stderr
     assert not (DataPaths(data_dir).landing / "water" / "readings.csv").exists()
@@ -165,11 +166,14 @@ def test_the_openaq_key_echoed_upstream_is_not_in_dagster_event_storage(data_dir
     page = f"<!doctype html><h1>400</h1><p>Invalid request for key {KEY}</p>"
     instance = dg.DagsterInstance.ephemeral()
     with ReplayServer({"/v3/locations": [(200, page, {})]}) as srv:
-        result = dg.materialize([station_catalog, air_hourly], partition_key="2026-11-11", instance=instance,
-                                resources=resources_for(str(data_dir), air_source="openaq", openaq_url=srv.url),
-                                raise_on_error=False)
+        result = dg.materialize(
+            [station_catalog, air_hourly],
+            partition_key="2026-11-11",
+            instance=instance,
+            resources=resources_for(str(data_dir), air_source="openaq", openaq_url=srv.url),
+            raise_on_error=False,
+        )
     assert not result.success
     stored = "\n".join(repr(entry) for entry in instance.all_logs(result.run_id))
     assert "malformed JSON" in stored and "Invalid request for key ***" in stored
     assert KEY not in stored
-

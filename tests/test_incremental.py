@@ -3,15 +3,21 @@
 import dagster as dg
 import duckdb
 
-from pipelines.cli import main as envmon
 from assets.sql_models.assets import PARTITIONED_MODELS
+from pipelines.cli import main as envmon
 from tests.pipeline_runs import day_range, jobs_for, run_windows
 from tests.table_dumps import dump_tables
 from warehouse.paths import DataPaths
 
 DAYS = day_range("2026-03-01", 6)
-MARTS = ("marts.air_hourly_aqi", "marts.air_station_daily", "marts.air_area_daily", "intermediate.air_aqi",
-         "intermediate.air_station_daily_values", "marts.water_section_daily")
+MARTS = (
+    "marts.air_hourly_aqi",
+    "marts.air_station_daily",
+    "marts.air_area_daily",
+    "intermediate.air_aqi",
+    "intermediate.air_station_daily_values",
+    "marts.water_section_daily",
+)
 MOVING = dg.AssetKey(["intermediate", "air_hourly_moving"])  # 24-h means: day D+1 reads day D
 
 
@@ -21,7 +27,9 @@ def rows_by_day(path) -> dict[tuple[str, object], frozenset]:
         return {
             (table, day): frozenset(rows)
             for table in MARTS
-            for day, rows in con.execute(f"SELECT day, list(CAST(t AS VARCHAR)) FROM {table} AS t GROUP BY day").fetchall()
+            for day, rows in con.execute(
+                f"SELECT day, list(CAST(t AS VARCHAR)) FROM {table} AS t GROUP BY day"
+            ).fetchall()
         }
     finally:
         con.close()
@@ -64,15 +72,20 @@ def test_a_window_is_one_run_and_any_incremental_history_equals_a_full_refresh(d
     instance = dg.DagsterInstance.get()
     window_runs = [r for r in instance.get_runs() if "envmon/started_by" not in r.tags]
     assert len(window_runs) == 1  # the 14 days in one run ...
-    assert (window_runs[0].tags["dagster/asset_partition_range_start"],
-            window_runs[0].tags["dagster/asset_partition_range_end"]) == ("2026-02-01", "2026-02-14")
+    assert (
+        window_runs[0].tags["dagster/asset_partition_range_start"],
+        window_runs[0].tags["dagster/asset_partition_range_end"],
+    ) == ("2026-02-01", "2026-02-14")
     assert len(instance.get_runs()) == 1  # late readings of the day before the window wait for its own run
 
     # a monitoring-centre file and its correction, a re-delivered day: the history the marts were built in
     for tp in ("0.39", "0.05"):
         path = tmp_path / f"泸县入境_2026-02-05_{tp}.csv"
-        path.write_text("断面名称,监测时间,总磷(mg/L)\n" + "".join(
-            f"濑溪河 泸县入境(川渝界),2026-02-05 {h:02d}:00,{tp}\n" for h in (4, 8, 12)), encoding="utf-8")
+        path.write_text(
+            "断面名称,监测时间,总磷(mg/L)\n"
+            + "".join(f"濑溪河 泸县入境(川渝界),2026-02-05 {h:02d}:00,{tp}\n" for h in (4, 8, 12)),
+            encoding="utf-8",
+        )
         assert envmon(["ingest", str(path)]) == 0
     run_windows(data_dir, [[days[8]]], instance, generator_seed=11)  # the day re-delivered with other values
     incremental = dump_tables(DataPaths(data_dir).warehouse, schemas=("intermediate", "marts"))

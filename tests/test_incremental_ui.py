@@ -34,8 +34,11 @@ def graphql(port: int, query: str, timeout: float = 90) -> dict:
     deadline, last = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/graphql",
+                data=json.dumps({"query": query}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             body = json.loads(urllib.request.urlopen(request, timeout=10).read())
             if body.get("data", {}).get("assetNodes"):  # the code location has loaded
                 return body["data"]
@@ -50,9 +53,19 @@ def test_the_ui_shows_the_marts_as_partitioned_assets_with_materialized_days(dat
     assert envmon(["run", "--start", "2026-05-01", "--end", "2026-05-02"]) == 0
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("dagster-webserver")), "-w", "workspace.yaml", "-h", "127.0.0.1",
-         "-p", str(port)],
-        cwd=PROJECT, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).with_name("dagster-webserver")),
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=PROJECT,
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         data = graphql(port, QUERY)

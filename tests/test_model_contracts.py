@@ -42,20 +42,32 @@ def test_the_contracts_list_exactly_the_columns_the_models_build(tmp_path):
         load_seed(con, seed)
     for model in models_in_order():
         build_model(con, model)  # on empty staging: the columns without the rows
-        built = [r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
-            [model.schema, model.name]).fetchall()]
+        built = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+                [model.schema, model.name],
+            ).fetchall()
+        ]
         assert built == list(model.contract.columns), f"{model.contract.path} lists other columns than the model builds"
 
 
 def test_contract_tests_find_duplicates_nulls_unknown_values_and_orphans(tmp_path):
     con = duckdb.connect()
-    con.execute("CREATE SCHEMA seeds; CREATE TABLE seeds.stations AS SELECT * FROM (VALUES ('1001A'), ('1002A')) t(code)")
-    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('1001A', DATE '2026-06-01', '优'), ('1001A', DATE '2026-06-01', '优'),"
-                " (NULL, DATE '2026-06-01', '良'), ('9999Z', DATE '2026-06-02', '坏')) v(station_code, day, category_zh)")
-    contract = Contract(tmp_path / "t.yml", {"station_code": "s", "day": "d", "category_zh": "c"},
-                        key=("station_code", "day"), accepted_values={"category_zh": ("优", "良")},
-                        relationships={"station_code": "seeds.stations.code"})
+    con.execute(
+        "CREATE SCHEMA seeds; CREATE TABLE seeds.stations AS SELECT * FROM (VALUES ('1001A'), ('1002A')) t(code)"
+    )
+    con.execute(
+        "CREATE TABLE t AS SELECT * FROM (VALUES ('1001A', DATE '2026-06-01', '优'), ('1001A', DATE '2026-06-01', '优'),"
+        " (NULL, DATE '2026-06-01', '良'), ('9999Z', DATE '2026-06-02', '坏')) v(station_code, day, category_zh)"
+    )
+    contract = Contract(
+        tmp_path / "t.yml",
+        {"station_code": "s", "day": "d", "category_zh": "c"},
+        key=("station_code", "day"),
+        accepted_values={"category_zh": ("优", "良")},
+        relationships={"station_code": "seeds.stations.code"},
+    )
     failing = run_tests(con, contract_tests(contract), "t")
     assert failing["unique_key"] == (1, [{"station_code": "1001A", "day": dt.date(2026, 6, 1), "rows": 2}])
     assert failing["not_null_key"][0] == 1
@@ -66,15 +78,29 @@ def test_contract_tests_find_duplicates_nulls_unknown_values_and_orphans(tmp_pat
 
 
 def test_a_model_reading_a_table_that_does_not_exist_stops_the_definitions_loading(tmp_path):
-    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=PROJECT, capture_output=True, text=True, check=True).stdout
+    tracked = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for name in tracked.splitlines():
         if (PROJECT / name).is_file():
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(PROJECT / name, tmp_path / name)
     bad = tmp_path / "dbt_like_sql" / "marts" / "air_station_weekly.sql"
-    bad.write_text("-- A misspelt input.\n-- partitioned: day\nSELECT * FROM marts.air_station_dayly\n", encoding="utf-8")
-    loaded = subprocess.run([sys.executable, "-c", "import pipelines.definitions"], cwd=tmp_path, capture_output=True,
-                            text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)}, timeout=120)
+    bad.write_text(
+        "-- A misspelt input.\n-- partitioned: day\nSELECT * FROM marts.air_station_dayly\n", encoding="utf-8"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import pipelines.definitions"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        timeout=120,
+    )
     assert loaded.returncode != 0
     assert "dbt_like_sql/marts/air_station_weekly.sql" in loaded.stderr and "marts.air_station_dayly" in loaded.stderr
 
@@ -83,13 +109,17 @@ def test_a_duplicate_key_in_a_mart_fails_its_blocking_check_and_holds_what_is_do
     instance = dg.DagsterInstance.ephemeral()
     run_windows(data_dir, [day_range(str(DAY), 1)], instance, generator_fault_rate=0.0)
     with write_connection(DataPaths(data_dir).warehouse) as con:  # a station-day twice in the daily values
-        con.execute("INSERT INTO intermediate.air_station_daily_values "
-                    "SELECT * FROM intermediate.air_station_daily_values WHERE day = ? LIMIT 1", [DAY])
+        con.execute(
+            "INSERT INTO intermediate.air_station_daily_values "
+            "SELECT * FROM intermediate.air_station_daily_values WHERE day = ? LIMIT 1",
+            [DAY],
+        )
     job = jobs_for(data_dir, generator_fault_rate=0.0).resolve_job_def("daily_job")
     mart, alerts = dg.AssetKey(["marts", "air_station_daily"]), dg.AssetKey(["alerts", "events"])
     assessed = dg.AssetKey(["intermediate", "air_daily_assessed"])  # reads the mart
-    result = job.execute_in_process(instance=instance, partition_key=str(DAY), raise_on_error=False,
-                                    asset_selection=[mart, assessed, alerts])
+    result = job.execute_in_process(
+        instance=instance, partition_key=str(DAY), raise_on_error=False, asset_selection=[mart, assessed, alerts]
+    )
     assert not result.success
     (check,) = [e for e in result.get_asset_check_evaluations() if e.asset_key == mart and e.check_name == "unique_key"]
     assert not check.passed and check.description.startswith("1 failing")

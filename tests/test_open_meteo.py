@@ -66,7 +66,13 @@ def test_modelled_source_keeps_rows_apart_with_units_and_natural_day():
     assert query["timezone"] == "Asia/Shanghai" and query["start_date"] == "2026-11-11"
     assert query["end_date"] == "2026-11-12"  # the 24:00 label is dated the next day
     assert set(query["hourly"].split(",")) == {
-        "pm2_5", "pm10", "ozone", "nitrogen_dioxide", "sulphur_dioxide", "carbon_monoxide"}
+        "pm2_5",
+        "pm10",
+        "ozone",
+        "nitrogen_dioxide",
+        "sulphur_dioxide",
+        "carbon_monoxide",
+    }
     assert srv.requests[0]["headers"]["User-Agent"].startswith("envmon/")
 
 
@@ -123,7 +129,7 @@ def test_forecast_from_the_episode_fills_forecast_table(tmp_path):
     raw = json.loads(EPISODE)["hourly"]
     for target in rows.filter(pl.col("area") == "大足").iter_rows(named=True):
         first = raw["time"].index(f"{target['target_date']}T01:00")
-        day_pm25 = raw["pm2_5"][first:first + 24]
+        day_pm25 = raw["pm2_5"][first : first + 24]
         if first + 24 > len(raw["time"]):
             continue
         assert target["pm25"] == pytest.approx(sum(day_pm25) / 24)
@@ -132,7 +138,12 @@ def test_forecast_from_the_episode_fills_forecast_table(tmp_path):
     first_day = rows.filter(pl.col("target_date") == dt.date(2026, 11, 10))
     assert first_day["standard"].unique().to_list() == ["HJ 633-2026"]
     assert (rows.group_by("target_date").agg(pl.col("aqi").max()).sort("target_date")["aqi"] > 200).to_list() == [
-        False, True, True, True, False]  # the episode: three days above 200 (orange criteria if one is above 300)
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]  # the episode: three days above 200 (orange criteria if one is above 300)
     assert rows.filter(pl.col("target_date") == dt.date(2026, 11, 13))["aqi"].min() > 300
     db = tmp_path / "w.duckdb"
     with write_connection(db) as con:

@@ -24,9 +24,7 @@ def test_daily_run_on_open_meteo_then_warnings(data_dir):
         result = dg.materialize(
             [station_catalog, open_meteo_forecast_asset],
             partition_key="2026-11-09",  # issued 2026-11-10, the fixture's first day
-            resources=resources_for(
-                str(data_dir), openmeteo_url=srv.url, openmeteo_forecast_days=5
-            ),
+            resources=resources_for(str(data_dir), openmeteo_url=srv.url, openmeteo_forecast_days=5),
             instance=dg.DagsterInstance.ephemeral(),
         )
     assert result.success
@@ -38,7 +36,8 @@ def test_daily_run_on_open_meteo_then_warnings(data_dir):
     provinces = pl.read_csv(FIXTURES.parents[1] / "dbt_like_sql" / "seeds" / "areas.csv").select("area", "province")
     series = (
         forecast.select("area", pl.col("target_date").alias("day"), "aqi")
-        .join(provinces, on="area").with_columns(observed=pl.lit(False))
+        .join(provinces, on="area")
+        .with_columns(observed=pl.lit(False))
     )
     found = area_warnings(series, dt.date(2026, 11, 10), load_rules()["warning"])
     # three forecast days above 200 with one above 300: orange in every area (the fixture is served for all ten)
@@ -50,13 +49,16 @@ def test_modelled_observations_never_touch_the_station_data(data_dir):
     """A run of the daily air asset on Open-Meteo fills staging.air_modelled_hourly and leaves the day's station
     readings (loaded before from the generator) exactly as they were."""
     day, instance = "2026-11-10", dg.DagsterInstance.ephemeral()
-    assert dg.materialize([station_catalog, air_hourly], partition_key=day, resources=resources_for(str(data_dir)),
-                          instance=instance).success
+    assert dg.materialize(
+        [station_catalog, air_hourly], partition_key=day, resources=resources_for(str(data_dir)), instance=instance
+    ).success
     with read_connection(DataPaths(data_dir).warehouse) as con:
         before = fetch_polars(con, "SELECT * FROM staging.air_hourly ORDER BY ALL")
     with ReplayServer({PATH: [(200, EPISODE, {})]}) as srv:
         result = dg.materialize(
-            [station_catalog, air_hourly], partition_key=day, instance=instance,
+            [station_catalog, air_hourly],
+            partition_key=day,
+            instance=instance,
             resources=resources_for(str(data_dir), air_source="open_meteo", openmeteo_url=srv.url),
         )
     assert result.success

@@ -49,20 +49,38 @@ def test_unit_factors_at_the_2018_reference_state():
 
 def hours_route(value_of):
     """/v3/sensors/{id}/hours as the API answers: 1-hour periods inside the window, paged by limit/page."""
+
     def respond(sensor_id, query):
         start = dt.datetime.fromisoformat(query["datetime_from"].replace("Z", "+00:00"))
         results = []
         for h in range(24):
             frm, to = start + dt.timedelta(hours=h), start + dt.timedelta(hours=h + 1)
-            results.append({
-                "period": {"label": "1hour", "interval": "01:00:00",
-                           "datetimeFrom": {"utc": frm.isoformat(), "local": frm.astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat()},
-                           "datetimeTo": {"utc": to.isoformat(), "local": to.astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat()}},
-                "value": value_of(sensor_id, h), "parameter": {}, "coordinates": None,
-            })
+            results.append(
+                {
+                    "period": {
+                        "label": "1hour",
+                        "interval": "01:00:00",
+                        "datetimeFrom": {
+                            "utc": frm.isoformat(),
+                            "local": frm.astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat(),
+                        },
+                        "datetimeTo": {
+                            "utc": to.isoformat(),
+                            "local": to.astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat(),
+                        },
+                    },
+                    "value": value_of(sensor_id, h),
+                    "parameter": {},
+                    "coordinates": None,
+                }
+            )
         limit, page = int(query["limit"]), int(query["page"])
-        body = {"meta": {"page": page, "limit": limit, "found": ">1000"}, "results": results[(page - 1) * limit: page * limit]}
+        body = {
+            "meta": {"page": page, "limit": limit, "found": ">1000"},
+            "results": results[(page - 1) * limit : page * limit],
+        }
         return 200, json_body(body), {}
+
     return respond
 
 
@@ -90,7 +108,9 @@ def test_source_pages_converts_units_and_maps_to_the_catalog(monkeypatch):
     assert sorted(rows["station_code"].unique()) == ["1883A", "3351A", "OPENAQ-9901"]
     assert rows.group_by("station_code").len().sort("station_code")["len"].to_list() == [24, 24, 24]
     yibin = rows.filter(pl.col("station_code") == "1883A").sort("ts")
-    assert yibin["ts"].to_list()[0] == dt.datetime(2026, 11, 11, 1) and yibin["ts"].to_list()[-1] == dt.datetime(2026, 11, 12)
+    assert yibin["ts"].to_list()[0] == dt.datetime(2026, 11, 11, 1) and yibin["ts"].to_list()[-1] == dt.datetime(
+        2026, 11, 12
+    )
     first = yibin.row(0, named=True)  # value 10.0 in each sensor's own unit
     assert first["pm25"] == 10.0
     assert first["o3"] == pytest.approx(10.0 * 1000 * 47.9982 / 24.465)  # ppm
@@ -112,8 +132,7 @@ def test_source_pages_converts_units_and_maps_to_the_catalog(monkeypatch):
 def test_failing_sensor_is_reported_and_the_rest_kept_and_429_waits(monkeypatch):
     extra = {
         "/v3/sensors/20001/hours": [(500, "db timeout", {})],
-        "/v3/locations": [(429, "rate limited", {"Retry-After": "3"}),
-                          lambda q: (200, PAGES[int(q["page"]) - 1], {})],
+        "/v3/locations": [(429, "rate limited", {"Retry-After": "3"}), lambda q: (200, PAGES[int(q["page"]) - 1], {})],
     }
     with serve(extra) as srv:
         batch, client = run(srv, monkeypatch, page_limit=2)

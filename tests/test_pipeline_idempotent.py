@@ -31,7 +31,9 @@ def test_rerunning_a_partition_gives_identical_tables_and_no_duplicates(data_dir
         assert first[name] == second[name], f"{name} changed on re-run"
     con = duckdb.connect(str(paths.snapshot), read_only=True)
     for table, key in TABLES_WITH_KEYS.items():
-        dupes = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} GROUP BY ALL HAVING count(*) > 1)").fetchall()[0][0]
+        dupes = con.execute(
+            f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchall()[0][0]
         assert dupes == 0, table
     batches = con.execute(
         "SELECT count(*), count(DISTINCT raw_path) FROM meta.batches WHERE dataset = 'air_hourly'"

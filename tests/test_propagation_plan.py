@@ -11,10 +11,16 @@ KEY = dg.AssetKey
 
 def test_runs_are_in_dependency_order_and_assets_that_need_the_same_days_share_one():
     day, next_day = "2026-03-02", "2026-03-03"
-    pending = {KEY(["intermediate", "air_hourly_valid"]): {day}, KEY(["intermediate", "air_station_daily_values"]): {day},
-               KEY(["intermediate", "air_hourly_moving"]): {day, next_day}, KEY(["intermediate", "air_aqi"]): {day, next_day},
-               KEY(["marts", "air_station_daily"]): {day, next_day}, KEY(["intermediate", "water_values"]): {day},
-               KEY(["alerts", "events"]): {day, next_day, "2026-03-04"}, KEY(["published", "snapshot"]): {None}}
+    pending = {
+        KEY(["intermediate", "air_hourly_valid"]): {day},
+        KEY(["intermediate", "air_station_daily_values"]): {day},
+        KEY(["intermediate", "air_hourly_moving"]): {day, next_day},
+        KEY(["intermediate", "air_aqi"]): {day, next_day},
+        KEY(["marts", "air_station_daily"]): {day, next_day},
+        KEY(["intermediate", "water_values"]): {day},
+        KEY(["alerts", "events"]): {day, next_day, "2026-03-04"},
+        KEY(["published", "snapshot"]): {None},
+    }
     runs = plan(GRAPH, pending)
     assert len(runs) == 3 and runs[-1].assets[-1] == KEY(["published", "snapshot"])
     position = {key: i for i, run in enumerate(runs) for key in run.assets}
@@ -27,5 +33,8 @@ def test_runs_are_in_dependency_order_and_assets_that_need_the_same_days_share_o
 def test_a_long_range_is_cut_into_runs_of_a_month_at_most_and_gaps_are_not_run():
     days = {f"2026-01-{d:02d}" for d in range(1, 32)} | {f"2026-02-{d:02d}" for d in range(1, 11)} | {"2026-03-05"}
     runs = plan(GRAPH, {KEY(["intermediate", "air_hourly_valid"]): days})
-    assert [(r.first, r.last) for r in runs] == [("2026-01-01", "2026-01-31"), ("2026-02-01", "2026-02-10"),
-                                                 ("2026-03-05", "2026-03-05")]
+    assert [(r.first, r.last) for r in runs] == [
+        ("2026-01-01", "2026-01-31"),
+        ("2026-02-01", "2026-02-10"),
+        ("2026-03-05", "2026-03-05"),
+    ]

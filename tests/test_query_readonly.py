@@ -15,8 +15,8 @@ import polars as pl
 import pytest
 
 from warehouse.connection import fetch_one, write_connection
-from warehouse.paths import DataPaths
 from warehouse.partitions import insert_frame
+from warehouse.paths import DataPaths
 from warehouse.query import QueryRefused, QueryTimeout, run_query
 from warehouse.snapshot import publish_snapshot
 
@@ -27,19 +27,31 @@ SLOW = "SELECT count(*) AS n FROM range(100000000) a, range(100000000) b WHERE a
 def paths(data_dir) -> DataPaths:
     paths = DataPaths(data_dir)
     with write_connection(paths.warehouse) as con:
-        insert_frame(con, "quarantine.rejected_rows", pl.DataFrame({
-            "dataset": ["air_hourly"] * 3, "source": "generator", "batch_id": "b1",
-            "load_partition": dt.date(2026, 1, 14), "received_at": dt.datetime(2026, 1, 15, 9),
-            "row_number": [2, 3, 4], "record": '{"pm25": "abc"}', "reasons": "not a number",
-        }))
+        insert_frame(
+            con,
+            "quarantine.rejected_rows",
+            pl.DataFrame(
+                {
+                    "dataset": ["air_hourly"] * 3,
+                    "source": "generator",
+                    "batch_id": "b1",
+                    "load_partition": dt.date(2026, 1, 14),
+                    "received_at": dt.datetime(2026, 1, 15, 9),
+                    "row_number": [2, 3, 4],
+                    "record": '{"pm25": "abc"}',
+                    "reasons": "not a number",
+                }
+            ),
+        )
     publish_snapshot(paths.warehouse, paths.snapshot)
     (paths.landing / "water").mkdir(parents=True)
     return paths
 
 
 def envmon(*args, env=None, timeout=120):
-    return subprocess.run([sys.executable, "-m", "pipelines", *args], capture_output=True, text=True, timeout=timeout,
-                          env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def digest(path) -> str:
@@ -58,15 +70,18 @@ def test_copy_over_the_live_warehouse_is_refused_and_the_warehouse_is_unharmed(p
         assert fetch_one(con, "SELECT count(*) FROM quarantine.rejected_rows") == (3,)
 
 
-@pytest.mark.parametrize("sql", [
-    "select * from read_csv('/etc/passwd')",
-    "select * from read_text('/etc/passwd')",
-    "select * from read_blob('/etc/passwd')",
-    "select * from glob('/root/*')",
-    "select * from sniff_csv('/etc/passwd')",
-    "select * from read_parquet('/tmp/*.parquet')",
-    "select count(*) from (select * from read_csv('/etc/passwd')) union all select 1",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "select * from read_text('/etc/passwd')",
+        "select * from read_blob('/etc/passwd')",
+        "select * from glob('/root/*')",
+        "select * from sniff_csv('/etc/passwd')",
+        "select * from read_parquet('/tmp/*.parquet')",
+        "select count(*) from (select * from read_csv('/etc/passwd')) union all select 1",
+    ],
+)
 def test_file_reading_functions_are_refused(paths, sql):
     with pytest.raises(QueryRefused, match="file system operations are disabled"):
         run_query(paths.snapshot, sql)
@@ -77,17 +92,20 @@ def test_envmon_query_refuses_reading_etc_passwd(paths):
     assert result.returncode == 1 and "/etc/passwd" in result.stderr and "root:" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("sql, kind", [
-    ("attach '{warehouse}' as live (read_only)", "ATTACH"),
-    ("attach '{snapshot}' as again (read_only)", "ATTACH"),
-    ("install httpfs", "LOAD"),
-    ("load parquet", "LOAD"),
-    ("set enable_external_access = true", "SET"),
-    ("pragma enable_profiling", "PRAGMA"),
-    ("export database '/tmp/envmon-export'", "EXPORT"),
-    ("create table staging.x as select 1", "CREATE"),
-    ("call pragma_version()", "CALL"),
-])
+@pytest.mark.parametrize(
+    "sql, kind",
+    [
+        ("attach '{warehouse}' as live (read_only)", "ATTACH"),
+        ("attach '{snapshot}' as again (read_only)", "ATTACH"),
+        ("install httpfs", "LOAD"),
+        ("load parquet", "LOAD"),
+        ("set enable_external_access = true", "SET"),
+        ("pragma enable_profiling", "PRAGMA"),
+        ("export database '/tmp/envmon-export'", "EXPORT"),
+        ("create table staging.x as select 1", "CREATE"),
+        ("call pragma_version()", "CALL"),
+    ],
+)
 def test_statements_other_than_select_are_refused(paths, sql, kind):
     with pytest.raises(QueryRefused, match=f"{kind} is not allowed"):
         run_query(paths.snapshot, sql.format(warehouse=paths.warehouse, snapshot=paths.snapshot))
@@ -102,8 +120,12 @@ def test_envmon_query_refuses_attach_and_takes_no_lock_on_the_warehouse(paths):
     result = envmon("query", f"attach '{paths.warehouse}' as live (read_only)")
     assert result.returncode == 1 and "ATTACH is not allowed" in result.stderr
     # a long query on the snapshot meanwhile: the pipeline still opens the warehouse for writing at once
-    slow = subprocess.Popen([sys.executable, "-m", "pipelines", "query", SLOW, "--timeout", "60"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    slow = subprocess.Popen(
+        [sys.executable, "-m", "pipelines", "query", SLOW, "--timeout", "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(3)  # let it start (a wait, not a timing assertion)
         assert slow.poll() is None

@@ -34,13 +34,25 @@ def test_envmon_query_answers_while_another_process_holds_the_write_lock(data_di
         # the lock is real: a second writer cannot open the warehouse
         probe = subprocess.run(
             [sys.executable, "-c", f"import duckdb; duckdb.connect({str(paths.warehouse)!r})"],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert probe.returncode != 0 and "lock" in probe.stderr.lower()
 
         query = subprocess.run(
-            [sys.executable, "-m", "pipelines", "query", "SELECT count(*) AS n FROM staging.air_hourly", "--format", "csv"],
-            capture_output=True, text=True, timeout=120,
+            [
+                sys.executable,
+                "-m",
+                "pipelines",
+                "query",
+                "SELECT count(*) AS n FROM staging.air_hourly",
+                "--format",
+                "csv",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert query.returncode == 0, query.stderr
         assert query.stdout.splitlines()[0] == "n" and int(query.stdout.splitlines()[1]) >= 500

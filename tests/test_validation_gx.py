@@ -26,8 +26,13 @@ def validated(catalog, tmp_path_factory):
     odd = pl.DataFrame(
         {
             "station_code": ["9999Z", "1882A", "1882A", "1882A", None],
-            "ts": [dt.datetime(2026, 1, 14, 5), dt.datetime(2026, 1, 20, 1), dt.datetime(2025, 12, 1, 1),
-                   dt.datetime(2026, 1, 14, 7), dt.datetime(2026, 1, 14, 6)],
+            "ts": [
+                dt.datetime(2026, 1, 14, 5),
+                dt.datetime(2026, 1, 20, 1),
+                dt.datetime(2025, 12, 1, 1),
+                dt.datetime(2026, 1, 14, 7),
+                dt.datetime(2026, 1, 14, 6),
+            ],
             "pm25": [10.0, 10.0, 10.0, 2000.0, 10.0],
         }
     ).with_columns(*(pl.lit(10.0).alias(c) for c in AIR_HOURLY.values if c != "pm25"))
@@ -63,8 +68,11 @@ def test_gx_row_expectations_count_the_rows_the_polars_rules_quarantine(validate
             continue
         present = None if kind == "expect_column_values_to_not_be_null" else column
         assert exp["unexpected_count"] == quarantined(result, reason, present), reason
-    ts_checks = [e for e in result.gx["expectations"]
-                 if e["expectation"] == "expect_column_values_to_be_between" and e["column"] == "ts"]
+    ts_checks = [
+        e
+        for e in result.gx["expectations"]
+        if e["expectation"] == "expect_column_values_to_be_between" and e["column"] == "ts"
+    ]
     # ts 2026-01-20 is past both the partition and the clock; 2025-12-01 is before the late-row window
     assert sorted(e["unexpected_count"] for e in ts_checks) == sorted(
         [quarantined(result, "(ts, partition)"), quarantined(result, "(ts, not in future)")]
@@ -94,8 +102,9 @@ def test_an_unchanged_project_is_reused_and_the_docs_index_links_the_run(validat
     stored = sorted((root / "gx").rglob("*.json"))
     suite_file = next(p for p in stored if p.parent.name == "expectations")
     before = {p: p.stat().st_mtime_ns for p in stored if "validations" not in p.parts}
-    again = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root,
-                           batch_name="second")
+    again = validate_batch(
+        AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root, batch_name="second"
+    )
     assert {p: p.stat().st_mtime_ns for p in before} == before, "suite, checkpoint or definitions rewritten"
     assert again.gx["expectations"] == result.gx["expectations"]
     assert suite_file.exists()
@@ -115,8 +124,15 @@ def test_datasets_share_the_gx_project_without_undoing_each_other(validated, cat
     sections = load_sections()
     water, _ = generate_water_day(sections, DAY, WaterGeneratorConfig(2023, 0.0))
     water = water.with_columns(reported_class=pl.lit(None, pl.String)).cast(TIDY_SCHEMA)
-    river = validate_batch(WATER_READINGS, water, DAY, sections["section_code"], NONE_LOADED.rename(
-        {"station_code": "section_code"}), NOW, data_root=root)
+    river = validate_batch(
+        WATER_READINGS,
+        water,
+        DAY,
+        sections["section_code"],
+        NONE_LOADED.rename({"station_code": "section_code"}),
+        NOW,
+        data_root=root,
+    )
     assert river.gx["success"] and river.gx["evaluated"] == len(WATER_READINGS.suite()["expectations"])
     air = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root, batch_name="after")
     assert air.gx["evaluated"] == len(AIR_HOURLY.suite()["expectations"])
@@ -124,7 +140,9 @@ def test_datasets_share_the_gx_project_without_undoing_each_other(validated, cat
 
 
 def test_a_garbage_year_is_quarantined_while_gx_still_runs(catalog, tmp_path):
-    rows = pl.DataFrame({"station_code": ["1882A", "1882A"], "ts": [dt.datetime(2026, 1, 14, 5), dt.datetime(2999, 1, 1)]})
+    rows = pl.DataFrame(
+        {"station_code": ["1882A", "1882A"], "ts": [dt.datetime(2026, 1, 14, 5), dt.datetime(2999, 1, 1)]}
+    )
     rows = rows.with_columns(*(pl.lit(10.0).alias(c) for c in AIR_HOURLY.values)).cast(AIR_HOURLY.schema)
     result = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=tmp_path)
     assert result.accepted.height == 1 and result.rejected["row_number"].to_list() == [2]
@@ -139,7 +157,8 @@ def test_a_damaged_stored_checkpoint_is_written_anew(validated, catalog, damage)
         checkpoint.unlink()
     else:
         checkpoint.write_text("{not json", encoding="utf-8")
-    again = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root,
-                           batch_name=f"after-{damage}")
+    again = validate_batch(
+        AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, data_root=root, batch_name=f"after-{damage}"
+    )
     assert again.gx["evaluated"] == len(AIR_HOURLY.suite()["expectations"])
     assert checkpoint.read_text(encoding="utf-8").startswith("{\n")

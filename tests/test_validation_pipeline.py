@@ -16,8 +16,11 @@ SELECTED = [a for a in all_assets if set(a.keys) & NEEDED]
 
 def run(data_dir, **settings):
     return dg.materialize(
-        SELECTED, partition_key="2026-01-14", resources=resources_for(str(data_dir), **settings),
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        SELECTED,
+        partition_key="2026-01-14",
+        resources=resources_for(str(data_dir), **settings),
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
     )
 
 

@@ -49,7 +49,9 @@ def test_pm25_above_pm10_values_stay_and_only_beyond_tolerance_are_flagged(regio
         above += pairs.height
         flagged = result.flags.filter(pl.col("flag_code") == "PMR", pl.col("parameter") == "pm25")
         beyond = pairs.filter(pl.col("pm25") - pl.col("pm10") > pl.max_horizontal(pl.lit(10.0), 0.2 * pl.col("pm10")))
-        assert set(flagged.select("station_code", "ts").iter_rows()) == set(beyond.select("station_code", "ts").iter_rows())
+        assert set(flagged.select("station_code", "ts").iter_rows()) == set(
+            beyond.select("station_code", "ts").iter_rows()
+        )
     assert above == 115  # as the data README says: the values stay in staging, none is rejected
 
 
@@ -72,7 +74,12 @@ def test_spring_festival_episode_is_not_a_spike(region):
     _, _, result = days[1]  # 2023-01-21: Dazu 3351A PM2.5 320 at 23:00 after a build-up
     dazu = result.flags.filter(pl.col("station_code") == "3351A", pl.col("parameter") == "pm25")
     assert dazu.height == 0
-    assert result.accepted.filter(pl.col("station_code") == "3351A", pl.col("ts") == dt.datetime(2023, 1, 21, 23))["pm25"].item() == 320
+    assert (
+        result.accepted.filter(pl.col("station_code") == "3351A", pl.col("ts") == dt.datetime(2023, 1, 21, 23))[
+            "pm25"
+        ].item()
+        == 320
+    )
 
 
 def corrupt(src, dst):
@@ -102,11 +109,14 @@ def test_corrupted_national_file_loses_nothing_row_by_row(tmp_path):
     corrupt(cnemc / "china_sites_20230121.csv", path)
     rows, problems = tidy_national(path)
     assert sorted(problems.select("row", "field", "value").rows())[:2] == sorted(
-        problems.filter(pl.col("value").is_in(["abc", "12..3"])).select("row", "field", "value").rows())
+        problems.filter(pl.col("value").is_in(["abc", "12..3"])).select("row", "field", "value").rows()
+    )
     assert set(problems["value"]) == {"abc", "12..3"}  # '—' is a missing token, not a problem
     catalog = load_station_catalog(cnemc / "stations_national_2018.csv")
     day = dt.date(2023, 1, 21)
-    result = validate_batch(AIR_HOURLY, rows.drop("aqi"), day, catalog["code"], NONE_LOADED, NOW, max_rejected_share=1.0)
+    result = validate_batch(
+        AIR_HOURLY, rows.drop("aqi"), day, catalog["code"], NONE_LOADED, NOW, max_rejected_share=1.0
+    )
 
     # every input row is in exactly one of accepted / rejected, and rejected rows are the rows they name
     assert result.accepted.height + result.rejected.height == rows.height

@@ -27,7 +27,9 @@ def faulty(catalog):
     rows = rows.cast(AIR_HOURLY.schema)
     # yesterday's clean neighbours, as staging would hold them (for spikes/stuck runs at the day boundary)
     context, _ = generate_air_day(active_stations(catalog), DAY - dt.timedelta(days=1), GeneratorConfig(2023, 0.0))
-    result = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, context=context.cast(AIR_HOURLY.schema))
+    result = validate_batch(
+        AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW, context=context.cast(AIR_HOURLY.schema)
+    )
     return rows, faults, result
 
 
@@ -49,11 +51,20 @@ def test_nothing_lost_row_by_row(faulty):
 def test_duplicates_keep_the_last_delivered_row(faulty):
     rows, faults, result = faulty
     repeated = rows.filter(pl.struct("station_code", "ts").is_duplicated()).select("station_code", "ts").unique()
-    dupes = faults.filter(pl.col("kind") == "duplicate").select("station_code", "ts").join(repeated, on=["station_code", "ts"], how="semi")
+    dupes = (
+        faults.filter(pl.col("kind") == "duplicate")
+        .select("station_code", "ts")
+        .join(repeated, on=["station_code", "ts"], how="semi")
+    )
     assert result.accepted.select("station_code", "ts").is_duplicated().sum() == 0
     superseded = result.rejected.filter(pl.col("reasons").str.contains("superseded by a later row"))
     assert superseded.select("station_code", "ts").sort("station_code", "ts").equals(dupes.sort("station_code", "ts"))
-    last = rows.with_row_index("i").join(dupes, on=["station_code", "ts"]).group_by("station_code", "ts").agg(pl.col("pm25").last())
+    last = (
+        rows.with_row_index("i")
+        .join(dupes, on=["station_code", "ts"])
+        .group_by("station_code", "ts")
+        .agg(pl.col("pm25").last())
+    )
     kept = result.accepted.join(dupes, on=["station_code", "ts"]).select("station_code", "ts", "pm25")
     assert kept.sort("station_code", "ts").equals(last.sort("station_code", "ts"))
 
@@ -95,7 +106,9 @@ def test_stuck_runs_of_8_hours_above_the_resolution_floor_are_suspect(catalog, s
     long_runs = runs.group_by("station_code", "parameter", "value").agg(
         pl.len(), pl.col("stuck_min_value").first(), pl.col("stuck_suspect_run").first()
     )
-    full = long_runs.filter((pl.col("len") >= pl.col("stuck_suspect_run")) & (pl.col("value") >= pl.col("stuck_min_value")))
+    full = long_runs.filter(
+        (pl.col("len") >= pl.col("stuck_suspect_run")) & (pl.col("value") >= pl.col("stuck_min_value"))
+    )
     expected = runs.join(full, on=["station_code", "parameter", "value"], how="semi").select(
         "station_code", "ts", "parameter"
     )
@@ -110,12 +123,16 @@ def test_stuck_runs_of_8_hours_above_the_resolution_floor_are_suspect(catalog, s
 def test_a_value_frozen_for_a_day_is_stuck_and_invalid_across_the_day_boundary():
     start = dt.datetime(2026, 1, 13, 12)
     hours = [start + dt.timedelta(hours=h) for h in range(40)]  # 2026-01-13 12:00 ... 2026-01-15 03:00
-    series = pl.DataFrame({"station_code": "3351A", "ts": hours, "pm25": [57.0] * 30 + [60.0 + h for h in range(10)],
-                           "co": [0.4] * 40}, schema_overrides={"ts": pl.Datetime("us")})
+    series = pl.DataFrame(
+        {"station_code": "3351A", "ts": hours, "pm25": [57.0] * 30 + [60.0 + h for h in range(10)], "co": [0.4] * 40},
+        schema_overrides={"ts": pl.Datetime("us")},
+    )
     series = series.with_columns(*[pl.lit(None, pl.Float64).alias(c) for c in ("pm10", "so2", "no2", "o3")])
     series = series.select(AIR_HOURLY.columns)
-    yesterday, today = series.filter(pl.col("ts") <= dt.datetime(2026, 1, 14, 0)), series.filter(
-        pl.col("ts") > dt.datetime(2026, 1, 14, 0))
+    yesterday, today = (
+        series.filter(pl.col("ts") <= dt.datetime(2026, 1, 14, 0)),
+        series.filter(pl.col("ts") > dt.datetime(2026, 1, 14, 0)),
+    )
     result = validate_batch(AIR_HOURLY, today, DAY, pl.Series(["3351A"]), NONE_LOADED, NOW, context=yesterday)
     stk = flagged(result, "STK")
     # 30 hours at 57 (13 of them yesterday, in staging already): today's 17 are invalid; CO 0.4 is below the floor
@@ -129,7 +146,10 @@ def test_pm25_above_pm10_beyond_tolerance_flags_both(faulty):
     pmr = flagged(result, "PMR")
     hours = result.accepted.join(pmr.select("station_code", "ts").unique(), on=["station_code", "ts"])
     assert hours.height and (hours["pm25"] - hours["pm10"] > 10).all()
-    assert pmr.group_by("station_code", "ts").agg(pl.col("parameter").sort()).get_column("parameter").to_list()[0] == ["pm10", "pm25"]
+    assert pmr.group_by("station_code", "ts").agg(pl.col("parameter").sort()).get_column("parameter").to_list()[0] == [
+        "pm10",
+        "pm25",
+    ]
     injected = faults.filter(pl.col("kind") == "pm25_gt_pm10").select("station_code", "ts")
     assert injected.join(pmr, on=["station_code", "ts"], how="semi").height >= 1
 
@@ -138,17 +158,30 @@ def test_missing_hours_show_in_data_capture(faulty, catalog):
     _, faults, result = faulty
     capture = daily_capture(AIR_HOURLY, result.accepted, result.flags, DAY, active_stations(catalog)["code"])
     assert capture.height == active_stations(catalog).height * 6
-    missing = faults.filter(pl.col("kind") == "missing", pl.col("ts").is_between(dt.datetime(2026, 1, 14, 1), dt.datetime(2026, 1, 15)))
+    missing = faults.filter(
+        pl.col("kind") == "missing", pl.col("ts").is_between(dt.datetime(2026, 1, 14, 1), dt.datetime(2026, 1, 15))
+    )
     station = missing["station_code"][0]
     pm25 = capture.filter(pl.col("station_code") == station, pl.col("pollutant") == "pm25")["valid"].item()
     assert pm25 < 24
 
 
 def test_unknown_station_future_and_out_of_partition_rows_are_quarantined(catalog):
-    rows = pl.DataFrame(
-        {"station_code": ["9999Z", "1882A", "1882A", None], "ts": [dt.datetime(2026, 1, 14, 5), dt.datetime(2026, 3, 1, 1),
-                                                              dt.datetime(2025, 12, 1, 1), dt.datetime(2026, 1, 14, 6)]},
-    ).with_columns(*(pl.lit(10.0).alias(c) for c in AIR_HOURLY.values)).cast(AIR_HOURLY.schema)
+    rows = (
+        pl.DataFrame(
+            {
+                "station_code": ["9999Z", "1882A", "1882A", None],
+                "ts": [
+                    dt.datetime(2026, 1, 14, 5),
+                    dt.datetime(2026, 3, 1, 1),
+                    dt.datetime(2025, 12, 1, 1),
+                    dt.datetime(2026, 1, 14, 6),
+                ],
+            },
+        )
+        .with_columns(*(pl.lit(10.0).alias(c) for c in AIR_HOURLY.values))
+        .cast(AIR_HOURLY.schema)
+    )
     result = validate_batch(AIR_HOURLY, rows, DAY, catalog["code"], NONE_LOADED, NOW)
     reasons = result.rejected.sort("row_number")["reasons"].to_list()
     assert reasons[0] == "expect_column_values_to_be_in_set(station_code, catalog)"

@@ -7,9 +7,9 @@ writers open, write and close (serialised by the Dagster pool ``duckdb_writer``)
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 

@@ -3,8 +3,8 @@ transaction), plain appends, and whole-table replaces."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import duckdb
 import polars as pl

@@ -16,7 +16,7 @@ class DataPaths:
     root: Path
 
     @classmethod
-    def from_env(cls) -> "DataPaths":
+    def from_env(cls) -> DataPaths:
         return cls(Path(os.environ.get("ENVMON_DATA_DIR", "data")).resolve())
 
     @property

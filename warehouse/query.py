@@ -20,9 +20,9 @@ import io
 import json
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import polars as pl
@@ -86,7 +86,7 @@ def check_statements(con: duckdb.DuckDBPyConnection, sql: str) -> str:
         name = str(kind).rsplit(".", 1)[-1]
         raise QueryRefused(
             f"{name} is not allowed: `envmon query` is read-only and runs SELECT (or EXPLAIN) only; to save a "
-            "result use `envmon query \"SELECT …\" --format csv > file.csv` or `envmon export \"SELECT …\" --output FILE`"
+            'result use `envmon query "SELECT …" --format csv > file.csv` or `envmon export "SELECT …" --output FILE`'
         )
     return sql
 
@@ -107,7 +107,9 @@ def run_query(snapshot: Path, sql: str, timeout: float | None = None) -> pl.Data
                 f"query stopped after {timeout:g} s ({TIMEOUT_VARIABLE}); narrow it (WHERE day …, LIMIT) or raise the limit"
             ) from None
         except duckdb.PermissionException as exc:  # external access: a file outside the snapshot
-            raise QueryRefused(f"{str(exc).splitlines()[0]}: `envmon query` reads the published snapshot only") from None
+            raise QueryRefused(
+                f"{str(exc).splitlines()[0]}: `envmon query` reads the published snapshot only"
+            ) from None
         finally:
             if timer:
                 timer.cancel()

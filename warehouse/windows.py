@@ -7,8 +7,8 @@ views read those days only instead of the whole history.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import duckdb
 
@@ -17,8 +17,11 @@ VARIABLES = ("start_day", "end_day", "input_start_day", "input_end_day")
 
 @contextmanager
 def day_window(
-    con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date,
-    input_start: dt.date | None = None, input_end: dt.date | None = None,
+    con: duckdb.DuckDBPyConnection,
+    start: dt.date,
+    end: dt.date,
+    input_start: dt.date | None = None,
+    input_end: dt.date | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Days [start, end) are the window; inputs are read over [input_start, input_end) (default: the window)."""
     values = (start, end, input_start or start, input_end or end)

@@ -24,18 +24,36 @@ from pathlib import Path
 import polars as pl
 
 from assets.air.archive_lines import (
-    KEY_COLUMNS, LINE_SCHEMA, classify_lines, line_problems, normalise_codes, rejected_lines,
+    KEY_COLUMNS,
+    LINE_SCHEMA,
+    classify_lines,
+    line_problems,
+    normalise_codes,
+    rejected_lines,
 )
 from assets.ingest.files import (
-    MISSING_TOKENS, ROW_COLUMN, BadFileError, as_number, read_tabular, require_columns, unparsable_reason,
+    MISSING_TOKENS,
+    ROW_COLUMN,
+    BadFileError,
+    as_number,
+    read_tabular,
+    require_columns,
+    unparsable_reason,
 )
 from assets.ingest.symlinks import link_problem
 
 FILE_NAME = "china_sites_{:%Y%m%d}.csv"
 CONCENTRATIONS = {"PM2.5": "pm25", "PM10": "pm10", "SO2": "so2", "NO2": "no2", "O3": "o3", "CO": "co"}
 PUBLISHED = {
-    "AQI": "aqi", "PM2.5_24h": "pm25_24h", "PM10_24h": "pm10_24h", "SO2_24h": "so2_24h", "NO2_24h": "no2_24h",
-    "O3_24h": "o3_24h", "O3_8h": "o3_8h", "O3_8h_24h": "o3_8h_24h", "CO_24h": "co_24h",
+    "AQI": "aqi",
+    "PM2.5_24h": "pm25_24h",
+    "PM10_24h": "pm10_24h",
+    "SO2_24h": "so2_24h",
+    "NO2_24h": "no2_24h",
+    "O3_24h": "o3_24h",
+    "O3_8h": "o3_8h",
+    "O3_8h_24h": "o3_8h_24h",
+    "CO_24h": "co_24h",
 }
 PUBLISHED_TABLE = "staging.air_hourly_published"
 MAX_PROBLEMS = 1000  # problems kept as dicts (logs, metadata); the counts in the summary are complete
@@ -56,8 +74,16 @@ class ArchiveDay:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # the next day's file, when it cannot be read
 
 
-VALUE_SCHEMA = {"file": pl.String, "row_number": pl.Int64, "field": pl.String, "key": pl.String,
-                "ts": pl.Datetime("us"), "parameter": pl.String, "original": pl.String, "reason": pl.String}
+VALUE_SCHEMA = {
+    "file": pl.String,
+    "row_number": pl.Int64,
+    "field": pl.String,
+    "key": pl.String,
+    "ts": pl.Datetime("us"),
+    "parameter": pl.String,
+    "original": pl.String,
+    "reason": pl.String,
+}
 
 
 def archive_files(folder: Path, day: dt.date) -> tuple[Path, Path | None]:
@@ -72,8 +98,9 @@ def archive_files(folder: Path, day: dt.date) -> tuple[Path, Path | None]:
     return own, following if following.is_file() else None
 
 
-def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series, max_bytes: int | None = None
-                     ) -> ArchiveDay:
+def read_archive_day(
+    folder: Path | str, day: dt.date, known_codes: pl.Series, max_bytes: int | None = None
+) -> ArchiveDay:
     """Read natural day ``day``: tidy rows, published values (catalog stations), problems and a summary.
     ``BadFileError`` when the day's own file cannot be used; an unreadable next-day file is reported instead."""
     own, following = archive_files(Path(folder), day)
@@ -88,8 +115,15 @@ def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series, m
             summary["files"].append(following.name)
         except BadFileError as exc:
             unreadable.append((following, str(exc)))
-            problems.append({"file": str(following), "row": exc.row, "field": exc.field, "kind": "file_unreadable",
-                             "message": f"next day's file unreadable, hour 24:00 not loaded: {exc.reason}"})
+            problems.append(
+                {
+                    "file": str(following),
+                    "row": exc.row,
+                    "field": exc.field,
+                    "kind": "file_unreadable",
+                    "message": f"next day's file unreadable, hour 24:00 not loaded: {exc.reason}",
+                }
+            )
     for part in parts:
         summary["empty_columns"][part.path.name] = {"count": len(part.empty), "examples": part.empty[:EXAMPLES]}
         summary["unparsable_cells"][part.path.name] = part.values.height
@@ -106,8 +140,9 @@ def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series, m
     summary.update(
         {
             "hours": cells["ts"].n_unique(),
-            "next_day_file": following.name if following and not unreadable else
-            ("unreadable: hour 24:00 not loaded" if unreadable else "missing: hour 24:00 not yet available"),
+            "next_day_file": following.name
+            if following and not unreadable
+            else ("unreadable: hour 24:00 not loaded" if unreadable else "missing: hour 24:00 not yet available"),
             "stations_not_in_catalog": unknown.len(),
             "stations_not_in_catalog_rows": rows.filter(~known_expr).height,
             "stations_not_in_catalog_examples": unknown.head(EXAMPLES).to_list(),
@@ -119,22 +154,34 @@ def read_archive_day(folder: Path | str, day: dt.date, known_codes: pl.Series, m
     # scope, not bad rows. They are counted above (metadata) and left out, instead of filling quarantine with
     # ~40,000 rows a day and failing the batch_usable check. Use a catalog that lists them to keep them.
     return ArchiveDay(
-        rows.filter(known_expr), published.select("station_code", "ts", *PUBLISHED.values()), problems[:MAX_PROBLEMS],
-        summary, values.filter(pl.col("key").is_in(known_codes.implode())), parts[0].lines,
-        [p.path for p in parts], unreadable,
+        rows.filter(known_expr),
+        published.select("station_code", "ts", *PUBLISHED.values()),
+        problems[:MAX_PROBLEMS],
+        summary,
+        values.filter(pl.col("key").is_in(known_codes.implode())),
+        parts[0].lines,
+        [p.path for p in parts],
+        unreadable,
     )
 
 
-def _unparsable_line(part: "_FilePart", known_codes: pl.Series) -> list[dict]:
+def _unparsable_line(part: _FilePart, known_codes: pl.Series) -> list[dict]:
     """One problem line per file for the day's unparsable cells of catalog stations (each is a rejected value)."""
     cells = part.values.filter(pl.col("key").is_in(known_codes.implode()))
     if not cells.height:
         return []
     first = cells.row(0, named=True)
-    return [{"file": str(part.path), "row": first["row_number"], "field": first["field"], "kind": "unparsable",
-             "message": f"{cells.height} cell(s) of catalog stations could not be read as numbers (first: "
-                        f"{first['original']!r} of {first['field']}, {first['reason']}): NULL, flagged UNP, the text "
-                        "in quarantine.rejected_values; the rest of each row was loaded"}]
+    return [
+        {
+            "file": str(part.path),
+            "row": first["row_number"],
+            "field": first["field"],
+            "kind": "unparsable",
+            "message": f"{cells.height} cell(s) of catalog stations could not be read as numbers (first: "
+            f"{first['original']!r} of {first['field']}, {first['reason']}): NULL, flagged UNP, the text "
+            "in quarantine.rejected_values; the rest of each row was loaded",
+        }
+    ]
 
 
 @dataclass
@@ -146,8 +193,9 @@ class _FilePart:
     empty: list[str]  # the file's empty columns
 
 
-def _read_file(path: Path, day: dt.date, file_date: dt.date, known: set[str], problems: list[dict],
-               max_bytes: int | None = None) -> _FilePart:
+def _read_file(
+    path: Path, day: dt.date, file_date: dt.date, known: set[str], problems: list[dict], max_bytes: int | None = None
+) -> _FilePart:
     """One file's part of natural day ``day``, and (into ``problems``) what its reading met."""
     frame = read_tabular(path, problems, with_row_numbers=True, max_bytes=max_bytes)  # encodings, ragged rows...
     require_columns(frame, path, KEY_COLUMNS)
@@ -171,21 +219,34 @@ def _read_file(path: Path, day: dt.date, file_date: dt.date, known: set[str], pr
             pl.col("reason").is_null()
             & ((pl.col("ts") - pl.duration(hours=1)).dt.date() == day)  # 01:00 ... 24:00 of the natural day
         )
-        .unpivot(index=[ROW_COLUMN, "ts", "type"], on=[c for c in codes if c not in empty],
-                 variable_name="station_code", value_name="text")
+        .unpivot(
+            index=[ROW_COLUMN, "ts", "type"],
+            on=[c for c in codes if c not in empty],
+            variable_name="station_code",
+            value_name="text",
+        )
         .filter(text.is_not_null() & ~text.is_in(MISSING_TOKENS))
         .with_columns(value=as_number(text))
     )
     names = {**CONCENTRATIONS, **PUBLISHED}
     values = cells.filter(pl.col("value").is_null()).select(
-        pl.lit(path.name).alias("file"), pl.col(ROW_COLUMN).cast(pl.Int64).alias("row_number"),
-        pl.col("station_code").alias("field"), pl.col("station_code").alias("key"), "ts",
-        pl.col("type").replace_strict(names).alias("parameter"), pl.col("text").alias("original"),
+        pl.lit(path.name).alias("file"),
+        pl.col(ROW_COLUMN).cast(pl.Int64).alias("row_number"),
+        pl.col("station_code").alias("field"),
+        pl.col("station_code").alias("key"),
+        "ts",
+        pl.col("type").replace_strict(names).alias("parameter"),
+        pl.col("text").alias("original"),
         unparsable_reason(pl.col("text")).alias("reason"),
     )
     station_codes = [c for c in codes if c in known]
-    return _FilePart(path, cells.drop("text").with_columns(pl.lit(path.name).alias("file")), values,
-                     rejected_lines(lines, path, station_codes), empty)
+    return _FilePart(
+        path,
+        cells.drop("text").with_columns(pl.lit(path.name).alias("file")),
+        values,
+        rejected_lines(lines, path, station_codes),
+        empty,
+    )
 
 
 def _by_station_hour(cells: pl.DataFrame) -> pl.DataFrame:

@@ -31,12 +31,26 @@ def normalise_codes(frame: pl.DataFrame, path: Path, known: set[str], problems: 
             continue
         if code in frame.columns or code in renames.values():  # both spellings in one file: the catalog's is read
             dropped.append(column)
-            problems.append({"file": str(path), "row": 1, "field": column, "kind": "code_duplicate",
-                             "message": f"station column {column!r} repeats {code} after normalisation: not read"})
+            problems.append(
+                {
+                    "file": str(path),
+                    "row": 1,
+                    "field": column,
+                    "kind": "code_duplicate",
+                    "message": f"station column {column!r} repeats {code} after normalisation: not read",
+                }
+            )
             continue
         renames[column] = code
-        problems.append({"file": str(path), "row": 1, "field": column, "kind": "code_normalised",
-                         "message": f"station code {column!r} read as {code} (the catalog's spelling)"})
+        problems.append(
+            {
+                "file": str(path),
+                "row": 1,
+                "field": column,
+                "kind": "code_normalised",
+                "message": f"station code {column!r} read as {code} (the catalog's spelling)",
+            }
+        )
     return frame.drop(dropped).rename(renames)
 
 
@@ -51,8 +65,13 @@ def classify_lines(frame: pl.DataFrame, path: Path, file_date: dt.date, types: l
         .when(~pl.col("type").is_in(types))
         .then(pl.format("unknown type '{}' (known: {})", "type", pl.lit(", ".join(types))))
         .when(pl.col("_date") != pl.lit(file_date))
-        .then(pl.format("dated {} in a file named for {}: not loaded (a misnamed or mixed file)",
-                        "date", pl.lit(f"{file_date:%Y%m%d}")))
+        .then(
+            pl.format(
+                "dated {} in a file named for {}: not loaded (a misnamed or mixed file)",
+                "date",
+                pl.lit(f"{file_date:%Y%m%d}"),
+            )
+        )
     )
     lines = lines.with_columns(reason=reason)
     usable = pl.col("reason").is_null()
@@ -60,8 +79,14 @@ def classify_lines(frame: pl.DataFrame, path: Path, file_date: dt.date, types: l
     superseded = usable & (pl.col(ROW_COLUMN) != last)
     return lines.with_columns(
         reason=pl.when(superseded)
-        .then(pl.format("superseded: row {} repeats {} at {} (the last delivery wins)", last, "type",
-                        pl.col("ts").dt.strftime("%Y-%m-%d %H:%M")))
+        .then(
+            pl.format(
+                "superseded: row {} repeats {} at {} (the last delivery wins)",
+                last,
+                "type",
+                pl.col("ts").dt.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
         .otherwise("reason")
     ).drop("_date")
 
@@ -73,11 +98,15 @@ def rejected_lines(lines: pl.DataFrame, path: Path, codes: list[str]) -> pl.Data
     if not out.height:
         return pl.DataFrame(schema=LINE_SCHEMA)
     kept = [c for c in codes if out[c].drop_nulls().len()]
-    cells = pl.struct(*KEY_COLUMNS, *[pl.when(~pl.col(c).str.strip_chars().is_in(MISSING_TOKENS)).then(pl.col(c))
-                                      .alias(c) for c in kept])
+    cells = pl.struct(
+        *KEY_COLUMNS,
+        *[pl.when(~pl.col(c).str.strip_chars().is_in(MISSING_TOKENS)).then(pl.col(c)).alias(c) for c in kept],
+    )
     return out.select(
-        pl.lit(path.name).alias("file"), pl.col(ROW_COLUMN).cast(pl.Int64).alias("row_number"),
-        cells.struct.json_encode().alias("record"), pl.col("reason").alias("reasons"),
+        pl.lit(path.name).alias("file"),
+        pl.col(ROW_COLUMN).cast(pl.Int64).alias("row_number"),
+        cells.struct.json_encode().alias("record"),
+        pl.col("reason").alias("reasons"),
     )
 
 
@@ -91,14 +120,34 @@ def line_problems(lines: pl.DataFrame, path: Path, file_date: dt.date) -> list[d
     found = []
     if other.height:
         dates = ", ".join(other["date"].unique().sort().head(5).to_list())
-        found.append({"file": str(path), "row": int(other[ROW_COLUMN].min()), "field": "date", "kind": "date_mismatch",
-                      "message": f"{other.height} of {lines.height} row(s) carry the date(s) {dates}, not the "
-                                 f"{file_date:%Y%m%d} of the file's name: not loaded (in quarantine.rejected_rows)"})
+        found.append(
+            {
+                "file": str(path),
+                "row": int(other[ROW_COLUMN].min()),
+                "field": "date",
+                "kind": "date_mismatch",
+                "message": f"{other.height} of {lines.height} row(s) carry the date(s) {dates}, not the "
+                f"{file_date:%Y%m%d} of the file's name: not loaded (in quarantine.rejected_rows)",
+            }
+        )
     kinds = {"unreadable": "bad_key", "unknown": "unknown_type", "superseded": "duplicate_line"}
-    for row, field, why in out.filter(~pl.col("reason").str.starts_with("dated ")).head(MAX_LISTED).select(
-        ROW_COLUMN, pl.when(pl.col("reason").str.starts_with("unreadable")).then(pl.lit("date/hour"))
-        .otherwise(pl.lit("type")), "reason",
-    ).iter_rows():
-        found.append({"file": str(path), "row": row, "field": field, "kind": kinds[why.split(" ", 1)[0].rstrip(":")],
-                      "message": why})
+    for row, field, why in (
+        out.filter(~pl.col("reason").str.starts_with("dated "))
+        .head(MAX_LISTED)
+        .select(
+            ROW_COLUMN,
+            pl.when(pl.col("reason").str.starts_with("unreadable")).then(pl.lit("date/hour")).otherwise(pl.lit("type")),
+            "reason",
+        )
+        .iter_rows()
+    ):
+        found.append(
+            {
+                "file": str(path),
+                "row": row,
+                "field": field,
+                "kind": kinds[why.split(" ", 1)[0].rstrip(":")],
+                "message": why,
+            }
+        )
     return found

@@ -1,14 +1,13 @@
 """Air assets: the station catalog and the hourly readings of each daily partition."""
 
-
 import dagster as dg
 import polars as pl
 
 from assets.air.checks import AIR_CHECK_SPECS, capture_not_applicable, capture_result
 from assets.air.ingest import ingest_air_batch, record_unreadable
 from assets.air.sources import SourceOptions, get_air_source
-from assets.catalog.stations import active_stations, load_station_catalog
 from assets.automation import REFERENCE_TAGS
+from assets.catalog.stations import active_stations, load_station_catalog
 from assets.clock import now_cst
 from assets.ingest.changed_days import changed_day_materializations
 from assets.ingest.files import BadFileError
@@ -62,12 +61,20 @@ def station_catalog(settings: dg.ResourceParam[EnvmonSettings], warehouse: Wareh
         "one GX validation of the run's batches."
     ),
 )
-def air_hourly(context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource):
+def air_hourly(
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
+):
     days = run_days(context)
     catalog = load_station_catalog(settings.stations_csv or None)
     options = SourceOptions(
-        settings.input_path, settings.generator_seed, settings.generator_fault_rate, settings.openmeteo_url,
-        settings.openaq_url, settings.livefeed_url, settings.openaq_api_key, settings.openaq_match_km,
+        settings.input_path,
+        settings.generator_seed,
+        settings.generator_fault_rate,
+        settings.openmeteo_url,
+        settings.openaq_url,
+        settings.livefeed_url,
+        settings.openaq_api_key,
+        settings.openaq_match_km,
         settings.max_file_mb,
     )
     source, now = get_air_source(settings.air_source), now_cst()
@@ -83,20 +90,38 @@ def air_hourly(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Env
         summaries[day.isoformat()], measured = batch.summary, batch.measured
         with warehouse.connect() as con:
             results[day] = ingest_air_batch(
-                con, settings.paths.raw, settings.air_source, day, batch, catalog["code"], now,
-                max_rejected_share=settings.max_rejected_share, run_id=context.run.run_id,
+                con,
+                settings.paths.raw,
+                settings.air_source,
+                day,
+                batch,
+                catalog["code"],
+                now,
+                max_rejected_share=settings.max_rejected_share,
+                run_id=context.run.run_id,
                 rejected_dir=settings.paths.rejected,
             )
     for problem in problems[:20]:
-        context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: {problem['message']}")
+        context.log.warning(
+            f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: {problem['message']}"
+        )
     staged = pl.concat([r.staged for r in results.values()], how="vertical_relaxed")
-    gx, _ = record_batches(AIR_HOURLY, [r.staged for r in results.values()], days[0], days[-1], catalog["code"], now,
-                           settings.paths.root, f"air_hourly-{days[0]}-{days[-1]}")
+    gx, _ = record_batches(
+        AIR_HOURLY,
+        [r.staged for r in results.values()],
+        days[0],
+        days[-1],
+        catalog["code"],
+        now,
+        settings.paths.root,
+        f"air_hourly-{days[0]}-{days[-1]}",
+    )
     validation = combined({d: r.validation for d, r in results.items()}, gx)
     codes = active_stations(catalog)["code"]
     capture_check = (
-        capture_result(pl.concat([daily_capture(AIR_HOURLY, r.staged, r.validation.flags, d, codes)
-                                  for d, r in results.items()]))
+        capture_result(
+            pl.concat([daily_capture(AIR_HOURLY, r.staged, r.validation.flags, d, codes) for d, r in results.items()])
+        )
         if measured
         else capture_not_applicable(f"{settings.air_source} is modelled: station data of the day were not touched")
     )
@@ -104,10 +129,24 @@ def air_hourly(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Env
         metadata={
             "dagster/row_count": staged.height,
             "source": settings.air_source,
-            "batches": dg.MetadataValue.md(markdown_table(pl.DataFrame(
-                [{"day": d, "batch_id": r.batch_id, "rows": r.rows_in, "staged": r.staged.height,
-                  "raw_file": str(r.raw_path), "original_files": ", ".join(map(str, r.originals))}
-                 for d, r in results.items()]), 40)),
+            "batches": dg.MetadataValue.md(
+                markdown_table(
+                    pl.DataFrame(
+                        [
+                            {
+                                "day": d,
+                                "batch_id": r.batch_id,
+                                "rows": r.rows_in,
+                                "staged": r.staged.height,
+                                "raw_file": str(r.raw_path),
+                                "original_files": ", ".join(map(str, r.originals)),
+                            }
+                            for d, r in results.items()
+                        ]
+                    ),
+                    40,
+                )
+            ),
             **validation_metadata(validation),
             "stations": staged["station_code"].n_unique(),
             "problems": len(problems),
@@ -118,4 +157,5 @@ def air_hourly(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Env
     )
     # after the result: a run's own materialization comes first in its events
     yield from changed_day_materializations(
-        context.asset_key, days, {f"the batch of {d}": r.changed_days for d, r in results.items()})
+        context.asset_key, days, {f"the batch of {d}": r.changed_days for d, r in results.items()}
+    )

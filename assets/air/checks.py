@@ -15,9 +15,10 @@ AIR_KEY = dg.AssetKey(["staging", "air_hourly"])
 AIR_CHECK_SPECS = [
     batch_usable_spec(AIR_KEY),
     dg.AssetCheckSpec(
-        "data_capture_gb3095", asset=AIR_KEY,
+        "data_capture_gb3095",
+        asset=AIR_KEY,
         description="Warning: every in-service station has >= 20 valid hourly values per pollutant in the natural "
-                    "day (O3: >= 14 valid 8-h windows), GB 3095-2012 table 4.",
+        "day (O3: >= 14 valid 8-h windows), GB 3095-2012 table 4.",
     ),
 ]
 
@@ -29,7 +30,8 @@ def capture_not_applicable(why: str) -> dg.AssetCheckResult:
 def capture_result(capture: pl.DataFrame) -> dg.AssetCheckResult:
     short = capture.filter(~pl.col("ok"))
     worst = (
-        short.group_by("station_code").agg(pollutants=pl.col("pollutant").sort().str.join(", "), worst=pl.col("valid").min())
+        short.group_by("station_code")
+        .agg(pollutants=pl.col("pollutant").sort().str.join(", "), worst=pl.col("valid").min())
         .sort("worst", "station_code")
     )
     stations = worst["station_code"].to_list()
@@ -39,8 +41,11 @@ def capture_result(capture: pl.DataFrame) -> dg.AssetCheckResult:
         check_name="data_capture_gb3095",
         passed=short.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
-        description=(f"{len(stations)} station(s) short of GB 3095 data capture on {day}: {', '.join(stations[:15])}"
-                     if stations else f"all stations meet GB 3095 data capture on {day}"),
+        description=(
+            f"{len(stations)} station(s) short of GB 3095 data capture on {day}: {', '.join(stations[:15])}"
+            if stations
+            else f"all stations meet GB 3095 data capture on {day}"
+        ),
         metadata={
             "station_pollutants_checked": capture.height,
             "station_pollutants_short": short.height,

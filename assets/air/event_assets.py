@@ -24,13 +24,17 @@ from warehouse.partitions import replace_table
     "with the reason and who approved them (ENVMON_EXCEPTIONAL_EVENTS, default "
     "dbt_like_sql/seeds/air_exceptional_events.csv; `envmon exclude` adds one). The data themselves stay.",
 )
-def exceptional_events(settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource) -> dg.MaterializeResult:
+def exceptional_events(
+    settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     stations, areas = known_codes(settings.stations_csv)
     events = load_events(settings.exceptional_events_csv or None, stations, areas)
     with warehouse.connect() as con:
         replace_table(con, "seeds.air_exceptional_events", events)
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": events.height,
-        "file": str(events_path(settings.exceptional_events_csv or None)),
-        "events": dg.MetadataValue.md(markdown_table(events, 30) if events.height else "none"),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": events.height,
+            "file": str(events_path(settings.exceptional_events_csv or None)),
+            "events": dg.MetadataValue.md(markdown_table(events, 30) if events.height else "none"),
+        }
+    )

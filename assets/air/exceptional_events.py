@@ -24,8 +24,19 @@ from assets.catalog.csv_catalog import read_catalog_csv, typed
 from assets.catalog.stations import load_station_catalog
 
 DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "air_exceptional_events.csv"
-COLUMNS = ("event_id", "scope", "code", "first_day", "last_day", "pollutants", "event_type", "reason",
-           "approved_by", "approved_on", "reference")
+COLUMNS = (
+    "event_id",
+    "scope",
+    "code",
+    "first_day",
+    "last_day",
+    "pollutants",
+    "event_type",
+    "reason",
+    "approved_by",
+    "approved_on",
+    "reference",
+)
 REQUIRED = COLUMNS[:-1]
 SCOPES = ("station", "area")
 EVENT_TYPES = {"sand_dust": "沙尘", "wildfire": "山火/野火", "fireworks": "烟花爆竹", "other": "其他"}
@@ -92,7 +103,11 @@ def known_codes(stations_csv: str | None) -> tuple[set[str], set[str]]:
 def next_event_id(events: pl.DataFrame, first_day: dt.date) -> str:
     """EE-<year>-<nnn>, numbered within the year of the event's first day."""
     prefix = f"EE-{first_day.year}-"
-    used = [int(e[len(prefix):]) for e in events["event_id"].to_list() if e.startswith(prefix) and e[len(prefix):].isdigit()]
+    used = [
+        int(e[len(prefix) :])
+        for e in events["event_id"].to_list()
+        if e.startswith(prefix) and e[len(prefix) :].isdigit()
+    ]
     return f"{prefix}{max(used, default=0) + 1:03d}"
 
 

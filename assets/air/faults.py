@@ -8,7 +8,7 @@ Every injected fault is logged (kind, station, time, pollutant) so tests can fin
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -81,8 +81,9 @@ def inject_faults(clean: pl.DataFrame, late: pl.DataFrame, day: dt.date, config)
     kinds, rows, pollutants = zip(*log) if log else ((), (), ())
     faults = pl.concat(
         [
-            pl.DataFrame({"kind": list(kinds), "pollutant": list(pollutants)}, schema={"kind": pl.String, "pollutant": pl.String})
-            .with_columns(data.select("station_code", "ts")[list(rows)]),
+            pl.DataFrame(
+                {"kind": list(kinds), "pollutant": list(pollutants)}, schema={"kind": pl.String, "pollutant": pl.String}
+            ).with_columns(data.select("station_code", "ts")[list(rows)]),
             late.select(pl.lit("late").alias("kind"), pl.lit(None, pl.String).alias("pollutant"), "station_code", "ts"),
         ]
     ).select("kind", "station_code", "ts", "pollutant")

@@ -67,7 +67,9 @@ def _clean_day(stations: pl.DataFrame, day: dt.date, seed: int) -> pl.DataFrame:
     white = lambda scale: np.exp(rng.normal(0.0, scale, (len(t), len(codes))))  # noqa: E731
 
     seasonal = lambda table: np.interp(month_pos, np.arange(13), np.append(table, table[0]))[:, None]  # noqa: E731
-    diurnal_pm = 1 + 0.15 * np.cos(2 * np.pi * (hour_of_day - 9) / 24) + 0.08 * np.cos(4 * np.pi * (hour_of_day - 22) / 24)
+    diurnal_pm = (
+        1 + 0.15 * np.cos(2 * np.pi * (hour_of_day - 9) / 24) + 0.08 * np.cos(4 * np.pi * (hour_of_day - 22) / 24)
+    )
     pm25 = seasonal(PM25_BY_MONTH) * diurnal_pm[:, None] * pm_episode * local["pm25"] * white(0.08)
 
     winter = np.clip(np.cos(2 * np.pi * month_pos / 12), 0, 1)[:, None]  # 1 in January, 0 from April to October
@@ -79,7 +81,14 @@ def _clean_day(stations: pl.DataFrame, day: dt.date, seed: int) -> pl.DataFrame:
     o3 = seasonal(O3_PEAK_BY_MONTH) * o3_shape[:, None] * o3_episode * local["o3"] * white(0.07) / pm_episode**0.3
 
     rush = 1 + 0.25 * np.exp(-((hour_of_day - 8.5) ** 2) / 3) + 0.3 * np.exp(-((hour_of_day - 20) ** 2) / 4)
-    no2 = seasonal(NO2_BY_MONTH) * rush[:, None] * (1 - 0.35 * daylight[:, None]) * pm_episode**0.4 * local["no2"] * white(0.1)
+    no2 = (
+        seasonal(NO2_BY_MONTH)
+        * rush[:, None]
+        * (1 - 0.35 * daylight[:, None])
+        * pm_episode**0.4
+        * local["no2"]
+        * white(0.1)
+    )
     so2 = (7 + 4 * winter) * pm_episode**0.3 * local["so2"] * white(0.12)
     co = seasonal(CO_BY_MONTH) * pm_episode**0.35 * local["co"] * white(0.06)
 

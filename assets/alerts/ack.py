@@ -33,22 +33,29 @@ class Acknowledgement:
     recorded: bool  # False: it had been acknowledged before (nothing changed)
 
 
-def acknowledge(con: duckdb.DuckDBPyConnection, event_id: str, by: str, note: str | None,
-                now: dt.datetime) -> Acknowledgement:
-    told = fetch_polars(con, "SELECT DISTINCT recipient, name FROM alerts.notifications WHERE event_id = ? "
-                             "ORDER BY recipient", [event_id])
+def acknowledge(
+    con: duckdb.DuckDBPyConnection, event_id: str, by: str, note: str | None, now: dt.datetime
+) -> Acknowledgement:
+    told = fetch_polars(
+        con,
+        "SELECT DISTINCT recipient, name FROM alerts.notifications WHERE event_id = ? ORDER BY recipient",
+        [event_id],
+    )
     if told.height == 0:
         known = fetch_one(con, "SELECT count(*) FROM alerts.event_log WHERE event_id = ?", [event_id])[0]
         if not known:
-            raise AckError(f"no alert {event_id!r}: list them with "
-                           "envmon query \"SELECT event_id, status FROM alerts.events ORDER BY last_evaluated DESC\"")
+            raise AckError(
+                f"no alert {event_id!r}: list them with "
+                'envmon query "SELECT event_id, status FROM alerts.events ORDER BY last_evaluated DESC"'
+            )
         raise AckError(f"alert {event_id!r} was not sent to anyone: nothing to acknowledge")
     wanted = by.strip()
     match = told.filter((told["recipient"].str.to_lowercase() == wanted.lower()) | (told["name"] == wanted))
     if match.height == 0:
         listed = "; ".join(f"{r} ({n})" for r, n in told.iter_rows())
-        raise AckError(f"--by {by!r} is not a recipient of {event_id}: use the e-mail address or the name of one "
-                       f"of {listed}")
+        raise AckError(
+            f"--by {by!r} is not a recipient of {event_id}: use the e-mail address or the name of one of {listed}"
+        )
     recipient, name = match.row(0)
     with transaction(con):
         added = fetch_one(
@@ -57,6 +64,10 @@ def acknowledge(con: duckdb.DuckDBPyConnection, event_id: str, by: str, note: st
             [event_id, recipient, wanted, now, note],
         )
         refresh_ledger(con, [event_id], within_transaction=True)
-    at, who, said = fetch_one(con, "SELECT acknowledged_at, acknowledged_by, note FROM alerts.acknowledgements "
-                                   "WHERE event_id = ? AND recipient = ?", [event_id, recipient])
+    at, who, said = fetch_one(
+        con,
+        "SELECT acknowledged_at, acknowledged_by, note FROM alerts.acknowledgements "
+        "WHERE event_id = ? AND recipient = ?",
+        [event_id, recipient],
+    )
     return Acknowledgement(event_id, recipient, name, at, who, said, added is not None)

@@ -25,8 +25,10 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pl.DataFram
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     schema, table = name.split(".")
-    sql = ("SELECT count(*) FROM (SELECT table_name AS n FROM duckdb_tables() WHERE schema_name = ? UNION ALL "
-           "SELECT view_name FROM duckdb_views() WHERE schema_name = ?) WHERE n = ?")
+    sql = (
+        "SELECT count(*) FROM (SELECT table_name AS n FROM duckdb_tables() WHERE schema_name = ? UNION ALL "
+        "SELECT view_name FROM duckdb_views() WHERE schema_name = ?) WHERE n = ?"
+    )
     return fetch_one(con, sql, [schema, schema, table])[0] > 0
 
 
@@ -37,8 +39,11 @@ def daily_series(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: in
     area-days they do not cover. Several sources with the same latest issue date: the highest AQI (the
     precautionary choice)."""
     first, last = day - dt.timedelta(days=lookback_days), day + dt.timedelta(days=horizon_days)
-    observed = "SELECT area, day, aqi FROM marts.air_area_daily WHERE aqi IS NOT NULL AND day BETWEEN $first AND $day" \
-        if has_table(con, "marts.air_area_daily") else "SELECT NULL::VARCHAR AS area, NULL::DATE AS day, NULL::INT AS aqi WHERE false"
+    observed = (
+        "SELECT area, day, aqi FROM marts.air_area_daily WHERE aqi IS NOT NULL AND day BETWEEN $first AND $day"
+        if has_table(con, "marts.air_area_daily")
+        else "SELECT NULL::VARCHAR AS area, NULL::DATE AS day, NULL::INT AS aqi WHERE false"
+    )
     return query(
         con,
         f"""
@@ -81,8 +86,13 @@ def area_capture(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, floa
     return {a: round(p, 1) for a, p in frame.iter_rows()}
 
 
-def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warned: set[str],
-                   status: dict[str, tuple[str, str]] | None = None) -> list[Candidate]:
+def observed_heavy(
+    con: duckdb.DuckDBPyConnection,
+    day: dt.date,
+    cfg: dict,
+    warned: set[str],
+    status: dict[str, tuple[str, str]] | None = None,
+) -> list[Candidate]:
     """Areas with a heavy-pollution day (daily AQI above the threshold) or a rolling 24-h AQI above it for enough
     hours on day D, where no warning was active: the forecast missed it. ``status``: per area, what the text says
     about the warnings (``warning_status``: none in force, lifted on a given day, the regional warning)."""
@@ -104,7 +114,12 @@ def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warn
         FROM marts.air_area_daily a LEFT JOIN r USING (area)
         WHERE a.day = $day AND (a.aqi > $daily OR coalesce(r.hours_over, 0) >= $min_hours)
         """,
-        {"day": day, "daily": cfg["daily_aqi_above"], "roll": cfg["rolling_24h_aqi_above"], "min_hours": cfg["rolling_min_hours"]},
+        {
+            "day": day,
+            "daily": cfg["daily_aqi_above"],
+            "roll": cfg["rolling_24h_aqi_above"],
+            "min_hours": cfg["rolling_min_hours"],
+        },
     ).filter(~pl.col("area").is_in(list(warned)))
     if areas.height == 0:
         return []
@@ -121,8 +136,12 @@ def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warn
         said = (status or {}).get(a["area"], ("当日无预警", "no warning was in force"))
         out.append(
             Candidate(
-                kind="observed_heavy", subject=a["area"], level=level, title_zh="重污染天气（未预警）",
-                title_en="heavy pollution observed without a warning", subjects=[a["area"]],
+                kind="observed_heavy",
+                subject=a["area"],
+                level=level,
+                title_zh="重污染天气（未预警）",
+                title_en="heavy pollution observed without a warning",
+                subjects=[a["area"]],
                 recipients=area_audience(a["area"]),
                 evidence=stations.filter(pl.col("area") == a["area"]).drop("area").to_dicts(),
                 summary_zh=f"{a['area']} {day} 实测{basis_zh}，首要污染物 {a['primary_pollutant'] or '—'}，{said[0]}。"
@@ -130,7 +149,8 @@ def observed_heavy(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, warn
                 summary_en=f"{a['area']} on {day}: daily AQI {aqi}, {a['hours_over']} h of rolling 24-h AQI above "
                 f"{cfg['rolling_24h_aqi_above']}; {said[1]}." + (f" Hours: {hours}" if hours else ""),
                 standard="HJ 633 daily AQI; rule: daily AQI > {0} or rolling 24-h AQI > {1} for >= {2} h".format(
-                    cfg["daily_aqi_above"], cfg["rolling_24h_aqi_above"], cfg["rolling_min_hours"]),
+                    cfg["daily_aqi_above"], cfg["rolling_24h_aqi_above"], cfg["rolling_min_hours"]
+                ),
                 capture_pct=capture.get(a["area"]),
             )
         )
@@ -151,11 +171,11 @@ def _station_evidence(con: duckdb.DuckDBPyConnection, day: dt.date, areas: list[
         f"""
         WITH h AS ({hourly})
         SELECT s.area, s.code AS "站点 station", s.name AS "名称 name",
-               {'d.aqi' if daily else 'NULL'} AS "日AQI daily AQI",
-               {'d.primary_pollutant' if daily else 'NULL'} AS "首要污染物 primary",
+               {"d.aqi" if daily else "NULL"} AS "日AQI daily AQI",
+               {"d.primary_pollutant" if daily else "NULL"} AS "首要污染物 primary",
                coalesce(h.h, 0) AS "小时AQI>200 hours", h.t0 || '–' || h.t1 AS "时段 hours"
         FROM seeds.stations s
-        {f'LEFT JOIN {daily} d ON d.station_code = s.code AND d.day = $day' if daily else ''}
+        {f"LEFT JOIN {daily} d ON d.station_code = s.code AND d.day = $day" if daily else ""}
         LEFT JOIN h ON h.station_code = s.code
         WHERE s.in_service AND list_contains($areas, s.area)
         ORDER BY s.area, s.code

@@ -68,7 +68,9 @@ def area_warnings(series: pl.DataFrame, day: dt.date, cfg: dict) -> list[Episode
         counted = days if cfg.get("count_observed_days", True) else days.filter(pl.col("day") > day)
         level = level_met(counted, cfg["levels"])
         if level and not any(e.area == area for e in found):
-            span = series.filter((pl.col("area") == area) & pl.col("day").is_between(days["day"].min(), days["day"].max()))
+            span = series.filter(
+                (pl.col("area") == area) & pl.col("day").is_between(days["day"].min(), days["day"].max())
+            )
             found.append(Episode(area, provinces[area], level, span.select("day", "aqi", "observed").sort("day")))
     return found
 
@@ -82,7 +84,11 @@ def regional_level(found: list[Episode], day: dt.date, cfg: dict) -> tuple[str, 
     for t in ahead:
         covering = [e for e in found if e.first <= t <= e.last]
         per_province = {p: sum(e.province == p for e in covering) for p in provinces}
-        if len(covering) < cfg["min_areas"] or len(provinces) < 2 or min(per_province.values()) < cfg["min_per_province"]:
+        if (
+            len(covering) < cfg["min_areas"]
+            or len(provinces) < 2
+            or min(per_province.values()) < cfg["min_per_province"]
+        ):
             continue
         ranks = sorted((LEVEL_RANKS[e.level] for e in covering), reverse=True)
         rank = ranks[cfg["min_areas"] - 1]
@@ -99,9 +105,15 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
     found = area_warnings(series, day, cfg)
     out = [
         Candidate(
-            kind="area_warning", subject=e.area, level=e.level, title_zh="重污染天气预警",
-            title_en="heavy air pollution warning", subjects=[e.area], recipients=area_audience(e.area),
-            evidence=_evidence(e), standard=cfg["standard"],
+            kind="area_warning",
+            subject=e.area,
+            level=e.level,
+            title_zh="重污染天气预警",
+            title_en="heavy air pollution warning",
+            subjects=[e.area],
+            recipients=area_audience(e.area),
+            evidence=_evidence(e),
+            standard=cfg["standard"],
             summary_zh=f"{e.area}预计{e.first}至{e.last}出现重污染过程（日AQI>{cfg['heavy_aqi']}）。",
             summary_en=f"{e.area}: heavy pollution episode expected {e.first} to {e.last} (daily AQI > {cfg['heavy_aqi']}).",
             data_status=_status(e),
@@ -114,9 +126,14 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
         names = [e.area for e in covering]
         out.append(
             Candidate(
-                kind="regional_warning", subject="region", level=level, title_zh="区域重污染天气联合预警",
-                title_en="regional joint heavy air pollution warning", subjects=names,
-                recipients=area_audience(*all_areas), evidence=[r for e in covering for r in _evidence(e)],
+                kind="regional_warning",
+                subject="region",
+                level=level,
+                title_zh="区域重污染天气联合预警",
+                title_en="regional joint heavy air pollution warning",
+                subjects=names,
+                recipients=area_audience(*all_areas),
+                evidence=[r for e in covering for r in _evidence(e)],
                 standard=f"{cfg['standard']}; regional rule of the project (>= {rules['regional']['min_areas']} areas, "
                 f">= {rules['regional']['min_per_province']} per province)",
                 summary_zh=f"川南渝西{len(names)}个区县（{'、'.join(names)}）同期达到预警条件，启动区域联合预警。",
@@ -129,7 +146,12 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
 
 def _evidence(e: Episode) -> list[dict]:
     return [
-        {"区县 area": e.area, "日期 day": str(r["day"]), "AQI": r["aqi"], "来源 basis": "observed 实测" if r["observed"] else "forecast 预报"}
+        {
+            "区县 area": e.area,
+            "日期 day": str(r["day"]),
+            "AQI": r["aqi"],
+            "来源 basis": "observed 实测" if r["observed"] else "forecast 预报",
+        }
         for r in e.days.iter_rows(named=True)
     ]
 

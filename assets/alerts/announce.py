@@ -30,7 +30,11 @@ def offices(audience: list[Contact]) -> list[str]:
     """Every office an alert goes to, by province (四川, 重庆) and then the joint roles: '四川：A、B'."""
     groups: dict[str, list[str]] = {}
     for c in audience:
-        label = c.province if c.role in ("area_air_office", "river_chief") and c.province else ROLE_LABELS.get(c.role, c.role)
+        label = (
+            c.province
+            if c.role in ("area_air_office", "river_chief") and c.province
+            else ROLE_LABELS.get(c.role, c.role)
+        )
         groups.setdefault(label, []).append(c.name)
     order = sorted(groups, key=lambda g: (g not in ("四川", "重庆"), g))
     return [f"{g}：{'、'.join(groups[g])}" for g in order]
@@ -45,16 +49,32 @@ def mail_headers(kind: str, day, change_ids: list[str]) -> dict[str, str]:
 def notification_for(row: dict, where: list[str], sent_to: list[str] = (), ack: str = "") -> Notification:
     evidence = json.loads(row["evidence"])
     return Notification(
-        event_id=row["event_id"], status=row["status"], level=row["level"], title_zh=row["title_zh"],
-        title_en=row["title_en"], subjects=evidence["subjects"], day=str(row["day"]), evidence=evidence["rows"],
-        summary_zh=evidence["summary_zh"], summary_en=evidence["summary_en"], standard=row["standard"],
-        data_status=row["data_status"], capture_pct=row["capture_pct"], where=where, sent_to=list(sent_to),
-        ack_command=ack, kind=row["kind"],
+        event_id=row["event_id"],
+        status=row["status"],
+        level=row["level"],
+        title_zh=row["title_zh"],
+        title_en=row["title_en"],
+        subjects=evidence["subjects"],
+        day=str(row["day"]),
+        evidence=evidence["rows"],
+        summary_zh=evidence["summary_zh"],
+        summary_en=evidence["summary_en"],
+        standard=row["standard"],
+        data_status=row["data_status"],
+        capture_pct=row["capture_pct"],
+        where=where,
+        sent_to=list(sent_to),
+        ack_command=ack,
+        kind=row["kind"],
     )
 
 
 def announce(
-    con: duckdb.DuckDBPyConnection, rows: list[dict], contacts: list[Contact], where: list[str], now: dt.datetime,
+    con: duckdb.DuckDBPyConnection,
+    rows: list[dict],
+    contacts: list[Contact],
+    where: list[str],
+    now: dt.datetime,
     notify: NotifyRules,
 ) -> int:
     """Record each state change of ``rows`` for each recipient and queue the immediate mails; returns the number of
@@ -79,8 +99,18 @@ def announce(
         ids = [change_id(r) for r, _, _ in items]
         key = f"alert|{email}|{items[0][0]['day']}|{group}|{','.join(sorted(ids))}"
         mail = render_alert_mail(notes)
-        queue_message(con, key=key, to=[contact], subject=mail.subject, text=mail.text, html=mail.html,
-                      event_id=items[0][0]["event_id"] if len(items) == 1 else None, now=now, mail_kind="alert",
-                      mail_day=items[0][0]["day"], headers=mail_headers("alert", items[0][0]["day"], ids))
+        queue_message(
+            con,
+            key=key,
+            to=[contact],
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            event_id=items[0][0]["event_id"] if len(items) == 1 else None,
+            now=now,
+            mail_kind="alert",
+            mail_day=items[0][0]["day"],
+            headers=mail_headers("alert", items[0][0]["day"], ids),
+        )
         attach(con, ids, email, message_id_for(key))
     return added

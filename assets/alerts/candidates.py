@@ -6,9 +6,17 @@ from dataclasses import dataclass, field
 
 # Order of severity per kind of level: upgrades and downgrades compare these ranks.
 LEVEL_RANKS = {
-    "yellow": 1, "orange": 2, "red": 3,  # 重污染天气预警 III, II, I
-    "heavy": 1, "severe": 2,  # observed 重度污染 (AQI 201-300), 严重污染 (> 300)
-    "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "劣V": 6,  # GB 3838 class of a river alert (target II: III exceeds)
+    "yellow": 1,
+    "orange": 2,
+    "red": 3,  # 重污染天气预警 III, II, I
+    "heavy": 1,
+    "severe": 2,  # observed 重度污染 (AQI 201-300), 严重污染 (> 300)
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "劣V": 6,  # GB 3838 class of a river alert (target II: III exceeds)
     "alert": 1,  # ungraded (incidents, outages)
 }
 

@@ -6,7 +6,8 @@ import dagster as dg
 EVENTS_KEY = dg.AssetKey(["alerts", "events"])
 
 FORECAST_COVERAGE = dg.AssetCheckSpec(
-    "forecast_coverage", asset=EVENTS_KEY,
+    "forecast_coverage",
+    asset=EVENTS_KEY,
     description="Warning: a forecast (official CSV, the generator's, or Open-Meteo) covers D+1 .. D+N for every area "
     "(rules.yaml warning.forecast_coverage_days); without one no warning can be raised there.",
 )
@@ -21,9 +22,15 @@ def forecast_coverage_result(gaps_by_day: dict, days_ahead: int) -> dg.AssetChec
         check_name="forecast_coverage",
         passed=not areas,
         severity=dg.AssetCheckSeverity.WARN,
-        description=(f"no forecast for D+1 .. D+{days_ahead} in {len(areas)} area(s): {'、'.join(areas)} "
-                     f"({len(bad_days)} of {len(gaps_by_day)} day(s)); data operations are told in the digest"
-                     if areas else f"every area has a forecast for D+1 .. D+{days_ahead}"),
-        metadata={"areas_without_forecast": dg.MetadataValue.json(areas), "days_short": len(bad_days),
-                  "by_day": dg.MetadataValue.md("\n".join(lines) or "none")},
+        description=(
+            f"no forecast for D+1 .. D+{days_ahead} in {len(areas)} area(s): {'、'.join(areas)} "
+            f"({len(bad_days)} of {len(gaps_by_day)} day(s)); data operations are told in the digest"
+            if areas
+            else f"every area has a forecast for D+1 .. D+{days_ahead}"
+        ),
+        metadata={
+            "areas_without_forecast": dg.MetadataValue.json(areas),
+            "days_short": len(bad_days),
+            "by_day": dg.MetadataValue.md("\n".join(lines) or "none"),
+        },
     )

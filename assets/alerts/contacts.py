@@ -91,7 +91,9 @@ def _contact(path: Path, number: int, entry: object, areas: dict[str, str]) -> C
         if not river:
             raise ContactsError(f"{where}: field 'river' is required for a river chief")
         if province not in set(areas.values()):
-            raise ContactsError(f"{where}: field 'province' is {province!r}; expected {' or '.join(sorted(set(areas.values())))}")
+            raise ContactsError(
+                f"{where}: field 'province' is {province!r}; expected {' or '.join(sorted(set(areas.values())))}"
+            )
     return Contact(role, name, email, language, area, river, province)
 
 
@@ -100,6 +102,8 @@ def recipients_for(selectors: list[dict], contacts: list[Contact]) -> list[Conta
     chosen: dict[str, Contact] = {}
     for sel in selectors:
         for c in contacts:
-            if c.role == sel["role"] and all(getattr(c, k) == v for k, v in sel.items() if k != "role" and v is not None):
+            if c.role == sel["role"] and all(
+                getattr(c, k) == v for k, v in sel.items() if k != "role" and v is not None
+            ):
                 chosen.setdefault(c.email.lower(), c)
     return list(chosen.values())

@@ -19,9 +19,9 @@ import json
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Callable
 
 from assets.alerts.mime import build_message
 from assets.alerts.queue import claim_due, mark_retry, mark_sent, release_claims, stored_attachments
@@ -88,8 +88,17 @@ def _deliver(connect, transport, mail_from: str, now, limit: int) -> PassResult:
             for row in batch.iter_rows(named=True):
                 if down is not None:
                     with connect() as con:
-                        mark_retry(con, row["message_id"], row["recipient"], str(down),
-                                   now() + backoff(row["attempts"] + 1), False, worker, now(), refused=False)
+                        mark_retry(
+                            con,
+                            row["message_id"],
+                            row["recipient"],
+                            str(down),
+                            now() + backoff(row["attempts"] + 1),
+                            False,
+                            worker,
+                            now(),
+                            refused=False,
+                        )
                     result.retrying += 1
                     continue
                 _send_one(connect, session, transport.name, row, mail_from, worker, now, result)
@@ -103,8 +112,16 @@ def _deliver(connect, transport, mail_from: str, now, limit: int) -> PassResult:
 
 def _send_one(connect, session, transport_name: str, row: dict, mail_from: str, worker: str, now, result: PassResult):
     msg = build_message(
-        row["subject"], row["body_text"], row["body_html"], mail_from, row["name"], row["recipient"],
-        row["message_id"], stored_attachments(row["attachments"]), json.loads(row["headers"] or "{}"), now(),
+        row["subject"],
+        row["body_text"],
+        row["body_html"],
+        mail_from,
+        row["name"],
+        row["recipient"],
+        row["message_id"],
+        stored_attachments(row["attachments"]),
+        json.loads(row["headers"] or "{}"),
+        now(),
     )
     try:
         session.send(msg, row["recipient"])
@@ -112,8 +129,17 @@ def _send_one(connect, session, transport_name: str, row: dict, mail_from: str, 
         attempts, refusals = row["attempts"] + 1, row["refusals"] + exc.permanent
         give_up = exc.permanent and refusals >= MAX_PERMANENT_REFUSALS
         with connect() as con:
-            mark_retry(con, row["message_id"], row["recipient"], str(exc), now() + backoff(attempts), give_up, worker,
-                       now(), refused=exc.permanent)
+            mark_retry(
+                con,
+                row["message_id"],
+                row["recipient"],
+                str(exc),
+                now() + backoff(attempts),
+                give_up,
+                worker,
+                now(),
+                refused=exc.permanent,
+            )
         result.failed += give_up
         result.retrying += not give_up
         if give_up:

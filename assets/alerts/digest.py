@@ -31,8 +31,9 @@ from warehouse.connection import fetch_polars
 from warehouse.partitions import transaction
 
 
-def compose_due_digests(con: duckdb.DuckDBPyConnection, contacts: list[Contact], notify: NotifyRules,
-                        now: dt.datetime) -> list[str]:
+def compose_due_digests(
+    con: duckdb.DuckDBPyConnection, contacts: list[Contact], notify: NotifyRules, now: dt.datetime
+) -> list[str]:
     """Compose every digest whose time has come; returns the message ids queued."""
     with transaction(con):
         supersede_stale(con)
@@ -78,19 +79,39 @@ def compose_due_digests(con: duckdb.DuckDBPyConnection, contacts: list[Contact],
     return made
 
 
-def _compose(con, contact: Contact, day: dt.date, rows: list[dict], gaps: dict, reminders: list[Reminder],
-             contacts: list[Contact], now: dt.datetime) -> str:
+def _compose(
+    con,
+    contact: Contact,
+    day: dt.date,
+    rows: list[dict],
+    gaps: dict,
+    reminders: list[Reminder],
+    contacts: list[Contact],
+    now: dt.datetime,
+) -> str:
     changes = [notification_for(r, []) for r in rows]
     sent_to = {r["event_id"]: "；".join(offices(recipients_for(json.loads(r["recipients"]), contacts))) for r in rows}
     mail = render_digest(day, contact.email, changes, gaps, reminders, sent_to)
     ids = [change_id(r) for r in rows]
     key = f"digest|{contact.email}|{day}"
     with transaction(con):
-        queue_message(con, key=key, to=[contact], subject=mail.subject, text=mail.text, html=mail.html, now=now,
-                      mail_kind="digest", mail_day=day, headers=mail_headers("digest", day, ids))
+        queue_message(
+            con,
+            key=key,
+            to=[contact],
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            now=now,
+            mail_kind="digest",
+            mail_day=day,
+            headers=mail_headers("digest", day, ids),
+        )
         attach(con, ids, contact.email, message_id_for(key))
-        con.execute("INSERT INTO alerts.digests VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [contact.email, day, message_id_for(key), now, len(ids), len(reminders)])
+        con.execute(
+            "INSERT INTO alerts.digests VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [contact.email, day, message_id_for(key), now, len(ids), len(reminders)],
+        )
     return message_id_for(key)
 
 
@@ -117,15 +138,30 @@ def _reminders(con: duckdb.DuckDBPyConnection, notify: NotifyRules, now: dt.date
     )
     out: dict[str, list[Reminder]] = {}
     for r in frame.iter_rows(named=True):
-        note = notification_for({**r, "title_en": "", "day": "", "standard": "", "data_status": "",
-                                 "capture_pct": None, "kind": "", "status": "issued"}, [])
+        note = notification_for(
+            {
+                **r,
+                "title_en": "",
+                "day": "",
+                "standard": "",
+                "data_status": "",
+                "capture_pct": None,
+                "kind": "",
+                "status": "issued",
+            },
+            [],
+        )
         contact = Contact(r["role"], r["name"], r["recipient"])
         out.setdefault(r["recipient"], []).append(
-            Reminder(r["event_id"], headline(note), r["queued_at"], ack_command(r["event_id"], contact)))
+            Reminder(r["event_id"], headline(note), r["queued_at"], ack_command(r["event_id"], contact))
+        )
     return out
 
 
 def pending_digest_changes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per day, the state changes x recipients still waiting for their digest (for summaries)."""
-    return fetch_polars(con, "SELECT day, count(*) AS n FROM alerts.notifications WHERE channel = 'digest' "
-                             "AND message_id IS NULL AND NOT superseded GROUP BY day ORDER BY day")
+    return fetch_polars(
+        con,
+        "SELECT day, count(*) AS n FROM alerts.notifications WHERE channel = 'digest' "
+        "AND message_id IS NULL AND NOT superseded GROUP BY day ORDER BY day",
+    )

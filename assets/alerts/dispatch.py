@@ -9,10 +9,10 @@ no connection, ``delivery.deliver_pending``); exactly-once and retries are the q
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from assets.alerts.contacts import Contact, load_contacts
 from assets.alerts.delivery import PassResult, deliver_pending
@@ -36,8 +36,12 @@ class DispatchResult:
 
 
 def dispatch(
-    connect: Callable[[], AbstractContextManager], contacts: list[Contact], notify: NotifyRules, transport,
-    mail_from: str, now: Callable[[], dt.datetime] = now_cst,
+    connect: Callable[[], AbstractContextManager],
+    contacts: list[Contact],
+    notify: NotifyRules,
+    transport,
+    mail_from: str,
+    now: Callable[[], dt.datetime] = now_cst,
 ) -> DispatchResult:
     with connect() as con:
         composed = compose_due_digests(con, contacts, notify, now())
@@ -49,8 +53,9 @@ def dispatch(
     return DispatchResult(len(composed), result)
 
 
-def delivery_pass(connect: Callable[[], AbstractContextManager], alerting: AlertSettings, smtp: SmtpSettings,
-                  outbox: Path) -> DispatchResult:
+def delivery_pass(
+    connect: Callable[[], AbstractContextManager], alerting: AlertSettings, smtp: SmtpSettings, outbox: Path
+) -> DispatchResult:
     """``dispatch`` with the deployment's contacts, notify rules and transport (SMTP, or .eml files in ``outbox``)."""
     notify = NotifyRules.from_rules(load_rules(alerting.rules))
     return dispatch(connect, load_contacts(alerting.contacts), notify, transport_for(smtp, outbox), smtp.mail_from)

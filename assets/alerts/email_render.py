@@ -87,22 +87,28 @@ def render_alert_mail(notes: list[Notification]) -> RenderedMail:
         shown = "；".join(headline(n) for n in notes[:3])
         subject = f"{SUBJECT_PREFIX}{len(notes)}项预警 — {shown}{' 等' if len(notes) > 3 else ''}"
     where = list(dict.fromkeys(w for n in notes for w in n.where))
-    text = "\n".join([
-        *(line for n in notes for line in [*_text_block_zh(n), ""]),
-        "查看 / Where to see it:", *(f"  - {w}" for w in where), "",
-        "—— English ——",
-        *(line for n in notes for line in [*_text_block_en(n), ""]),
-        "This message was sent by envmon, the joint monitoring pipeline of 川南渝西 (South Sichuan & West Chongqing).",
-    ])
-    page = "".join([
-        '<html><head><meta charset="utf-8"></head>',
-        '<body style="font-family:\'Noto Sans CJK SC\',\'WenQuanYi Micro Hei\',\'Microsoft YaHei\',sans-serif;'
-        'color:#222;max-width:960px;margin:16px">',
-        *(_html_block(n) for n in notes),
-        f"<h3>查看 Where to see it</h3><ul>{''.join(f'<li>{_e(w)}</li>' for w in where)}</ul>",
-        '<hr><p style="font-size:12px;color:#666">Sent by envmon, the joint monitoring pipeline of 川南渝西 '
-        "(South Sichuan &amp; West Chongqing).</p></body></html>",
-    ])
+    text = "\n".join(
+        [
+            *(line for n in notes for line in [*_text_block_zh(n), ""]),
+            "查看 / Where to see it:",
+            *(f"  - {w}" for w in where),
+            "",
+            "—— English ——",
+            *(line for n in notes for line in [*_text_block_en(n), ""]),
+            "This message was sent by envmon, the joint monitoring pipeline of 川南渝西 (South Sichuan & West Chongqing).",
+        ]
+    )
+    page = "".join(
+        [
+            '<html><head><meta charset="utf-8"></head>',
+            "<body style=\"font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif;"
+            'color:#222;max-width:960px;margin:16px">',
+            *(_html_block(n) for n in notes),
+            f"<h3>查看 Where to see it</h3><ul>{''.join(f'<li>{_e(w)}</li>' for w in where)}</ul>",
+            '<hr><p style="font-size:12px;color:#666">Sent by envmon, the joint monitoring pipeline of 川南渝西 '
+            "(South Sichuan &amp; West Chongqing).</p></body></html>",
+        ]
+    )
     return RenderedMail(one_line(subject), text, page)
 
 
@@ -111,29 +117,49 @@ def facts(n: Notification, lang: str) -> list[tuple[str, str]]:
     status_zh, status_en = STATUSES[n.status]
     capture = "—" if n.capture_pct is None else f"{n.capture_pct:.1f}%"
     if lang == "zh":
-        return [("状态", f"{status_zh}（{n.day}）"), ("级别", level_zh or "—"), ("对象", "、".join(n.subjects)),
-                ("数据状态", n.data_status or "—"), ("数据获取率", capture), ("评价依据", n.standard or "—"),
-                ("预警编号", n.event_id)]
-    return [("Status", f"{status_en} ({n.day})"), ("Level", level_en or "—"), ("Subject", ", ".join(n.subjects)),
-            ("Data status", n.data_status or "—"), ("Data capture", capture), ("Standard", n.standard or "—"),
-            ("Alert id", n.event_id)]
+        return [
+            ("状态", f"{status_zh}（{n.day}）"),
+            ("级别", level_zh or "—"),
+            ("对象", "、".join(n.subjects)),
+            ("数据状态", n.data_status or "—"),
+            ("数据获取率", capture),
+            ("评价依据", n.standard or "—"),
+            ("预警编号", n.event_id),
+        ]
+    return [
+        ("Status", f"{status_en} ({n.day})"),
+        ("Level", level_en or "—"),
+        ("Subject", ", ".join(n.subjects)),
+        ("Data status", n.data_status or "—"),
+        ("Data capture", capture),
+        ("Standard", n.standard or "—"),
+        ("Alert id", n.event_id),
+    ]
 
 
 def _text_block_zh(n: Notification) -> list[str]:
     level_zh = LEVELS.get(n.level, (n.level, n.level))[0]
     return [
-        f"■ {level_zh}{n.title_zh} {STATUSES[n.status][0]}", n.summary_zh, "",
+        f"■ {level_zh}{n.title_zh} {STATUSES[n.status][0]}",
+        n.summary_zh,
+        "",
         *(f"{k}：{v}" for k, v in facts(n, "zh")),
         *(["已发送 / sent to："] + [f"  {line}" for line in n.sent_to] if n.sent_to else []),
         *([f"确认收到 / acknowledge：{n.ack_command}"] if n.ack_command else []),
-        "", "证据 / Evidence:", text_table(n.evidence),
+        "",
+        "证据 / Evidence:",
+        text_table(n.evidence),
     ]
 
 
 def _text_block_en(n: Notification) -> list[str]:
     level_en = LEVELS.get(n.level, (n.level, n.level))[1]
-    return [f"■ {level_en} {n.title_en}: {STATUSES[n.status][1]}".replace("■  ", "■ "), n.summary_en, "",
-            *(f"{k}: {v}" for k, v in facts(n, "en"))]
+    return [
+        f"■ {level_en} {n.title_en}: {STATUSES[n.status][1]}".replace("■  ", "■ "),
+        n.summary_en,
+        "",
+        *(f"{k}: {v}" for k, v in facts(n, "en")),
+    ]
 
 
 def _html_block(n: Notification) -> str:
@@ -141,13 +167,17 @@ def _html_block(n: Notification) -> str:
     status_zh, status_en = STATUSES[n.status]
     colour = COLOURS.get(n.level, "#2c7fb8")
     sent = "".join(f"<li>{_e(line)}</li>" for line in n.sent_to)
-    ack = (f'<p style="background:#f4f6f8;padding:6px 10px;font-family:monospace">确认收到 acknowledge: '
-           f"{_e(n.ack_command)}</p>" if n.ack_command else "")
+    ack = (
+        f'<p style="background:#f4f6f8;padding:6px 10px;font-family:monospace">确认收到 acknowledge: '
+        f"{_e(n.ack_command)}</p>"
+        if n.ack_command
+        else ""
+    )
     return (
         f'<div style="border-left:6px solid {colour};padding:4px 12px;margin:12px 0">'
-        f"<h2 style=\"margin:4px 0\">{_e(level_zh)}{_e(n.title_zh)} {_e(status_zh)}"
+        f'<h2 style="margin:4px 0">{_e(level_zh)}{_e(n.title_zh)} {_e(status_zh)}'
         f'<br><small style="color:#555">{_e(level_en)} {_e(n.title_en)}: {_e(status_en)}</small></h2>'
-        f"<p>{_e(n.summary_zh)}</p><p style=\"color:#555\">{_e(n.summary_en)}</p>"
+        f'<p>{_e(n.summary_zh)}</p><p style="color:#555">{_e(n.summary_en)}</p>'
         f"{html_facts(list(zip(facts(n, 'zh'), facts(n, 'en'))))}"
         + (f"<p><b>已发送 / sent to:</b></p><ul>{sent}</ul>" if sent else "")
         + ack

@@ -42,7 +42,11 @@ class Evaluation:
 
 
 def evaluate_day(
-    con: duckdb.DuckDBPyConnection, day: dt.date, rules: dict, contacts: list[Contact], now: dt.datetime,
+    con: duckdb.DuckDBPyConnection,
+    day: dt.date,
+    rules: dict,
+    contacts: list[Contact],
+    now: dt.datetime,
     where: list[str] = (),
 ) -> Evaluation:
     ev = Evaluation(day)
@@ -55,9 +59,12 @@ def evaluate_day(
         ]
         ev.kinds |= {"area_warning", "regional_warning"}
     if has_table(con, "marts.air_area_daily"):
-        warned = {c.subject for c in ev.candidates if c.kind == "area_warning"} | open_subjects(con, "area_warning", day)
-        status = warning_status(latest_before(con, day, {"area_warning", "regional_warning"}), ev.candidates, day,
-                                list(area_provinces()))
+        warned = {c.subject for c in ev.candidates if c.kind == "area_warning"} | open_subjects(
+            con, "area_warning", day
+        )
+        status = warning_status(
+            latest_before(con, day, {"area_warning", "regional_warning"}), ev.candidates, day, list(area_provinces())
+        )
         ev.candidates += observed_heavy(con, day, rules["observed"], warned, status)
         ev.kinds.add("observed_heavy")
     if has_table(con, "marts.water_reading_class"):

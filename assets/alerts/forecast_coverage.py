@@ -35,14 +35,18 @@ def forecast_gaps(con: duckdb.DuckDBPyConnection, day: dt.date, days_ahead: int)
     return dict(frame.iter_rows())
 
 
-def record_evaluation(con: duckdb.DuckDBPyConnection, day: dt.date, now: dt.datetime, gaps: dict[str, list[str]]) -> None:
+def record_evaluation(
+    con: duckdb.DuckDBPyConnection, day: dt.date, now: dt.datetime, gaps: dict[str, list[str]]
+) -> None:
     """The day was evaluated (within the caller's transaction): when, and the forecast gaps it found."""
-    con.execute("INSERT OR REPLACE INTO alerts.evaluations VALUES (?, ?, ?)",
-                [day, now, json.dumps(gaps, ensure_ascii=False)])
+    con.execute(
+        "INSERT OR REPLACE INTO alerts.evaluations VALUES (?, ?, ?)", [day, now, json.dumps(gaps, ensure_ascii=False)]
+    )
 
 
-def unreported_gaps(con: duckdb.DuckDBPyConnection, until: dt.date,
-                    recipients: list[str]) -> dict[tuple[str, dt.date], dict[str, list[str]]]:
+def unreported_gaps(
+    con: duckdb.DuckDBPyConnection, until: dt.date, recipients: list[str]
+) -> dict[tuple[str, dt.date], dict[str, list[str]]]:
     """(recipient, day) -> forecast gaps of the evaluated days up to ``until`` that the recipient's digest of that
     day has not reported yet (no digest of that day for that recipient yet)."""
     if not recipients:

@@ -36,12 +36,15 @@ def generator_forecast(catalog: pl.DataFrame, issue_date: dt.date, days: int, se
     stations = active_stations(catalog)
     last = issue_date + dt.timedelta(days=days - 1)
     # the next day's batch carries the 24:00 label that closes the last natural day
-    frames = [generate_air_day(stations, issue_date + dt.timedelta(days=i), GeneratorConfig(seed, 0.0))[0]
-              for i in range(days + 1)]
+    frames = [
+        generate_air_day(stations, issue_date + dt.timedelta(days=i), GeneratorConfig(seed, 0.0))[0]
+        for i in range(days + 1)
+    ]
     hourly = (
         pl.concat(frames)
         .join(stations.select(pl.col("code").alias("station_code"), "area"), on="station_code")
-        .group_by("area", "ts").agg([pl.col(p).mean() for p in POLLUTANTS])
+        .group_by("area", "ts")
+        .agg([pl.col(p).mean() for p in POLLUTANTS])
         .with_columns(target=(pl.col("ts") - pl.duration(hours=1)).dt.date())
     )
     errors = _forecast_errors(hourly["area"].unique().sort().to_list(), issue_date, days + 1, seed)
@@ -89,28 +92,50 @@ def read_forecast_csv(path: Path | str, default_source: str = "file") -> tuple[p
         "issue_date": pl.col("issue_date").is_null(),
         "target_date": pl.col("target_date").is_null() | (pl.col("target_date") < pl.col("issue_date")),
         "area": ~pl.col("area").is_in(list(area_provinces())),
-        "aqi": pl.all_horizontal(pl.col("aqi", *CONCENTRATIONS).is_null()) | (pl.col("aqi") < 0) | (pl.col("aqi") > 500),
+        "aqi": pl.all_horizontal(pl.col("aqi", *CONCENTRATIONS).is_null())
+        | (pl.col("aqi") < 0)
+        | (pl.col("aqi") > 500),
     }
     bad = pl.lit(False)
     for field, condition in checks.items():
         condition = condition.fill_null(False)  # a missing aqi beside concentrations is fine
         for row in typed.filter(condition).iter_rows(named=True):
             original = raw.filter(pl.col("row") == row["row"]).row(0, named=True)
-            problems.append({"file": str(path), "row": row["row"], "field": field,
-                             "message": f"unusable value {original.get(field)!r}"})
+            problems.append(
+                {
+                    "file": str(path),
+                    "row": row["row"],
+                    "field": field,
+                    "message": f"unusable value {original.get(field)!r}",
+                }
+            )
         bad = bad | condition
     good = typed.filter(~bad)
     to_score = good.filter(pl.col("aqi").is_null())
     if to_score.height:  # concentrations only: the HJ 633 daily AQI, as for any other forecast
-        frame = to_score.select(pl.col("row").cast(pl.String).alias("key"), pl.col("target_date").alias("day"),
-                                *CONCENTRATIONS, pl.lit(None, pl.Float64).alias("o3_1h_max"))
-        scored = daily_aqi(frame, key="key").select(pl.col("key").cast(pl.UInt32).alias("row"),
-                                                    pl.col("aqi").alias("aqi_scored"), "primary_pollutant", "standard")
+        frame = to_score.select(
+            pl.col("row").cast(pl.String).alias("key"),
+            pl.col("target_date").alias("day"),
+            *CONCENTRATIONS,
+            pl.lit(None, pl.Float64).alias("o3_1h_max"),
+        )
+        scored = daily_aqi(frame, key="key").select(
+            pl.col("key").cast(pl.UInt32).alias("row"),
+            pl.col("aqi").alias("aqi_scored"),
+            "primary_pollutant",
+            "standard",
+        )
         good = good.join(scored, on="row", how="left").with_columns(pl.col("aqi").fill_null(pl.col("aqi_scored")))
     else:
         good = good.with_columns(primary_pollutant=pl.lit(None, pl.String), standard=pl.lit(None, pl.String))
     rows = good.select(
-        "issue_date", "area", "target_date", pl.col("aqi").round(0).cast(pl.Int32), "primary_pollutant",
-        *CONCENTRATIONS, "standard", "source",
+        "issue_date",
+        "area",
+        "target_date",
+        pl.col("aqi").round(0).cast(pl.Int32),
+        "primary_pollutant",
+        *CONCENTRATIONS,
+        "standard",
+        "source",
     )
     return rows, problems

@@ -29,8 +29,9 @@ def refresh_ledger(con: duckdb.DuckDBPyConnection, event_ids: list[str], within_
         with transaction(con):
             return refresh_ledger(con, event_ids, within_transaction=True)
     con.execute("DELETE FROM alerts.ledger WHERE list_contains(?, event_id)", [event_ids])
-    rows = con.execute(f"INSERT INTO alerts.ledger BY NAME\n{SQL.read_text(encoding='utf-8')}",
-                       {"events": event_ids}).fetchall()
+    rows = con.execute(
+        f"INSERT INTO alerts.ledger BY NAME\n{SQL.read_text(encoding='utf-8')}", {"events": event_ids}
+    ).fetchall()
     return rows[0][0] if rows else 0
 
 
@@ -38,10 +39,14 @@ def events_of_messages(con: duckdb.DuckDBPyConnection, message_ids: list[str]) -
     """The alerts whose state changes these mails hold."""
     if not message_ids:
         return []
-    return fetch_polars(con, "SELECT DISTINCT event_id FROM alerts.notifications WHERE list_contains(?, message_id)",
-                        [sorted(message_ids)])["event_id"].to_list()
+    return fetch_polars(
+        con,
+        "SELECT DISTINCT event_id FROM alerts.notifications WHERE list_contains(?, message_id)",
+        [sorted(message_ids)],
+    )["event_id"].to_list()
 
 
 def events_of_days(con: duckdb.DuckDBPyConnection, days: list) -> list[str]:
-    return fetch_polars(con, "SELECT DISTINCT event_id FROM alerts.notifications WHERE list_contains(?, day)",
-                        [days])["event_id"].to_list()
+    return fetch_polars(con, "SELECT DISTINCT event_id FROM alerts.notifications WHERE list_contains(?, day)", [days])[
+        "event_id"
+    ].to_list()

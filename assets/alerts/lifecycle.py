@@ -73,7 +73,9 @@ def apply_day(
 
 
 def set_message_id(con: duckdb.DuckDBPyConnection, event_id: str, day: dt.date, message_id: str) -> None:
-    con.execute("UPDATE alerts.event_log SET message_id = ? WHERE event_id = ? AND day = ?", [message_id, event_id, day])
+    con.execute(
+        "UPDATE alerts.event_log SET message_id = ? WHERE event_id = ? AND day = ?", [message_id, event_id, day]
+    )
 
 
 def open_subjects(con: duckdb.DuckDBPyConnection, kind: str, day: dt.date) -> set[str]:
@@ -87,13 +89,30 @@ def _next_state(key, before: dict | None, cand: Candidate | None, day: dt.date) 
         return {**before, "status": "lifted", "day": day} if is_open else None
     row = {
         "event_id": before["event_id"] if is_open else event_id_for(cand.kind, cand.subject, day),
-        "day": day, "kind": cand.kind, "subject": cand.subject, "level": cand.level,
-        "level_rank": LEVEL_RANKS.get(cand.level, 1), "title_zh": cand.title_zh, "title_en": cand.title_en,
-        "evidence": json.dumps({"subjects": cand.subjects, "summary_zh": cand.summary_zh,
-                                "summary_en": cand.summary_en, "rows": cand.evidence, "topic": cand.topic,
-                                "border": cand.border}, ensure_ascii=False, default=str),
-        "standard": cand.standard, "data_status": cand.data_status, "capture_pct": cand.capture_pct,
-        "recipients": json.dumps(cand.recipients, ensure_ascii=False), "message_id": None,
+        "day": day,
+        "kind": cand.kind,
+        "subject": cand.subject,
+        "level": cand.level,
+        "level_rank": LEVEL_RANKS.get(cand.level, 1),
+        "title_zh": cand.title_zh,
+        "title_en": cand.title_en,
+        "evidence": json.dumps(
+            {
+                "subjects": cand.subjects,
+                "summary_zh": cand.summary_zh,
+                "summary_en": cand.summary_en,
+                "rows": cand.evidence,
+                "topic": cand.topic,
+                "border": cand.border,
+            },
+            ensure_ascii=False,
+            default=str,
+        ),
+        "standard": cand.standard,
+        "data_status": cand.data_status,
+        "capture_pct": cand.capture_pct,
+        "recipients": json.dumps(cand.recipients, ensure_ascii=False),
+        "message_id": None,
     }
     if not is_open:
         row["status"] = "issued"
@@ -118,22 +137,44 @@ def latest_before(con, day: dt.date, kinds: set[str]) -> dict[tuple[str, str], d
 
 
 def _rows_on(con, day: dt.date, kinds: set[str]) -> dict[tuple[str, str], dict]:
-    return _keyed(fetch_polars(con, "SELECT * FROM alerts.event_log WHERE day = ? AND list_contains(?, kind)",
-                               [day, sorted(kinds)]))
+    return _keyed(
+        fetch_polars(
+            con, "SELECT * FROM alerts.event_log WHERE day = ? AND list_contains(?, kind)", [day, sorted(kinds)]
+        )
+    )
 
 
 def _keyed(frame: pl.DataFrame) -> dict[tuple[str, str], dict]:
     return {(r["kind"], r["subject"]): r for r in frame.iter_rows(named=True)}
 
 
-COLUMNS = ("event_id", "day", "kind", "subject", "status", "level", "level_rank", "title_zh", "title_en", "evidence",
-           "standard", "data_status", "capture_pct", "recipients", "revision", "message_id")
+COLUMNS = (
+    "event_id",
+    "day",
+    "kind",
+    "subject",
+    "status",
+    "level",
+    "level_rank",
+    "title_zh",
+    "title_en",
+    "evidence",
+    "standard",
+    "data_status",
+    "capture_pct",
+    "recipients",
+    "revision",
+    "message_id",
+)
 
 
 def _write(con, row: dict, now: dt.datetime) -> None:
     con.execute(
         f"INSERT OR REPLACE INTO alerts.event_log ({', '.join(COLUMNS)}, evaluated_at) "
         f"VALUES ({', '.join('?' for _ in COLUMNS)}, ?)",
-        [row[c] if c not in ("evidence", "recipients") or isinstance(row[c], str) else json.dumps(row[c]) for c in COLUMNS]
+        [
+            row[c] if c not in ("evidence", "recipients") or isinstance(row[c], str) else json.dumps(row[c])
+            for c in COLUMNS
+        ]
         + [now],
     )

@@ -56,8 +56,9 @@ def build_message(
         maintype, _, subtype = content_type.partition("/")
         # The project writes its text files (CSV, HTML) in UTF-8; say so, or mail clients guess ASCII.
         params = {"charset": "utf-8"} if maintype == "text" else {}
-        msg.add_attachment(payload, maintype=maintype, subtype=subtype or "octet-stream", filename=one_line(filename),
-                           params=params)
+        msg.add_attachment(
+            payload, maintype=maintype, subtype=subtype or "octet-stream", filename=one_line(filename), params=params
+        )
     return msg
 
 

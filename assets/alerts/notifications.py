@@ -34,29 +34,53 @@ def record(con: duckdb.DuckDBPyConnection, row: dict, contact: Contact, channel:
         "INSERT INTO alerts.notifications (change_id, event_id, day, kind, subject, status, level, revision, "
         "recipient, name, role, channel, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING RETURNING 1",
-        [change_id(row), row["event_id"], row["day"], row["kind"], row["subject"], row["status"], row["level"],
-         row["revision"], contact.email, contact.name, contact.role, channel, now],
+        [
+            change_id(row),
+            row["event_id"],
+            row["day"],
+            row["kind"],
+            row["subject"],
+            row["status"],
+            row["level"],
+            row["revision"],
+            contact.email,
+            contact.name,
+            contact.role,
+            channel,
+            now,
+        ],
     )
     return added is not None
 
 
 def was_immediate(con: duckdb.DuckDBPyConnection, event_id: str, recipient: str) -> bool:
     """Whether an earlier state change of the alert was mailed to ``recipient`` at once."""
-    return fetch_one(con, "SELECT count(*) FROM alerts.notifications WHERE event_id = ? AND recipient = ? "
-                          "AND channel = 'immediate'", [event_id, recipient])[0] > 0
+    return (
+        fetch_one(
+            con,
+            "SELECT count(*) FROM alerts.notifications WHERE event_id = ? AND recipient = ? AND channel = 'immediate'",
+            [event_id, recipient],
+        )[0]
+        > 0
+    )
 
 
 def attach(con: duckdb.DuckDBPyConnection, change_ids: list[str], recipient: str, message_id: str) -> None:
     """The mail ``message_id`` holds these changes for ``recipient`` (only changes not in a mail yet)."""
-    con.execute("UPDATE alerts.notifications SET message_id = ? WHERE recipient = ? AND list_contains(?, change_id) "
-                "AND message_id IS NULL", [message_id, recipient, change_ids])
+    con.execute(
+        "UPDATE alerts.notifications SET message_id = ? WHERE recipient = ? AND list_contains(?, change_id) "
+        "AND message_id IS NULL",
+        [message_id, recipient, change_ids],
+    )
 
 
 def supersede_stale(con: duckdb.DuckDBPyConnection) -> int:
     """Changes waiting for a digest that a re-run has since replaced in the log: nothing left to tell."""
-    return len(con.execute(
-        "UPDATE alerts.notifications AS n SET superseded = true "
-        "WHERE n.message_id IS NULL AND NOT n.superseded AND NOT EXISTS (SELECT 1 FROM alerts.event_log l "
-        "WHERE l.event_id = n.event_id AND l.day = n.day AND l.status = n.status AND l.level = n.level "
-        "AND l.revision = n.revision) RETURNING 1"
-    ).fetchall())
+    return len(
+        con.execute(
+            "UPDATE alerts.notifications AS n SET superseded = true "
+            "WHERE n.message_id IS NULL AND NOT n.superseded AND NOT EXISTS (SELECT 1 FROM alerts.event_log l "
+            "WHERE l.event_id = n.event_id AND l.day = n.day AND l.status = n.status AND l.level = n.level "
+            "AND l.revision = n.revision) RETURNING 1"
+        ).fetchall()
+    )

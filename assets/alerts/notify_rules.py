@@ -30,7 +30,7 @@ class NotifyRules:
     remind_for: dt.timedelta
 
     @classmethod
-    def from_rules(cls, rules: dict, where: str = "rules.yaml") -> "NotifyRules":
+    def from_rules(cls, rules: dict, where: str = "rules.yaml") -> NotifyRules:
         cfg = rules.get("notify") or {}
         routes = tuple(cfg.get("immediate") or ())
         for i, route in enumerate(routes, start=1):
@@ -46,9 +46,14 @@ class NotifyRules:
         hour = int(cfg.get("digest_hour", 10))
         if not 0 <= hour <= 23:
             raise ValueError(f"{where}: notify.digest_hour is {hour}; expected 0 .. 23 (China Standard Time)")
-        return cls(routes, follow_up, group_by, hour,
-                   dt.timedelta(hours=float(cfg.get("remind_unacknowledged_after_hours", 24))),
-                   dt.timedelta(days=float(cfg.get("remind_for_days", 7))))
+        return cls(
+            routes,
+            follow_up,
+            group_by,
+            hour,
+            dt.timedelta(hours=float(cfg.get("remind_unacknowledged_after_hours", 24))),
+            dt.timedelta(days=float(cfg.get("remind_for_days", 7))),
+        )
 
     def is_immediate(self, row: dict) -> bool:
         """Whether a state change (an alerts.event_log row) is mailed at once by the routes (follow-ups aside)."""

@@ -28,8 +28,14 @@ from warehouse.connection import fetch_one, fetch_polars
 
 def fetched(con: duckdb.DuckDBPyConnection, dataset: str, day: dt.date) -> bool:
     """Whether the daily feed of ``dataset`` was fetched for ``day`` (monitoring-centre files do not count)."""
-    return fetch_one(con, "SELECT count(*) FROM meta.batches WHERE dataset = ? AND load_partition = ? "
-                          "AND source <> 'file'", [dataset, day])[0] > 0
+    return (
+        fetch_one(
+            con,
+            "SELECT count(*) FROM meta.batches WHERE dataset = ? AND load_partition = ? AND source <> 'file'",
+            [dataset, day],
+        )[0]
+        > 0
+    )
 
 
 def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list[Candidate]:
@@ -69,7 +75,9 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
         """,
         {"day": day},
     ).with_columns(pl.col("longest_gap").fill_null(0))
-    bad = frame.filter((pl.col("longest_gap") >= cfg["silent_hours"]) | (pl.col("pm25_hours") < cfg["min_daily_hours_air"]))
+    bad = frame.filter(
+        (pl.col("longest_gap") >= cfg["silent_hours"]) | (pl.col("pm25_hours") < cfg["min_daily_hours_air"])
+    )
     if bad.height == 0:
         return []
     invalid = air_details(con, day, bad["code"].to_list())
@@ -78,15 +86,30 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
         label = f"{r['area']} {r['name']} ({r['code']})"
         flags = invalid.get(r["code"], [])
         zh, en = air_status(r, flags, cfg)
-        out.append(_candidate(
-            r["code"], label, day, r["pm25_hours"] / 24 * 100, "air", zh, en,
-            [{"站点 station": r["code"], "收到小时 hours received": r["hours_received"],
-              "缺测小时 hours missing": 24 - r["hours_received"], "迟到小时 hours late": r["hours_late"],
-              "PM2.5有效小时 valid PM2.5 hours": r["pm25_hours"], "最长无有效数据(h) longest silence (h)": r["longest_gap"],
-              "无效值 invalidated values": flags_text(flags, "；", " ×") or "—"}],
-            f"GB 3095-2012 table 4: a daily mean needs >= {cfg['min_daily_hours_air']} valid hours; "
-            f"silence threshold {cfg['silent_hours']} h (rules.yaml)",
-        ))
+        out.append(
+            _candidate(
+                r["code"],
+                label,
+                day,
+                r["pm25_hours"] / 24 * 100,
+                "air",
+                zh,
+                en,
+                [
+                    {
+                        "站点 station": r["code"],
+                        "收到小时 hours received": r["hours_received"],
+                        "缺测小时 hours missing": 24 - r["hours_received"],
+                        "迟到小时 hours late": r["hours_late"],
+                        "PM2.5有效小时 valid PM2.5 hours": r["pm25_hours"],
+                        "最长无有效数据(h) longest silence (h)": r["longest_gap"],
+                        "无效值 invalidated values": flags_text(flags, "；", " ×") or "—",
+                    }
+                ],
+                f"GB 3095-2012 table 4: a daily mean needs >= {cfg['min_daily_hours_air']} valid hours; "
+                f"silence threshold {cfg['silent_hours']} h (rules.yaml)",
+            )
+        )
     return out
 
 
@@ -127,7 +150,9 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expec
         """,
         {"day": day},
     )
-    bad = frame.filter((pl.col("longest_gap") >= cfg["silent_hours"]) | (pl.col("readings") < cfg["min_daily_readings_water"]))
+    bad = frame.filter(
+        (pl.col("longest_gap") >= cfg["silent_hours"]) | (pl.col("readings") < cfg["min_daily_readings_water"])
+    )
     if bad.height == 0:
         return []
     invalid = water_details(con, day, bad["section_code"].to_list())
@@ -136,14 +161,29 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expec
         label = section_label(r["river"], r["name"], r["section_code"])
         flags = invalid.get(r["section_code"], [])
         zh, en = water_status(r, flags, cfg, expected)
-        out.append(_candidate(
-            r["section_code"], label, day, min(r["readings"], expected) / expected * 100, "water", zh, en,
-            [{"断面 section": r["section_code"], "读数 readings": r["readings"], "应有 expected": expected,
-              "迟到 late": r["late"], "最长无读数(h) longest silence (h)": r["longest_gap"],
-              "无效值 invalidated values": flags_text(flags, "；", " ×") or "—"}],
-            f"{cfg['min_daily_readings_water']} of the {expected} regular 4-hourly readings a day; silence threshold "
-            f"{cfg['silent_hours']} h beyond the 4-hour rhythm (rules.yaml)",
-        ))
+        out.append(
+            _candidate(
+                r["section_code"],
+                label,
+                day,
+                min(r["readings"], expected) / expected * 100,
+                "water",
+                zh,
+                en,
+                [
+                    {
+                        "断面 section": r["section_code"],
+                        "读数 readings": r["readings"],
+                        "应有 expected": expected,
+                        "迟到 late": r["late"],
+                        "最长无读数(h) longest silence (h)": r["longest_gap"],
+                        "无效值 invalidated values": flags_text(flags, "；", " ×") or "—",
+                    }
+                ],
+                f"{cfg['min_daily_readings_water']} of the {expected} regular 4-hourly readings a day; silence threshold "
+                f"{cfg['silent_hours']} h beyond the 4-hour rhythm (rules.yaml)",
+            )
+        )
     return out
 
 
@@ -153,10 +193,29 @@ def section_label(river: str, name: str, code: str | None = None) -> str:
     return f"{named} ({code})" if code else named
 
 
-def _candidate(code: str, label: str, day: dt.date, capture: float, feed: str, zh: str, en: str,
-               evidence: list[dict], standard: str) -> Candidate:
+def _candidate(
+    code: str,
+    label: str,
+    day: dt.date,
+    capture: float,
+    feed: str,
+    zh: str,
+    en: str,
+    evidence: list[dict],
+    standard: str,
+) -> Candidate:
     return Candidate(
-        kind="data_outage", subject=code, level="alert", title_zh="数据中断", title_en="data outage", subjects=[label],
-        recipients=DATA_OPS, evidence=evidence, capture_pct=round(capture, 1), topic=f"outage:{feed}",
-        summary_zh=f"{label} {day}：{zh}", summary_en=f"{label} on {day}: {en}", standard=standard,
+        kind="data_outage",
+        subject=code,
+        level="alert",
+        title_zh="数据中断",
+        title_en="data outage",
+        subjects=[label],
+        recipients=DATA_OPS,
+        evidence=evidence,
+        capture_pct=round(capture, 1),
+        topic=f"outage:{feed}",
+        summary_zh=f"{label} {day}：{zh}",
+        summary_en=f"{label} on {day}: {en}",
+        standard=standard,
     )

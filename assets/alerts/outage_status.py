@@ -69,8 +69,10 @@ def air_status(r: dict, flags: list[dict], cfg: dict) -> tuple[str, str]:
     why_zh, why_en = [], []
     if r["pm25_hours"] < cfg["min_daily_hours_air"]:
         why_zh.append(f"PM2.5有效{r['pm25_hours']}小时，不足{cfg['min_daily_hours_air']}小时，日均值无效（GB 3095）")
-        why_en.append(f"{r['pm25_hours']} valid PM2.5 hours, fewer than {cfg['min_daily_hours_air']}: no valid "
-                      "daily mean (GB 3095)")
+        why_en.append(
+            f"{r['pm25_hours']} valid PM2.5 hours, fewer than {cfg['min_daily_hours_air']}: no valid "
+            "daily mean (GB 3095)"
+        )
     if r["longest_gap"] >= cfg["silent_hours"]:
         why_zh.append(f"连续{r['longest_gap']}小时无有效数据")
         why_en.append(f"{r['longest_gap']} consecutive hours without a valid value")
@@ -83,8 +85,10 @@ def air_status(r: dict, flags: list[dict], cfg: dict) -> tuple[str, str]:
         got_zh.append(f"迟到{r['hours_late']}小时（随后续批次补报）")
         got_en.append(f"{r['hours_late']} hours arrived late (with a later day's batch)")
     late = r["hours_late"]
-    return (_sentence(why_zh, got_zh, missing, n_invalid, late, "zh"),
-            _sentence(why_en, got_en, missing, n_invalid, late, "en"))
+    return (
+        _sentence(why_zh, got_zh, missing, n_invalid, late, "zh"),
+        _sentence(why_en, got_en, missing, n_invalid, late, "en"),
+    )
 
 
 def water_status(r: dict, flags: list[dict], cfg: dict, expected: int) -> tuple[str, str]:
@@ -106,17 +110,23 @@ def water_status(r: dict, flags: list[dict], cfg: dict, expected: int) -> tuple[
         got_zh.append(f"迟到{r['late']}次（后续批次或监测中心文件）")
         got_en.append(f"{r['late']} readings arrived late (later batch or monitoring-centre file)")
     late = r["late"]
-    return (_sentence(why_zh, got_zh, missing, n_invalid, late, "zh"),
-            _sentence(why_en, got_en, missing, n_invalid, late, "en"))
+    return (
+        _sentence(why_zh, got_zh, missing, n_invalid, late, "zh"),
+        _sentence(why_en, got_en, missing, n_invalid, late, "en"),
+    )
 
 
 def _sentence(why: list[str], got: list[str], missing: int, invalid: int, late: int, lang: str) -> str:
     zh = lang == "zh"
-    checks = [h for h, on in (
-        ("仪器与传输（缺测）" if zh else "instrument and transmission (missing)", missing),
-        ("仪器状态（无效值）" if zh else "analyser state (invalidated values)", invalid),
-        ("数据源时效（迟到）" if zh else "source timeliness (late data)", late),
-    ) if on]
+    checks = [
+        h
+        for h, on in (
+            ("仪器与传输（缺测）" if zh else "instrument and transmission (missing)", missing),
+            ("仪器状态（无效值）" if zh else "analyser state (invalidated values)", invalid),
+            ("数据源时效（迟到）" if zh else "source timeliness (late data)", late),
+        )
+        if on
+    ]
     if zh:
         return f"{'；'.join(why)}。数据情况：{'，'.join(got)}。" + (f"请检查{'、'.join(checks)}。" if checks else "")
     return f"{'; '.join(why)}. Data: {', '.join(got)}." + (f" Check {', '.join(checks)}." if checks else "")

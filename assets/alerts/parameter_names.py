@@ -13,7 +13,7 @@ class ParameterNames:
     table: dict[str, dict]  # parameter id -> {name_zh, name_en, unit}
 
     @classmethod
-    def from_frame(cls, frame: pl.DataFrame) -> "ParameterNames":
+    def from_frame(cls, frame: pl.DataFrame) -> ParameterNames:
         return cls({r["parameter"]: r for r in frame.iter_rows(named=True)})
 
     def zh(self, parameter: str) -> str:

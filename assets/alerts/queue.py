@@ -41,7 +41,7 @@ class Attachment:
     data: bytes
 
     @classmethod
-    def from_path(cls, path: Path | str) -> "Attachment":
+    def from_path(cls, path: Path | str) -> Attachment:
         path = Path(path)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return cls(path.name, content_type, path.read_bytes())
@@ -73,8 +73,20 @@ def enqueue_email(
     may re-run freely. Returns the number of new delivery rows.
     """
     with transaction(con):
-        return queue_message(con, key=key, to=to, subject=subject, text=text, html=html, attachments=attachments,
-                             event_id=event_id, now=now, mail_kind=mail_kind, mail_day=mail_day, headers=headers)
+        return queue_message(
+            con,
+            key=key,
+            to=to,
+            subject=subject,
+            text=text,
+            html=html,
+            attachments=attachments,
+            event_id=event_id,
+            now=now,
+            mail_kind=mail_kind,
+            mail_day=mail_day,
+            headers=headers,
+        )
 
 
 def queue_message(
@@ -96,14 +108,26 @@ def queue_message(
     ``headers``: extra headers of the message (ASCII values), e.g. X-Envmon-Changes."""
     now = now or now_cst()
     files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
-    stored = [{"filename": a.filename, "content_type": a.content_type, "data": b64encode(a.data).decode()} for a in files]
+    stored = [
+        {"filename": a.filename, "content_type": a.content_type, "data": b64encode(a.data).decode()} for a in files
+    ]
     page = html if html is not None else f"<html><body><pre>{html_lib.escape(text)}</pre></body></html>"
     message_id = message_id_for(key)
     con.execute(
         "INSERT INTO alerts.messages (message_id, event_id, subject, body_text, body_html, attachments, created_at, "
         "mail_kind, mail_day, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [message_id, event_id, subject, text, page, json.dumps(stored), now, mail_kind, mail_day,
-         json.dumps(headers or {})],
+        [
+            message_id,
+            event_id,
+            subject,
+            text,
+            page,
+            json.dumps(stored),
+            now,
+            mail_kind,
+            mail_day,
+            json.dumps(headers or {}),
+        ],
     )
     before = _count(con, message_id)
     for c in to:
@@ -143,28 +167,55 @@ def claim_due(con: duckdb.DuckDBPyConnection, worker: str, now: dt.datetime, lim
     )
 
 
-def mark_sent(con, message_id: str, recipient: str, now: dt.datetime, transport: str, worker: str,
-              lease: dt.timedelta = LEASE) -> bool:
+def mark_sent(
+    con, message_id: str, recipient: str, now: dt.datetime, transport: str, worker: str, lease: dt.timedelta = LEASE
+) -> bool:
     """Record an accepted send (only while ``worker`` holds the row) and renew the lease of its other rows."""
-    return _settle(con, worker, now, lease,
-                   "status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = ?, transport = ?",
-                   [now, transport], message_id, recipient)
+    return _settle(
+        con,
+        worker,
+        now,
+        lease,
+        "status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = ?, transport = ?",
+        [now, transport],
+        message_id,
+        recipient,
+    )
 
 
-def mark_retry(con, message_id: str, recipient: str, error: str, next_attempt: dt.datetime, give_up: bool,
-               worker: str, now: dt.datetime, lease: dt.timedelta = LEASE, *, refused: bool) -> bool:
+def mark_retry(
+    con,
+    message_id: str,
+    recipient: str,
+    error: str,
+    next_attempt: dt.datetime,
+    give_up: bool,
+    worker: str,
+    now: dt.datetime,
+    lease: dt.timedelta = LEASE,
+    *,
+    refused: bool,
+) -> bool:
     """Record a failed attempt (``refused``: a permanent 5xx refusal) and when to try again, or park the row
     ('failed') when ``give_up``."""
-    return _settle(con, worker, now, lease,
-                   "status = ?, attempts = attempts + 1, refusals = coalesce(refusals, 0) + ?, last_error = ?, "
-                   "next_attempt = ?",
-                   ["failed" if give_up else "pending", int(refused), error, next_attempt], message_id, recipient)
+    return _settle(
+        con,
+        worker,
+        now,
+        lease,
+        "status = ?, attempts = attempts + 1, refusals = coalesce(refusals, 0) + ?, last_error = ?, next_attempt = ?",
+        ["failed" if give_up else "pending", int(refused), error, next_attempt],
+        message_id,
+        recipient,
+    )
 
 
 def release_claims(con: duckdb.DuckDBPyConnection, worker: str) -> None:
     """The rows ``worker`` still holds go back to the queue (the end of a pass)."""
     with transaction(con):
-        con.execute("UPDATE alerts.deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?", [worker])
+        con.execute(
+            "UPDATE alerts.deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?", [worker]
+        )
 
 
 def _settle(con, worker, now, lease, assignments: str, values: list, message_id: str, recipient: str) -> bool:
@@ -175,8 +226,10 @@ def _settle(con, worker, now, lease, assignments: str, values: list, message_id:
             "WHERE message_id = ? AND recipient = ? AND status = 'pending' AND claimed_by = ? RETURNING 1",
             [*values, message_id, recipient, worker],
         )
-        con.execute("UPDATE alerts.deliveries SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending'",
-                    [now + lease, worker])
+        con.execute(
+            "UPDATE alerts.deliveries SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending'",
+            [now + lease, worker],
+        )
     return updated is not None
 
 

@@ -38,7 +38,7 @@ class SmtpSettings:
     timeout: float = 20.0
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "SmtpSettings":
+    def from_env(cls, env: dict | None = None) -> SmtpSettings:
         env = os.environ if env is None else env
         security = (env.get("ENVMON_SMTP_SECURITY") or "starttls").lower()
         if security not in SECURITY:
@@ -129,10 +129,14 @@ class SmtpTransport:
             refused = self._smtp.send_message(msg, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = exc.recipients.get(recipient, (550, b""))
-            raise DeliveryError(f"{self.where} refused {recipient}: {code} {_text(reason)}", permanent=code >= 500) from None
+            raise DeliveryError(
+                f"{self.where} refused {recipient}: {code} {_text(reason)}", permanent=code >= 500
+            ) from None
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(f"{self.where} rejected the message: {exc.smtp_code} {_text(exc.smtp_error)}",
-                                permanent=exc.smtp_code >= 500) from None
+            raise DeliveryError(
+                f"{self.where} rejected the message: {exc.smtp_code} {_text(exc.smtp_error)}",
+                permanent=exc.smtp_code >= 500,
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"SMTP server {self.where} failed during send: {type(exc).__name__}: {exc}") from None
         if refused:

@@ -16,8 +16,9 @@ from assets.alerts.email_render import LEVELS
 OPEN = ("issued", "upgraded", "downgraded", "active")
 
 
-def warning_status(latest: dict[tuple[str, str], dict], candidates: list[Candidate], day: dt.date,
-                   areas: list[str]) -> dict[str, tuple[str, str]]:
+def warning_status(
+    latest: dict[tuple[str, str], dict], candidates: list[Candidate], day: dt.date, areas: list[str]
+) -> dict[str, tuple[str, str]]:
     """Area -> (Chinese, English) sentence. ``latest``: the area and regional warnings' rows before D
     (``lifecycle.latest_before``); ``candidates``: the warnings the rules raise on D."""
     regional = next((c for c in candidates if c.kind == "regional_warning"), None)
@@ -34,15 +35,19 @@ def warning_status(latest: dict[tuple[str, str], dict], candidates: list[Candida
         row = latest.get(("area_warning", area))
         if regional_level is not None:
             zh_level, en_level = LEVELS.get(regional_level, (regional_level, regional_level))
-            out[area] = (f"本区县无预警，区域联合预警（{zh_level}，{regional_id}）仍在执行",
-                         f"no area warning here; the regional warning ({en_level}, {regional_id}) still applies")
+            out[area] = (
+                f"本区县无预警，区域联合预警（{zh_level}，{regional_id}）仍在执行",
+                f"no area warning here; the regional warning ({en_level}, {regional_id}) still applies",
+            )
         elif row is not None and row["status"] in ("lifted", "retracted"):
             verb_zh, verb_en = ("解除", "lifted") if row["status"] == "lifted" else ("撤回", "retracted")
             when = row["day"]
             ago = (day - when).days
             note_zh = "（前一日）" if ago == 1 else ""
-            out[area] = (f"本区县重污染天气预警已于{when}{note_zh}{verb_zh}（{row['event_id']}）",
-                         f"the area's warning {row['event_id']} was {verb_en} on {when}")
+            out[area] = (
+                f"本区县重污染天气预警已于{when}{note_zh}{verb_zh}（{row['event_id']}）",
+                f"the area's warning {row['event_id']} was {verb_en} on {when}",
+            )
         else:
             out[area] = ("当日无预警", "no warning was in force")
     return out

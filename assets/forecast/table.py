@@ -19,6 +19,9 @@ def write_forecast(
     if wrong.height:
         raise ValueError(f"{TABLE}: {wrong.height} row(s) are not of source {source!r} issued {issue_date}")
     return replace_partition(
-        con, TABLE, rows.with_columns(load_partition=pl.lit(load_partition)),
-        "source = ? AND issue_date = ?", [source, issue_date],
+        con,
+        TABLE,
+        rows.with_columns(load_partition=pl.lit(load_partition)),
+        "source = ? AND issue_date = ?",
+        [source, issue_date],
     )

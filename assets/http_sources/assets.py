@@ -37,8 +37,11 @@ def open_meteo_forecast_asset(
 ) -> dg.MaterializeResult:
     days = forecast_days(settings.air_source, settings.openmeteo_forecast_days)
     if days <= 0:
-        why = ("ENVMON_OPENMETEO_FORECAST_DAYS=0" if settings.openmeteo_forecast_days == 0
-               else f"air source {settings.air_source} is not live (set ENVMON_OPENMETEO_FORECAST_DAYS to fetch)")
+        why = (
+            "ENVMON_OPENMETEO_FORECAST_DAYS=0"
+            if settings.openmeteo_forecast_days == 0
+            else f"air source {settings.air_source} is not live (set ENVMON_OPENMETEO_FORECAST_DAYS to fetch)"
+        )
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": why})
     catalog = load_station_catalog(settings.stations_csv or None)
     written, problems, rows, issue = 0, [], None, None
@@ -63,10 +66,15 @@ def open_meteo_forecast_asset(
         metadata={
             "dagster/row_count": written,
             "last_issue_date": issue.isoformat(),
-            "problems": len(problems), "forecast_days": days,
-            "max_aqi": int(rows["aqi"].max()) if rows is not None and rows.height and rows["aqi"].max() is not None
+            "problems": len(problems),
+            "forecast_days": days,
+            "max_aqi": int(rows["aqi"].max())
+            if rows is not None and rows.height and rows["aqi"].max() is not None
             else None,
-            "preview": dg.MetadataValue.md(markdown_table(rows.sort("target_date", "area"), 20) if rows is not None
-                                           else "unavailable: see the run's warnings"),
+            "preview": dg.MetadataValue.md(
+                markdown_table(rows.sort("target_date", "area"), 20)
+                if rows is not None
+                else "unavailable: see the run's warnings"
+            ),
         }
     )

@@ -20,8 +20,9 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import requests
@@ -88,8 +89,11 @@ class HttpClient:
         except ValueError as exc:
             snippet = redact(response.text, self.secrets)[:120].replace("\n", " ")
             raise HttpSourceError(
-                self.source, redact_url(url, params), f"malformed JSON ({exc}); body starts {snippet!r}",
-                response.status_code, self.secrets,
+                self.source,
+                redact_url(url, params),
+                f"malformed JSON ({exc}); body starts {snippet!r}",
+                response.status_code,
+                self.secrets,
             ) from None
 
     @property
@@ -111,7 +115,9 @@ class HttpClient:
                 if last:
                     kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
                     raise HttpSourceError(
-                        self.source, shown, f"{kind} after {attempt + 1} attempt(s): {type(exc).__name__}",
+                        self.source,
+                        shown,
+                        f"{kind} after {attempt + 1} attempt(s): {type(exc).__name__}",
                         secrets=self.secrets,
                     ) from None
                 self._wait(self._backoff(attempt))
@@ -122,7 +128,10 @@ class HttpClient:
             if response.status_code >= 400:
                 reason = response.reason or ""
                 raise HttpSourceError(
-                    self.source, shown, f"{reason} after {attempt + 1} attempt(s)".strip(), response.status_code,
+                    self.source,
+                    shown,
+                    f"{reason} after {attempt + 1} attempt(s)".strip(),
+                    response.status_code,
                     self.secrets,
                 )
             return response

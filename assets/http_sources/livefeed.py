@@ -33,8 +33,17 @@ SOURCE = "livefeed"
 PUBLISHED_TABLE = "staging.air_hourly_published"
 MISSING = ["-;", "—", "-", "--", "", "NA", "null"]
 HOURLY = {"pm2_5": "pm25", "pm10": "pm10", "so2": "so2", "no2": "no2", "o3": "o3", "co": "co"}
-PUBLISHED = {"aqi": "aqi", "pm2_5_24h": "pm25_24h", "pm10_24h": "pm10_24h", "so2_24h": "so2_24h",
-             "no2_24h": "no2_24h", "o3_24h": "o3_24h", "o3_8h": "o3_8h", "o3_8h_24h": "o3_8h_24h", "co_24h": "co_24h"}
+PUBLISHED = {
+    "aqi": "aqi",
+    "pm2_5_24h": "pm25_24h",
+    "pm10_24h": "pm10_24h",
+    "so2_24h": "so2_24h",
+    "no2_24h": "no2_24h",
+    "o3_24h": "o3_24h",
+    "o3_8h": "o3_8h",
+    "o3_8h_24h": "o3_8h_24h",
+    "co_24h": "co_24h",
+}
 TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 
 
@@ -49,8 +58,14 @@ def parse_records(text: str, name: str) -> pl.DataFrame:
         records = payload.get("data", payload.get("records")) if isinstance(payload, dict) else payload
         if not isinstance(records, list):
             raise ValueError(f"{name}: expected a list of records (or one under 'data')")
-        frame = pl.DataFrame([{k.strip().lower(): None if v is None else str(v) for k, v in r.items()}
-                              for r in records if isinstance(r, dict)], infer_schema_length=None)
+        frame = pl.DataFrame(
+            [
+                {k.strip().lower(): None if v is None else str(v) for k, v in r.items()}
+                for r in records
+                if isinstance(r, dict)
+            ],
+            infer_schema_length=None,
+        )
     else:
         frame = pl.read_csv(io.StringIO(stripped), infer_schema=False)
         frame = frame.rename({c: c.strip().lower() for c in frame.columns})
@@ -63,34 +78,48 @@ def normalise(raw: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[dict]]:
     """Typed rows (tidy + published columns), the problems, and the o3/o3_24h swap repaired."""
     columns = [*HOURLY, *PUBLISHED]
     raw = raw.with_columns(
-        [pl.lit(None, pl.String).alias(c) for c in ("timepoint", "stationcode", *columns) if c not in raw.columns])
+        [pl.lit(None, pl.String).alias(c) for c in ("timepoint", "stationcode", *columns) if c not in raw.columns]
+    )
     raw = raw.with_row_index("row", offset=1).with_columns(
-        pl.col(c).str.strip_chars().replace(MISSING, None) for c in columns)
+        pl.col(c).str.strip_chars().replace(MISSING, None) for c in columns
+    )
     typed = raw.with_columns(
-        pl.coalesce([pl.col("timepoint").str.strip_chars().str.strptime(pl.Datetime("us"), f, strict=False)
-                     for f in TIME_FORMATS]).alias("ts"),
+        pl.coalesce(
+            [
+                pl.col("timepoint").str.strip_chars().str.strptime(pl.Datetime("us"), f, strict=False)
+                for f in TIME_FORMATS
+            ]
+        ).alias("ts"),
         *[as_number(pl.col(c)).alias(f"{c}__v") for c in columns],  # inf, nan, 1e999: unparsable
     )
     problems = []
     for c in columns:  # present but not a number (vectorised: only the bad cells come back)
         bad = typed.filter(pl.col(c).is_not_null() & pl.col(f"{c}__v").is_null()).select("row", c)
-        problems += [{"file": name, "row": r, "field": c, "message": f"not a number: {v!r} (left empty)"}
-                     for r, v in bad.iter_rows()]
+        problems += [
+            {"file": name, "row": r, "field": c, "message": f"not a number: {v!r} (left empty)"}
+            for r, v in bad.iter_rows()
+        ]
     bad_ts = typed.filter(pl.col("ts").is_null()).select("row", "timepoint")
-    problems += [{"file": name, "row": r, "field": "timepoint", "message": f"unreadable time {v!r}"}
-                 for r, v in bad_ts.iter_rows()]
+    problems += [
+        {"file": name, "row": r, "field": "timepoint", "message": f"unreadable time {v!r}"}
+        for r, v in bad_ts.iter_rows()
+    ]
     swapped = pl.col("o3__v") > pl.col("o3_24h__v")
-    problems += [{"file": name, "row": r, "field": "o3,o3_24h", "message": "o3 > o3_24h: values swapped back"}
-                 for (r,) in typed.filter(swapped.fill_null(False)).select("row").iter_rows()]
+    problems += [
+        {"file": name, "row": r, "field": "o3,o3_24h", "message": "o3 > o3_24h: values swapped back"}
+        for (r,) in typed.filter(swapped.fill_null(False)).select("row").iter_rows()
+    ]
     fixed = typed.with_columns(
         pl.when(swapped).then(pl.col("o3_24h__v")).otherwise(pl.col("o3__v")).alias("o3__v"),
         pl.when(swapped).then(pl.col("o3__v")).otherwise(pl.col("o3_24h__v")).alias("o3_24h__v"),
         swapped.fill_null(False).alias("o3_swapped"),
     )
     out = fixed.select(
-        pl.col("stationcode").str.strip_chars().alias("station_code"), "ts",
+        pl.col("stationcode").str.strip_chars().alias("station_code"),
+        "ts",
         *[pl.col(f"{c}__v").alias(HOURLY[c]) for c in HOURLY],
-        *[pl.col(f"{c}__v").alias(PUBLISHED[c] + "__pub") for c in PUBLISHED], "o3_swapped",
+        *[pl.col(f"{c}__v").alias(PUBLISHED[c] + "__pub") for c in PUBLISHED],
+        "o3_swapped",
     )
     return out, problems
 
@@ -101,8 +130,12 @@ def read_inputs(options: SourceOptions, client: HttpClient) -> list[tuple[str, s
     if options.input_path:
         path = check_input(options.input_path)
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".csv")) if path.is_dir() else [path]
-        return [(str(p), None, link) if (link := link_problem(p)) else
-                (str(p), p.read_text(encoding="utf-8", errors="replace"), "") for p in files]
+        return [
+            (str(p), None, link)
+            if (link := link_problem(p))
+            else (str(p), p.read_text(encoding="utf-8", errors="replace"), "")
+            for p in files
+        ]
     if options.livefeed_url:
         response = client.get(options.livefeed_url)
         return [(options.livefeed_url, redact(response.content.decode("utf-8", errors="replace")), "")]
@@ -138,8 +171,15 @@ def livefeed_source(
     return AirBatch(
         rows=rows.select(list(TIDY_SCHEMA)).cast(TIDY_SCHEMA),
         problems=problems,
-        side_tables={PUBLISHED_TABLE: published.select(
-            "station_code", "ts", *[pl.col(c + "__pub").alias(c) for c in PUBLISHED.values()])},
-        summary={"files": len(frames), "rows_read": everything.height, "o3_swapped_rows": int(rows["o3_swapped"].sum()),
-                 "rows_of_other_days": everything.height - rows.height},
+        side_tables={
+            PUBLISHED_TABLE: published.select(
+                "station_code", "ts", *[pl.col(c + "__pub").alias(c) for c in PUBLISHED.values()]
+            )
+        },
+        summary={
+            "files": len(frames),
+            "rows_read": everything.height,
+            "o3_swapped_rows": int(rows["o3_swapped"].sum()),
+            "rows_of_other_days": everything.height - rows.height,
+        },
     )

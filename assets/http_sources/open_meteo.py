@@ -23,8 +23,12 @@ DEFAULT_URL = "https://air-quality-api.open-meteo.com"
 PATH = "/v1/air-quality"
 CST_OFFSET_SECONDS = 8 * 3600
 VARIABLES = {  # API variable -> our column
-    "pm2_5": "pm25", "pm10": "pm10", "sulphur_dioxide": "so2", "nitrogen_dioxide": "no2",
-    "ozone": "o3", "carbon_monoxide": "co",
+    "pm2_5": "pm25",
+    "pm10": "pm10",
+    "sulphur_dioxide": "so2",
+    "nitrogen_dioxide": "no2",
+    "ozone": "o3",
+    "carbon_monoxide": "co",
 }
 MICROGRAMS = {"μg/m³", "µg/m³", "ug/m3", "ug/m³"}  # Greek mu and micro sign both occur
 HOURLY_SCHEMA = {"area": pl.String, "ts": pl.Datetime("us"), **{c: pl.Float64 for c in VARIABLES.values()}}
@@ -64,8 +68,10 @@ def parse_hourly(payload: object, area: str, where: str) -> tuple[pl.DataFrame, 
     )
     frame = frame.select(
         pl.lit(area).alias("area"),
-        (pl.col("time").str.to_datetime("%Y-%m-%dT%H:%M", time_unit="us")
-         + pl.duration(seconds=CST_OFFSET_SECONDS - offset)).alias("ts"),
+        (
+            pl.col("time").str.to_datetime("%Y-%m-%dT%H:%M", time_unit="us")
+            + pl.duration(seconds=CST_OFFSET_SECONDS - offset)
+        ).alias("ts"),
         *[pl.col(c) if c in columns else pl.lit(None, pl.Float64).alias(c) for c in VARIABLES.values()],
     ).with_columns(pl.col("co") / 1000.0)  # ug/m3 -> mg/m3
     return frame.cast(HOURLY_SCHEMA), problems
@@ -79,8 +85,12 @@ def fetch_hourly(
     frames, problems = [], []
     for area, lat, lon in area_centroids(catalog).select("area", "lat", "lon").iter_rows():
         params = {
-            "latitude": lat, "longitude": lon, "hourly": ",".join(VARIABLES), "timezone": "Asia/Shanghai",
-            "start_date": start.isoformat(), "end_date": end.isoformat(),
+            "latitude": lat,
+            "longitude": lon,
+            "hourly": ",".join(VARIABLES),
+            "timezone": "Asia/Shanghai",
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
         }
         where = redact_url(url, params)
         try:

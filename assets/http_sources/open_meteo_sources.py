@@ -17,8 +17,19 @@ from assets.http_sources.open_meteo import DEFAULT_URL, SOURCE, fetch_hourly
 
 MODELLED_TABLE = "staging.air_modelled_hourly"
 FORECAST_COLUMNS = (
-    "issue_date", "area", "target_date", "aqi", "primary_pollutant",
-    "pm25", "pm10", "so2", "no2", "co", "o3_8h", "standard", "source",
+    "issue_date",
+    "area",
+    "target_date",
+    "aqi",
+    "primary_pollutant",
+    "pm25",
+    "pm10",
+    "so2",
+    "no2",
+    "co",
+    "o3_8h",
+    "standard",
+    "source",
 )
 
 
@@ -60,7 +71,17 @@ def forecast_rows(hourly: pl.DataFrame, issue_date: dt.date, last: dt.date, sour
     daily = daily_concentrations(hourly, key="area").filter(pl.col("day").is_between(issue_date, last))
     scored = daily_aqi(daily, key="area")
     return scored.select(
-        pl.lit(issue_date).alias("issue_date"), "area", pl.col("day").alias("target_date"),
-        pl.col("aqi").cast(pl.Int32), "primary_pollutant", "pm25", "pm10", "so2", "no2", "co", "o3_8h", "standard",
+        pl.lit(issue_date).alias("issue_date"),
+        "area",
+        pl.col("day").alias("target_date"),
+        pl.col("aqi").cast(pl.Int32),
+        "primary_pollutant",
+        "pm25",
+        "pm10",
+        "so2",
+        "no2",
+        "co",
+        "o3_8h",
+        "standard",
         pl.lit(source).alias("source"),
     ).sort("area", "target_date")

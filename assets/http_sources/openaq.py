@@ -58,13 +58,27 @@ def paged(client: HttpClient, url: str, params: dict, limit: int) -> list[dict]:
 
 def sensors_of(locations: list[dict]) -> pl.DataFrame:
     rows = [
-        {"location_id": loc["id"], "location": loc.get("name"), "lat": (loc.get("coordinates") or {}).get("latitude"),
-         "lon": (loc.get("coordinates") or {}).get("longitude"), "sensor_id": s["id"],
-         "parameter": s["parameter"]["name"], "unit": s["parameter"].get("units") or ""}
-        for loc in locations for s in loc.get("sensors") or []
+        {
+            "location_id": loc["id"],
+            "location": loc.get("name"),
+            "lat": (loc.get("coordinates") or {}).get("latitude"),
+            "lon": (loc.get("coordinates") or {}).get("longitude"),
+            "sensor_id": s["id"],
+            "parameter": s["parameter"]["name"],
+            "unit": s["parameter"].get("units") or "",
+        }
+        for loc in locations
+        for s in loc.get("sensors") or []
     ]
-    schema = {"location_id": pl.Int64, "location": pl.String, "lat": pl.Float64, "lon": pl.Float64,
-              "sensor_id": pl.Int64, "parameter": pl.String, "unit": pl.String}
+    schema = {
+        "location_id": pl.Int64,
+        "location": pl.String,
+        "lat": pl.Float64,
+        "lon": pl.Float64,
+        "sensor_id": pl.Int64,
+        "parameter": pl.String,
+        "unit": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -74,32 +88,53 @@ def match_locations(sensors: pl.DataFrame, catalog: pl.DataFrame, max_km: float 
     pairs = locs.join(catalog.select("code", pl.col("lat").alias("s_lat"), pl.col("lon").alias("s_lon")), how="cross")
     rad = 3.141592653589793 / 180
     a = ((pl.col("s_lat") - pl.col("lat")) * rad / 2).sin() ** 2 + (pl.col("lat") * rad).cos() * (
-        pl.col("s_lat") * rad).cos() * ((pl.col("s_lon") - pl.col("lon")) * rad / 2).sin() ** 2
+        pl.col("s_lat") * rad
+    ).cos() * ((pl.col("s_lon") - pl.col("lon")) * rad / 2).sin() ** 2
     nearest = (
         pairs.with_columns(km=2 * 6371.0 * a.sqrt().arcsin())
-        .sort("km").group_by("location_id", maintain_order=True).first()
+        .sort("km")
+        .group_by("location_id", maintain_order=True)
+        .first()
     )
     return nearest.select(
-        "location_id", "location", "lat", "lon", pl.col("code").alias("nearest_station"), pl.col("km").round(3),
-        pl.when(pl.col("km") <= max_km).then(pl.col("code"))
-        .otherwise(pl.format("OPENAQ-{}", pl.col("location_id"))).alias("station_code"),
+        "location_id",
+        "location",
+        "lat",
+        "lon",
+        pl.col("code").alias("nearest_station"),
+        pl.col("km").round(3),
+        pl.when(pl.col("km") <= max_km)
+        .then(pl.col("code"))
+        .otherwise(pl.format("OPENAQ-{}", pl.col("location_id")))
+        .alias("station_code"),
     )
 
 
 def parse_hours(results: list[dict]) -> pl.DataFrame:
     """Hourly results -> (ts CST end of hour, value in the sensor's unit)."""
     ends = [((r.get("period") or {}).get("datetimeTo") or {}).get("utc") for r in results]
-    frame = pl.DataFrame({"end_utc": pl.Series(ends, dtype=pl.String),
-                          "value": pl.Series([r.get("value") for r in results], dtype=pl.Float64)})
+    frame = pl.DataFrame(
+        {
+            "end_utc": pl.Series(ends, dtype=pl.String),
+            "value": pl.Series([r.get("value") for r in results], dtype=pl.Float64),
+        }
+    )
     return frame.select(
-        (pl.col("end_utc").str.to_datetime(time_zone="UTC", time_unit="us")
-         .dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)).alias("ts"),
+        (
+            pl.col("end_utc")
+            .str.to_datetime(time_zone="UTC", time_unit="us")
+            .dt.convert_time_zone("Asia/Shanghai")
+            .dt.replace_time_zone(None)
+        ).alias("ts"),
         "value",
     )
 
 
 def openaq_source(
-    day: dt.date, stations: pl.DataFrame, options: SourceOptions, client: HttpClient | None = None,
+    day: dt.date,
+    stations: pl.DataFrame,
+    options: SourceOptions,
+    client: HttpClient | None = None,
     page_limit: int = PAGE_LIMIT,
 ) -> AirBatch:
     key = options.openaq_api_key
@@ -108,41 +143,74 @@ def openaq_source(
     client = client or HttpClient(SOURCE)
     client.headers = {**client.headers, "X-API-Key": key}
     base = (options.openaq_url or DEFAULT_URL).rstrip("/")
-    bbox = ",".join(f"{v:.4f}" for v in (
-        stations["lon"].min() - BBOX_MARGIN_DEG, stations["lat"].min() - BBOX_MARGIN_DEG,
-        stations["lon"].max() + BBOX_MARGIN_DEG, stations["lat"].max() + BBOX_MARGIN_DEG))
+    bbox = ",".join(
+        f"{v:.4f}"
+        for v in (
+            stations["lon"].min() - BBOX_MARGIN_DEG,
+            stations["lat"].min() - BBOX_MARGIN_DEG,
+            stations["lon"].max() + BBOX_MARGIN_DEG,
+            stations["lat"].max() + BBOX_MARGIN_DEG,
+        )
+    )
     locations = paged(client, f"{base}/v3/locations", {"bbox": bbox}, page_limit)
     sensors = sensors_of(locations).filter(pl.col("parameter").is_in(PARAMETERS))
     matched = match_locations(sensors, stations, options.openaq_match_km) if sensors.height else pl.DataFrame()
     problems = [
-        {"file": f"{base}/v3/locations", "row": f"location {r['location_id']} {r['location']}", "field": "coordinates",
-         "message": f"no catalog station within {options.openaq_match_km} km (nearest {r['nearest_station']} at {r['km']} km): "
-                    f"rows kept as {r['station_code']} and quarantined"}
-        for r in (matched.filter(pl.col("station_code").str.starts_with("OPENAQ-")).iter_rows(named=True)
-                  if matched.height else [])
+        {
+            "file": f"{base}/v3/locations",
+            "row": f"location {r['location_id']} {r['location']}",
+            "field": "coordinates",
+            "message": f"no catalog station within {options.openaq_match_km} km (nearest {r['nearest_station']} at {r['km']} km): "
+            f"rows kept as {r['station_code']} and quarantined",
+        }
+        for r in (
+            matched.filter(pl.col("station_code").str.starts_with("OPENAQ-")).iter_rows(named=True)
+            if matched.height
+            else []
+        )
     ]
     start = dt.datetime.combine(day, dt.time(0)) - dt.timedelta(hours=8)  # CST 00:00 .. 24:00 in UTC
-    window = {"datetime_from": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-              "datetime_to": (start + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    window = {
+        "datetime_from": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "datetime_to": (start + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     frames = []
     for s in sensors.iter_rows(named=True):
         url = f"{base}/v3/sensors/{s['sensor_id']}/hours"
         factor = unit_factor(s["parameter"], s["unit"])
         if factor is None:
-            problems.append({"file": url, "row": f"sensor {s['sensor_id']}", "field": s["parameter"],
-                             "message": f"unexpected unit {s['unit']!r}: sensor skipped"})
+            problems.append(
+                {
+                    "file": url,
+                    "row": f"sensor {s['sensor_id']}",
+                    "field": s["parameter"],
+                    "message": f"unexpected unit {s['unit']!r}: sensor skipped",
+                }
+            )
             continue
         try:
             hours = parse_hours(paged(client, url, window, page_limit))
         except (HttpSourceError, pl.exceptions.PolarsError) as exc:
-            problems.append({"file": url, "row": f"sensor {s['sensor_id']}", "field": s["parameter"],
-                             "message": f"sensor skipped: {exc}"})
+            problems.append(
+                {
+                    "file": url,
+                    "row": f"sensor {s['sensor_id']}",
+                    "field": s["parameter"],
+                    "message": f"sensor skipped: {exc}",
+                }
+            )
             continue
-        frames.append(hours.with_columns(
-            location_id=pl.lit(s["location_id"]), parameter=pl.lit(s["parameter"]), value=pl.col("value") * factor))
+        frames.append(
+            hours.with_columns(
+                location_id=pl.lit(s["location_id"]), parameter=pl.lit(s["parameter"]), value=pl.col("value") * factor
+            )
+        )
     if not frames:
-        return AirBatch(rows=pl.DataFrame(schema=TIDY_SCHEMA), problems=problems,
-                        summary={"locations": len(locations), "sensors": sensors.height})
+        return AirBatch(
+            rows=pl.DataFrame(schema=TIDY_SCHEMA),
+            problems=problems,
+            summary={"locations": len(locations), "sensors": sensors.height},
+        )
     long = pl.concat(frames).join(matched.select("location_id", "station_code"), on="location_id")
     # two sensors of one parameter at a location (or two locations on one station): their mean
     wide = long.pivot(on="parameter", index=["station_code", "ts"], values="value", aggregate_function="mean")
@@ -151,6 +219,9 @@ def openaq_source(
     return AirBatch(
         rows=rows.sort("station_code", "ts"),
         problems=problems,
-        summary={"locations": len(locations), "sensors": sensors.height,
-                 "matched_locations": matched.filter(~pl.col("station_code").str.starts_with("OPENAQ-")).height},
+        summary={
+            "locations": len(locations),
+            "sensors": sensors.height,
+            "matched_locations": matched.filter(~pl.col("station_code").str.starts_with("OPENAQ-")).height,
+        },
     )

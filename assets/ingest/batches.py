@@ -33,8 +33,15 @@ def record_batch(
     ``within_transaction``: the caller's transaction holds the write (it commits the record with the batch's rows);
     otherwise the record is replaced in a transaction of its own. ``received_at``: when the batch arrived (CST)."""
     record = {
-        "dataset": dataset, "source": source, "load_partition": day, "batch_id": batch_id, "raw_path": str(raw_path),
-        "rows_in": rows_in, "rows_staged": rows_staged, "rows_rejected": rows_rejected, "received_at": received_at,
+        "dataset": dataset,
+        "source": source,
+        "load_partition": day,
+        "batch_id": batch_id,
+        "raw_path": str(raw_path),
+        "rows_in": rows_in,
+        "rows_staged": rows_staged,
+        "rows_rejected": rows_rejected,
+        "received_at": received_at,
     }
     where = " AND ".join(f"{column} = ?" for column in replaces)
     write = replace_rows if within_transaction else replace_partition

@@ -5,7 +5,7 @@ automation sensor and ``pipelines/propagation.py`` follow them). A staging parti
 natural day D", whichever batch or file brought them."""
 
 import datetime as dt
-from typing import Iterator
+from collections.abc import Iterator
 
 import dagster as dg
 
@@ -24,7 +24,8 @@ def changed_day_materializations(
                 days.setdefault(day, []).append(label)
     for day, labels in sorted(days.items()):
         yield dg.AssetMaterialization(
-            asset_key=key, partition=day.isoformat(),
+            asset_key=key,
+            partition=day.isoformat(),
             description=f"readings of {day} changed by {', '.join(labels)}",
             metadata={"changed_by": ", ".join(labels)},
         )

@@ -25,6 +25,7 @@ def natural_days(ts: pl.Series) -> list[dt.date]:
 
 def staged_days(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list) -> set[dt.date]:
     """Natural days of the rows of ``table`` matching ``where`` (about to be replaced)."""
-    days = fetch_polars(con, f"SELECT DISTINCT CAST(ts - INTERVAL 1 HOUR AS DATE) AS day FROM {table} WHERE {where}",
-                        params)
+    days = fetch_polars(
+        con, f"SELECT DISTINCT CAST(ts - INTERVAL 1 HOUR AS DATE) AS day FROM {table} WHERE {where}", params
+    )
     return set(days["day"].to_list())

@@ -20,9 +20,9 @@ import polars as pl
 
 
 def read_excel_strings(path: Path, problems: list[dict]) -> pl.DataFrame:
-    from assets.ingest.files import ROW_COLUMN, BadFileError, check_header
-
     import openpyxl
+
+    from assets.ingest.files import ROW_COLUMN, BadFileError, check_header
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -38,8 +38,10 @@ def read_excel_strings(path: Path, problems: list[dict]) -> pl.DataFrame:
         # Row by row is what openpyxl offers; an Excel sheet is bounded (about one million rows).
         pairs = zip(sheet.iter_rows(values_only=True), formulas.worksheets[0].iter_rows(values_only=True))
         for number, (values, written) in enumerate(pairs, start=1):
-            cells = [_text(v) if v is not None else _formula(w, number, i, uncached)
-                     for i, (v, w) in enumerate(zip(values, written))]
+            cells = [
+                _text(v) if v is not None else _formula(w, number, i, uncached)
+                for i, (v, w) in enumerate(zip(values, written))
+            ]
             if header is None:
                 if sum(c is not None for c in cells) >= 2:  # a title row has one cell
                     header = [c or "" for c in _trim(cells)]
@@ -48,16 +50,30 @@ def read_excel_strings(path: Path, problems: list[dict]) -> pl.DataFrame:
             width = len(header)
             extra = [c for c in cells[width:] if c is not None]
             if extra:
-                problems.append({"file": str(path), "row": number, "field": None, "kind": "ragged_row",
-                                 "message": f"ragged row: {width + len(extra)} cells where the header has {width} "
-                                            f"(cells after the {width}th dropped)"})
+                problems.append(
+                    {
+                        "file": str(path),
+                        "row": number,
+                        "field": None,
+                        "kind": "ragged_row",
+                        "message": f"ragged row: {width + len(extra)} cells where the header has {width} "
+                        f"(cells after the {width}th dropped)",
+                    }
+                )
             rows.append((cells + [None] * width)[:width])
             row_numbers.append(number)
         if uncached:
-            problems.append({"file": str(path), "row": None, "field": ", ".join(uncached[:10]), "kind": "xlsx_formula",
-                             "message": f"{len(uncached)} formula cell(s) without a cached value on sheet "
-                                        f"{sheet.title!r} ({', '.join(uncached[:10])}): the program that wrote the file "
-                                        "did not compute them; open and save the file in Excel, or send the values"})
+            problems.append(
+                {
+                    "file": str(path),
+                    "row": None,
+                    "field": ", ".join(uncached[:10]),
+                    "kind": "xlsx_formula",
+                    "message": f"{len(uncached)} formula cell(s) without a cached value on sheet "
+                    f"{sheet.title!r} ({', '.join(uncached[:10])}): the program that wrote the file "
+                    "did not compute them; open and save the file in Excel, or send the values",
+                }
+            )
         problems.extend(_other_sheets(path, book))
     finally:
         book.close()
@@ -84,9 +100,16 @@ def _other_sheets(path: Path, book) -> list[dict]:
     for sheet in book.worksheets[1:]:
         filled = sum(1 for values in sheet.iter_rows(values_only=True) if sum(v is not None for v in values) >= 2)
         if filled:
-            found.append({"file": str(path), "row": None, "field": sheet.title, "kind": "extra_sheet",
-                          "message": f"sheet {sheet.title!r} holds {filled} row(s) of data and was not read: only the "
-                                     "first sheet is; send each sheet as a file of its own (or move the rows)"})
+            found.append(
+                {
+                    "file": str(path),
+                    "row": None,
+                    "field": sheet.title,
+                    "kind": "extra_sheet",
+                    "message": f"sheet {sheet.title!r} holds {filled} row(s) of data and was not read: only the "
+                    "first sheet is; send each sheet as a file of its own (or move the rows)",
+                }
+            )
     return found
 
 

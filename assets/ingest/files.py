@@ -97,10 +97,14 @@ def unparsable_reason(text: pl.Expr) -> pl.Expr:
     """Why a cell that is neither a missing token nor a finite number cannot be used."""
     number = text.str.strip_chars().cast(pl.Float64, strict=False)
     return (
-        pl.when(text.str.strip_chars().str.starts_with("=")).then(pl.lit("formula without a cached value"))
-        .when(number.is_nan()).then(pl.lit("not a finite number (nan)"))
-        .when(number.is_infinite() & text.str.contains(r"(?i)inf")).then(pl.lit("not a finite number (inf)"))
-        .when(number.is_infinite()).then(pl.lit("number out of range"))
+        pl.when(text.str.strip_chars().str.starts_with("="))
+        .then(pl.lit("formula without a cached value"))
+        .when(number.is_nan())
+        .then(pl.lit("not a finite number (nan)"))
+        .when(number.is_infinite() & text.str.contains(r"(?i)inf"))
+        .then(pl.lit("not a finite number (inf)"))
+        .when(number.is_infinite())
+        .then(pl.lit("number out of range"))
         .otherwise(pl.lit("not a number"))
     )
 
@@ -122,17 +126,27 @@ def parse_numbers(
     is_bad = bad_cells.select(pl.col(columns).any()).row(0)
     bad = [
         frame.select(
-            pl.lit(str(file)).alias("file"), rows.cast(pl.Int64).alias("row"), pl.lit(c).alias("field"),
+            pl.lit(str(file)).alias("file"),
+            rows.cast(pl.Int64).alias("row"),
+            pl.lit(c).alias("field"),
             pl.col(c).cast(pl.String).alias("value"),
         ).filter(bad_cells[c])
         for c, has_bad in zip(columns, is_bad)
         if has_bad
     ]
     problems = pl.concat(bad) if bad else pl.DataFrame(schema=PROBLEM_SCHEMA)
-    problems = problems.with_columns(reason=unparsable_reason(pl.col("value"))).with_columns(
-        pl.format("{}: {} (missing values may be written as {})", pl.col("reason"), pl.col("value"),
-                  pl.lit(_tokens_shown())).alias("message")
-    ).sort("row", "field")
+    problems = (
+        problems.with_columns(reason=unparsable_reason(pl.col("value")))
+        .with_columns(
+            pl.format(
+                "{}: {} (missing values may be written as {})",
+                pl.col("reason"),
+                pl.col("value"),
+                pl.lit(_tokens_shown()),
+            ).alias("message")
+        )
+        .sort("row", "field")
+    )
     return numbers, problems
 
 
@@ -193,8 +207,11 @@ def _check_size(path: Path, max_bytes: int | None) -> None:
     if size == 0:
         raise BadFileError(path, "empty file (0 bytes)")
     if size > limit:
-        raise BadFileError(path, f"file too large: {size / 2**20:.0f} MiB > limit {limit / 2**20:.0f} MiB "
-                                 "(ENVMON_MAX_FILE_MB); split it or raise the limit")
+        raise BadFileError(
+            path,
+            f"file too large: {size / 2**20:.0f} MiB > limit {limit / 2**20:.0f} MiB "
+            "(ENVMON_MAX_FILE_MB); split it or raise the limit",
+        )
 
 
 def detect_encoding(path: Path) -> str:
@@ -305,8 +322,15 @@ def _unnamed_columns(path: Path, frame: pl.DataFrame, problems: list[dict]) -> p
     filled = frame.select(pl.col(unnamed).is_not_null().any()).row(0)
     keep = [c for c, has in zip(unnamed, filled) if has]
     if keep:
-        problems.append({"file": str(path), "row": 1, "field": ", ".join(keep), "kind": "unnamed_column",
-                         "message": f"values under column(s) without a header name: {', '.join(keep)}"})
+        problems.append(
+            {
+                "file": str(path),
+                "row": 1,
+                "field": ", ".join(keep),
+                "kind": "unnamed_column",
+                "message": f"values under column(s) without a header name: {', '.join(keep)}",
+            }
+        )
     return frame.drop(c for c in unnamed if c not in keep)
 
 
@@ -321,8 +345,9 @@ def _looks_numeric(text: str) -> bool:
 def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> None:
     """Rows with more or fewer fields than the header (streamed; quoted commas are not separators)."""
     counts = (
-        pl.scan_csv(source, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
-                    new_columns=["line"])
+        pl.scan_csv(
+            source, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"]
+        )
         .with_row_index("row", offset=1)
         .select("row", fields=pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1)
         .filter(pl.col("fields").is_not_null() & (pl.col("fields") != width))
@@ -331,5 +356,12 @@ def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> 
     for row, fields in counts.iter_rows():  # only the bad rows: few
         kind = "truncated row" if fields < width else "ragged row"
         what = "missing fields are empty" if fields < width else f"fields after the {width}th dropped"
-        problems.append({"file": str(path), "row": int(row), "field": None, "kind": kind.replace(" ", "_"),
-                         "message": f"{kind}: {fields} fields where the header has {width} ({what})"})
+        problems.append(
+            {
+                "file": str(path),
+                "row": int(row),
+                "field": None,
+                "kind": kind.replace(" ", "_"),
+                "message": f"{kind}: {fields} fields where the header has {width} ({what})",
+            }
+        )

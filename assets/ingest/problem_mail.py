@@ -30,14 +30,20 @@ def queue_problem_mail(
     files = problems["file"].drop_nulls().unique().len()
     lines = grouped_lines(problems)
     query = f"envmon query \"SELECT * FROM meta.ingest_problems WHERE run_id = '{run_id}'\""
-    shown = lines[:MAX_LINES] + ([f"... {len(lines) - MAX_LINES} more line(s): {query}"] if len(lines) > MAX_LINES else [])
-    text = "\n".join([
-        f"数据接收问题：本次运行发现 {problems.height} 条问题（{files} 个文件），数据已照常处理，请核查来源数据。",
-        f"Data received with problems: {problems.height} problem line(s) in {files} file(s) in run {run_id}. The rest "
-        "of the data was loaded as usual; please check the sources named below.", "",
-        *shown, "",
-        f"All lines / 全部问题: {query}",
-        "Unparsable cells / 无法解析的数值: quarantine.rejected_values; rejected rows / 被拒绝的行: quarantine.rejected_rows",
-    ])
+    shown = lines[:MAX_LINES] + (
+        [f"... {len(lines) - MAX_LINES} more line(s): {query}"] if len(lines) > MAX_LINES else []
+    )
+    text = "\n".join(
+        [
+            f"数据接收问题：本次运行发现 {problems.height} 条问题（{files} 个文件），数据已照常处理，请核查来源数据。",
+            f"Data received with problems: {problems.height} problem line(s) in {files} file(s) in run {run_id}. The rest "
+            "of the data was loaded as usual; please check the sources named below.",
+            "",
+            *shown,
+            "",
+            f"All lines / 全部问题: {query}",
+            "Unparsable cells / 无法解析的数值: quarantine.rejected_values; rejected rows / 被拒绝的行: quarantine.rejected_rows",
+        ]
+    )
     subject = f"【川南渝西】数据接收问题 data problems — {problems.height} line(s), run {run_id[:8]}"
     return enqueue_email(con, key=f"ingest-problems:{run_id}", to=ops, subject=subject, text=text, now=now)

@@ -15,7 +15,6 @@ import polars as pl
 
 from assets.quality.specs import SEEDS_DIR, DatasetSpec, partition_bounds, quality_flags
 
-
 DAILY_MEAN_POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co")
 O3_WINDOW_HOURS = 8  # the definition of an 8-h mean, not a threshold
 
@@ -44,7 +43,11 @@ def valid_hours(spec: DatasetSpec, staged: pl.DataFrame, flags: pl.DataFrame, da
     """Long frame (key, hour 1..24, parameter) of the natural day's valid values."""
     start, end = partition_bounds(day)
     invalidating = quality_flags().filter(pl.col("invalidates"))["flag_code"]
-    bad = flags.filter(pl.col("flag_code").is_in(invalidating.implode())).select(spec.key, spec.time, "parameter").unique()
+    bad = (
+        flags.filter(pl.col("flag_code").is_in(invalidating.implode()))
+        .select(spec.key, spec.time, "parameter")
+        .unique()
+    )
     return (
         staged.filter(pl.col(spec.time).is_between(start, end))
         .unpivot(index=[spec.key, spec.time], on=list(spec.values), variable_name="parameter")
@@ -69,15 +72,23 @@ def daily_capture(
     else:
         out = out.with_columns(valid_windows=pl.lit(None, pl.UInt32))
     windows = pl.col("min_windows").is_not_null()
-    return out.select(
-        spec.key,
-        "pollutant",
-        "statistic",
-        pl.lit(day).alias("day"),
-        valid=pl.when(windows).then(pl.col("valid_windows")).otherwise(pl.col("valid_hours")).fill_null(0).cast(pl.Int64),
-        needed=pl.when(windows).then(pl.col("min_windows")).otherwise(pl.col("min_hours")).cast(pl.Int64),
-        unit=pl.when(windows).then(pl.lit("8-h windows")).otherwise(pl.lit("hours")),
-    ).with_columns(ok=pl.col("valid") >= pl.col("needed")).sort(spec.key, "pollutant")
+    return (
+        out.select(
+            spec.key,
+            "pollutant",
+            "statistic",
+            pl.lit(day).alias("day"),
+            valid=pl.when(windows)
+            .then(pl.col("valid_windows"))
+            .otherwise(pl.col("valid_hours"))
+            .fill_null(0)
+            .cast(pl.Int64),
+            needed=pl.when(windows).then(pl.col("min_windows")).otherwise(pl.col("min_hours")).cast(pl.Int64),
+            unit=pl.when(windows).then(pl.lit("8-h windows")).otherwise(pl.lit("hours")),
+        )
+        .with_columns(ok=pl.col("valid") >= pl.col("needed"))
+        .sort(spec.key, "pollutant")
+    )
 
 
 def _valid_windows(key: str, hours: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
@@ -90,9 +101,11 @@ def _valid_windows(key: str, hours: pl.DataFrame, rules: pl.DataFrame) -> pl.Dat
         counted = (
             present.join(ends, how="cross")
             .filter(pl.col("hour").is_between(pl.col("end") - size + 1, pl.col("end")))
-            .group_by(key, "end").len()
+            .group_by(key, "end")
+            .len()
             .filter(pl.col("len") >= need)
-            .group_by(key).agg(valid_windows=pl.len())
+            .group_by(key)
+            .agg(valid_windows=pl.len())
         )
         parts.append(counted.with_columns(pollutant=pl.lit(rule["pollutant"])))
     return pl.concat(parts)

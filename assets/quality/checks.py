@@ -12,9 +12,11 @@ from assets.quality.validate import ValidationResult
 
 def batch_usable_spec(asset: dg.AssetKey) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(
-        "batch_usable", asset=asset, blocking=True,
+        "batch_usable",
+        asset=asset,
+        blocking=True,
         description="Blocking: the batch has the expected columns, is not empty, and no more than "
-                    "ENVMON_MAX_REJECTED_SHARE of its rows were rejected.",
+        "ENVMON_MAX_REJECTED_SHARE of its rows were rejected.",
     )
 
 

@@ -43,7 +43,9 @@ def manifest() -> dict:
 
 def replacements() -> list[tuple[str, str]]:
     """(CDN URL, path from the site root), longest URL first (an image folder prefix comes after its files)."""
-    pairs = [(url, "/".join((*SITE_VENDOR, entry["file"]))) for entry in manifest()["files"] for url in entry.get("cdn", [])]
+    pairs = [
+        (url, "/".join((*SITE_VENDOR, entry["file"]))) for entry in manifest()["files"] for url in entry.get("cdn", [])
+    ]
     pairs += [(url, f"static/images/{name}") for url, name in manifest()["images"].items() if url.startswith("http")]
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
 

@@ -25,8 +25,9 @@ def file_suite_parameters(spec: DatasetSpec, rows: pl.DataFrame, known_keys: pl.
     return params
 
 
-def document_file(spec: DatasetSpec, rows: pl.DataFrame, known_keys: pl.Series, now: dt.datetime, data_root: Path,
-                  content_hash: str) -> dict:
+def document_file(
+    spec: DatasetSpec, rows: pl.DataFrame, known_keys: pl.Series, now: dt.datetime, data_root: Path, content_hash: str
+) -> dict:
     """Validate the file's parsed rows with the dataset's suite and add its page to the Data Docs."""
     from assets.quality.gx_run import run_suite
 

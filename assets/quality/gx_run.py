@@ -132,8 +132,11 @@ def _checkpoint(context, spec: DatasetSpec, docs_dir: Path):
 def _site_config(docs_dir: Path) -> dict:
     return {
         "class_name": "SiteBuilder",
-        "store_backend": {"module_name": SITE_STORE, "class_name": "OfflineSiteStoreBackend",
-                          "base_directory": str(docs_dir)},
+        "store_backend": {
+            "module_name": SITE_STORE,
+            "class_name": "OfflineSiteStoreBackend",
+            "base_directory": str(docs_dir),
+        },
         "site_index_builder": {
             "class_name": "DefaultSiteIndexBuilder",
             "validation_results_limit": DOCS_INDEX_LIMIT,

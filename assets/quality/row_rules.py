@@ -42,7 +42,9 @@ def row_conditions(spec: DatasetSpec, params: dict, already_loaded: pl.DataFrame
         if kind == "expect_column_values_to_not_be_null":
             conditions[name] = pl.col(kwargs["column"]).is_null()
         elif kind == "expect_column_values_to_be_in_set":
-            conditions[name] = ~pl.col(kwargs["column"]).is_in(pl.Series(kwargs["value_set"], dtype=pl.String).implode())
+            conditions[name] = ~pl.col(kwargs["column"]).is_in(
+                pl.Series(kwargs["value_set"], dtype=pl.String).implode()
+            )
         elif kind == "expect_column_values_to_be_between":
             col, low, high = pl.col(kwargs["column"]), kwargs.get("min_value"), kwargs.get("max_value")
             conditions[name] = (col < low if low is not None else pl.lit(False)) | (
@@ -72,8 +74,8 @@ def apply_row_rules(
     rejected = checked.filter(fails).select(
         "row_number",
         *rows.columns,
-        reasons=pl.concat_list(
-            [pl.when(pl.col(f"_rule{i}")).then(pl.lit(name)) for i, name in enumerate(rules)]
-        ).list.drop_nulls().list.join("; "),
+        reasons=pl.concat_list([pl.when(pl.col(f"_rule{i}")).then(pl.lit(name)) for i, name in enumerate(rules)])
+        .list.drop_nulls()
+        .list.join("; "),
     )
     return accepted, rejected

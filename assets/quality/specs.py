@@ -96,8 +96,14 @@ AIR_HOURLY = DatasetSpec(
     values=("pm25", "pm10", "so2", "no2", "o3", "co"),
     part_whole=("PMR", "pm25", "pm10"),
     schema={
-        "station_code": pl.String, "ts": pl.Datetime("us"), "pm25": pl.Float64, "pm10": pl.Float64,
-        "so2": pl.Float64, "no2": pl.Float64, "o3": pl.Float64, "co": pl.Float64,
+        "station_code": pl.String,
+        "ts": pl.Datetime("us"),
+        "pm25": pl.Float64,
+        "pm10": pl.Float64,
+        "so2": pl.Float64,
+        "no2": pl.Float64,
+        "o3": pl.Float64,
+        "co": pl.Float64,
     },
 )
 

@@ -83,15 +83,17 @@ def validate_batch(
     return result
 
 
-def _rules_and_flags(spec: DatasetSpec, frame: pl.DataFrame, params: dict, already_loaded: pl.DataFrame,
-                     context: pl.DataFrame | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, str | None]:
+def _rules_and_flags(
+    spec: DatasetSpec, frame: pl.DataFrame, params: dict, already_loaded: pl.DataFrame, context: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, str | None]:
     """(accepted, rejected, flags, schema problem): a batch with the wrong columns or types is rejected whole."""
     schema_problem = _schema_problem(spec, frame)
     if schema_problem:
         rejected = frame.with_row_index("row_number", offset=1).with_columns(reasons=pl.lit(schema_problem))
         accepted = pl.DataFrame(schema=spec.schema)
-        flags = pl.DataFrame(schema={spec.key: pl.String, spec.time: pl.Datetime("us"), "parameter": pl.String,
-                                     "flag_code": pl.String})
+        flags = pl.DataFrame(
+            schema={spec.key: pl.String, spec.time: pl.Datetime("us"), "parameter": pl.String, "flag_code": pl.String}
+        )
     else:
         typed = frame.select(spec.columns).cast(spec.schema)
         accepted, rejected = apply_row_rules(spec, typed, params, already_loaded)
@@ -110,8 +112,9 @@ def _schema_problem(spec: DatasetSpec, frame: pl.DataFrame) -> str | None:
     missing = [c for c in spec.columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in spec.columns]
     if missing or extra:
-        detail = "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
-                                         extra and f"unexpected {', '.join(extra)}"]))
+        detail = "; ".join(
+            filter(None, [missing and f"missing {', '.join(missing)}", extra and f"unexpected {', '.join(extra)}"])
+        )
         return f"expect_table_columns_to_match_set({detail})"
     try:
         frame.select(spec.columns).cast(spec.schema)
@@ -137,8 +140,14 @@ def _unusable(result: ValidationResult, schema_problem: str | None, limit: float
 
 
 def record_batches(
-    spec: DatasetSpec, frames: list[pl.DataFrame], first: dt.date, last: dt.date, known_keys: pl.Series,
-    now: dt.datetime, data_root: Path, batch_name: str,
+    spec: DatasetSpec,
+    frames: list[pl.DataFrame],
+    first: dt.date,
+    last: dt.date,
+    known_keys: pl.Series,
+    now: dt.datetime,
+    data_root: Path,
+    batch_name: str,
 ) -> tuple[dict | None, float]:
     """One GX validation (and Data Docs page) of the batches of the days ``first`` ... ``last`` together: the
     record of a run over a window. The Polars rules have already judged each day's rows on their own."""
@@ -157,7 +166,9 @@ def combined(results: dict[dt.date, ValidationResult], gx: dict | None) -> Valid
         accepted=pl.concat([r.accepted for r in parts], how="vertical_relaxed"),
         rejected=pl.concat([r.rejected for r in parts], how="diagonal_relaxed"),
         flags=pl.concat([r.flags for r in parts], how="vertical_relaxed"),
-        unusable=[f"{day}: {reason}" if len(parts) > 1 else reason for day, r in results.items() for reason in r.unusable],
+        unusable=[
+            f"{day}: {reason}" if len(parts) > 1 else reason for day, r in results.items() for reason in r.unusable
+        ],
         gx=gx,
         seconds={k: sum(r.seconds.get(k, 0.0) for r in parts) for k in ("rules_and_flags",)},
     )

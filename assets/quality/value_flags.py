@@ -26,33 +26,47 @@ def value_flags(spec: DatasetSpec, rows: pl.DataFrame, context: pl.DataFrame | N
     key, time = spec.key, spec.time
     cols = [key, time, *spec.values]
     both = pl.concat(
-        [rows.select(cols).with_columns(_own=pl.lit(True)),
-         (context if context is not None else rows.clear()).select(cols).with_columns(_own=pl.lit(False))],
+        [
+            rows.select(cols).with_columns(_own=pl.lit(True)),
+            (context if context is not None else rows.clear()).select(cols).with_columns(_own=pl.lit(False)),
+        ],
         how="vertical_relaxed",
     ).unique([key, time], keep="first")  # the batch's own value wins over an older copy
     # sorted wide, then unpivoted: each parameter's block keeps the (key, time) order, so ``long`` is sorted by
     # parameter block, key, time for the shifts below; sorting the long frame costs five times more
-    long = both.sort(key, time).unpivot(
-        index=[key, time, "_own"], on=list(spec.values), variable_name="parameter"
-    ).join(
-        spec.ranges().select(
-            "parameter", "plausible_min", "plausible_max", "spike_min_jump", "spike_factor", "spike_suspect_factor",
-            "stuck_min_value", "stuck_min_run", "stuck_suspect_run",
-        ),
-        on="parameter", how="left", maintain_order="left",
+    long = (
+        both.sort(key, time)
+        .unpivot(index=[key, time, "_own"], on=list(spec.values), variable_name="parameter")
+        .join(
+            spec.ranges().select(
+                "parameter",
+                "plausible_min",
+                "plausible_max",
+                "spike_min_jump",
+                "spike_factor",
+                "spike_suspect_factor",
+                "stuck_min_value",
+                "stuck_min_run",
+                "stuck_suspect_run",
+            ),
+            on="parameter",
+            how="left",
+            maintain_order="left",
+        )
     )
 
     sentinels = [float(v) for v in flag_threshold("SEN").split("|")]
     v = pl.col("value")
     basic = (
-        pl.when(v.is_in(sentinels)).then(pl.lit("SEN"))
+        pl.when(v.is_in(sentinels))
+        .then(pl.lit("SEN"))
         # a concentration below 0; water temperature may go down to its plausible_min of -1 C
-        .when((v < 0) & (pl.col("plausible_min") >= 0)).then(pl.lit("NEG"))
-        .when((v < pl.col("plausible_min")) | (v > pl.col("plausible_max"))).then(pl.lit("RNG"))
+        .when((v < 0) & (pl.col("plausible_min") >= 0))
+        .then(pl.lit("NEG"))
+        .when((v < pl.col("plausible_min")) | (v > pl.col("plausible_max")))
+        .then(pl.lit("RNG"))
     )
-    long = long.with_columns(basic.alias("basic")).with_columns(
-        usable=pl.when(pl.col("basic").is_null()).then(v)
-    )
+    long = long.with_columns(basic.alias("basic")).with_columns(usable=pl.when(pl.col("basic").is_null()).then(v))
     flags = [
         long.filter(pl.col("basic").is_not_null()).select(key, time, "parameter", "_own", flag_code="basic"),
         _spikes(long, key, time, spec.step_hours),
@@ -83,8 +97,10 @@ def _spikes(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
     ref = pl.max_horizontal(prev, nxt)
     peak = prev.is_not_null() & nxt.is_not_null() & (pl.col("usable") - ref > pl.col("spike_min_jump"))
     code = (
-        pl.when(peak & (pl.col("usable") > pl.col("spike_factor") * ref)).then(pl.lit("SPK"))
-        .when(peak & (pl.col("usable") > pl.col("spike_suspect_factor") * ref)).then(pl.lit("SPS"))
+        pl.when(peak & (pl.col("usable") > pl.col("spike_factor") * ref))
+        .then(pl.lit("SPK"))
+        .when(peak & (pl.col("usable") > pl.col("spike_suspect_factor") * ref))
+        .then(pl.lit("SPS"))
     )
     return long.with_columns(flag_code=code).filter(pl.col("flag_code").is_not_null())
 
@@ -96,8 +112,10 @@ def _stuck(long: pl.DataFrame, key: str, time: str, step: int) -> pl.DataFrame:
     runs = long.with_columns(run=(~same.fill_null(False)).cum_sum()).with_columns(run_len=pl.len().over("run"))
     steady = pl.col("usable").is_not_null() & (pl.col("usable") >= pl.col("stuck_min_value"))
     code = (
-        pl.when(steady & (pl.col("run_len") >= pl.col("stuck_min_run"))).then(pl.lit("STK"))
-        .when(steady & (pl.col("run_len") >= pl.col("stuck_suspect_run"))).then(pl.lit("STS"))
+        pl.when(steady & (pl.col("run_len") >= pl.col("stuck_min_run")))
+        .then(pl.lit("STK"))
+        .when(steady & (pl.col("run_len") >= pl.col("stuck_suspect_run")))
+        .then(pl.lit("STS"))
     )
     return runs.with_columns(flag_code=code).filter(pl.col("flag_code").is_not_null())
 

@@ -32,8 +32,9 @@ def refresh(npm: str = "npm") -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="envmon-npm-") as tmp:
         for name in ("package.json", "package-lock.json"):
             shutil.copy(ASSETS_DIR / name, tmp)
-        subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--legacy-peer-deps"], cwd=tmp,
-                       check=True)
+        subprocess.run(
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--legacy-peer-deps"], cwd=tmp, check=True
+        )
         modules = Path(tmp) / "node_modules"
         wanted = [entry["file"] for entry in manifest()["files"]]
         new_vendor = VENDOR_DIR.with_name("vendor.new")

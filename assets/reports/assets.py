@@ -25,13 +25,24 @@ yearly_partitions = dg.TimeWindowPartitionsDefinition(
 
 # The marts the report reads (their models are the asset's upstream).
 SOURCES = (
-    "marts.air_area_daily", "marts.air_area_monthly", "marts.air_area_annual", "marts.air_area_ytd",
-    "marts.air_station_monthly", "marts.air_station_annual", "marts.air_region_stats",
-    "marts.water_section_monthly", "marts.water_compliance_monthly", "marts.water_border_scorecard",
-    "alerts.events", "alerts.ledger",  # the period's alerts; time to notify and to acknowledge
+    "marts.air_area_daily",
+    "marts.air_area_monthly",
+    "marts.air_area_annual",
+    "marts.air_area_ytd",
+    "marts.air_station_monthly",
+    "marts.air_station_annual",
+    "marts.air_region_stats",
+    "marts.water_section_monthly",
+    "marts.water_compliance_monthly",
+    "marts.water_border_scorecard",
+    "alerts.events",
+    "alerts.ledger",  # the period's alerts; time to notify and to acknowledge
     # the joint assessment: composite index, exceptional events, both provinces' readings of the border
-    "marts.air_composite_index", "marts.air_exceptional_attainment", "seeds.air_exceptional_events",
-    "marts.air_border_pairs", "marts.water_report_comparison",
+    "marts.air_composite_index",
+    "marts.air_exceptional_attainment",
+    "seeds.air_exceptional_events",
+    "marts.air_border_pairs",
+    "marts.water_report_comparison",
 )
 SEEDS = ("areas", "aqi_levels", "air_quality_limits", "water_classes")  # chart labels, colours, limit lines
 _deps = deps_of([*SOURCES, *(f"seeds.{name}" for name in SEEDS)], __file__)

@@ -37,8 +37,9 @@ def render_charts(t: ReportTables) -> dict[str, tuple[str, bytes]]:
 def chart_style():
     """The charts' fonts: the CJK font (fonts.py) first when there is one, DejaVu Sans for the rest."""
     font = cjk_font()
-    with plt.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
-                         "axes.unicode_minus": False}):
+    with plt.rc_context(
+        {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "axes.unicode_minus": False}
+    ):
         yield font
 
 
@@ -52,8 +53,14 @@ def chart_figures(t: ReportTables) -> dict[str, tuple[str, plt.Figure]]:
         draw = _calendar_month if t.period.kind == "month" else _calendar_year
         cal = draw(daily, t, label, chinese)
         charts["aqi_calendar"] = ("日AQI日历 Daily AQI calendar by area", cal)
-        charts["pm25_trend"] = ("PM2.5日均浓度 PM2.5 daily means vs. 24-h limit", _trend(daily, t, label, "pm25", "PM2.5", "24h"))
-        charts["o3_trend"] = ("O3日最大8小时 O3 daily max 8-h vs. limit", _trend(daily, t, label, "o3_8h_max", "O3", "daily_max_8h"))
+        charts["pm25_trend"] = (
+            "PM2.5日均浓度 PM2.5 daily means vs. 24-h limit",
+            _trend(daily, t, label, "pm25", "PM2.5", "24h"),
+        )
+        charts["o3_trend"] = (
+            "O3日最大8小时 O3 daily max 8-h vs. limit",
+            _trend(daily, t, label, "o3_8h_max", "O3", "daily_max_8h"),
+        )
     area = t.tables.get("air_area")
     if area is not None and area.height:
         charts["good_days"] = ("优良天数比例 Good-days ratio by area", _good_days(area, label))
@@ -113,7 +120,9 @@ def _calendar_month(daily: pl.DataFrame, t: ReportTables, label: dict[str, str],
                 color = _level_colors(np.array([np.nan if aqi is None else aqi], float), t.levels)[0]
                 ax.add_patch(plt.Rectangle((d, -w), 0.95, 0.95, color=color))
                 ax.text(d + 0.47, -w + 0.62, str(day.day), ha="center", va="center", fontsize=5, color="#333333")
-                ax.text(d + 0.47, -w + 0.28, "" if aqi is None else f"{aqi:.0f}", ha="center", va="center", fontsize=6.5)
+                ax.text(
+                    d + 0.47, -w + 0.28, "" if aqi is None else f"{aqi:.0f}", ha="center", va="center", fontsize=6.5
+                )
         ax.set_xlim(0, 7)
         ax.set_ylim(-len(weeks) + 1, 1)
         ax.set_xticks(np.arange(7) + 0.47, ["M", "T", "W", "T", "F", "S", "S"], fontsize=6)
@@ -121,7 +130,7 @@ def _calendar_month(daily: pl.DataFrame, t: ReportTables, label: dict[str, str],
         ax.tick_params(length=0)
         ax.set_frame_on(False)
         ax.set_title(label.get(area, area), fontsize=9)
-    for ax in list(axes.flat)[len(areas):]:
+    for ax in list(axes.flat)[len(areas) :]:
         ax.axis("off")
     fig.legend(handles=_level_legend(t.levels, chinese), loc="lower center", ncol=7, fontsize=7, frameon=False)
     fig.suptitle(f"Daily AQI {first:%Y-%m}", fontsize=11)
@@ -147,13 +156,21 @@ def _calendar_year(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], 
     ax.set_yticks(range(len(areas)), [label.get(a, a) for a in areas], fontsize=8)
     month_starts = [i for i, d in enumerate(days) if d.day == 1]
     ax.set_xticks(month_starts, [days[i].strftime("%b") for i in month_starts], fontsize=8)
-    ax.legend(handles=_level_legend(t.levels, chinese), loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=7, fontsize=7, frameon=False)
+    ax.legend(
+        handles=_level_legend(t.levels, chinese),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=7,
+        fontsize=7,
+        frameon=False,
+    )
     ax.set_title(f"Daily AQI {t.period.label}", fontsize=11)
     return fig
 
 
-def _trend(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], column: str, pollutant: str,
-           averaging: str) -> plt.Figure:
+def _trend(
+    daily: pl.DataFrame, t: ReportTables, label: dict[str, str], column: str, pollutant: str, averaging: str
+) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(10, 3.6))
     for area, frame in daily.group_by("area", maintain_order=True):
         ax.plot(frame["day"].to_list(), frame[column].to_list(), lw=1.1, label=label.get(area[0], area[0]))
@@ -202,8 +219,13 @@ def _water_matrix(sections: pl.DataFrame, chinese: bool) -> plt.Figure:
     ax.set_yticks(-np.arange(keys.height) + 0.45, keys["section_code"].to_list(), fontsize=7)
     ax.tick_params(length=0)
     ax.set_frame_on(False)
-    ax.legend(handles=[Patch(color=c, label=_class_label(k, chinese)) for k, c in WATER_COLORS.items()],
-              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    ax.legend(
+        handles=[Patch(color=c, label=_class_label(k, chinese)) for k, c in WATER_COLORS.items()],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize=7,
+        frameon=False,
+    )
     return fig
 
 

@@ -15,30 +15,63 @@ from assets.reports.tables import ReportTables
 
 # What each table shows on the page (the CSV/XLSX exports carry every column): column -> header.
 AIR_COLUMNS = {
-    "area": "区域 Area", "province": "省市 Province", "valid_days": "有效天数 Valid days",
-    "good_days_ratio": "优良天数比例 % Good days", "heavy_pollution_days": "重污染天数 Heavy days",
-    "pm25_mean": "PM2.5", "pm10_mean": "PM10", "so2_mean": "SO2", "no2_mean": "NO2",
-    "co_p95": "CO P95", "o3_8h_p90": "O3-8h P90", "exceed_days_pm25": "PM2.5超标天 Exceed d",
-    "exceed_days_o3_8h": "O3超标天 Exceed d", "attain_all": "六项达标 Attains", "limits_standard": "标准 Limits",
+    "area": "区域 Area",
+    "province": "省市 Province",
+    "valid_days": "有效天数 Valid days",
+    "good_days_ratio": "优良天数比例 % Good days",
+    "heavy_pollution_days": "重污染天数 Heavy days",
+    "pm25_mean": "PM2.5",
+    "pm10_mean": "PM10",
+    "so2_mean": "SO2",
+    "no2_mean": "NO2",
+    "co_p95": "CO P95",
+    "o3_8h_p90": "O3-8h P90",
+    "exceed_days_pm25": "PM2.5超标天 Exceed d",
+    "exceed_days_o3_8h": "O3超标天 Exceed d",
+    "attain_all": "六项达标 Attains",
+    "limits_standard": "标准 Limits",
 }
 REGION_COLUMNS = {
-    "scope": "范围 Scope", "name": "名称 Name", "areas": "区域数 Areas", "areas_attained": "达标区域 Attaining",
-    "good_days_ratio": "平均优良天数比例 % Good days", "pm25_mean": "PM2.5", "pm10_mean": "PM10",
-    "o3_8h_p90": "O3-8h P90", "heavy_pollution_area_days": "重污染区域·天 Heavy area-days", "attain_all": "达标 Attains",
+    "scope": "范围 Scope",
+    "name": "名称 Name",
+    "areas": "区域数 Areas",
+    "areas_attained": "达标区域 Attaining",
+    "good_days_ratio": "平均优良天数比例 % Good days",
+    "pm25_mean": "PM2.5",
+    "pm10_mean": "PM10",
+    "o3_8h_p90": "O3-8h P90",
+    "heavy_pollution_area_days": "重污染区域·天 Heavy area-days",
+    "attain_all": "达标 Attains",
 }
 WATER_COLUMNS = {
-    "scope": "范围 Scope", "name": "名称 Name", "month": "月份 Month", "sections_assessed": "评价断面 Assessed",
-    "sections_compliant": "达标断面 Compliant", "compliance_rate": "达标率 Compliance rate",
-    "water_class": "水质类别 Class", "target_class": "目标 Target", "status_zh": "水质状况 Status",
+    "scope": "范围 Scope",
+    "name": "名称 Name",
+    "month": "月份 Month",
+    "sections_assessed": "评价断面 Assessed",
+    "sections_compliant": "达标断面 Compliant",
+    "compliance_rate": "达标率 Compliance rate",
+    "water_class": "水质类别 Class",
+    "target_class": "目标 Target",
+    "status_zh": "水质状况 Status",
 }
 BORDER_COLUMNS = {
-    "crossing": "跨界 Crossing", "section_code": "断面 Section", "section_name": "名称 Name", "river": "河流 River",
-    "months_assessed": "评价月数 Months", "months_compliant": "达标月数 Compliant", "worst_class": "最差类别 Worst",
+    "crossing": "跨界 Crossing",
+    "section_code": "断面 Section",
+    "section_name": "名称 Name",
+    "river": "河流 River",
+    "months_assessed": "评价月数 Months",
+    "months_compliant": "达标月数 Compliant",
+    "worst_class": "最差类别 Worst",
     "main_pollutants_zh": "主要污染物 Main pollutants",
 }
 ALERT_COLUMNS = {
-    "kind": "类型 Kind", "subject": "对象 Subject", "level": "级别 Level", "status": "状态 Status",
-    "title_zh": "标题 Title", "first_seen": "首次 First", "last_seen": "最近 Last",
+    "kind": "类型 Kind",
+    "subject": "对象 Subject",
+    "level": "级别 Level",
+    "status": "状态 Status",
+    "title_zh": "标题 Title",
+    "first_seen": "首次 First",
+    "last_seen": "最近 Last",
 }
 
 _TEMPLATE = jinja2.Environment(autoescape=True).from_string(
@@ -107,36 +140,77 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
     p = t.period
     ytd = t.tables.get("air_area_ytd")
     sections = [
-        {"heading": "一、区域环境空气质量 Regional air quality", "table": html_table(t.tables.get("air_region"), REGION_COLUMNS),
-         "charts": [], "note": missing("air_region")},
-        {"heading": "二、各区域空气质量 Air quality by area" + (" (本月 this month)" if p.kind == "month" else ""),
-         "table": html_table(t.tables.get("air_area"), AIR_COLUMNS), "charts": chart("good_days"),
-         "text": "浓度单位 µg/m³（CO mg/m³）；年/月均值与百分位数按 HJ 663 计算，数据不足时达标栏为“—”。",
-         "note": missing("air_area")},
+        {
+            "heading": "一、区域环境空气质量 Regional air quality",
+            "table": html_table(t.tables.get("air_region"), REGION_COLUMNS),
+            "charts": [],
+            "note": missing("air_region"),
+        },
+        {
+            "heading": "二、各区域空气质量 Air quality by area" + (" (本月 this month)" if p.kind == "month" else ""),
+            "table": html_table(t.tables.get("air_area"), AIR_COLUMNS),
+            "charts": chart("good_days"),
+            "text": "浓度单位 µg/m³（CO mg/m³）；年/月均值与百分位数按 HJ 663 计算，数据不足时达标栏为“—”。",
+            "note": missing("air_area"),
+        },
     ]
     if ytd is not None:
-        sections.append({"heading": f"三、1–{p.start.month}月累计 Year to date", "table": html_table(ytd, AIR_COLUMNS), "charts": []})
+        sections.append(
+            {
+                "heading": f"三、1–{p.start.month}月累计 Year to date",
+                "table": html_table(ytd, AIR_COLUMNS),
+                "charts": [],
+            }
+        )
     sections += [composite_section(t, chart), exceptional_section(t)]  # joint assessment (joint_html.py)
     sections += [
-        {"heading": "四、日空气质量指数日历 Daily AQI calendar", "charts": chart("aqi_calendar"), "table": "",
-         "note": missing("air_area_daily")},
-        {"heading": "五、PM2.5 与 O3 变化趋势 PM2.5 and O3 trends against the limits",
-         "charts": chart("pm25_trend") + chart("o3_trend"), "table": ""},
-        {"heading": "六、跨界河流水质 Cross-border river water quality",
-         "charts": chart("water_matrix"), "table": html_table(t.tables.get("water_compliance"), WATER_COLUMNS),
-         "note": missing("water_compliance", "water_sections_ytd")},
-        {"heading": "七、跨界断面考核 Border section scorecard", "charts": [],
-         "table": html_table(t.tables.get("water_border"), BORDER_COLUMNS), "note": missing("water_border")},
+        {
+            "heading": "四、日空气质量指数日历 Daily AQI calendar",
+            "charts": chart("aqi_calendar"),
+            "table": "",
+            "note": missing("air_area_daily"),
+        },
+        {
+            "heading": "五、PM2.5 与 O3 变化趋势 PM2.5 and O3 trends against the limits",
+            "charts": chart("pm25_trend") + chart("o3_trend"),
+            "table": "",
+        },
+        {
+            "heading": "六、跨界河流水质 Cross-border river water quality",
+            "charts": chart("water_matrix"),
+            "table": html_table(t.tables.get("water_compliance"), WATER_COLUMNS),
+            "note": missing("water_compliance", "water_sections_ytd"),
+        },
+        {
+            "heading": "七、跨界断面考核 Border section scorecard",
+            "charts": [],
+            "table": html_table(t.tables.get("water_border"), BORDER_COLUMNS),
+            "note": missing("water_border"),
+        },
         border_section(t),  # both provinces' readings of the border (joint_html.py)
-        {"heading": "八、本期预警 Alerts in the period", "charts": [],
-         "table": html_table(t.tables.get("alerts"), ALERT_COLUMNS), "note": missing("alerts")},
+        {
+            "heading": "八、本期预警 Alerts in the period",
+            "charts": [],
+            "table": html_table(t.tables.get("alerts"), ALERT_COLUMNS),
+            "note": missing("alerts"),
+        },
     ]
-    sections.append({"heading": notify_times.HEADING, "text": notify_times.TEXT, "charts": [],
-                     "table": html_table(t.tables.get(notify_times.TABLE), notify_times.COLUMNS),
-                     "note": missing(notify_times.TABLE)})
+    sections.append(
+        {
+            "heading": notify_times.HEADING,
+            "text": notify_times.TEXT,
+            "charts": [],
+            "table": html_table(t.tables.get(notify_times.TABLE), notify_times.COLUMNS),
+            "note": missing(notify_times.TABLE),
+        }
+    )
     return _TEMPLATE.render(
-        title_zh=p.title_zh, title_en=p.title_en, start=p.start, end=p.end,
-        generated=generated.strftime("%Y-%m-%d %H:%M"), sections=numbered(sections),
+        title_zh=p.title_zh,
+        title_en=p.title_en,
+        start=p.start,
+        end=p.end,
+        generated=generated.strftime("%Y-%m-%d %H:%M"),
+        sections=numbered(sections),
     )
 
 
@@ -146,6 +220,7 @@ NUMERALS = "一二三四五六七八九十"
 def numbered(sections: list[dict]) -> list[dict]:
     """Headings numbered in page order (一、二、…), whatever numbers they were written with: sections come and go
     with the period (the year to date) and with what other modules add."""
+
     def bare(heading: str) -> str:
         return re.sub(rf"^[{NUMERALS}]+、", "", heading)
 

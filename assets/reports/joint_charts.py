@@ -12,21 +12,32 @@ import polars as pl  # noqa: E402
 from assets.reports.tables import ReportTables  # noqa: E402
 
 # Single indices in the order of the national bulletins, with their colours.
-INDICES = {"i_pm25": ("PM2.5", "#8C564B"), "i_pm10": ("PM10", "#C49C94"), "i_o3_8h": ("O3-8h", "#1F77B4"),
-           "i_no2": ("NO2", "#FF7F0E"), "i_so2": ("SO2", "#BCBD22"), "i_co": ("CO", "#7F7F7F")}
+INDICES = {
+    "i_pm25": ("PM2.5", "#8C564B"),
+    "i_pm10": ("PM10", "#C49C94"),
+    "i_o3_8h": ("O3-8h", "#1F77B4"),
+    "i_no2": ("NO2", "#FF7F0E"),
+    "i_so2": ("SO2", "#BCBD22"),
+    "i_co": ("CO", "#7F7F7F"),
+}
 
 
 def joint_charts(t: ReportTables, label: dict[str, str]) -> dict[str, tuple[str, plt.Figure]]:
     index = t.tables.get("composite_index")
     if index is None or not index.height or index["i_sum"].is_null().all():
         return {}
-    return {"composite_index": ("环境空气质量综合指数排名 Composite air-quality index ranking (环办监测〔2018〕19号)",
-                                _composite(index, label))}
+    return {
+        "composite_index": (
+            "环境空气质量综合指数排名 Composite air-quality index ranking (环办监测〔2018〕19号)",
+            _composite(index, label),
+        )
+    }
 
 
 def _composite(index: pl.DataFrame, label: dict[str, str]) -> plt.Figure:
     frame = index.filter(pl.col("i_sum").is_not_null()).sort(
-        [pl.col("rank").is_null(), "rank", "i_sum"], descending=[True, True, True])  # rank 1 at the top
+        [pl.col("rank").is_null(), "rank", "i_sum"], descending=[True, True, True]
+    )  # rank 1 at the top
     names = [label.get(a, a) for a in frame["area"]]
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(names) + 1.4))
     left = [0.0] * frame.height
@@ -38,8 +49,11 @@ def _composite(index: pl.DataFrame, label: dict[str, str]) -> plt.Figure:
             bar.set_hatch(h)
         left = [a + b for a, b in zip(left, values)]
     for y, row in enumerate(frame.iter_rows(named=True)):
-        text = (f"{row['i_sum']:.2f}  #{row['rank']}" if row["rank"] is not None
-                else f"{row['i_sum']:.2f}  not ranked (data capture)")
+        text = (
+            f"{row['i_sum']:.2f}  #{row['rank']}"
+            if row["rank"] is not None
+            else f"{row['i_sum']:.2f}  not ranked (data capture)"
+        )
         ax.text(left[y] + 0.05, y, text, va="center", fontsize=7)
     ax.set_xlim(0, max(left) * 1.35 if left else 1)
     ax.set_xlabel("composite index I_sum = sum of C_i / S_i (lower = cleaner air)")

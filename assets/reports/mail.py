@@ -28,12 +28,17 @@ def report_mail_text(out: ReportOutput) -> str:
     if area is not None:
         lines.append(f"区域数 Areas reported: {area.height}")
     lines += joint_mail_lines(out.tables)  # composite index ranking, exceptional events, border disputes
-    lines += ["", "附件 Attachments: 报告 HTML（含图表）与 XLSX（每表一页）。", "The HTML report (with charts) and the XLSX (one sheet per table) are attached."]
+    lines += [
+        "",
+        "附件 Attachments: 报告 HTML（含图表）与 XLSX（每表一页）。",
+        "The HTML report (with charts) and the XLSX (one sheet per table) are attached.",
+    ]
     return "\n".join(lines)
 
 
-def queue_report_mail(con: duckdb.DuckDBPyConnection, out: ReportOutput, contacts: Path,
-                      now: dt.datetime | None = None) -> int:
+def queue_report_mail(
+    con: duckdb.DuckDBPyConnection, out: ReportOutput, contacts: Path, now: dt.datetime | None = None
+) -> int:
     """Queue the report to every joint-office contact; re-queuing the same period's report is a no-op.
 
     The key carries the period and a hash of the exported tables (the CSVs, which hold no timestamp), so a report
@@ -42,8 +47,10 @@ def queue_report_mail(con: duckdb.DuckDBPyConnection, out: ReportOutput, contact
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(out.csvs))).hexdigest()[:12]
     to = recipients_for([{"role": "joint_office"}], load_contacts(contacts))
     if not to:  # the files are written; fail the run so that operators see the report went nowhere
-        raise ValueError(f"{contacts}: no contact with role joint_office, the report {out.period.label} "
-                         f"cannot be e-mailed (files are in {out.folder})")
+        raise ValueError(
+            f"{contacts}: no contact with role joint_office, the report {out.period.label} "
+            f"cannot be e-mailed (files are in {out.folder})"
+        )
     return enqueue_email(
         con,
         key=f"report:{out.period.label}:{digest}",

@@ -13,22 +13,33 @@ from warehouse.connection import fetch_one, fetch_polars
 
 TABLE = "notify_times"
 COLUMNS = {
-    "role": "角色 Role", "kind": "类型 Kind", "alerts": "预警·收件人 Alert-recipients", "delivered": "已送达 Delivered",
-    "notify_median_min": "通知中位数 Notify median (min)", "notify_p95_min": "通知P95 (min)",
-    "notify_max_min": "通知最大 Notify max (min)", "acknowledged": "已确认 Acknowledged",
-    "ack_median_min": "确认中位数 Ack median (min)", "ack_p95_min": "确认P95 (min)", "ack_max_min": "确认最大 Ack max (min)",
+    "role": "角色 Role",
+    "kind": "类型 Kind",
+    "alerts": "预警·收件人 Alert-recipients",
+    "delivered": "已送达 Delivered",
+    "notify_median_min": "通知中位数 Notify median (min)",
+    "notify_p95_min": "通知P95 (min)",
+    "notify_max_min": "通知最大 Notify max (min)",
+    "acknowledged": "已确认 Acknowledged",
+    "ack_median_min": "确认中位数 Ack median (min)",
+    "ack_p95_min": "确认P95 (min)",
+    "ack_max_min": "确认最大 Ack max (min)",
 }
 
 
 HEADING = "九、预警通知与确认时效 Time to notify / time to acknowledge"
-TEXT = ("自触发数据到达至邮件送达（通知）、自送达至收件人确认（envmon ack）的分钟数，按收件角色与预警类型统计（中位数、"
-        "95百分位、最大值）。Minutes from the triggering data's arrival to the delivered mail, and from delivery to the "
-        "recipient's acknowledgement, per recipient role and alert kind.")
+TEXT = (
+    "自触发数据到达至邮件送达（通知）、自送达至收件人确认（envmon ack）的分钟数，按收件角色与预警类型统计（中位数、"
+    "95百分位、最大值）。Minutes from the triggering data's arrival to the delivered mail, and from delivery to the "
+    "recipient's acknowledgement, per recipient role and alert kind."
+)
 
 
 def read_notify_times(con: duckdb.DuckDBPyConnection, period: ReportPeriod) -> pl.DataFrame | None:
     """The section's table, or None where the ledger is not built in this deployment."""
-    if not fetch_one(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'alerts' AND table_name = 'ledger'")[0]:
+    if not fetch_one(
+        con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'alerts' AND table_name = 'ledger'"
+    )[0]:
         return None
     return fetch_polars(
         con,

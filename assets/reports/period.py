@@ -15,15 +15,15 @@ class ReportPeriod:
     end: dt.date
 
     @classmethod
-    def month(cls, year: int, month: int) -> "ReportPeriod":
+    def month(cls, year: int, month: int) -> ReportPeriod:
         return cls("month", dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
 
     @classmethod
-    def year(cls, year: int) -> "ReportPeriod":
+    def year(cls, year: int) -> ReportPeriod:
         return cls("year", dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     @classmethod
-    def parse(cls, label: str) -> "ReportPeriod":
+    def parse(cls, label: str) -> ReportPeriod:
         """'2026-10' (a month) or '2026' (a year); the labels are also the Dagster partition keys."""
         if m := re.fullmatch(r"(\d{4})-(\d{2})", label.strip()):
             year, month = int(m.group(1)), int(m.group(2))

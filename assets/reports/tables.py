@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from assets.reports.notify_times import TABLE as NOTIFY_TABLE, read_notify_times
 from assets.reports.joint_tables import joint_queries
+from assets.reports.notify_times import TABLE as NOTIFY_TABLE
+from assets.reports.notify_times import read_notify_times
 from assets.reports.period import ReportPeriod
 from warehouse.connection import fetch_one, fetch_polars
 

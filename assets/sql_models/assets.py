@@ -45,14 +45,21 @@ def _check_reference_model(key: dg.AssetKey, model: SqlModel) -> None:
             )
 
 
-def _materialized(con, key: dg.AssetKey, model: SqlModel, rows: int | None, checks: list, **extra) -> dg.MaterializeResult:
+def _materialized(
+    con, key: dg.AssetKey, model: SqlModel, rows: int | None, checks: list, **extra
+) -> dg.MaterializeResult:
     where = f"WHERE {model.partitioning.rows_in_window()}" if model.partitioning else ""
     preview = fetch_polars(con, f"SELECT * FROM {model.table} {where} LIMIT 10")
     counted = {} if rows is None else {"dagster/row_count": rows}  # views are not counted (it would run them)
     return dg.MaterializeResult(
         asset_key=key,
-        metadata={**counted, "preview": dg.MetadataValue.md(markdown_table(preview)), **column_schema(con, model),
-                  "sql": dg.MetadataValue.path(str(model.path)), **extra},
+        metadata={
+            **counted,
+            "preview": dg.MetadataValue.md(markdown_table(preview)),
+            **column_schema(con, model),
+            "sql": dg.MetadataValue.path(str(model.path)),
+            **extra,
+        },
         check_results=checks,
     )
 
@@ -78,8 +85,10 @@ def reference_seeds(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         for key in sorted(context.selected_asset_keys):
             rows = load_seed(con, key.path[-1])
             preview = fetch_polars(con, f"SELECT * FROM seeds.{key.path[-1]} LIMIT 10")
-            yield dg.MaterializeResult(asset_key=key, metadata={
-                "dagster/row_count": rows, "preview": dg.MetadataValue.md(markdown_table(preview))})
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={"dagster/row_count": rows, "preview": dg.MetadataValue.md(markdown_table(preview))},
+            )
 
 
 def _model_spec(key: dg.AssetKey, model: SqlModel) -> dg.AssetSpec:

@@ -69,9 +69,14 @@ def load_contract(sql_path: Path) -> Contract | None:
     undescribed = [c for c, text in columns.items() if not text]
     if undescribed:
         raise ValueError(f"{path}: no description for {', '.join(undescribed)} (here or in {GLOSSARY.name})")
-    contract = Contract(path, columns, tuple(raw.get("key") or ()), tuple(raw.get("not_null") or ()),
-                        {c: v if isinstance(v, str) else tuple(v) for c, v in (raw.get("accepted_values") or {}).items()},
-                        dict(raw.get("relationships") or {}))
+    contract = Contract(
+        path,
+        columns,
+        tuple(raw.get("key") or ()),
+        tuple(raw.get("not_null") or ()),
+        {c: v if isinstance(v, str) else tuple(v) for c, v in (raw.get("accepted_values") or {}).items()},
+        dict(raw.get("relationships") or {}),
+    )
     named = {*contract.key, *contract.not_null, *contract.accepted_values, *contract.relationships}
     if named - set(columns):
         raise ValueError(f"{path}: tests name columns it does not list: {', '.join(sorted(named - set(columns)))}")
@@ -83,28 +88,46 @@ def contract_tests(contract: Contract) -> list[ContractTest]:
     tests = []
     if contract.key:
         key = ", ".join(f'"{c}"' for c in contract.key)
-        tests.append(ContractTest("unique_key", f"one row per {', '.join(contract.key)}",
-                                  f"SELECT {key}, count(*) AS rows FROM _rows GROUP BY ALL HAVING count(*) > 1"))
+        tests.append(
+            ContractTest(
+                "unique_key",
+                f"one row per {', '.join(contract.key)}",
+                f"SELECT {key}, count(*) AS rows FROM _rows GROUP BY ALL HAVING count(*) > 1",
+            )
+        )
         tests.append(_nulls("not_null_key", contract.key))
     if contract.not_null:
         tests.append(_nulls("not_null", contract.not_null))
     if contract.accepted_values:
-        tests.append(ContractTest("accepted_values", "values in their sets: " + ", ".join(contract.accepted_values),
-                                  _outside(contract.accepted_values), _tables(contract.accepted_values)))
+        tests.append(
+            ContractTest(
+                "accepted_values",
+                "values in their sets: " + ", ".join(contract.accepted_values),
+                _outside(contract.accepted_values),
+                _tables(contract.accepted_values),
+            )
+        )
     if contract.relationships:
-        tests.append(ContractTest("relationships", "values known to their seeds: " + ", ".join(
-            f"{c} -> {ref}" for c, ref in contract.relationships.items()), _outside(contract.relationships),
-            _tables(contract.relationships)))
+        tests.append(
+            ContractTest(
+                "relationships",
+                "values known to their seeds: "
+                + ", ".join(f"{c} -> {ref}" for c, ref in contract.relationships.items()),
+                _outside(contract.relationships),
+                _tables(contract.relationships),
+            )
+        )
     return tests
 
 
-def run_tests(con: duckdb.DuckDBPyConnection, tests: list[ContractTest], table: str, where: str = "true"
-              ) -> dict[str, tuple[int, list[dict]]]:
+def run_tests(
+    con: duckdb.DuckDBPyConnection, tests: list[ContractTest], table: str, where: str = "true"
+) -> dict[str, tuple[int, list[dict]]]:
     """Each test's count of failing rows and a few of them, judging the rows of ``table`` matching ``where``. The
     rows are read once for all the tests (a view's query runs once)."""
     if not tests:
         return {}
-    counts = ", ".join(f"(SELECT count(*) FROM ({t.failing})) AS \"{t.name}\"" for t in tests)
+    counts = ", ".join(f'(SELECT count(*) FROM ({t.failing})) AS "{t.name}"' for t in tests)
     rows = f"WITH _rows AS MATERIALIZED (SELECT * FROM {table} WHERE {where})"
     found = fetch_polars(con, f"{rows} SELECT {counts}").row(0, named=True)
     return {
@@ -133,6 +156,6 @@ def _outside(allowed: dict) -> str:
     """The distinct (column, value) pairs of the rows outside their allowed values."""
     return " UNION ALL ".join(
         f"(SELECT DISTINCT '{c}' AS column_name, CAST(\"{c}\" AS VARCHAR) AS value FROM _rows "
-        f"WHERE \"{c}\" IS NOT NULL AND CAST(\"{c}\" AS VARCHAR) NOT IN ({_values(spec)}))"
+        f'WHERE "{c}" IS NOT NULL AND CAST("{c}" AS VARCHAR) NOT IN ({_values(spec)}))'
         for c, spec in allowed.items()
     )

@@ -21,9 +21,16 @@ def tests_of(model: SqlModel) -> list[ContractTest]:
 
 
 def check_specs(key: dg.AssetKey, model: SqlModel) -> list[dg.AssetCheckSpec]:
-    return [dg.AssetCheckSpec(test.name, asset=key, blocking=test.blocking, description=test.description,
-                              additional_deps=[dg.AssetKey(t.split(".")) for t in test.reads])
-            for test in tests_of(model)]
+    return [
+        dg.AssetCheckSpec(
+            test.name,
+            asset=key,
+            blocking=test.blocking,
+            description=test.description,
+            additional_deps=[dg.AssetKey(t.split(".")) for t in test.reads],
+        )
+        for test in tests_of(model)
+    ]
 
 
 def check_results(con, key: dg.AssetKey, model: SqlModel, selected: set, window: str = "") -> list[dg.AssetCheckResult]:
@@ -35,17 +42,26 @@ def check_results(con, key: dg.AssetKey, model: SqlModel, selected: set, window:
     where = model.partitioning.rows_in_window() if model.partitioning else "true"
     found = run_tests(con, tests, model.table, where)
     return [
-        dg.AssetCheckResult(asset_key=key, check_name=test.name, passed=False, severity=dg.AssetCheckSeverity.WARN,
-                            description=f"not evaluated: {', '.join(sorted(set(test.reads) - present))} not loaded")
+        dg.AssetCheckResult(
+            asset_key=key,
+            check_name=test.name,
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"not evaluated: {', '.join(sorted(set(test.reads) - present))} not loaded",
+        )
         for test in absent
     ] + [
         dg.AssetCheckResult(
-            asset_key=key, check_name=test.name, passed=count == 0,
+            asset_key=key,
+            check_name=test.name,
+            passed=count == 0,
             severity=dg.AssetCheckSeverity.ERROR if test.blocking else dg.AssetCheckSeverity.WARN,
             description=f"{count} failing: {test.description}" if count else test.description,
-            metadata={"failing": count, "examples": dg.MetadataValue.md(markdown_table(pl.DataFrame(examples)) if
-                                                                          examples else "none"),
-                      **({"window": window} if window else {})},
+            metadata={
+                "failing": count,
+                "examples": dg.MetadataValue.md(markdown_table(pl.DataFrame(examples)) if examples else "none"),
+                **({"window": window} if window else {}),
+            },
         )
         for test in tests
         for count, examples in [found[test.name]]
@@ -55,9 +71,14 @@ def check_results(con, key: dg.AssetKey, model: SqlModel, selected: set, window:
 def column_schema(con, model: SqlModel) -> dict:
     """``dagster/column_schema`` of the built table or view: its types, and the contract's descriptions."""
     described = model.contract.columns if model.contract else {}
-    columns = fetch_polars(con, "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND "
-                                "table_name = ? ORDER BY column_index", [model.schema, model.name]).rows()
-    return {"dagster/column_schema": dg.TableSchema(columns=[
-        dg.TableColumn(name, kind, description=described.get(name)) for name, kind in columns
-    ])}
-
+    columns = fetch_polars(
+        con,
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND "
+        "table_name = ? ORDER BY column_index",
+        [model.schema, model.name],
+    ).rows()
+    return {
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name, kind, description=described.get(name)) for name, kind in columns]
+        )
+    }

@@ -72,16 +72,23 @@ def parse_model(path: Path) -> SqlModel:
             header.append(body)
     schema, name = path.parent.name, path.stem
     refs = {(s.lower(), t.lower()) for s, t in _REF.findall(_COMMENT.sub(" ", text))} - {(schema, name)}
-    return SqlModel(schema, name, path, text, "\n".join(header).strip(), materialized, tuple(sorted(refs)),
-                    partitioning, load_contract(path))
+    return SqlModel(
+        schema,
+        name,
+        path,
+        text,
+        "\n".join(header).strip(),
+        materialized,
+        tuple(sorted(refs)),
+        partitioning,
+        load_contract(path),
+    )
 
 
 @cache
 def discover_models(project_dir: Path = PROJECT_DIR) -> tuple[SqlModel, ...]:
     files = [
-        p
-        for p in sorted(project_dir.glob("*/*.sql"))
-        if not p.parent.name.startswith("_") and p.parent.name != "seeds"
+        p for p in sorted(project_dir.glob("*/*.sql")) if not p.parent.name.startswith("_") and p.parent.name != "seeds"
     ]
     return tuple(parse_model(p) for p in files)
 
@@ -96,7 +103,9 @@ def create_macros(con: duckdb.DuckDBPyConnection, macros_dir: Path = MACROS_DIR)
 
 
 def build_model(
-    con: duckdb.DuckDBPyConnection, model: SqlModel, window: tuple[dt.date, dt.date] | None = None,
+    con: duckdb.DuckDBPyConnection,
+    model: SqlModel,
+    window: tuple[dt.date, dt.date] | None = None,
     macros: bool = True,
 ) -> int | None:
     """Build one model; returns the rows written (None for a view: counting would run it).
@@ -147,8 +156,10 @@ def _check_columns(con: duckdb.DuckDBPyConnection, model: SqlModel) -> None:
     """A window's rows go into the table built before: its columns must still be the model's."""
     wanted = fetch_polars(con, f"DESCRIBE ({model.body})").select("column_name", "column_type").rows()
     stored = fetch_polars(
-        con, "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
-        "ORDER BY column_index", [model.schema, model.name],
+        con,
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+        "ORDER BY column_index",
+        [model.schema, model.name],
     ).rows()
     if set(wanted) != set(stored):
         new = ", ".join(f"{c} {t}" for c, t in wanted if (c, t) not in stored) or "-"

@@ -28,10 +28,10 @@ class Partitioning:
     inputs: str = "window"  # periods models: "window", "months" or "years" around the window
 
     @classmethod
-    def parse(cls, text: str, where: str) -> "Partitioning":
+    def parse(cls, text: str, where: str) -> Partitioning:
         """``kind [(first, last)] [, lookback N days] [, inputs whole months|years]``."""
         kind = re.match(r"\w*", text.strip())[0]
-        rest = text.strip()[len(kind):].strip()
+        rest = text.strip()[len(kind) :].strip()
         columns: list[str] = []
         if rest.startswith("("):
             inside, rest = _balanced(rest, where)
@@ -82,7 +82,7 @@ def _balanced(text: str, where: str) -> tuple[str, str]:
     for i, char in enumerate(text):
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth == 0:
-            return text[1:i], text[i + 1:]
+            return text[1:i], text[i + 1 :]
     raise ValueError(f"{where}: unbalanced parentheses in '-- partitioned: {text}'")
 
 

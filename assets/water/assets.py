@@ -1,14 +1,12 @@
 """River assets: the section catalog, the 4-hourly readings of each daily partition, and monitoring-centre files."""
 
-
-
 import dagster as dg
 import polars as pl
 
 from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
-from assets.metadata import markdown_table, source_summary
 from assets.ingest.changed_days import changed_day_materializations
+from assets.metadata import markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.checks import batch_usable_result, batch_usable_spec, validation_metadata
 from assets.quality.validate import combined, record_batches
@@ -33,7 +31,9 @@ WATER_READINGS_KEY = dg.AssetKey(["staging", "water_readings"])
     kinds={"duckdb", "csv"},
     description="River section catalog (断面目录): the illustrative demo network, or the CSV in ENVMON_WATER_SECTIONS.",
 )
-def water_section_catalog(settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource) -> dg.MaterializeResult:
+def water_section_catalog(
+    settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     sections = load_sections(settings.water_sections_csv or None)
     with warehouse.connect() as con:
         replace_table(con, "seeds.water_sections", sections)
@@ -65,7 +65,9 @@ def water_section_catalog(settings: dg.ResourceParam[EnvmonSettings], warehouse:
         "days it changed as materializations of this asset's partitions."
     ),
 )
-def water_readings(context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource):
+def water_readings(
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
+):
     days = run_days(context)
     sections = load_sections(settings.water_sections_csv or None)
     options = WaterSourceOptions(settings.generator_seed, settings.generator_fault_rate)
@@ -76,20 +78,48 @@ def water_readings(context: dg.AssetExecutionContext, settings: dg.ResourceParam
         summaries[day.isoformat()] = batch.summary
         with warehouse.connect() as con:
             results[day] = ingest_water_day(
-                con, settings.paths.raw, settings.water_source, day, batch, sections["section_code"], now,
+                con,
+                settings.paths.raw,
+                settings.water_source,
+                day,
+                batch,
+                sections["section_code"],
+                now,
                 max_rejected_share=settings.max_rejected_share,
             )
     staged = pl.concat([r.staged for r in results.values()], how="vertical_relaxed")
-    gx, _ = record_batches(WATER_READINGS, [r.staged for r in results.values()], days[0], days[-1],
-                           sections["section_code"], now, settings.paths.root, f"water_readings-{days[0]}-{days[-1]}")
+    gx, _ = record_batches(
+        WATER_READINGS,
+        [r.staged for r in results.values()],
+        days[0],
+        days[-1],
+        sections["section_code"],
+        now,
+        settings.paths.root,
+        f"water_readings-{days[0]}-{days[-1]}",
+    )
     validation = combined({d: r.validation for d, r in results.items()}, gx)
     yield dg.MaterializeResult(
         metadata={
             "dagster/row_count": staged.height,
             "source": settings.water_source,
-            "batches": dg.MetadataValue.md(markdown_table(pl.DataFrame(
-                [{"day": d, "batch_id": r.batch_id, "rows": r.rows_in, "staged": r.staged.height,
-                  "raw_file": str(r.raw_path)} for d, r in results.items()]), 40)),
+            "batches": dg.MetadataValue.md(
+                markdown_table(
+                    pl.DataFrame(
+                        [
+                            {
+                                "day": d,
+                                "batch_id": r.batch_id,
+                                "rows": r.rows_in,
+                                "staged": r.staged.height,
+                                "raw_file": str(r.raw_path),
+                            }
+                            for d, r in results.items()
+                        ]
+                    ),
+                    40,
+                )
+            ),
             **validation_metadata(validation),
             "sections": staged["section_code"].n_unique(),
             **source_summary(summaries),
@@ -99,7 +129,8 @@ def water_readings(context: dg.AssetExecutionContext, settings: dg.ResourceParam
     )
     # after the result: a run's own materialization comes first in its events
     yield from changed_day_materializations(
-        context.asset_key, days, {f"the batch of {d}": r.changed_days for d, r in results.items()})
+        context.asset_key, days, {f"the batch of {d}": r.changed_days for d, r in results.items()}
+    )
 
 
 class WaterFilesConfig(dg.Config):
@@ -119,27 +150,46 @@ class WaterFilesConfig(dg.Config):
     ),
 )
 def water_files(
-    context: dg.AssetExecutionContext, config: WaterFilesConfig, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: WaterFilesConfig,
+    settings: dg.ResourceParam[EnvmonSettings],
+    warehouse: WarehouseResource,
 ):
     sections = load_sections(settings.water_sections_csv or None)
     outcomes = []
     with warehouse.connect() as con:
         for path in config.paths:
-            outcome = process_water_file(con, path, settings.paths, sections, now_cst(), run_id=context.run.run_id,
-                                         horizon_days=settings.reading_horizon_days,
-                                         max_bytes=settings.max_file_mb << 20)
+            outcome = process_water_file(
+                con,
+                path,
+                settings.paths,
+                sections,
+                now_cst(),
+                run_id=context.run.run_id,
+                horizon_days=settings.reading_horizon_days,
+                max_bytes=settings.max_file_mb << 20,
+            )
             outcomes.append(outcome)
             log = context.log.warning if outcome.status in ("rejected", "missing") else context.log.info
             log(f"{path}: {outcome.status}{' - ' + outcome.reason if outcome.reason else ''}")
             for problem in outcome.problems[:20]:
-                context.log.warning(f"{problem.get('file', '')} row {problem.get('row', '')}: {problem.get('message', '')}")
+                context.log.warning(
+                    f"{problem.get('file', '')} row {problem.get('row', '')}: {problem.get('message', '')}"
+                )
     problems = sum(len(o.problems) for o in outcomes)
     # the days whose readings changed: their marts, river alerts and the snapshot are re-derived from there
     yield from changed_day_materializations(WATER_READINGS_KEY, [], {f"file {o.path.name}": o.days for o in outcomes})
     table = [
-        {"file": o.path.name, "status": o.status, "rows_staged": o.rows_staged, "rows_rejected": o.rows_rejected,
-         "reports_only": o.reports_only,  # the other province's report of the same time is the one used
-         "days": ", ".join(map(str, o.days)), "moved_to": str(o.moved_to or ""), "reason": o.reason}
+        {
+            "file": o.path.name,
+            "status": o.status,
+            "rows_staged": o.rows_staged,
+            "rows_rejected": o.rows_rejected,
+            "reports_only": o.reports_only,  # the other province's report of the same time is the one used
+            "days": ", ".join(map(str, o.days)),
+            "moved_to": str(o.moved_to or ""),
+            "reason": o.reason,
+        }
         for o in outcomes
     ]
     yield dg.MaterializeResult(

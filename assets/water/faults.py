@@ -9,15 +9,22 @@ delivered with today's batch). Every injected fault is logged (kind, section, ti
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
 
 FAULT_KINDS = ("missing", "spike", "stuck", "negative", "sentinel", "nh3_gt_tn", "duplicate", "late")
 VALUE_COLUMNS = (
-    "water_temp", "ph", "dissolved_oxygen", "conductivity", "turbidity",
-    "codmn", "ammonia_nitrogen", "total_phosphorus", "total_nitrogen",
+    "water_temp",
+    "ph",
+    "dissolved_oxygen",
+    "conductivity",
+    "turbidity",
+    "codmn",
+    "ammonia_nitrogen",
+    "total_phosphorus",
+    "total_nitrogen",
 )
 STUCK_READINGS = 6  # one day of 4-hourly readings
 
@@ -80,9 +87,12 @@ def inject_faults(clean: pl.DataFrame, late: pl.DataFrame, day: dt.date, config)
     conflicting = faulty.filter(pl.col("_i").is_in(dupes[1::2].tolist())).with_columns(pl.col("codmn") + 0.5)
     out = pl.concat([delivered, exact, conflicting]).drop("_i").vstack(late.select(clean.columns))
     kinds, rows, params = zip(*log) if log else ((), (), ())
-    faults = pl.concat([
-        pl.DataFrame({"kind": list(kinds), "parameter": list(params)}, schema={"kind": pl.String, "parameter": pl.String})
-        .with_columns(data.select("section_code", "ts")[list(rows)]),
-        late.select(pl.lit("late").alias("kind"), pl.lit(None, pl.String).alias("parameter"), "section_code", "ts"),
-    ]).select("kind", "section_code", "ts", "parameter")
+    faults = pl.concat(
+        [
+            pl.DataFrame(
+                {"kind": list(kinds), "parameter": list(params)}, schema={"kind": pl.String, "parameter": pl.String}
+            ).with_columns(data.select("section_code", "ts")[list(rows)]),
+            late.select(pl.lit("late").alias("kind"), pl.lit(None, pl.String).alias("parameter"), "section_code", "ts"),
+        ]
+    ).select("kind", "section_code", "ts", "parameter")
     return out, faults

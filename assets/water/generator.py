@@ -87,9 +87,15 @@ def clean_water_day(sections: pl.DataFrame, day: dt.date, seed: int) -> pl.DataF
 
     n = len(codes)
     columns = {
-        "water_temp": (temp, 1), "ph": (ph, 2), "dissolved_oxygen": (do, 2), "conductivity": (conductivity, 0),
-        "turbidity": (turbidity, 1), "codmn": (codmn, 1), "ammonia_nitrogen": (nh3, 3),
-        "total_phosphorus": (tp, 3), "total_nitrogen": (tn, 2),
+        "water_temp": (temp, 1),
+        "ph": (ph, 2),
+        "dissolved_oxygen": (do, 2),
+        "conductivity": (conductivity, 0),
+        "turbidity": (turbidity, 1),
+        "codmn": (codmn, 1),
+        "ammonia_nitrogen": (nh3, 3),
+        "total_phosphorus": (tp, 3),
+        "total_nitrogen": (tn, 2),
     }
     return pl.DataFrame(
         {
@@ -135,7 +141,12 @@ def _rain_index(seed: int, t: np.ndarray, sections: pl.DataFrame) -> np.ndarray:
             first = (dt.datetime(y, month, 1) - EPOCH).total_seconds() / 3600
             for _ in range(count):
                 start, rain_h = first + rng.uniform(0, 28 * 24), rng.uniform(6, 36)
-                strength, clon, clat, radius = rng.uniform(0.3, 1.3), rng.uniform(104.6, 106.3), rng.uniform(28.7, 29.8), rng.uniform(50, 150)
+                strength, clon, clat, radius = (
+                    rng.uniform(0.3, 1.3),
+                    rng.uniform(104.6, 106.3),
+                    rng.uniform(28.7, 29.8),
+                    rng.uniform(50, 150),
+                )
                 phase = (t - start) / (rain_h + 36)  # runoff keeps rivers turbid for a day or two after the rain
                 envelope = np.where((phase > 0) & (phase < 1), np.sin(np.pi * np.clip(phase, 0, 1) ** 0.6), 0.0)
                 spatial = np.exp(-((np.hypot((lon - clon) * 97, (lat - clat) * 111) / radius) ** 2))
@@ -156,7 +167,9 @@ def _incident_factor(seed: int, t: np.ndarray, sections: pl.DataFrame) -> np.nda
         for _ in range(3 * len(codes)):  # about three incidents per section and year
             source, start = codes[rng.integers(len(codes))], first + rng.uniform(0, 365 * 24)
             duration, magnitude = rng.uniform(6, 20), rng.uniform(2.5, 7)
-            for code, lag, hops in lags.filter(pl.col("source_code") == source).select("section_code", "lag_hours", "hops").iter_rows():
+            for code, lag, hops in (
+                lags.filter(pl.col("source_code") == source).select("section_code", "lag_hours", "hops").iter_rows()
+            ):
                 spread = duration * (1 + 0.25 * hops)  # dispersion lengthens and flattens the plume downstream
                 phase = (t[:, 0] - start - lag) / spread
                 bump = np.where((phase > 0) & (phase < 1), np.sin(np.pi * np.clip(phase, 0, 1)) ** 2, 0.0)

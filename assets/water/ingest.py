@@ -49,8 +49,14 @@ class WaterIngestResult:
 
 
 def ingest_water_day(
-    con: duckdb.DuckDBPyConnection, raw_root: Path, source: str, day: dt.date, batch: WaterBatch,
-    known_codes: pl.Series, now: dt.datetime, data_root: Path | None = None,
+    con: duckdb.DuckDBPyConnection,
+    raw_root: Path,
+    source: str,
+    day: dt.date,
+    batch: WaterBatch,
+    known_codes: pl.Series,
+    now: dt.datetime,
+    data_root: Path | None = None,
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
 ) -> WaterIngestResult:
     """``data_root``: run the GX suite and build Data Docs under it (None: the Polars rules only)."""
@@ -64,10 +70,16 @@ def ingest_water_day(
     )
     start, _ = partition_bounds(day)
     validation = validate_batch(
-        WATER_READINGS, batch.rows, day, known_codes, owned_elsewhere, now,
+        WATER_READINGS,
+        batch.rows,
+        day,
+        known_codes,
+        owned_elsewhere,
+        now,
         context=_context(con, start - dt.timedelta(days=LATE_DAYS + 1), start, (source, day)),
         data_root=data_root if batch.rows.height or batch.daily_feed else None,
-        max_rejected_share=max_rejected_share, batch_name=f"{DATASET}-{day.isoformat()}-{batch_id}",
+        max_rejected_share=max_rejected_share,
+        batch_name=f"{DATASET}-{day.isoformat()}-{batch_id}",
         allow_empty=not batch.daily_feed,
     )
     origin = {"source": pl.lit(source), "batch_id": pl.lit(batch_id), "load_partition": pl.lit(day)}
@@ -78,17 +90,37 @@ def ingest_water_day(
         replace_rows(con, "staging.water_readings", staged, mine, [source, day])
         replace_rows(con, "staging.water_value_flags", flags, mine, [source, day])
         replace_rows(
-            con, "quarantine.rejected_rows", quarantine_frame(validation.rejected, DATASET, source, batch_id, day, now),
-            "dataset = ? AND " + mine, [DATASET, source, day],
+            con,
+            "quarantine.rejected_rows",
+            quarantine_frame(validation.rejected, DATASET, source, batch_id, day, now),
+            "dataset = ? AND " + mine,
+            [DATASET, source, day],
         )
-    record_batch(con, DATASET, source, day, batch_id, raw_path, batch.rows.height, staged.height,
-                 validation.rejected.height, replaces=("dataset", "source", "load_partition"), received_at=now)
-    return WaterIngestResult(batch_id, raw_path, batch.rows.height, staged, validation.rejected, flags, validation,
-                             sorted(changed))
+    record_batch(
+        con,
+        DATASET,
+        source,
+        day,
+        batch_id,
+        raw_path,
+        batch.rows.height,
+        staged.height,
+        validation.rejected.height,
+        replaces=("dataset", "source", "load_partition"),
+        received_at=now,
+    )
+    return WaterIngestResult(
+        batch_id, raw_path, batch.rows.height, staged, validation.rejected, flags, validation, sorted(changed)
+    )
 
 
-def _context(con: duckdb.DuckDBPyConnection, since: dt.datetime, until: dt.datetime,
-             not_partition: tuple[str, dt.date] | None = None, not_batch: str | None = None) -> pl.DataFrame:
+def _context(
+    con: duckdb.DuckDBPyConnection,
+    since: dt.datetime,
+    until: dt.datetime,
+    not_partition: tuple[str, dt.date] | None = None,
+    not_batch: str | None = None,
+) -> pl.DataFrame:
     """Staged readings in [since, until) of other batches: the neighbours that spikes and stuck runs look at across
     a batch's edges. Only earlier readings for a daily batch, so that its flags do not depend on whether the
     next day was loaded (re-runs stay identical)."""
@@ -104,9 +136,17 @@ def _context(con: duckdb.DuckDBPyConnection, since: dt.datetime, until: dt.datet
 
 
 def ingest_water_file_rows(
-    con: duckdb.DuckDBPyConnection, raw_root: Path, content_hash: str, original: pl.DataFrame,
-    rows: pl.DataFrame, rejected: pl.DataFrame, now: dt.datetime, *, values: pl.DataFrame | None = None,
-    file: str | None = None, preferred: dict[str, str] | None = None,
+    con: duckdb.DuckDBPyConnection,
+    raw_root: Path,
+    content_hash: str,
+    original: pl.DataFrame,
+    rows: pl.DataFrame,
+    rejected: pl.DataFrame,
+    now: dt.datetime,
+    *,
+    values: pl.DataFrame | None = None,
+    file: str | None = None,
+    preferred: dict[str, str] | None = None,
 ) -> WaterIngestResult:
     """Stage a parsed file's accepted ``rows``; ``rejected`` (row_number, reasons, record = the original cells as
     JSON) to quarantine; ``values``: the file's unparsable cells (row_number, field, parameter, original, reason,
@@ -124,8 +164,12 @@ def ingest_water_file_rows(
     _, raw_path = write_raw_batch(raw_root, DATASET, source, received.isoformat(), original)
     if "reporting_province" not in rows.columns:
         rows = rows.with_columns(reporting_province=pl.lit(None, pl.String))
-    for table in ("staging.water_readings", "staging.water_value_flags", "quarantine.rejected_rows",
-                  "quarantine.rejected_values"):
+    for table in (
+        "staging.water_readings",
+        "staging.water_value_flags",
+        "quarantine.rejected_rows",
+        "quarantine.rejected_values",
+    ):
         # rows of this very file from an earlier, interrupted load (never committed since loads are one
         # transaction; kept as a guard so that loading a file again can never duplicate a reading)
         con.execute(f"DELETE FROM {table} WHERE source = ? AND batch_id = ?", [source, content_hash])
@@ -139,19 +183,43 @@ def ingest_water_file_rows(
     context = _context(con, first - margin, last + margin, not_batch=content_hash) if staged.height else None
     values = values if values is not None else pl.DataFrame(schema=VALUE_SCHEMA)
     unparsable = values.join(chosen.select(pl.col("row_number").cast(pl.Int64)), on="row_number", how="semi").select(
-        "section_code", "ts", "parameter", flag_code=pl.lit("UNP"))
+        "section_code", "ts", "parameter", flag_code=pl.lit("UNP")
+    )
     flags = pl.concat([value_flags(WATER_READINGS, staged, context), unparsable]).with_columns(
         source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=natural_day(pl.col("ts"))
     )
-    quarantined = pl.DataFrame({
-        "dataset": DATASET, "source": source, "batch_id": content_hash, "load_partition": received,
-        "received_at": now, "row_number": rejected["row_number"].cast(pl.Int64), "record": rejected["record"],
-        "reasons": rejected["reasons"], "file": file,
-    }, schema_overrides={"received_at": pl.Datetime("us"), "file": pl.String}) if rejected.height else pl.DataFrame()
+    quarantined = (
+        pl.DataFrame(
+            {
+                "dataset": DATASET,
+                "source": source,
+                "batch_id": content_hash,
+                "load_partition": received,
+                "received_at": now,
+                "row_number": rejected["row_number"].cast(pl.Int64),
+                "record": rejected["record"],
+                "reasons": rejected["reasons"],
+                "file": file,
+            },
+            schema_overrides={"received_at": pl.Datetime("us"), "file": pl.String},
+        )
+        if rejected.height
+        else pl.DataFrame()
+    )
     cells = values.select(
-        dataset=pl.lit(DATASET), source=pl.lit(source), batch_id=pl.lit(content_hash), load_partition=pl.lit(received),
-        received_at=pl.lit(now, pl.Datetime("us")), file=pl.lit(file, pl.String), row_number="row_number",
-        field="field", key="section_code", ts="ts", parameter="parameter", original="original", reason="reason",
+        dataset=pl.lit(DATASET),
+        source=pl.lit(source),
+        batch_id=pl.lit(content_hash),
+        load_partition=pl.lit(received),
+        received_at=pl.lit(now, pl.Datetime("us")),
+        file=pl.lit(file, pl.String),
+        row_number="row_number",
+        field="field",
+        key="section_code",
+        ts="ts",
+        parameter="parameter",
+        original="original",
+        reason="reason",
     )
     superseded = _supersede(con, staged, content_hash, now)
     reports = _replace_reports(con, rows, content_hash, file, now)
@@ -160,20 +228,48 @@ def ingest_water_file_rows(
     for frame in (quarantined, superseded):
         insert_frame(con, "quarantine.rejected_rows", frame)
     insert_frame(con, "quarantine.rejected_values", cells)
-    record_batch(con, DATASET, source, received, content_hash, raw_path, original.height, staged.height,
-                 rejected.height, replaces=("dataset", "source", "load_partition", "batch_id"), within_transaction=True,
-                 received_at=now)
+    record_batch(
+        con,
+        DATASET,
+        source,
+        received,
+        content_hash,
+        raw_path,
+        original.height,
+        staged.height,
+        rejected.height,
+        replaces=("dataset", "source", "load_partition", "batch_id"),
+        within_transaction=True,
+        received_at=now,
+    )
     # every day the file reports, staged or kept as a report only (the comparison marts change either way)
-    return WaterIngestResult(content_hash, raw_path, original.height, staged, rejected, flags,
-                             changed_days=natural_days(rows["ts"]), reports=reports,
-                             reports_only=rows.height - chosen.height)
+    return WaterIngestResult(
+        content_hash,
+        raw_path,
+        original.height,
+        staged,
+        rejected,
+        flags,
+        changed_days=natural_days(rows["ts"]),
+        reports=reports,
+        reports_only=rows.height - chosen.height,
+    )
 
 
-VALUE_SCHEMA = {"row_number": pl.Int64, "field": pl.String, "parameter": pl.String, "original": pl.String,
-                "reason": pl.String, "section_code": pl.String, "ts": pl.Datetime("us")}
+VALUE_SCHEMA = {
+    "row_number": pl.Int64,
+    "field": pl.String,
+    "parameter": pl.String,
+    "original": pl.String,
+    "reason": pl.String,
+    "section_code": pl.String,
+    "ts": pl.Datetime("us"),
+}
 
 
-def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_hash: str, now: dt.datetime) -> pl.DataFrame:
+def _supersede(
+    con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_hash: str, now: dt.datetime
+) -> pl.DataFrame:
     """Take out of staging the readings this file replaces; returns them as quarantine records."""
     if not staged.height:
         return pl.DataFrame()
@@ -194,29 +290,50 @@ def _supersede(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, content_has
     con.unregister("_keys")
     if not old.height:
         return pl.DataFrame()
-    record = old.drop("source", "batch_id", "load_partition", "_province").select(
-        pl.struct(pl.all()).struct.json_encode()).to_series()
+    record = (
+        old.drop("source", "batch_id", "load_partition", "_province")
+        .select(pl.struct(pl.all()).struct.json_encode())
+        .to_series()
+    )
     reason = f"superseded by monitoring-centre file (batch {content_hash})"
-    kept = f"{reason}; this report of " + pl.col("_province") + " stays in staging.water_province_reports (" + RULE + ")"
-    return pl.DataFrame({
-        "dataset": DATASET, "source": old["source"], "batch_id": old["batch_id"], "load_partition": old["load_partition"],
-        "received_at": now, "row_number": pl.Series([None] * old.height, dtype=pl.Int64), "record": record,
-        "reasons": old.select(pl.when(pl.col("_province").is_null()).then(pl.lit(reason)).otherwise(kept))
-        .to_series(),
-    }, schema_overrides={"received_at": pl.Datetime("us")})
+    kept = (
+        f"{reason}; this report of " + pl.col("_province") + " stays in staging.water_province_reports (" + RULE + ")"
+    )
+    return pl.DataFrame(
+        {
+            "dataset": DATASET,
+            "source": old["source"],
+            "batch_id": old["batch_id"],
+            "load_partition": old["load_partition"],
+            "received_at": now,
+            "row_number": pl.Series([None] * old.height, dtype=pl.Int64),
+            "record": record,
+            "reasons": old.select(
+                pl.when(pl.col("_province").is_null()).then(pl.lit(reason)).otherwise(kept)
+            ).to_series(),
+        },
+        schema_overrides={"received_at": pl.Datetime("us")},
+    )
 
 
-def _replace_reports(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, content_hash: str, file: str | None,
-                     now: dt.datetime) -> int:
+def _replace_reports(
+    con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, content_hash: str, file: str | None, now: dt.datetime
+) -> int:
     """Keep the file's readings that carry 省份 as that province's reports; a province's later report of the same
     section and time replaces its own earlier one (its raw batch stays under raw/). Within the caller's transaction."""
     reports = rows.filter(pl.col("reporting_province").is_not_null()).select(
-        *TIDY_SCHEMA.keys(), "reporting_province", batch_id=pl.lit(content_hash), file=pl.lit(file, pl.String),
-        received_at=pl.lit(now, pl.Datetime("us")), load_partition=natural_day(pl.col("ts")),
+        *TIDY_SCHEMA.keys(),
+        "reporting_province",
+        batch_id=pl.lit(content_hash),
+        file=pl.lit(file, pl.String),
+        received_at=pl.lit(now, pl.Datetime("us")),
+        load_partition=natural_day(pl.col("ts")),
     )
     if reports.height:
         con.register("_reports", reports.select("section_code", "ts", "reporting_province").to_arrow())
-        con.execute("DELETE FROM staging.water_province_reports r USING _reports k WHERE r.section_code = k.section_code "
-                    "AND r.ts = k.ts AND r.reporting_province = k.reporting_province")
+        con.execute(
+            "DELETE FROM staging.water_province_reports r USING _reports k WHERE r.section_code = k.section_code "
+            "AND r.ts = k.ts AND r.reporting_province = k.reporting_province"
+        )
         con.unregister("_reports")
     return insert_frame(con, "staging.water_province_reports", reports)

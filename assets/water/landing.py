@@ -40,7 +40,6 @@ from warehouse.connection import fetch_one
 from warehouse.partitions import transaction
 from warehouse.paths import DataPaths
 
-
 PARTITION_RULES = ("(ts, partition)", ALREADY_LOADED)
 SUPERSEDED = ": superseded by a later row"  # the suite's one-row-per-section-and-time rule (row_rules)
 DEFAULT_HORIZON_DAYS = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are loaded and reported
@@ -71,8 +70,10 @@ def split_file_rows(
     Within a file the last row of a section x time wins (a correction comes after the original); of one province
     when the file carries 省份 (a joint file may hold both provinces' reports of one time). The suite's
     partition rules do not apply: a file carries readings of any past day and supersedes what was loaded before."""
-    cut = pl.DataFrame({"row_number": list((truncated or {}).keys()), "_cut": list((truncated or {}).values())},
-                       schema={"row_number": pl.Int64, "_cut": pl.String})
+    cut = pl.DataFrame(
+        {"row_number": list((truncated or {}).keys()), "_cut": list((truncated or {}).values())},
+        schema={"row_number": pl.Int64, "_cut": pl.String},
+    )
     parsed = parsed.with_columns(pl.col("row_number").cast(pl.Int64)).join(cut, on="row_number", how="left")
     usable = parsed.filter(pl.col("_cut").is_null())  # a truncated row supersedes nothing, in the file or after it
     params = WATER_READINGS.suite_parameters(now.date(), known_codes, now)
@@ -82,16 +83,28 @@ def split_file_rows(
         **{name: cond for name, cond in suite_rules.items() if not name.endswith(PARTITION_RULES)},
     }
     if "reporting_province" in parsed.columns:  # both provinces' reports of one time in a joint file are two reports
-        rules = {name: ~pl.struct("section_code", "ts", "reporting_province").is_last_distinct()
-                 if name.endswith(SUPERSEDED) else cond for name, cond in rules.items()}
-    flagged = usable.with_columns(
-        pl.concat_list([
-            pl.when(cond.fill_null(True)).then(pl.lit(name) + (": " + pl.col("problems") if name.startswith("unread") else pl.lit("")))
+        rules = {
+            name: ~pl.struct("section_code", "ts", "reporting_province").is_last_distinct()
+            if name.endswith(SUPERSEDED)
+            else cond
             for name, cond in rules.items()
-        ]).list.drop_nulls().list.join("; ").alias("reasons")
+        }
+    flagged = usable.with_columns(
+        pl.concat_list(
+            [
+                pl.when(cond.fill_null(True)).then(
+                    pl.lit(name) + (": " + pl.col("problems") if name.startswith("unread") else pl.lit(""))
+                )
+                for name, cond in rules.items()
+            ]
+        )
+        .list.drop_nulls()
+        .list.join("; ")
+        .alias("reasons")
     )
     cut_rows = parsed.filter(pl.col("_cut").is_not_null()).with_columns(
-        reasons=pl.col("_cut") + "; quarantined whole: a truncated row does not replace a reading")
+        reasons=pl.col("_cut") + "; quarantined whole: a truncated row does not replace a reading"
+    )
     rejected = pl.concat([flagged.filter(pl.col("reasons") != ""), cut_rows.select(flagged.columns)])
     return flagged.filter(pl.col("reasons") == "").drop("_cut"), rejected.sort("row_number").drop("_cut")
 
@@ -107,26 +120,48 @@ def old_readings(accepted: pl.DataFrame, path: Path, now: dt.datetime, horizon_d
     if not old.height:
         return []
     first, last = old["ts"].min(), old["ts"].max()
-    return [{"file": str(path), "row": int(old["row_number"].min()), "field": "time", "kind": "old_reading",
-             "message": f"{old.height} reading(s) older than {horizon_days} days (ENVMON_READING_HORIZON_DAYS), "
-                        f"{first:%Y-%m-%d %H:%M} .. {last:%Y-%m-%d %H:%M}: loaded; check the file's dates (a yearless "
-                        "file takes its year from the date in its name, else its modification time)"}]
+    return [
+        {
+            "file": str(path),
+            "row": int(old["row_number"].min()),
+            "field": "time",
+            "kind": "old_reading",
+            "message": f"{old.height} reading(s) older than {horizon_days} days (ENVMON_READING_HORIZON_DAYS), "
+            f"{first:%Y-%m-%d %H:%M} .. {last:%Y-%m-%d %H:%M}: loaded; check the file's dates (a yearless "
+            "file takes its year from the date in its name, else its modification time)",
+        }
+    ]
 
 
 def unparsable_line(cells: pl.DataFrame, path: Path | str) -> list[dict]:
     """One problem line for a file's unparsable cells (each one is in quarantine.rejected_values)."""
     if not cells.height:
         return []
-    shown = "; ".join(f"row {r} {f}: {o!r} ({why})" for r, f, o, why in
-                      cells.select("row_number", "field", "original", "reason").head(3).iter_rows())
-    return [{"file": str(path), "row": int(cells["row_number"].min()), "field": cells["field"][0], "kind": "unparsable",
-             "message": f"{cells.height} cell(s) could not be read as numbers ({shown}{'; ...' if cells.height > 3 else ''}): "
-                        "NULL, flagged UNP, the text in quarantine.rejected_values; the rest of each reading was loaded"}]
+    shown = "; ".join(
+        f"row {r} {f}: {o!r} ({why})"
+        for r, f, o, why in cells.select("row_number", "field", "original", "reason").head(3).iter_rows()
+    )
+    return [
+        {
+            "file": str(path),
+            "row": int(cells["row_number"].min()),
+            "field": cells["field"][0],
+            "kind": "unparsable",
+            "message": f"{cells.height} cell(s) could not be read as numbers ({shown}{'; ...' if cells.height > 3 else ''}): "
+            "NULL, flagged UNP, the text in quarantine.rejected_values; the rest of each reading was loaded",
+        }
+    ]
 
 
 def process_water_file(
-    con: duckdb.DuckDBPyConnection, path: Path, paths: DataPaths, sections: pl.DataFrame, now: dt.datetime,
-    run_id: str | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS, max_bytes: int | None = None,
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    paths: DataPaths,
+    sections: pl.DataFrame,
+    now: dt.datetime,
+    run_id: str | None = None,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    max_bytes: int | None = None,
 ) -> FileOutcome:
     path = Path(path)
     if not (path.exists() or path.is_symlink()):  # already handled by another run (the sensor and `envmon ingest` race)
@@ -137,13 +172,20 @@ def process_water_file(
         return _rejected(con, FileOutcome(path, "rejected", "", moved, reason=f"{path}: {link}"), now, run_id)
     content_hash = file_hash(path)
     loaded = fetch_one(
-        con, "SELECT file_name, moved_to FROM meta.water_files WHERE content_hash = ? AND status = 'loaded' "
-        "ORDER BY received_at DESC LIMIT 1", [content_hash],
+        con,
+        "SELECT file_name, moved_to FROM meta.water_files WHERE content_hash = ? AND status = 'loaded' "
+        "ORDER BY received_at DESC LIMIT 1",
+        [content_hash],
     )
     if loaded and loaded[0] == path.name and loaded[1] and not Path(loaded[1]).exists():
         _move_to(path, Path(loaded[1]))  # committed, then interrupted before the move: finish it
-        return FileOutcome(path, "loaded", content_hash, Path(loaded[1]),
-                           reason="loaded before; archived now (the earlier ingest stopped before moving the file)")
+        return FileOutcome(
+            path,
+            "loaded",
+            content_hash,
+            Path(loaded[1]),
+            reason="loaded before; archived now (the earlier ingest stopped before moving the file)",
+        )
     if loaded:
         moved = _move(path, paths.archive / "water" / "duplicates", content_hash)
         outcome = FileOutcome(path, "duplicate", content_hash, moved, reason="same content already loaded")
@@ -168,20 +210,49 @@ def process_water_file(
     values = cells.join(parsed.select("row_number", "section_code", "ts"), on="row_number", how="left")
     target = _archive_place(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
     with transaction(con):  # one file, one commit (see the module's docstring)
-        result = ingest_water_file_rows(con, paths.raw, content_hash, frame.drop("_row"), accepted, quarantine, now,
-                                        values=values, file=path.name, preferred=preferred_provinces(sections))
-        outcome = FileOutcome(path, "loaded", content_hash, target, frame.height, result.staged.height, rejected.height,
-                              problems=problems, days=result.changed_days, reports_only=result.reports_only)
+        result = ingest_water_file_rows(
+            con,
+            paths.raw,
+            content_hash,
+            frame.drop("_row"),
+            accepted,
+            quarantine,
+            now,
+            values=values,
+            file=path.name,
+            preferred=preferred_provinces(sections),
+        )
+        outcome = FileOutcome(
+            path,
+            "loaded",
+            content_hash,
+            target,
+            frame.height,
+            result.staged.height,
+            rejected.height,
+            problems=problems,
+            days=result.changed_days,
+            reports_only=result.reports_only,
+        )
         _record(con, outcome, now)
         store_problems(con, _problem_lines(outcome, now, run_id))
     _move_to(path, target)
     return outcome
 
 
-def _rejected(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, now: dt.datetime, run_id: str | None) -> FileOutcome:
+def _rejected(
+    con: duckdb.DuckDBPyConnection, outcome: FileOutcome, now: dt.datetime, run_id: str | None
+) -> FileOutcome:
     """Record a rejected file with its problem lines, the rejection last (data operations hear of it)."""
-    outcome.problems.append({"file": str(outcome.path), "row": None, "field": None, "kind": "file_rejected",
-                             "message": f"{outcome.reason} (moved to {outcome.moved_to})"})
+    outcome.problems.append(
+        {
+            "file": str(outcome.path),
+            "row": None,
+            "field": None,
+            "kind": "file_rejected",
+            "message": f"{outcome.reason} (moved to {outcome.moved_to})",
+        }
+    )
     with transaction(con):
         _record(con, outcome, now)
         store_problems(con, _problem_lines(outcome, now, run_id))
@@ -189,8 +260,15 @@ def _rejected(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, now: dt.date
 
 
 def _problem_lines(outcome: FileOutcome, now: dt.datetime, run_id: str | None) -> pl.DataFrame:
-    return problem_frame(outcome.problems, dataset=WATER_READINGS.name, source="file",
-                         batch_id=outcome.content_hash or None, day=now.date(), run_id=run_id, now=now)
+    return problem_frame(
+        outcome.problems,
+        dataset=WATER_READINGS.name,
+        source="file",
+        batch_id=outcome.content_hash or None,
+        day=now.date(),
+        run_id=run_id,
+        now=now,
+    )
 
 
 def _archive_place(path: Path, folder: Path, content_hash: str) -> Path:
@@ -217,7 +295,16 @@ def _move_to(path: Path, target: Path) -> Path:
 def _record(con: duckdb.DuckDBPyConnection, o: FileOutcome, now: dt.datetime) -> FileOutcome:
     con.execute(
         "INSERT INTO meta.water_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [o.content_hash, o.path.name, now, o.status, o.rows_in, o.rows_staged, o.rows_rejected,
-         str(o.moved_to) if o.moved_to else None, o.reason or None],
+        [
+            o.content_hash,
+            o.path.name,
+            now,
+            o.status,
+            o.rows_in,
+            o.rows_staged,
+            o.rows_rejected,
+            str(o.moved_to) if o.moved_to else None,
+            o.reason or None,
+        ],
     )
     return o

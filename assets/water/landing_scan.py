@@ -35,8 +35,11 @@ class ReadyFile:
 def is_candidate(path: Path) -> bool:
     """A file to ingest; symbolic links too, so that a refused one is moved to rejected/ with its reason."""
     name = path.name
-    return (path.is_symlink() or path.is_file()) and not name.startswith((".", "~$")) \
+    return (
+        (path.is_symlink() or path.is_file())
+        and not name.startswith((".", "~$"))
         and not name.lower().endswith(_TEMPORARY_SUFFIXES)
+    )
 
 
 def link_key(path: Path) -> str:

@@ -89,7 +89,12 @@ def reference_date(path: Path) -> dt.datetime:
 
 def parse_times(text: pl.Expr, reference: dt.datetime) -> pl.Expr:
     """``YYYY-MM-DD HH:MM[:SS]`` (also with ``/`` or ``T``) or yearless ``MM-DD HH:MM`` -> datetime (null if neither)."""
-    clean = text.str.strip_chars().str.replace_all("/", "-").str.replace("T", " ").str.replace(r"(\d{1,2}:\d{2}):\d{2}$", "$1")
+    clean = (
+        text.str.strip_chars()
+        .str.replace_all("/", "-")
+        .str.replace("T", " ")
+        .str.replace(r"(\d{1,2}:\d{2}):\d{2}$", "$1")
+    )
     full = clean.str.to_datetime("%Y-%m-%d %H:%M", strict=False)
     candidates = [
         pl.concat_str(pl.lit(f"{year}-"), clean).str.to_datetime("%Y-%m-%d %H:%M", strict=False)
@@ -132,11 +137,17 @@ def parse_water_frame(
         .with_columns(
             section_code=pl.coalesce("_code", "_name_code", pl.col("_given").str.strip_chars()),
             ts=parse_times(pl.col("time"), reference),
-            reported_class=(pl.col("reported_class").str.strip_chars() if "reported_class" in mapping.values()
-                            else pl.lit(None, pl.String)),
+            reported_class=(
+                pl.col("reported_class").str.strip_chars()
+                if "reported_class" in mapping.values()
+                else pl.lit(None, pl.String)
+            ),
             # 省份: whose report it is (both provinces may report a border section: assets/water/report_choice.py)
-            reporting_province=(normalise_provinces(pl.col("province"), sections["province"].unique().to_list())
-                                if "province" in mapping.values() else pl.lit(None, pl.String)),
+            reporting_province=(
+                normalise_provinces(pl.col("province"), sections["province"].unique().to_list())
+                if "province" in mapping.values()
+                else pl.lit(None, pl.String)
+            ),
             **{c: pl.lit(None, pl.Float64) for c in VALUE_COLUMNS if c not in present},
         )
         .sort(ROW_COLUMN)
@@ -149,14 +160,23 @@ def parse_water_frame(
         tidy.join(records, on=ROW_COLUMN, how="left")
         .with_columns(problems=time_problem)
         .select(
-            pl.col(ROW_COLUMN).alias("row_number"), "section_code", "ts", *VALUE_COLUMNS, "reported_class",
-            "reporting_province", pl.col("problems").fill_null(""), "record",
+            pl.col(ROW_COLUMN).alias("row_number"),
+            "section_code",
+            "ts",
+            *VALUE_COLUMNS,
+            "reported_class",
+            "reporting_province",
+            pl.col("problems").fill_null(""),
+            "record",
         )
     )
     source_column = {dst: src for src, dst in mapping.items()}
     cells = bad.select(
-        pl.col("row").alias("row_number"), pl.col("field").replace_strict(source_column).alias("field"),
-        pl.col("field").alias("parameter"), pl.col("value").alias("original"), "reason",
+        pl.col("row").alias("row_number"),
+        pl.col("field").replace_strict(source_column).alias("field"),
+        pl.col("field").alias("parameter"),
+        pl.col("value").alias("original"),
+        "reason",
     )
     return readings, cells, _normalised_codes(tidy, path) if "section_code" in mapping.values() else []
 
@@ -165,6 +185,13 @@ def _normalised_codes(tidy: pl.DataFrame, path: Path | str) -> list[dict]:
     """A problem line per section code written otherwise than in the catalog but matched to it."""
     odd = tidy.filter(pl.col("_code").is_not_null() & (pl.col("_given") != pl.col("_code")))
     found = odd.group_by("_given", "_code").agg(pl.col(ROW_COLUMN).min().alias("row"), pl.len().alias("n"))
-    return [{"file": str(path), "row": row, "field": "section_code", "kind": "code_normalised",
-             "message": f"section code {given!r} read as {code} (the catalog's spelling) in {n} row(s)"}
-            for given, code, row, n in found.sort("row").iter_rows()]
+    return [
+        {
+            "file": str(path),
+            "row": row,
+            "field": "section_code",
+            "kind": "code_normalised",
+            "message": f"section code {given!r} read as {code} (the catalog's spelling) in {n} row(s)",
+        }
+        for given, code, row, n in found.sort("row").iter_rows()
+    ]

@@ -44,7 +44,9 @@ def normalise_provinces(values: pl.Expr, known: list[str]) -> pl.Expr:
     return pl.when(short.is_in(known)).then(short).otherwise(text)
 
 
-def choose(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, preferred: dict[str, str], batch_id: str) -> pl.DataFrame:
+def choose(
+    con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, preferred: dict[str, str], batch_id: str
+) -> pl.DataFrame:
     """The rows of a file (``reporting_province`` may be null) that become the staged value of their section and
     time; the others are kept as reports only. Reads what staging holds now for the same keys."""
     if not rows.height:
@@ -63,8 +65,9 @@ def choose(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, preferred: dict[s
     ranked = (
         rows.join(held, on=["section_code", "ts"], how="left")
         .with_columns(
-            keep=(mine.is_null() | pl.col("held_province").is_null() | (mine == pl.col("held_province")) | (mine == pref))
-            .fill_null(False),
+            keep=(
+                mine.is_null() | pl.col("held_province").is_null() | (mine == pl.col("held_province")) | (mine == pref)
+            ).fill_null(False),
             is_preferred=(mine == pref).fill_null(False),
         )
         .filter("keep")

@@ -69,12 +69,21 @@ def _check(frame: pl.DataFrame, raw: pl.DataFrame, path: Path) -> None:
     fail(frame.filter(pl.col("section_code").is_duplicated()), "section_code", "duplicate code")
     fail(frame.filter(pl.col("name").is_duplicated()), "name", "duplicate name (files match sections by name)")
     codes = frame["section_code"].implode()
-    fail(frame.filter(pl.col("next_section_code").is_not_null() & ~pl.col("next_section_code").is_in(codes)),
-         "next_section_code", "not a section of this catalog")
-    fail(frame.filter(pl.col("next_section_code").is_not_null() & pl.col("travel_time_hours").is_null()),
-         "travel_time_hours", "needed when next_section_code is set")
-    fail(frame.filter(~pl.col("border_role").fill_null("").is_in(["", "upstream", "downstream"])),
-         "border_role", "must be empty, upstream or downstream")
+    fail(
+        frame.filter(pl.col("next_section_code").is_not_null() & ~pl.col("next_section_code").is_in(codes)),
+        "next_section_code",
+        "not a section of this catalog",
+    )
+    fail(
+        frame.filter(pl.col("next_section_code").is_not_null() & pl.col("travel_time_hours").is_null()),
+        "travel_time_hours",
+        "needed when next_section_code is set",
+    )
+    fail(
+        frame.filter(~pl.col("border_role").fill_null("").is_in(["", "upstream", "downstream"])),
+        "border_role",
+        "must be empty, upstream or downstream",
+    )
 
 
 def border_crossings(sections: pl.DataFrame) -> pl.DataFrame:

@@ -9,8 +9,8 @@ only from files dropped in the landing folder, so the daily partition stages not
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import polars as pl
 
@@ -53,8 +53,9 @@ def generator_source(day: dt.date, sections: pl.DataFrame, options: WaterSourceO
 
 
 def landing_only_source(day: dt.date, sections: pl.DataFrame, options: WaterSourceOptions) -> WaterBatch:
-    return WaterBatch(rows=empty_rows(), summary={"note": "readings arrive as files in the landing folder"},
-                      daily_feed=False)
+    return WaterBatch(
+        rows=empty_rows(), summary={"note": "readings arrive as files in the landing folder"}, daily_feed=False
+    )
 
 
 WATER_SOURCES: dict[str, WaterSource] = {"generator": generator_source, "landing": landing_only_source}

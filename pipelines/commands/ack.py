@@ -12,7 +12,9 @@ from warehouse.snapshot import publish_snapshot
 def add_parser(sub) -> None:
     p = sub.add_parser("ack", help="acknowledge an alert (receipt confirmation) for one of its recipients")
     p.add_argument("alert_id", help="the alert id printed in the e-mail, e.g. area_warning/自贡/2026-11-20")
-    p.add_argument("--by", required=True, help="the recipient: the e-mail address the alert went to, or the office's name")
+    p.add_argument(
+        "--by", required=True, help="the recipient: the e-mail address the alert went to, or the office's name"
+    )
     p.add_argument("--note", help="optional note (who read it, what was done)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -28,6 +30,8 @@ def main(args) -> int:
         print(f"envmon ack: {ack.event_id} acknowledged for {ack.name} <{ack.recipient}> at {when} (CST)")
         publish_snapshot(paths.warehouse, paths.snapshot)
     else:
-        print(f"envmon ack: {ack.event_id} was already acknowledged for {ack.name} <{ack.recipient}> at {when} "
-              f"by {ack.acknowledged_by}: nothing changed")
+        print(
+            f"envmon ack: {ack.event_id} was already acknowledged for {ack.name} <{ack.recipient}> at {when} "
+            f"by {ack.acknowledged_by}: nothing changed"
+        )
     return 0

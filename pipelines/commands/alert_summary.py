@@ -29,8 +29,8 @@ def after_run(days: list[dt.date], failed: list, started: dt.datetime) -> list[s
     dispatch(connect, contacts, notify, transport_for(smtp, paths.outbox), smtp.mail_from)
     with connect() as con:
         changes = fetch_polars(  # a state change gets its notification rows once, when it is first evaluated
-            con, "SELECT count(DISTINCT change_id) AS n FROM alerts.notifications WHERE evaluated_at >= ?",
-            [started])["n"][0]
+            con, "SELECT count(DISTINCT change_id) AS n FROM alerts.notifications WHERE evaluated_at >= ?", [started]
+        )["n"][0]
         mails = fetch_polars(
             con,
             "SELECT m.mail_kind, d.recipient, d.status FROM alerts.messages m JOIN alerts.deliveries d USING (message_id) "
@@ -40,16 +40,22 @@ def after_run(days: list[dt.date], failed: list, started: dt.datetime) -> list[s
         waiting = fetch_polars(
             con,
             "SELECT day, count(*) AS n FROM alerts.notifications WHERE channel = 'digest' AND message_id IS NULL "
-            "AND NOT superseded AND day BETWEEN ? AND ? GROUP BY day ORDER BY day", [days[0], days[-1]])
+            "AND NOT superseded AND day BETWEEN ? AND ? GROUP BY day ORDER BY day",
+            [days[0], days[-1]],
+        )
     where = f"via SMTP {smtp.host}" if smtp.host else f"as .eml files in {paths.outbox}"
     sent = mails.filter(mails["status"] == "sent").height
-    lines = [f"  alerts: {changes} new state change(s); this run queued {mails.height} e-mail(s) (immediate "
-             f"and daily digests), {sent} delivered {where}, {mails.height - sent} pending (envmon deliver retries)"]
+    lines = [
+        f"  alerts: {changes} new state change(s); this run queued {mails.height} e-mail(s) (immediate "
+        f"and daily digests), {sent} delivered {where}, {mails.height - sent} pending (envmon deliver retries)"
+    ]
     lines += per_role(mails, contacts)
     if waiting.height:
         day_list = ", ".join(str(d) for d in waiting["day"])
-        lines.append(f"  {waiting['n'].sum()} notification(s) of {day_list} wait for their digest at "
-                     f"{notify.digest_hour:02d}:00 CST (alert_delivery_sensor in `make ui`, or envmon deliver)")
+        lines.append(
+            f"  {waiting['n'].sum()} notification(s) of {day_list} wait for their digest at "
+            f"{notify.digest_hour:02d}:00 CST (alert_delivery_sensor in `make ui`, or envmon deliver)"
+        )
     lines.append('  alerts table: .venv/bin/envmon query "SELECT * FROM alerts.events ORDER BY last_evaluated DESC"')
     return lines
 

@@ -12,7 +12,13 @@ import datetime as dt
 import sys
 
 from assets.air.exceptional_events import (
-    EVENT_TYPES, append_event, events_path, known_codes, load_events, next_event_id, row_problem,
+    EVENT_TYPES,
+    append_event,
+    events_path,
+    known_codes,
+    load_events,
+    next_event_id,
+    row_problem,
 )
 from assets.clock import now_cst
 from assets.settings import EnvmonSettings
@@ -22,7 +28,9 @@ from warehouse.paths import DataPaths
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("exclude", help="mark station-days or area-days as an exceptional event (例外事件), or list them")
+    p = sub.add_parser(
+        "exclude", help="mark station-days or area-days as an exceptional event (例外事件), or list them"
+    )
     where = p.add_mutually_exclusive_group()
     where.add_argument("--station", help="station code (the station's days only)")
     where.add_argument("--area", help="area, e.g. 荣昌 (the area's days and its stations')")
@@ -41,8 +49,17 @@ def add_parser(sub) -> None:
 def validate(args) -> None:
     if args.list:
         return
-    missing = [flag for flag, value in (("--station or --area", args.station or args.area), ("--from", args.first_day),
-               ("--type", args.event_type), ("--reason", args.reason), ("--approved-by", args.approved_by)) if not value]
+    missing = [
+        flag
+        for flag, value in (
+            ("--station or --area", args.station or args.area),
+            ("--from", args.first_day),
+            ("--type", args.event_type),
+            ("--reason", args.reason),
+            ("--approved-by", args.approved_by),
+        )
+        if not value
+    ]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or use --list)")
 
@@ -56,10 +73,16 @@ def main(args) -> int:
         print(events.write_csv() if events.height else f"no exceptional event in {path}")
         return 0
     event = {
-        "event_id": next_event_id(events, args.first_day), "scope": "station" if args.station else "area",
-        "code": args.station or args.area, "first_day": args.first_day, "last_day": args.last_day or args.first_day,
-        "pollutants": args.pollutants.replace(",", ";"), "event_type": args.event_type, "reason": args.reason,
-        "approved_by": args.approved_by, "approved_on": args.approved_on or now_cst().date(),
+        "event_id": next_event_id(events, args.first_day),
+        "scope": "station" if args.station else "area",
+        "code": args.station or args.area,
+        "first_day": args.first_day,
+        "last_day": args.last_day or args.first_day,
+        "pollutants": args.pollutants.replace(",", ";"),
+        "event_type": args.event_type,
+        "reason": args.reason,
+        "approved_by": args.approved_by,
+        "approved_on": args.approved_on or now_cst().date(),
         "reference": args.reference,
     }
     text = {k: None if v is None else str(v) for k, v in event.items()}
@@ -67,8 +90,10 @@ def main(args) -> int:
     if problem:
         raise UsageError(f"{problem[0]}: {problem[1]}")
     append_event(path, event)
-    print(f"{event['event_id']}: {event['scope']} {event['code']} {event['first_day']} .. {event['last_day']} "
-          f"({event['event_type']}, {event['pollutants']}) added to {path}")
+    print(
+        f"{event['event_id']}: {event['scope']} {event['code']} {event['first_day']} .. {event['last_day']} "
+        f"({event['event_type']}, {event['pollutants']}) added to {path}"
+    )
     return rebuild(event)
 
 
@@ -123,9 +148,11 @@ def print_effect(event: dict) -> None:
     ).filter(pl.col("event_ids").str.contains(event["event_id"], literal=True))
     print(f"attainment with / without the events (marts.air_exceptional_attainment), {rows.height} period(s):")
     for r in rows.iter_rows(named=True):
-        print(f"  {r['scope']} {r['code']} {r['period_kind']} {r['period_start']}: {r['excluded_days']} day(s) set aside; "
-              f"PM2.5 {r['pm25_mean_with_events']} -> {r['pm25_mean_without_events']}; "
-              f"attains {_yes(r['attain_all_with_events'])} -> {_yes(r['attain_all_without_events'])}")
+        print(
+            f"  {r['scope']} {r['code']} {r['period_kind']} {r['period_start']}: {r['excluded_days']} day(s) set aside; "
+            f"PM2.5 {r['pm25_mean_with_events']} -> {r['pm25_mean_without_events']}; "
+            f"attains {_yes(r['attain_all_with_events'])} -> {_yes(r['attain_all_without_events'])}"
+        )
     first = event["first_day"]
     print(f"rebuild the reports of those periods to show it: envmon report --month {first:%Y-%m} / --year {first:%Y}")
 

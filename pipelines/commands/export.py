@@ -20,12 +20,18 @@ FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".json": "json
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("export", help="write the result of one SELECT on the snapshot to a file (csv, xlsx, parquet, json)")
-    p.add_argument("sql", help='e.g. "SELECT * FROM marts.air_station_daily WHERE day >= DATE \'2026-01-01\'"')
-    p.add_argument("--output", "-o", required=True, type=Path, help="the file to write (.csv, .xlsx, .parquet or .json)")
+    p = sub.add_parser(
+        "export", help="write the result of one SELECT on the snapshot to a file (csv, xlsx, parquet, json)"
+    )
+    p.add_argument("sql", help="e.g. \"SELECT * FROM marts.air_station_daily WHERE day >= DATE '2026-01-01'\"")
+    p.add_argument(
+        "--output", "-o", required=True, type=Path, help="the file to write (.csv, .xlsx, .parquet or .json)"
+    )
     p.add_argument("--format", choices=sorted(set(FORMATS.values())), help="default: from the file's suffix")
     p.add_argument("--force", action="store_true", help="replace the file if it exists")
-    p.add_argument("--timeout", type=float, help="seconds before the query is stopped (default ENVMON_QUERY_TIMEOUT, 300)")
+    p.add_argument(
+        "--timeout", type=float, help="seconds before the query is stopped (default ENVMON_QUERY_TIMEOUT, 300)"
+    )
 
 
 def check_target(output: Path, data_root: Path, force: bool) -> Path:
@@ -34,8 +40,9 @@ def check_target(output: Path, data_root: Path, force: bool) -> Path:
         raise ValueError(f"{target.parent}: no such folder (create it first; export writes only the file you name)")
     real = target.parent.resolve() / target.name
     if real == data_root or data_root in real.parents:
-        raise ValueError(f"{target}: inside the data folder {data_root}, which only the pipeline writes; "
-                         "choose a path outside it")
+        raise ValueError(
+            f"{target}: inside the data folder {data_root}, which only the pipeline writes; choose a path outside it"
+        )
     if target.is_dir():
         raise ValueError(f"{target}: is a folder; give a file name")
     if (target.exists() or target.is_symlink()) and not force:

@@ -33,10 +33,14 @@ def built_days(instance: dg.DagsterInstance, keys: list[dg.AssetKey]) -> list[li
 
 
 def drop_models(con) -> int:
-    objects = fetch_polars(con, """
+    objects = fetch_polars(
+        con,
+        """
         SELECT schema_name, table_name AS name, 'TABLE' AS kind FROM duckdb_tables() WHERE list_contains(?, schema_name)
         UNION ALL SELECT schema_name, view_name, 'VIEW' FROM duckdb_views() WHERE list_contains(?, schema_name)
-        """, [list(MODEL_SCHEMAS)] * 2)
+        """,
+        [list(MODEL_SCHEMAS)] * 2,
+    )
     for schema, name, kind in objects.sort("kind", descending=True).iter_rows():  # views first
         con.execute(f"DROP {kind} IF EXISTS {schema}.{name} CASCADE")
     return objects.height
@@ -63,8 +67,10 @@ def full_refresh(args) -> int:
                 runs.run(job, f"{part[0]} .. {part[-1]}", selection, range_tags(part))
         runs.propagate(job)  # the alerts of those days, re-evaluated on the rebuilt marts
     days = sum(len(w) for w in windows)
-    print(f"\nenvmon run --full-refresh: {dropped} model table(s) and view(s) rebuilt from staging for {days} day(s), "
-          f"{windows[0][0]} .. {windows[-1][-1]}" + (f"; {len(runs.failed)} run(s) FAILED" if runs.failed else ""))
+    print(
+        f"\nenvmon run --full-refresh: {dropped} model table(s) and view(s) rebuilt from staging for {days} day(s), "
+        f"{windows[0][0]} .. {windows[-1][-1]}" + (f"; {len(runs.failed)} run(s) FAILED" if runs.failed else "")
+    )
     for label, run_id, error in runs.failed:
         print(f"  FAILED {label}: {error}\n    run {run_id}: see it in the Dagster UI (make ui)")
     return 1 if runs.failed else 0

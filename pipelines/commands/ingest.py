@@ -20,7 +20,9 @@ from warehouse.paths import DataPaths
 
 def add_parser(sub) -> None:
     p = sub.add_parser("ingest", help="load monitoring-centre water files (CSV/XLSX) now, as the landing sensor would")
-    p.add_argument("paths", nargs="+", type=Path, help="files in the national automatic-station layout (or English headers)")
+    p.add_argument(
+        "paths", nargs="+", type=Path, help="files in the national automatic-station layout (or English headers)"
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
@@ -57,8 +59,12 @@ def main(args) -> int:
     failed, days = 0, set()
     with Runs(get_instance(), "ingest") as runs:
         for original, path in zip(args.paths, staged):
-            result = runs.run(job, path.name, run_config={"ops": {"staging__water_files": {"config": {"paths": [str(path)]}}}},
-                              tags={"envmon/file": path.name, "envmon/started_by": "envmon ingest"})
+            result = runs.run(
+                job,
+                path.name,
+                run_config={"ops": {"staging__water_files": {"config": {"paths": [str(path)]}}}},
+                tags={"envmon/file": path.name, "envmon/started_by": "envmon ingest"},
+            )
             metadata = _metadata(result)
             days |= set(metadata.get("days_changed", []))
             ok = result.success and metadata.get("rejected_files", 1) == 0
@@ -68,8 +74,10 @@ def main(args) -> int:
         runs.propagate(defs.resolve_job_def("daily_job"))
     waiting = sorted(days - set(runs.instance.get_materialized_partitions(water_marts)))
     if waiting:  # propagation re-derives the days built so far; a new day enters with its daily run
-        print(f"days not built yet: {', '.join(waiting)}: their readings reach the marts and the river alerts with "
-              f"those days' daily run (envmon run --start {waiting[0]} --end {waiting[-1]})")
+        print(
+            f"days not built yet: {', '.join(waiting)}: their readings reach the marts and the river alerts with "
+            f"those days' daily run (envmon run --start {waiting[0]} --end {waiting[-1]})"
+        )
     for label, run_id, error in runs.failed:
         print(f"FAILED {label}: {error}\n  run {run_id}: see it in the Dagster UI (make ui)", file=sys.stderr)
     from pipelines.commands.problem_summary import after_runs
@@ -88,8 +96,9 @@ def _deliver() -> None:
     from warehouse.snapshot import publish_snapshot
 
     paths, smtp = DataPaths.from_env(), SmtpSettings.from_env()
-    result = deliver_pending(lambda: write_connection(paths.warehouse), transport_for(smtp, paths.outbox),
-                             smtp.mail_from)
+    result = deliver_pending(
+        lambda: write_connection(paths.warehouse), transport_for(smtp, paths.outbox), smtp.mail_from
+    )
     if result.changed:  # staff see the queue in the snapshot
         publish_snapshot(paths.warehouse, paths.snapshot)
 

@@ -6,22 +6,27 @@ the instance always matches the repository's template and the ``ENVMON_DAGSTER_*
 
 import os
 
+from pipelines.deployment import deployment
 from pipelines.instance import prepare_dagster_home
 from pipelines.instance_config import describe_storage
-from pipelines.deployment import deployment
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("instance", help="write $DAGSTER_HOME/dagster.yaml (template + PostgreSQL settings)")
-    p.add_argument("--check", action="store_true",
-                   help="also open the instance: connects to PostgreSQL, creates or migrates its tables, counts runs")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="also open the instance: connects to PostgreSQL, creates or migrates its tables, counts runs",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
 def main(args) -> int:
     home = prepare_dagster_home()
-    print(f"envmon instance: {home / 'dagster.yaml'} ({deployment()} deployment; runs, events and schedules in "
-          f"{describe_storage(os.environ)})")
+    print(
+        f"envmon instance: {home / 'dagster.yaml'} ({deployment()} deployment; runs, events and schedules in "
+        f"{describe_storage(os.environ)})"
+    )
     if args.check:
         import dagster as dg
 

@@ -12,7 +12,9 @@ def add_parser(sub) -> None:
     p = sub.add_parser("query", help="run read-only SQL (one SELECT) on the published snapshot")
     p.add_argument("sql", help='e.g. "SELECT * FROM marts.air_area_daily ORDER BY day DESC LIMIT 20"')
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--timeout", type=float, help="seconds before the query is stopped (default ENVMON_QUERY_TIMEOUT, 300)")
+    p.add_argument(
+        "--timeout", type=float, help="seconds before the query is stopped (default ENVMON_QUERY_TIMEOUT, 300)"
+    )
 
 
 def main(args) -> int:

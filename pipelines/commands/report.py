@@ -52,8 +52,18 @@ def main(args) -> int:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.startswith("."):
             print(f"  {path}")
-    mail = {k: v.value for e in result.get_asset_materialization_events()
-            for k, v in e.step_materialization_data.materialization.metadata.items() if k.startswith("emails_")}
-    print(f"e-mail to the joint office: {mail.get('emails_queued', 0)} queued, {mail.get('emails_sent', 0)} sent now"
-          + (f", {mail['emails_retrying']} to retry (the delivery sensor or envmon deliver)" if mail.get("emails_retrying") else ""))
+    mail = {
+        k: v.value
+        for e in result.get_asset_materialization_events()
+        for k, v in e.step_materialization_data.materialization.metadata.items()
+        if k.startswith("emails_")
+    }
+    print(
+        f"e-mail to the joint office: {mail.get('emails_queued', 0)} queued, {mail.get('emails_sent', 0)} sent now"
+        + (
+            f", {mail['emails_retrying']} to retry (the delivery sensor or envmon deliver)"
+            if mail.get("emails_retrying")
+            else ""
+        )
+    )
     return 0

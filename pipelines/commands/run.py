@@ -18,8 +18,10 @@ DEFAULT_DAYS = 14
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "run", help="run the daily job over a window of days (default: the 14 days ending yesterday)",
-        epilog=sources_help(), formatter_class=argparse.RawDescriptionHelpFormatter,
+        "run",
+        help="run the daily job over a window of days (default: the 14 days ending yesterday)",
+        epilog=sources_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--start", type=dt.date.fromisoformat, help="first day (YYYY-MM-DD)")
     p.add_argument("--end", type=dt.date.fromisoformat, help="last day (YYYY-MM-DD), default yesterday (CST)")
@@ -27,8 +29,11 @@ def add_parser(sub) -> None:
     p.add_argument("--input", help="input folder or file for file-based sources")
     p.add_argument("--stations", help="station catalog CSV (default: the region's 30 national stations)")
     p.add_argument("--seed", type=int, help="generator seed")
-    p.add_argument("--full-refresh", action="store_true",
-                   help="rebuild every model from staging for every staged day (staging and raw data stay)")
+    p.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every model from staging for every staged day (staging and raw data stay)",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
@@ -46,7 +51,7 @@ def window(start: dt.date | None, end: dt.date | None) -> list[dt.date]:
 
 def chunks(days: list[dt.date]) -> list[list[dt.date]]:
     """The window cut into runs of at most MAX_DAYS_PER_RUN days (the assets' backfill policy)."""
-    return [days[i:i + MAX_DAYS_PER_RUN] for i in range(0, len(days), MAX_DAYS_PER_RUN)]
+    return [days[i : i + MAX_DAYS_PER_RUN] for i in range(0, len(days), MAX_DAYS_PER_RUN)]
 
 
 def settings_config(args) -> dict:
@@ -67,8 +72,8 @@ def main(args) -> int:
 
         return full_refresh(args)
     days, started = window(args.start, args.end), now_cst()
-    from pipelines.runs import Runs, range_tags  # imports dagster: only when needed
     from pipelines.definitions import defs  # loading takes seconds
+    from pipelines.runs import Runs, range_tags  # imports dagster: only when needed
 
     job = defs.resolve_job_def("daily_job")
     done = []

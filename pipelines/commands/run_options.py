@@ -18,14 +18,17 @@ from pipelines.commands.usage import UsageError
 def sources_help() -> str:
     width = max(map(len, AIR_SOURCE_NOTES))
     return "air sources (--source, or ENVMON_AIR_SOURCE):\n" + "\n".join(
-        f"  {name:<{width}}  {note}" for name, note in AIR_SOURCE_NOTES.items())
+        f"  {name:<{width}}  {note}" for name, note in AIR_SOURCE_NOTES.items()
+    )
 
 
 def check_options(args) -> None:
     """Raise a UsageError naming what is wrong and how to fix it."""
     if args.full_refresh and (args.start or args.end or args.source or args.input or args.stations or args.seed):
-        raise UsageError("--full-refresh rebuilds every built day from staging and takes no other option; "
-                         "run it alone: envmon run --full-refresh")
+        raise UsageError(
+            "--full-refresh rebuilds every built day from staging and takes no other option; "
+            "run it alone: envmon run --full-refresh"
+        )
     _check_window(args.start, args.end)
     try:  # the options over the ENVMON_* variables, as the runs will see them
         settings = EnvmonSettings.from_env(air_source=args.source, input_path=args.input, stations_csv=args.stations)
@@ -33,13 +36,17 @@ def check_options(args) -> None:
         raise UsageError(str(exc)) from None
     source = settings.air_source
     if source not in AIR_SOURCE_NOTES:
-        raise UsageError(f"unknown air source {source!r} (--source or ENVMON_AIR_SOURCE); known: "
-                         f"{', '.join(AIR_SOURCE_NOTES)} (envmon run --help says what each reads)")
+        raise UsageError(
+            f"unknown air source {source!r} (--source or ENVMON_AIR_SOURCE); known: "
+            f"{', '.join(AIR_SOURCE_NOTES)} (envmon run --help says what each reads)"
+        )
     if settings.input_path:
         _check_input(Path(settings.input_path), folder=source in NEEDS_INPUT_FOLDER)
     elif source in NEEDS_INPUT_FOLDER:
-        raise UsageError(f"the {source} source reads {AIR_SOURCE_NOTES[source].split(' in ')[-1]}: "
-                         "give the folder with --input FOLDER (or ENVMON_AIR_INPUT)")
+        raise UsageError(
+            f"the {source} source reads {AIR_SOURCE_NOTES[source].split(' in ')[-1]}: "
+            "give the folder with --input FOLDER (or ENVMON_AIR_INPUT)"
+        )
     elif source in NEEDS_INPUT_OR_URL and not os.environ.get(NEEDS_INPUT_OR_URL[source]):
         raise UsageError(f"the {source} source needs --input FILE|FOLDER or {NEEDS_INPUT_OR_URL[source]}")
     if source in NEEDS_SECRET and not os.environ.get(NEEDS_SECRET[source]):
@@ -56,8 +63,10 @@ def _check_window(start: dt.date | None, end: dt.date | None) -> None:
     first = dt.date.fromisoformat(DAILY_START)
     for name, day in (("--start", start), ("--end", end)):
         if day and day > yesterday:
-            raise UsageError(f"{name} {day} has not ended yet: a day is run once it is over (the latest is "
-                             f"{yesterday}, China Standard Time)")
+            raise UsageError(
+                f"{name} {day} has not ended yet: a day is run once it is over (the latest is "
+                f"{yesterday}, China Standard Time)"
+            )
         if day and day < first:
             raise UsageError(f"{name} {day} is before the pipeline's first day {first}")
     if start and end and start > end:

@@ -36,13 +36,14 @@ class Service:
         self.process: subprocess.Popen | None = None
         self.starts = 0
 
-    def start(self) -> "Service":
+    def start(self) -> Service:
         self.starts += 1
         with self.log.open("a") as out:
             out.write(f"\n=== start {self.starts}: {' '.join(self.argv)}\n")
             out.flush()
-            self.process = subprocess.Popen(self.argv, cwd=PROJECT, env=self.env, stdout=out,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                self.argv, cwd=PROJECT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         return self
 
     @property
@@ -96,10 +97,16 @@ class Deployment:
     def service(self, name: str) -> Service:
         if name not in self.services:
             unit = parse_unit(UNITS / f"envmon-{name}.service")
-            env = {**unit_environment(unit), **self.env, "ENVMON_UI_HOST": "127.0.0.1", "ENVMON_UI_PORT": str(self.ui_port)}
+            env = {
+                **unit_environment(unit),
+                **self.env,
+                "ENVMON_UI_HOST": "127.0.0.1",
+                "ENVMON_UI_PORT": str(self.ui_port),
+            }
             for pre in values(unit, "Service", "ExecStartPre"):
-                subprocess.run(expand(pre, env, self.replace), cwd=PROJECT, env=env, check=True, timeout=120,
-                               capture_output=True)
+                subprocess.run(
+                    expand(pre, env, self.replace), cwd=PROJECT, env=env, check=True, timeout=120, capture_output=True
+                )
             (start,) = values(unit, "Service", "ExecStart")
             self.services[name] = Service(name, expand(start, env, self.replace), env, self.folder / f"{name}.log")
         return self.services[name]

@@ -71,8 +71,14 @@ def test_following_the_document_from_a_fresh_clone(tmp_path):
             if not first.startswith("# ci: run"):
                 continue
             script = localise(body, root)
-            result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, capture_output=True,
-                                    text=True, timeout=900, env=SHELL_ENV)
+            result = subprocess.run(
+                ["bash", "-euo", "pipefail", "-c", script],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                env=SHELL_ENV,
+            )
             log.append(f"$ {script}\n{result.stdout}{result.stderr}")
             assert result.returncode == 0, "\n".join(log)[-6000:]
             env_file = root / "etc" / "envmon" / "envmon.env"
@@ -91,4 +97,6 @@ def test_following_the_document_from_a_fresh_clone(tmp_path):
         backups = list((root / "var" / "backups" / "envmon").glob("*/warehouse.duckdb"))
         assert warehouse.exists() and len(backups) == 1
         assert list((root / "var" / "backups" / "envmon").glob("*/dagster.pgdump"))
-        assert (root / "var" / "lib" / "envmon" / "data" / "dagster" / "dagster.yaml").read_text().count(pg.password) == 0
+        assert (root / "var" / "lib" / "envmon" / "data" / "dagster" / "dagster.yaml").read_text().count(
+            pg.password
+        ) == 0

@@ -16,8 +16,12 @@ from tests.deploy.units import PROJECT
 
 SECRET = "pa:ss/w@rd-秘密"
 URL = f"postgresql://envmon:{quote(SECRET, safe='')}@db.example.cn:5433/envmon_dagster"
-PARTS = {"ENVMON_DAGSTER_PG_HOST": "db.example.cn", "ENVMON_DAGSTER_PG_USER": "envmon",
-         "ENVMON_DAGSTER_PG_PASSWORD": SECRET, "ENVMON_DAGSTER_PG_DB": "envmon_dagster"}
+PARTS = {
+    "ENVMON_DAGSTER_PG_HOST": "db.example.cn",
+    "ENVMON_DAGSTER_PG_USER": "envmon",
+    "ENVMON_DAGSTER_PG_PASSWORD": SECRET,
+    "ENVMON_DAGSTER_PG_DB": "envmon_dagster",
+}
 
 
 def test_local_without_postgres_is_the_sqlite_template():
@@ -31,7 +35,9 @@ def test_a_url_is_named_not_copied():
     config = yaml.safe_load(instance_yaml({"ENVMON_DAGSTER_POSTGRES_URL": URL}))
     assert config["storage"] == {"postgres": {"postgres_url": {"env": "ENVMON_DAGSTER_POSTGRES_URL"}}}
     assert quote(SECRET, safe="") not in describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL})
-    assert describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL}) == "PostgreSQL envmon@db.example.cn:5433/envmon_dagster"
+    assert (
+        describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL}) == "PostgreSQL envmon@db.example.cn:5433/envmon_dagster"
+    )
 
 
 def test_parts_are_named_not_copied(tmp_path):
@@ -75,10 +81,13 @@ def test_dagster_accepts_the_production_instance_file(tmp_path):
 
 @pytest.mark.parametrize("kind, expected", [("local", "STOPPED"), ("production", "RUNNING")])
 def test_schedules_default_status_follows_the_deployment(kind, expected, tmp_path):
-    code = ("import json; from pipelines.definitions import defs; "
-            "print(json.dumps({s.name: s.default_status.value for s in defs.schedules}))")
+    code = (
+        "import json; from pipelines.definitions import defs; "
+        "print(json.dumps({s.name: s.default_status.value for s in defs.schedules}))"
+    )
     env = {**os.environ, "ENVMON_DEPLOYMENT": kind, "ENVMON_DATA_DIR": str(tmp_path), "DAGSTER_HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True,
-                         check=True, timeout=300).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True, check=True, timeout=300
+    ).stdout
     statuses = json.loads(out.strip().splitlines()[-1])
     assert statuses and set(statuses.values()) == {expected}, statuses

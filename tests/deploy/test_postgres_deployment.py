@@ -41,8 +41,10 @@ def deployment(postgres, tmp_path_factory):
     data = folder / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ENVMON_", "DAGSTER_"))}
     env |= {
-        "ENVMON_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster"),
-        "ENVMON_DEPLOYMENT": "production", "ENVMON_DAGSTER_POSTGRES_URL": postgres.url,
+        "ENVMON_DATA_DIR": str(data),
+        "DAGSTER_HOME": str(data / "dagster"),
+        "ENVMON_DEPLOYMENT": "production",
+        "ENVMON_DAGSTER_POSTGRES_URL": postgres.url,
         "ENVMON_GENERATOR_FAULT_RATE": "0.003",
     }
     deploy = Deployment(folder, env, ui_port=free_port(), code_port=free_port())
@@ -86,8 +88,12 @@ def runs(deployment, graphql):
     from dagster_graphql import DagsterGraphQLClientError  # noqa: F401  (the client's errors name the run)
 
     def submit(day):
-        return graphql.submit_job_execution("daily_job", repository_location_name="envmon",
-                                            repository_name="__repository__", tags={"dagster/partition": day})
+        return graphql.submit_job_execution(
+            "daily_job",
+            repository_location_name="envmon",
+            repository_name="__repository__",
+            tags={"dagster/partition": day},
+        )
 
     def status(run_id):
         return graphql.get_run_status(run_id).value
@@ -104,8 +110,13 @@ def runs(deployment, graphql):
     daemon.start()
     done = ("SUCCESS", "FAILURE", "CANCELED")
     wait_for(lambda: status(first) in done and status(second) in done, 2 * RUN_TIMEOUT, "both runs finished")
-    return {"ids": [first, second], "first_while_down": state_while_down, "second_while_down": second_while_down,
-            "status": [status(first), status(second)], "daemon_starts": daemon.starts}
+    return {
+        "ids": [first, second],
+        "first_while_down": state_while_down,
+        "second_while_down": second_while_down,
+        "status": [status(first), status(second)],
+        "daemon_starts": daemon.starts,
+    }
 
 
 def test_runs_survive_a_daemon_restart_and_succeed(runs, deployment):
@@ -120,9 +131,13 @@ def test_runs_and_events_are_in_postgresql_once(runs, postgres):
     rows = postgres.query("SELECT run_id, status FROM runs WHERE run_id = ANY(%s)", [ids])
     assert sorted(rows) == sorted((i, "SUCCESS") for i in ids)
     for run_id in ids:
-        events = dict(postgres.query(
-            "SELECT dagster_event_type, count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type IS NOT NULL "
-            "GROUP BY 1", [run_id]))
+        events = dict(
+            postgres.query(
+                "SELECT dagster_event_type, count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type IS NOT NULL "
+                "GROUP BY 1",
+                [run_id],
+            )
+        )
         # queued once, launched once, finished once: the restart neither lost nor repeated the run (Dagster stores
         # the run events under their old PIPELINE_* names)
         lifecycle = ("PIPELINE_ENQUEUED", "PIPELINE_STARTING", "PIPELINE_START", "PIPELINE_SUCCESS")
@@ -131,24 +146,33 @@ def test_runs_and_events_are_in_postgresql_once(runs, postgres):
         assert events.get("ASSET_MATERIALIZATION", 0) > 0
         repeated_steps = postgres.query(
             "SELECT step_key FROM event_logs WHERE run_id = %s AND dagster_event_type = 'STEP_START' "
-            "GROUP BY step_key HAVING count(*) > 1", [run_id])
+            "GROUP BY step_key HAVING count(*) > 1",
+            [run_id],
+        )
         assert repeated_steps == []
         repeated = postgres.query(
             "SELECT asset_key, partition FROM event_logs WHERE run_id = %s AND dagster_event_type = "
-            "'ASSET_MATERIALIZATION' GROUP BY 1, 2 HAVING count(*) > 1", [run_id])
+            "'ASSET_MATERIALIZATION' GROUP BY 1, 2 HAVING count(*) > 1",
+            [run_id],
+        )
         assert repeated == []
     # no other run of these partitions (a relaunch after the restart would be one)
     others = postgres.query(
         "SELECT r.run_id FROM runs r JOIN run_tags t ON t.run_id = r.run_id "
         "WHERE t.key = 'dagster/partition' AND t.value = ANY(%s) AND r.pipeline_name = 'daily_job' "
-        "AND NOT r.run_id = ANY(%s)", [DAYS, ids])
+        "AND NOT r.run_id = ANY(%s)",
+        [DAYS, ids],
+    )
     assert others == []
 
 
 def test_the_warehouse_holds_each_day_once(runs, deployment):
     snapshot = DataPaths(Path(deployment.env["ENVMON_DATA_DIR"])).snapshot
-    days = run_query(snapshot, "SELECT CAST(ts - INTERVAL 1 HOUR AS DATE)::VARCHAR AS day, count(*) AS n, "
-                               "count(DISTINCT (station_code, ts)) AS distinct_n FROM staging.air_hourly GROUP BY 1 ORDER BY 1")
+    days = run_query(
+        snapshot,
+        "SELECT CAST(ts - INTERVAL 1 HOUR AS DATE)::VARCHAR AS day, count(*) AS n, "
+        "count(DISTINCT (station_code, ts)) AS distinct_n FROM staging.air_hourly GROUP BY 1 ORDER BY 1",
+    )
     by_day = {d: (n, distinct) for d, n, distinct in days.iter_rows()}
     for day in DAYS:
         n, distinct = by_day[day]

@@ -25,8 +25,15 @@ STAT_MODELS = (
     "marts.air_composite_index",
     "marts.air_exceptional_attainment",
 )
-SEEDS = ("aqi_levels", "air_quality_limits", "air_period_capture", "areas", "stations", "air_exceptional_events",
-         "air_composite_index_limits")
+SEEDS = (
+    "aqi_levels",
+    "air_quality_limits",
+    "air_period_capture",
+    "areas",
+    "stations",
+    "air_exceptional_events",
+    "air_composite_index_limits",
+)
 POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co", "o3_8h")
 
 
@@ -69,7 +76,12 @@ def daily_rows(
     }
     return pl.DataFrame(
         frame,
-        schema_overrides={"aqi": pl.Int64, "level": pl.String, "category_zh": pl.String, "primary_pollutant": pl.String},
+        schema_overrides={
+            "aqi": pl.Int64,
+            "level": pl.String,
+            "category_zh": pl.String,
+            "primary_pollutant": pl.String,
+        },
     )
 
 

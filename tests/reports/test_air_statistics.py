@@ -1,8 +1,6 @@
 """HJ 663 statistics checked by hand: percentile formula, data capture per month and year, good-days ratio,
 attainment against the limits in force, province and region roll-ups."""
 
-import datetime as dt
-
 import duckdb
 import numpy as np
 import polars as pl
@@ -58,9 +56,7 @@ def _monthly(con, month: str) -> dict:
 
 
 def test_26_valid_days_in_march_is_invalid_and_25_in_february_is_valid():
-    station = pl.concat(
-        [daily_rows("S1", month_days(2023, 2, 25)), daily_rows("S1", month_days(2023, 3, 26))]
-    )
+    station = pl.concat([daily_rows("S1", month_days(2023, 2, 25)), daily_rows("S1", month_days(2023, 3, 26))])
     con = build_statistics(station)
     february, march = _monthly(con, "2023-02-01"), _monthly(con, "2023-03-01")
     assert february["n_pm25"] == 25 and february["valid_pm25"] is True

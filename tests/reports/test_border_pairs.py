@@ -13,8 +13,18 @@ DAY = dt.date(2026, 1, 10)
 
 
 def station_day(code, pm25, pm10, o3, aqi, level, hours=24):
-    return {"station_code": code, "day": DAY, "pm25": pm25, "pm10": pm10, "o3_8h_max": o3, "aqi": aqi, "level": level,
-            "hours_pm25": hours, "hours_pm10": hours, "o3_8h_windows": 17}
+    return {
+        "station_code": code,
+        "day": DAY,
+        "pm25": pm25,
+        "pm10": pm10,
+        "o3_8h_max": o3,
+        "aqi": aqi,
+        "level": level,
+        "hours_pm25": hours,
+        "hours_pm10": hours,
+        "o3_8h_windows": 17,
+    }
 
 
 def test_pairs_side_by_side_with_differences_capture_and_disputes():
@@ -23,14 +33,16 @@ def test_pairs_side_by_side_with_differences_capture_and_disputes():
     for seed in ("stations", "air_border_pairs", "border_tolerances", "aqi_levels"):
         load_seed(con, seed)
     create_macros(con)
-    daily = pl.DataFrame([
-        station_day("2532A", 80.0, 120.0, 60.0, 106, "三级"),  # 内江 东兴区
-        station_day("3610A", 50.0, 100.0, 62.0, 69, "二级"),  # 荣昌: PM2.5 30 below, beyond 0.5 x 65 = 32.5? no
-        station_day("1894A", 20.0, 40.0, 70.0, 35, "一级"),  # 泸州: 30 below 荣昌's 50: beyond max(0.5 x 35, 15)
-        station_day("2531A", None, 90.0, 65.0, 80, "二级", hours=12),  # 内江 市监测站: PM2.5 fails capture (12 h)
-        station_day("3351A", 45.0, 95.0, 66.0, 68, "二级"),  # 大足
-        station_day("1896A", 30.0, 60.0, 70.0, 50, "一级"),  # 泸州 市环监站; its pair 永川 3347A reported nothing
-    ])
+    daily = pl.DataFrame(
+        [
+            station_day("2532A", 80.0, 120.0, 60.0, 106, "三级"),  # 内江 东兴区
+            station_day("3610A", 50.0, 100.0, 62.0, 69, "二级"),  # 荣昌: PM2.5 30 below, beyond 0.5 x 65 = 32.5? no
+            station_day("1894A", 20.0, 40.0, 70.0, 35, "一级"),  # 泸州: 30 below 荣昌's 50: beyond max(0.5 x 35, 15)
+            station_day("2531A", None, 90.0, 65.0, 80, "二级", hours=12),  # 内江 市监测站: PM2.5 fails capture (12 h)
+            station_day("3351A", 45.0, 95.0, 66.0, 68, "二级"),  # 大足
+            station_day("1896A", 30.0, 60.0, 70.0, 50, "一级"),  # 泸州 市环监站; its pair 永川 3347A reported nothing
+        ]
+    )
     con.register("_d", daily.to_arrow())
     con.execute("CREATE TABLE marts.air_station_daily AS SELECT * FROM _d")
     build_model(con, find_model("marts.air_border_pairs"))

@@ -24,8 +24,18 @@ def _march(days, pm25_a: float, pm25_b: float) -> list[pl.DataFrame]:
     return [
         # 自贡: O3 60, 63, ... 150 (P90: k = 1 + 30 x 0.9 = 28, X(28) = 60 + 3 x 27 = 141); CO 0.50, 0.52, ... 1.10
         # (P95: k = 29.5, (1.06 + 1.08) / 2 = 1.07, reported 1.1)
-        _area("A1", "自贡", "四川", days, pm25=pm25_a, pm10=70.0, so2=12.0, no2=30.0,
-              o3=[60.0 + 3 * i for i in range(n)], co=[0.5 + 0.02 * i for i in range(n)]),
+        _area(
+            "A1",
+            "自贡",
+            "四川",
+            days,
+            pm25=pm25_a,
+            pm10=70.0,
+            so2=12.0,
+            no2=30.0,
+            o3=[60.0 + 3 * i for i in range(n)],
+            co=[0.5 + 0.02 * i for i in range(n)],
+        ),
         _area("B1", "荣昌", "重庆", days, pm25=pm25_b, pm10=50.0, so2=8.0, no2=25.0, co=[0.8] * n, o3=[150.0] * n),
         # 内江: 20 valid days only: every statistic fails the month's capture (>= 27)
         _area("C1", "内江", "四川", days[:20], pm25=10.0, pm10=20.0, so2=5.0, no2=10.0, co=[0.4] * 20, o3=[60.0] * 20),
@@ -48,7 +58,13 @@ def test_single_indices_sum_primary_pollutant_and_rank_by_hand(index):
     # 自贡: 40/35 = 1.142857, 70/70 = 1, 12/60 = 0.2, 30/40 = 0.75, CO 1.1/4 = 0.275, O3 141/160 = 0.88125
     assert (a["pm25_mean"], a["co_p95"], a["o3_8h_p90"]) == (40, 1.1, 141)
     assert (a["i_pm25"], a["i_pm10"], a["i_so2"], a["i_no2"], a["i_co"], a["i_o3_8h"]) == (
-        1.143, 1.0, 0.2, 0.75, 0.275, 0.881)
+        1.143,
+        1.0,
+        0.2,
+        0.75,
+        0.275,
+        0.881,
+    )
     assert a["i_sum"] == 4.25  # 4.249107 to two decimals
     assert a["primary_pollutant"] == "PM2.5" and a["i_max"] == 1.143
     # 荣昌: 30/35 = 0.857143, 50/70 = 0.714286, 8/60 = 0.133333, 25/40 = 0.625, 0.8/4 = 0.2, 150/160 = 0.9375

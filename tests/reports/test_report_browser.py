@@ -31,8 +31,13 @@ def report(february):  # tests/reports/conftest.py: built once for the report te
         [monthly_report], partition_key=MONTH, resources=resources_for(str(data_dir)), instance=instance
     )
     meta = result.asset_materializations_for_node(monthly_report.op.name)[0].metadata
-    return {"data_dir": data_dir, "days": days, "meta": meta, "instance": instance,
-            "folder": DataPaths(data_dir).reports / MONTH}
+    return {
+        "data_dir": data_dir,
+        "days": days,
+        "meta": meta,
+        "instance": instance,
+        "folder": DataPaths(data_dir).reports / MONTH,
+    }
 
 
 def test_the_window_is_envmon_runs_default(report):
@@ -78,7 +83,9 @@ def test_report_is_queued_once_to_the_joint_office(report):
     assert rows and all(n == 2 and "2026年2月" in subject for _, subject, n in rows)
     # a re-run with the same data queues nothing new
     again = dg.materialize(
-        [monthly_report], partition_key=MONTH, resources=resources_for(str(report["data_dir"])),
+        [monthly_report],
+        partition_key=MONTH,
+        resources=resources_for(str(report["data_dir"])),
         instance=report["instance"],
     )
     assert again.asset_materializations_for_node(monthly_report.op.name)[0].metadata["emails_queued"].value == 0
@@ -86,13 +93,21 @@ def test_report_is_queued_once_to_the_joint_office(report):
 
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
     flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
     ]
     return subprocess.run([str(CHROMIUM), *flags, *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless check needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="headless check needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)"
+)
 def test_report_opens_in_headless_chromium_with_charts_and_no_broken_image(report, tmp_path):
     html = report["folder"] / f"envmon_report_{MONTH}.html"
     # A copy with a probe that records, after load, each image's decoded size (0 x 0 = broken) into the DOM.

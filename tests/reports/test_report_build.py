@@ -59,7 +59,10 @@ def test_report_mail_goes_to_the_joint_office_once_and_fails_loudly_without_one(
     subject, attachments = con.execute(
         "SELECT subject, json_extract_string(attachments, '$[*].filename') FROM alerts.messages"
     ).fetchall()[0]
-    assert "2026年1月" in subject and sorted(attachments) == ["envmon_report_2026-01.html", "envmon_report_2026-01.xlsx"]
+    assert "2026年1月" in subject and sorted(attachments) == [
+        "envmon_report_2026-01.html",
+        "envmon_report_2026-01.xlsx",
+    ]
 
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text(

@@ -25,8 +25,14 @@ def test_the_report_run_delivers_its_e_mail(february, server, tmp_path, monkeypa
     data_dir = tmp_path / "data"
     shutil.copytree(february["pristine"], data_dir)  # nothing queued yet
     resources = resources_for(str(data_dir))
-    for name, value in {"HOST": "127.0.0.1", "PORT": server.port, "SECURITY": "starttls", "USER": server.user,
-                        "PASSWORD": server.password, "CA_FILE": server.cert}.items():
+    for name, value in {
+        "HOST": "127.0.0.1",
+        "PORT": server.port,
+        "SECURITY": "starttls",
+        "USER": server.user,
+        "PASSWORD": server.password,
+        "CA_FILE": server.cert,
+    }.items():
         monkeypatch.setenv(f"ENVMON_SMTP_{name}", str(value))  # read when the run starts
     instance = dg.DagsterInstance.ephemeral()
 
@@ -42,7 +48,9 @@ def test_the_report_run_delivers_its_e_mail(february, server, tmp_path, monkeypa
     text = message.get_body(("plain",)).get_content()
     assert "综合指数排名" in text and "例外事件" not in text  # the ranking; no exceptional event this month
     assert sorted(p.get_filename() for p in message.iter_attachments()) == [
-        f"envmon_report_{MONTH}.html", f"envmon_report_{MONTH}.xlsx"]
+        f"envmon_report_{MONTH}.html",
+        f"envmon_report_{MONTH}.xlsx",
+    ]
     with write_connection(DataPaths(data_dir).warehouse) as con:
         assert set(fetch_polars(con, "SELECT status FROM alerts.deliveries")["status"]) == {"sent"}
     again = run()  # the same data: nothing queued, nothing sent twice

@@ -44,7 +44,11 @@ def font_mode(request, monkeypatch):
 
 
 def _covers(path: str, char: str) -> bool:
-    return char.isspace() or unicodedata.category(char).startswith("C") or font_manager.get_font(path).get_char_index(ord(char)) != 0
+    return (
+        char.isspace()
+        or unicodedata.category(char).startswith("C")
+        or font_manager.get_font(path).get_char_index(ord(char)) != 0
+    )
 
 
 def _font_files(families: list[str]) -> list[str]:

@@ -26,8 +26,12 @@ TP, NH3 = "total_phosphorus", "ammonia_nitrogen"  # main pollutants as the secti
 
 
 def _monthly(rows: list[tuple]) -> pl.DataFrame:
-    frame = pl.DataFrame(rows, schema=["section_code", "month", "water_class", "main_pollutants"], orient="row",
-                         schema_overrides={"main_pollutants": pl.List(pl.String)})
+    frame = pl.DataFrame(
+        rows,
+        schema=["section_code", "month", "water_class", "main_pollutants"],
+        orient="row",
+        schema_overrides={"main_pollutants": pl.List(pl.String)},
+    )
     return frame.join(SECTIONS.rename({"name": "section_name"}), on="section_code").with_columns(
         class_rank=pl.col("water_class").replace_strict(RANK, return_dtype=pl.Int64),
         compliant=pl.col("water_class").replace_strict(RANK, return_dtype=pl.Int64) <= 3,
@@ -40,10 +44,16 @@ def _monthly(rows: list[tuple]) -> pl.DataFrame:
 def con():
     monthly = _monthly(
         [
-            ("A1", M1, "II", None), ("A2", M1, "III", None), ("B1", M1, "IV", [NH3]), ("B2", M1, "III", None),
-            ("A1", M2, "II", None), ("A2", M2, "V", [TP, NH3]), ("B1", M2, "劣V", [NH3, TP]),
+            ("A1", M1, "II", None),
+            ("A2", M1, "III", None),
+            ("B1", M1, "IV", [NH3]),
+            ("B2", M1, "III", None),
+            ("A1", M2, "II", None),
+            ("A2", M2, "V", [TP, NH3]),
+            ("B1", M2, "劣V", [NH3, TP]),
             ("B2", M2, None, None),  # readings but no class: not assessed
-            ("A2", M3, "III", None), ("B1", M3, "III", None),
+            ("A2", M3, "III", None),
+            ("B1", M3, "III", None),
         ]
     )
     c = duckdb.connect()
@@ -58,14 +68,20 @@ def con():
     load_seed(c, "water_parameters")  # the Chinese names of the scorecard
     models = {m.table: m for m in discover_models()}
     # the water engineer's river/province marts, then ours
-    for table in ("marts.water_river_monthly", "marts.water_province_monthly",
-                  "marts.water_compliance_monthly", "marts.water_border_scorecard"):
+    for table in (
+        "marts.water_river_monthly",
+        "marts.water_province_monthly",
+        "marts.water_compliance_monthly",
+        "marts.water_border_scorecard",
+    ):
         if table == "marts.water_river_monthly":  # it needs the class of the river mean: stand in with none
             c.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
-            c.execute("CREATE TABLE intermediate.water_period_class (subject VARCHAR, period VARCHAR, "
-                      "period_start TIMESTAMP, first_day DATE, last_day DATE, water_class VARCHAR, class_rank INT, "
-                      "status_zh VARCHAR, "
-                      "main_pollutants VARCHAR[], missing_parameters VARCHAR[])")
+            c.execute(
+                "CREATE TABLE intermediate.water_period_class (subject VARCHAR, period VARCHAR, "
+                "period_start TIMESTAMP, first_day DATE, last_day DATE, water_class VARCHAR, class_rank INT, "
+                "status_zh VARCHAR, "
+                "main_pollutants VARCHAR[], missing_parameters VARCHAR[])"
+            )
         build_model(c, models[table])
     yield c
     c.close()

@@ -31,8 +31,12 @@ def build_window_warehouse(data_dir: Path, yesterday: dt.date, instance: dg.Dags
         if not keys:  # e.g. no unpartitioned model is upstream of the report
             return
         dg.materialize(
-            all_assets, selection=sorted(keys), partition_key=partition_key, resources=resources,
-            instance=instance, raise_on_error=True,
+            all_assets,
+            selection=sorted(keys),
+            partition_key=partition_key,
+            resources=resources,
+            instance=instance,
+            raise_on_error=True,
         )
 
     run(first)

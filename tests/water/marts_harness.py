@@ -6,15 +6,20 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.sql_models.models import discover_models, build_model, load_seed
+from assets.sql_models.models import build_model, discover_models, load_seed
 from assets.water.sections import load_sections
 from assets.water.sources import TIDY_SCHEMA
 from warehouse.connection import fetch_polars
 from warehouse.schema import ensure_schema
 
 WATER_SEEDS = (
-    "water_parameters", "water_classes", "water_river_status", "water_class_limits_gb3838",
-    "quality_ranges", "quality_flags", "border_tolerances",
+    "water_parameters",
+    "water_classes",
+    "water_river_status",
+    "water_class_limits_gb3838",
+    "quality_ranges",
+    "quality_flags",
+    "border_tolerances",
 )
 
 
@@ -31,14 +36,18 @@ def water_models() -> list:
     return ordered
 
 
-def build_water_marts(path: Path, readings: list[dict], sections: pl.DataFrame | None = None) -> duckdb.DuckDBPyConnection:
+def build_water_marts(
+    path: Path, readings: list[dict], sections: pl.DataFrame | None = None
+) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     ensure_schema(con)
     for seed in WATER_SEEDS:
         load_seed(con, seed)
     con.register("_s", (sections if sections is not None else load_sections()).to_arrow())
     con.execute("CREATE OR REPLACE TABLE seeds.water_sections AS SELECT * FROM _s")
-    insert_readings(con, pl.DataFrame(readings, schema=TIDY_SCHEMA) if readings and isinstance(readings, list) else readings)
+    insert_readings(
+        con, pl.DataFrame(readings, schema=TIDY_SCHEMA) if readings and isinstance(readings, list) else readings
+    )
     rebuild(con)
     return con
 

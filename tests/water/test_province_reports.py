@@ -5,7 +5,6 @@ the order the files arrive in, re-ingesting either file adds nothing, and a rive
 import datetime as dt
 
 import duckdb
-import polars as pl
 import pytest
 
 from assets.alerts.contacts import load_contacts
@@ -31,7 +30,8 @@ def centre_file(path, province: str, tp: float, nh3: float, stated: str):
     centre reports it; values move a little from reading to reading, as real ones do."""
     lines = [HEADER] + [
         f"{province},长江流域,濑溪河 泸县入境(川渝界),{t:%Y-%m-%d %H:%M},{stated},16.{i},7.6,7.9,3.{i},{nh3 + 0.01 * i:.3f},"
-        f"{tp + 0.004 * i:.3f}" for i, t in enumerate(TIMES)
+        f"{tp + 0.004 * i:.3f}"
+        for i, t in enumerate(TIMES)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="gbk")
     return path
@@ -53,8 +53,13 @@ def ingest(data_dir, path):
 
 
 def counts(con) -> dict:
-    tables = ("staging.water_readings", "staging.water_province_reports", "staging.water_value_flags",
-              "quarantine.rejected_rows", "meta.batches")
+    tables = (
+        "staging.water_readings",
+        "staging.water_province_reports",
+        "staging.water_value_flags",
+        "quarantine.rejected_rows",
+        "meta.batches",
+    )
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables}
 
 
@@ -77,19 +82,25 @@ def test_the_rule_prefers_the_downstream_provinces_report():
 
 @pytest.mark.parametrize("order", [("重庆", "四川"), ("四川", "重庆")])
 def test_both_reports_are_kept_the_statistics_use_the_downstream_province_and_reingesting_adds_nothing(
-        data_dir, files, order):
+    data_dir, files, order
+):
     first, second = (ingest(data_dir, files[p]()) for p in order)
     assert first.status == second.status == "loaded"
     assert (first.reports_only, second.reports_only) == ((0, 0) if order[0] == "重庆" else (0, 6))
     with write_connection(DataPaths(data_dir).warehouse) as con:
-        reports = fetch_polars(con, "SELECT reporting_province, count(*) AS n, max(total_phosphorus) AS tp "
-                                    "FROM staging.water_province_reports GROUP BY 1 ORDER BY 1")
+        reports = fetch_polars(
+            con,
+            "SELECT reporting_province, count(*) AS n, max(total_phosphorus) AS tp "
+            "FROM staging.water_province_reports GROUP BY 1 ORDER BY 1",
+        )
         assert reports.rows() == [("四川", 6, 0.24), ("重庆", 6, 0.35)]  # both kept, in the catalog's spelling
         staged = fetch_polars(con, "SELECT * FROM staging.water_readings ORDER BY ts")
         assert staged.height == 6 and staged["total_phosphorus"].to_list() == [0.22, 0.224, 0.228, 0.232, 0.236, 0.24]
         if order[0] == "重庆":  # 重庆's readings were staged first, then set aside for 四川's: kept with the reason
             moved = fetch_polars(con, "SELECT reasons FROM quarantine.rejected_rows")["reasons"].to_list()
-            assert len(moved) == 6 and all("this report of 重庆 stays in staging.water_province_reports" in r for r in moved)
+            assert len(moved) == 6 and all(
+                "this report of 重庆 stays in staging.water_province_reports" in r for r in moved
+            )
         before = counts(con)
     for province in order:  # the same content again, under another name: a duplicate, nothing loaded
         again = ingest(data_dir, files[province](f"again_{province}.csv"))
@@ -107,20 +118,32 @@ def test_the_dispute_is_flagged_and_the_statistics_use_the_choice(data_dir, file
         assert pairs.height == 6
         first = pairs.row(0, named=True)
         assert (first["used_province"], first["province_a"], first["province_b"]) == ("四川", "四川", "重庆")
-        assert (first["class_a"], first["class_b"], first["class_differs"], first["disputed"]) == ("IV", "V", True, True)
+        assert (first["class_a"], first["class_b"], first["class_differs"], first["disputed"]) == (
+            "IV",
+            "V",
+            True,
+            True,
+        )
         assert (first["reported_class_a"], first["reported_class_b"]) == ("Ⅳ", "Ⅴ")
         assert set(first["disputed_parameters"]) == {"总磷", "氨氮"}  # beyond 20 % and their floors
-        params = fetch_polars(con, "SELECT parameter, difference, tolerance, disputed FROM marts.water_report_parameters "
-                                   "WHERE ts = ? ORDER BY parameter", [TIMES[0]])
+        params = fetch_polars(
+            con,
+            "SELECT parameter, difference, tolerance, disputed FROM marts.water_report_parameters "
+            "WHERE ts = ? ORDER BY parameter",
+            [TIMES[0]],
+        )
         row = {r["parameter"]: r for r in params.iter_rows(named=True)}
         assert row["total_phosphorus"]["difference"] == pytest.approx(0.11)
         assert row["total_phosphorus"]["tolerance"] == pytest.approx(0.2 * (0.22 + 0.33) / 2)
         assert not row["ph"]["disputed"] and not row["water_temp"]["disputed"]  # the same values on both sides
         # the statistics: one value per section and time, 四川's (class IV, not 重庆's V)
-        classes = fetch_polars(con, "SELECT DISTINCT water_class FROM marts.water_reading_class WHERE section_code = 'LXH05'")
+        classes = fetch_polars(
+            con, "SELECT DISTINCT water_class FROM marts.water_reading_class WHERE section_code = 'LXH05'"
+        )
         assert classes["water_class"].to_list() == ["IV"]
         assert fetch_polars(con, "SELECT water_class FROM marts.water_section_daily WHERE section_code = 'LXH05'")[
-            "water_class"].to_list() == ["IV"]
+            "water_class"
+        ].to_list() == ["IV"]
     finally:
         con.close()
 
@@ -148,8 +171,11 @@ def test_through_envmon_ingest_the_marts_and_the_alert_e_mail_follow(data_dir, f
     try:
         pairs = fetch_polars(con, "SELECT used_province, class_a, class_b, disputed FROM marts.water_report_comparison")
         assert pairs.rows() == [("四川", "IV", "V", True)] * 6
-        body = fetch_polars(con, "SELECT m.body_text FROM alerts.messages m JOIN alerts.notifications n USING (message_id) "
-                                 "WHERE n.subject = 'LXH05' AND n.kind = 'river_exceedance'")["body_text"].to_list()
+        body = fetch_polars(
+            con,
+            "SELECT m.body_text FROM alerts.messages m JOIN alerts.notifications n USING (message_id) "
+            "WHERE n.subject = 'LXH05' AND n.kind = 'river_exceedance'",
+        )["body_text"].to_list()
         assert body and "两省报告类别不一致" in body[-1] and "四川 IV类，重庆 V类" in body[-1]
         before = counts(con)
     finally:

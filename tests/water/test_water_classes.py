@@ -5,8 +5,17 @@ import pytest
 from tests.water.marts_harness import build_water_marts, query, reading
 
 # Class I on every evaluated parameter; each case changes one thing.
-CLEAN = dict(ph=7.5, dissolved_oxygen=8.0, codmn=1.5, ammonia_nitrogen=0.1, total_phosphorus=0.02,
-             total_nitrogen=0.15, water_temp=15.0, conductivity=400.0, turbidity=10.0)
+CLEAN = dict(
+    ph=7.5,
+    dissolved_oxygen=8.0,
+    codmn=1.5,
+    ammonia_nitrogen=0.1,
+    total_phosphorus=0.02,
+    total_nitrogen=0.15,
+    water_temp=15.0,
+    conductivity=400.0,
+    turbidity=10.0,
+)
 
 
 def classify(tmp_path, **changes):
@@ -68,8 +77,16 @@ def test_a_missing_parameter_never_makes_the_class_better(tmp_path):
 
 def test_daily_mean_class_compliance_main_pollutants_and_exceedance_multiples(tmp_path):
     rows = [
-        reading("LXH01", "2026-11-20 04:00", **(CLEAN | {"total_phosphorus": 0.18, "ammonia_nitrogen": 1.3, "dissolved_oxygen": 4.6})),
-        reading("LXH01", "2026-11-20 08:00", **(CLEAN | {"total_phosphorus": 0.26, "ammonia_nitrogen": 1.1, "dissolved_oxygen": 4.8})),
+        reading(
+            "LXH01",
+            "2026-11-20 04:00",
+            **(CLEAN | {"total_phosphorus": 0.18, "ammonia_nitrogen": 1.3, "dissolved_oxygen": 4.6}),
+        ),
+        reading(
+            "LXH01",
+            "2026-11-20 08:00",
+            **(CLEAN | {"total_phosphorus": 0.26, "ammonia_nitrogen": 1.1, "dissolved_oxygen": 4.8}),
+        ),
         reading("LXH01", "2026-11-21 00:00", **(CLEAN | {"total_phosphorus": None})),  # 00:00 ends natural day 11-20
         reading("LXH01", "2026-11-21 04:00", **CLEAN),  # the next day
     ]
@@ -92,9 +109,12 @@ def test_daily_mean_class_compliance_main_pollutants_and_exceedance_multiples(tm
 
 
 def test_dissolved_oxygen_can_be_a_main_pollutant_without_a_multiple(tmp_path):
-    con = build_water_marts(tmp_path / "w.duckdb", [
-        reading("LXH01", "2026-11-20 04:00", **(CLEAN | {"dissolved_oxygen": 2.5, "total_phosphorus": 0.25})),
-    ])
+    con = build_water_marts(
+        tmp_path / "w.duckdb",
+        [
+            reading("LXH01", "2026-11-20 04:00", **(CLEAN | {"dissolved_oxygen": 2.5, "total_phosphorus": 0.25})),
+        ],
+    )
     day = query(con, "SELECT * FROM marts.water_section_daily").row(0, named=True)
     assert day["water_class"] == "V"
     assert day["main_pollutants"] == ["dissolved_oxygen", "total_phosphorus"]  # V before IV

@@ -27,8 +27,10 @@ def border_file(path, tp: float, ph: str = "7.6"):
     ``tp`` (real readings move: six equal ones would be flagged as a stuck probe); ``ph`` as the analyser wrote it."""
     times = [dt.datetime.combine(FILE_DAY, dt.time(0)) + dt.timedelta(hours=h) for h in (4, 8, 12, 16, 20, 24)]
     lines = ["断面名称,监测时间,pH(无量纲),溶解氧(mg/L),高锰酸盐指数(mg/L),氨氮(mg/L),总磷(mg/L)"]
-    lines += [f"濑溪河 泸县入境(川渝界),{t:%Y-%m-%d %H:%M},{ph},8.2,3.1,0.35,{tp + 0.005 * i:.3f}"
-              for i, t in enumerate(times)]
+    lines += [
+        f"濑溪河 泸县入境(川渝界),{t:%Y-%m-%d %H:%M},{ph},8.2,3.1,0.35,{tp + 0.005 * i:.3f}"
+        for i, t in enumerate(times)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -80,21 +82,27 @@ def test_the_landing_sensor_and_the_automation_raise_it_too_with_the_same_plan(d
     stamp = time.time() - 60
     os.utime(path, (stamp, stamp))  # written a minute ago: settled once the sensor has seen it twice
     context = lambda c: dg.build_sensor_context(  # noqa: E731
-        cursor=c, instance=instance, resources={"settings": EnvmonSettings(data_dir=str(data_dir))})
+        cursor=c, instance=instance, resources={"settings": EnvmonSettings(data_dir=str(data_dir))}
+    )
     first = water_landing_sensor.evaluate_tick(context(None))
     (request,) = water_landing_sensor.evaluate_tick(context(first.cursor)).run_requests
     file_run = defs.resolve_job_def("water_file_job").execute_in_process(
-        run_config={**QUIET, **request.run_config}, tags=request.tags, instance=instance)
+        run_config={**QUIET, **request.run_config}, tags=request.tags, instance=instance
+    )
     assert file_run.success and river_alert(data_dir) is None  # the file alone changes only staging
 
     evaluation = dg.evaluate_automation_conditions(defs, instance, cursor=cursor)
     graph = daily.asset_layer.asset_graph
-    requested = {key: evaluation.get_requested_partitions(key) for key in graph.get_all_asset_keys()
-                 if evaluation.get_num_requested(key)}
+    requested = {
+        key: evaluation.get_requested_partitions(key)
+        for key in graph.get_all_asset_keys()
+        if evaluation.get_num_requested(key)
+    }
     assert requested == pending_after(instance, graph, [file_run.run_id])  # `envmon ingest` plans the same
     assert requested[dg.AssetKey(["alerts", "events"])] == {str(d) for d in DAYS}  # the day and those after it
     for planned in plan(graph, requested):  # what the daemon launches for these requests
-        assert daily.execute_in_process(run_config=QUIET, instance=instance, asset_selection=list(planned.assets),
-                                        tags=planned.tags()).success
+        assert daily.execute_in_process(
+            run_config=QUIET, instance=instance, asset_selection=list(planned.assets), tags=planned.tags()
+        ).success
     status, emails = river_alert(data_dir)
     assert status == "issued" and emails >= 3

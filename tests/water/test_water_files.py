@@ -12,15 +12,31 @@ from assets.water.sections import load_sections
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
 
-HEADER = ["省份", "流域", "断面名称", "监测时间", "水质类别", "水温(℃)", "pH(无量纲)", "溶解氧(mg/L)", "电导率(μS/cm)",
-          "浊度(NTU)", "高锰酸盐指数(mg/L)", "氨氮(mg/L)", "总磷(mg/L)", "总氮(mg/L)"]
+HEADER = [
+    "省份",
+    "流域",
+    "断面名称",
+    "监测时间",
+    "水质类别",
+    "水温(℃)",
+    "pH(无量纲)",
+    "溶解氧(mg/L)",
+    "电导率(μS/cm)",
+    "浊度(NTU)",
+    "高锰酸盐指数(mg/L)",
+    "氨氮(mg/L)",
+    "总磷(mg/L)",
+    "总氮(mg/L)",
+]
 NOW = dt.datetime(2027, 1, 5, 9, 0)
 SECTIONS = load_sections()
 
 
 def platform_rows(times: list[str], name: str = "濑溪河 泸县入境(川渝界)") -> list[list[str]]:
-    return [["四川", "长江流域", name, t, "Ⅲ", "12.1", "7.62", "8.95", "412", "18.2", "3.4", "0.412", "0.153", "*"]
-            for t in times]
+    return [
+        ["四川", "长江流域", name, t, "Ⅲ", "12.1", "7.62", "8.95", "412", "18.2", "3.4", "0.412", "0.153", "*"]
+        for t in times
+    ]
 
 
 def write_csv(path, rows, encoding="gbk"):
@@ -62,8 +78,10 @@ def test_xlsx_with_a_title_row_and_english_headers_load(tmp_path, data_dir):
         sheet.append(row[:5] + [float(v) if v != "*" else "*" for v in row[5:]])
     book.save(path)
     english = write_csv(tmp_path / "en.csv", [], encoding="utf-8")
-    english.write_text("section_code,time,ph,do,codmn,nh3_n,tp,tn\nDQL02,2026-12-02 16:00,7.1,6.4,3.9,0.7,0.12,1.8\n",
-                       encoding="utf-8-sig")
+    english.write_text(
+        "section_code,time,ph,do,codmn,nh3_n,tp,tn\nDQL02,2026-12-02 16:00,7.1,6.4,3.9,0.7,0.12,1.8\n",
+        encoding="utf-8-sig",
+    )
     assert ingest(data_dir, path).status == "loaded"
     assert ingest(data_dir, english).status == "loaded"
     rows = staged(data_dir)
@@ -79,8 +97,11 @@ def test_yearless_file_spanning_new_year_gets_the_right_years(tmp_path, data_dir
     outcome = ingest(data_dir, write_csv(tmp_path / name, platform_rows(times)))
     assert outcome.status == "loaded"
     assert staged(data_dir)["ts"].to_list() == [
-        dt.datetime(2026, 12, 30, 20), dt.datetime(2026, 12, 31, 20), dt.datetime(2027, 1, 1, 0),
-        dt.datetime(2027, 1, 1, 4), dt.datetime(2027, 1, 2, 8),
+        dt.datetime(2026, 12, 30, 20),
+        dt.datetime(2026, 12, 31, 20),
+        dt.datetime(2027, 1, 1, 0),
+        dt.datetime(2027, 1, 1, 4),
+        dt.datetime(2027, 1, 2, 8),
     ]
 
 
@@ -113,7 +134,9 @@ def test_each_bad_file_lands_in_rejected_with_its_reason_while_the_others_load(t
     empty.write_bytes(b"")
     unknown = tmp_path / "unknown_header.csv"
     unknown.write_text("foo,bar\n1,2\n", encoding="utf-8")
-    unknown_sections = write_csv(tmp_path / "unknown_sections.csv", platform_rows(["2026-12-04 04:00"], name="不存在的断面"))
+    unknown_sections = write_csv(
+        tmp_path / "unknown_sections.csv", platform_rows(["2026-12-04 04:00"], name="不存在的断面")
+    )
     binary = tmp_path / "binary.xlsx"
     binary.write_bytes(b"\x00\x01not a workbook")
     bad_times = write_csv(tmp_path / "bad_times.csv", platform_rows(["yesterday"]))
@@ -141,7 +164,9 @@ def test_a_bad_row_is_quarantined_with_row_and_field_while_the_file_loads(tmp_pa
     outcome = ingest(data_dir, write_csv(tmp_path / "mixed.csv", rows))
     assert (outcome.status, outcome.rows_staged, outcome.rows_rejected) == ("loaded", 1, 2)
     with write_connection(DataPaths(data_dir).warehouse) as con:
-        q = fetch_polars(con, "SELECT row_number, file, record, reasons FROM quarantine.rejected_rows ORDER BY row_number")
+        q = fetch_polars(
+            con, "SELECT row_number, file, record, reasons FROM quarantine.rejected_rows ORDER BY row_number"
+        )
     assert q["row_number"].to_list() == [3, 4]  # rows as seen in the file (header = row 1)
     assert set(q["file"]) == {"mixed.csv"}
     assert "time: not understood (yesterday)" in q["reasons"][0] and '"监测时间":"yesterday"' in q["record"][0]
@@ -171,7 +196,10 @@ def test_file_values_get_flags_which_go_with_a_superseded_reading(tmp_path, data
             con, "SELECT ts, parameter, flag_code, batch_id FROM staging.water_value_flags ORDER BY ALL"
         )
     assert flags.select("parameter", "flag_code").rows() == [
-        ("total_phosphorus", "NEG"), ("ammonia_nitrogen", "NTN"), ("total_nitrogen", "NTN")]
+        ("total_phosphorus", "NEG"),
+        ("ammonia_nitrogen", "NTN"),
+        ("total_nitrogen", "NTN"),
+    ]
     assert set(flags["batch_id"]) == {first.content_hash}
     corrected = platform_rows(["2026-12-06 04:00"])
     ingest(data_dir, write_csv(tmp_path / "second.csv", corrected))
@@ -190,8 +218,9 @@ def test_rerunning_a_day_that_a_file_corrected_stays_usable(tmp_path, data_dir):
 
     def daily():
         with write_connection(paths.warehouse) as con:
-            return ingest_water_day(con, paths.raw, "generator", day, batch, SECTIONS["section_code"], NOW,
-                                    max_rejected_share=0.0)
+            return ingest_water_day(
+                con, paths.raw, "generator", day, batch, SECTIONS["section_code"], NOW, max_rejected_share=0.0
+            )
 
     assert daily().validation.unusable == []
     ingest(data_dir, write_csv(tmp_path / "correction.csv", platform_rows(["2026-12-06 04:00", "2026-12-06 08:00"])))

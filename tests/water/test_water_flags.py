@@ -50,8 +50,9 @@ def validated_days(sections):
         day = FIRST + dt.timedelta(days=i)
         rows, injected = generate_water_day(sections, day, WaterGeneratorConfig(2023, 0.03))
         rows = rows.with_columns(reported_class=pl.lit(None, pl.String)).cast(TIDY_SCHEMA)
-        result = validate_batch(WATER_READINGS, rows, day, sections["section_code"], none, dt.datetime(2026, 1, 1),
-                                context=staged)
+        result = validate_batch(
+            WATER_READINGS, rows, day, sections["section_code"], none, dt.datetime(2026, 1, 1), context=staged
+        )
         staged = pl.concat([staged, result.accepted])
         flags.append(result.flags)
         faults.append(injected)
@@ -71,8 +72,7 @@ def test_negative_and_sentinel_readings_are_flagged(validated_days):
     values = staged.unpivot(index=["section_code", "ts"], on=list(WATER_READINGS.values), variable_name="parameter")
     concentrations = RANGES.filter(pl.col("plausible_min") >= 0)["parameter"].implode()  # not water temperature
     negative = (pl.col("value") < 0) & (pl.col("value") != -999) & pl.col("parameter").is_in(concentrations)
-    for kind, code, delivered in (("negative", "NEG", negative),
-                                  ("sentinel", "SEN", pl.col("value") == -999)):
+    for kind, code, delivered in (("negative", "NEG", negative), ("sentinel", "SEN", pl.col("value") == -999)):
         # an injected fault may be overwritten by a later one (NH3-N derived from a negative TN is negative too),
         # or its row delivered late as a clean copy
         expected = values.filter(delivered).select(KEY)
@@ -107,16 +107,27 @@ def test_stuck_probes_are_flagged_after_a_day_without_change(validated_days):
 def test_ammonia_above_total_nitrogen_flags_both_as_suspect(validated_days):
     staged, flags, faults = validated_days
     # judged on usable values: a -999 or negative total nitrogen is flagged for that, not as NTN
-    unusable = flags.filter(pl.col("flag_code").is_in(["SEN", "NEG", "RNG"]) & pl.col("parameter").is_in(
-        ["ammonia_nitrogen", "total_nitrogen"])).select("section_code", "ts").unique()
+    unusable = (
+        flags.filter(
+            pl.col("flag_code").is_in(["SEN", "NEG", "RNG"])
+            & pl.col("parameter").is_in(["ammonia_nitrogen", "total_nitrogen"])
+        )
+        .select("section_code", "ts")
+        .unique()
+    )
     nh3, tn = pl.col("ammonia_nitrogen"), pl.col("total_nitrogen")
-    both = staged.join(unusable, on=["section_code", "ts"], how="anti").filter(
-        nh3 - tn > pl.max_horizontal(pl.lit(0.05), 0.1 * tn)
-    ).select("section_code", "ts")
+    both = (
+        staged.join(unusable, on=["section_code", "ts"], how="anti")
+        .filter(nh3 - tn > pl.max_horizontal(pl.lit(0.05), 0.1 * tn))
+        .select("section_code", "ts")
+    )
     ntn = flags.filter(pl.col("flag_code") == "NTN")
     assert both.height > 0
-    assert ntn.filter(pl.col("parameter") == "ammonia_nitrogen").select("section_code", "ts").sort(pl.all()).equals(
-        both.sort(pl.all())
+    assert (
+        ntn.filter(pl.col("parameter") == "ammonia_nitrogen")
+        .select("section_code", "ts")
+        .sort(pl.all())
+        .equals(both.sort(pl.all()))
     )
     assert set(ntn["parameter"]) == {"ammonia_nitrogen", "total_nitrogen"}
     # every case is a fault of one of the two readings: NH3-N set above TN, or an NH3-N spike (a pollution tracer
@@ -127,25 +138,41 @@ def test_ammonia_above_total_nitrogen_flags_both_as_suspect(validated_days):
 
 
 def test_water_below_zero_degrees_is_not_a_negative_concentration():
-    rows = pl.DataFrame({"section_code": ["LXH01"] * 3, "ts": [dt.datetime(2026, 1, 14, h) for h in (4, 8, 12)],
-                         "water_temp": [-0.3, -1.5, 0.4], "ph": [7.5, 7.5, -0.1]})
+    rows = pl.DataFrame(
+        {
+            "section_code": ["LXH01"] * 3,
+            "ts": [dt.datetime(2026, 1, 14, h) for h in (4, 8, 12)],
+            "water_temp": [-0.3, -1.5, 0.4],
+            "ph": [7.5, 7.5, -0.1],
+        }
+    )
     rows = rows.with_columns(*(pl.lit(1.0).alias(c) for c in WATER_READINGS.values if c not in rows.columns))
     flags = value_flags(WATER_READINGS, rows.with_columns(reported_class=pl.lit(None)).cast(TIDY_SCHEMA))
     assert flags.select("ts", "parameter", "flag_code").rows() == [
-        (dt.datetime(2026, 1, 14, 8), "water_temp", "RNG"), (dt.datetime(2026, 1, 14, 12), "ph", "NEG")]
+        (dt.datetime(2026, 1, 14, 8), "water_temp", "RNG"),
+        (dt.datetime(2026, 1, 14, 12), "ph", "NEG"),
+    ]
 
 
 WATER = dg.AssetKey(["staging", "water_readings"])
 VALUES = dg.AssetKey(["intermediate", "water_values"])
-NEEDED = {WATER, VALUES, dg.AssetKey(["seeds", "water_sections"]), dg.AssetKey(["seeds", "quality_flags"]),
-          dg.AssetKey(["seeds", "quality_ranges"])}
+NEEDED = {
+    WATER,
+    VALUES,
+    dg.AssetKey(["seeds", "water_sections"]),
+    dg.AssetKey(["seeds", "quality_flags"]),
+    dg.AssetKey(["seeds", "quality_ranges"]),
+}
 SELECTED = [a for a in all_assets if set(a.keys) & NEEDED]
 
 
 def run(data_dir, **settings):
     return dg.materialize(
-        SELECTED, partition_key="2026-06-14", resources=resources_for(str(data_dir), **settings),
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        SELECTED,
+        partition_key="2026-06-14",
+        resources=resources_for(str(data_dir), **settings),
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
         selection=list(NEEDED),
     )
 

@@ -24,15 +24,21 @@ POINTS = {
 
 def envmon(data_dir, *args, **kw):
     env = dict(os.environ, ENVMON_DATA_DIR=str(data_dir), DAGSTER_HOME=str(data_dir / "dagster"))
-    return subprocess.run([sys.executable, "-m", "pipelines", *args], env=env, capture_output=True, text=True,
-                          timeout=600, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args], env=env, capture_output=True, text=True, timeout=600, **kw
+    )
 
 
 def kill_at(data_dir, point, *args, timeout=300):
     marker = data_dir.parent / "stopped"
     env = dict(os.environ, ENVMON_DATA_DIR=str(data_dir), DAGSTER_HOME=str(data_dir / "dagster"))
-    proc = subprocess.Popen([sys.executable, "-m", "tests.crash_points", str(marker), point, "--", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.crash_points", str(marker), point, "--", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + timeout
     while not marker.exists():
         assert proc.poll() is None, proc.stderr.read()[-3000:]
@@ -47,8 +53,9 @@ def counts(data_dir) -> dict:
     with write_connection(DataPaths(data_dir).warehouse) as con:
         return {
             "rows": fetch_one(con, "SELECT count(*) FROM staging.water_readings WHERE source = 'file'")[0],
-            "keys": fetch_one(con, "SELECT count(DISTINCT (section_code, ts)) FROM staging.water_readings "
-                                   "WHERE source = 'file'")[0],
+            "keys": fetch_one(
+                con, "SELECT count(DISTINCT (section_code, ts)) FROM staging.water_readings WHERE source = 'file'"
+            )[0],
             "files": fetch_one(con, "SELECT list(status ORDER BY status) FROM meta.water_files")[0],
             "batches": fetch_one(con, "SELECT count(*) FROM meta.batches WHERE source = 'file'")[0],
         }

@@ -3,12 +3,11 @@
 import datetime as dt
 
 import duckdb
-import polars as pl
 
 from assets.water.generator import WaterGeneratorConfig, generate_water_day
 from assets.water.ingest import ingest_water_day
 from assets.water.sections import load_sections
-from assets.water.sources import generator_source, WaterSourceOptions
+from assets.water.sources import WaterSourceOptions, generator_source
 from pipelines.cli import main as envmon
 from tests.pipeline_runs import day_range, run_days
 from tests.water.marts_harness import build_water_marts, query, rebuild
@@ -36,7 +35,9 @@ def test_default_window_demo_data_has_a_section_out_of_compliance(tmp_path):
         batch = generator_source(day, sections, WaterSourceOptions())
         ingest_water_day(con, tmp_path / "raw", "generator", day, batch, sections["section_code"], now)
     rebuild(con)
-    bad = query(con, "SELECT section_code, day, water_class, target_class FROM marts.water_section_daily WHERE NOT compliant")
+    bad = query(
+        con, "SELECT section_code, day, water_class, target_class FROM marts.water_section_daily WHERE NOT compliant"
+    )
     assert bad.height >= 1
     assert bad["section_code"].n_unique() >= 1
     assert bad.height < 0.25 * 25 * 14  # exceedances are episodes, not the rule
@@ -65,8 +66,14 @@ def test_envmon_ingest_loads_a_file_through_the_file_job(tmp_path, data_dir, cap
     assert envmon(["run", "--start", "2026-11-27", "--end", "2026-11-27"]) == 0
     con = duckdb.connect(str(DataPaths(data_dir).snapshot), read_only=True)
     try:
-        row = con.sql("SELECT * FROM marts.water_reading_class WHERE section_code = 'LXH03' AND ts = "
-                      "TIMESTAMP '2026-11-27 04:00'").pl().row(0, named=True)
+        row = (
+            con.sql(
+                "SELECT * FROM marts.water_reading_class WHERE section_code = 'LXH03' AND ts = "
+                "TIMESTAMP '2026-11-27 04:00'"
+            )
+            .pl()
+            .row(0, named=True)
+        )
     finally:
         con.close()
     assert row["water_class"] == "V"  # the file's reading, not the daily feed's

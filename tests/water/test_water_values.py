@@ -8,11 +8,11 @@ import os
 import openpyxl
 import polars as pl
 
+from assets.sql_models.models import load_seed
 from assets.water.landing import process_water_file
 from assets.water.sections import load_sections
 from tests.water.marts_harness import WATER_SEEDS, rebuild
 from tests.water.test_water_files import HEADER, platform_rows, write_csv
-from assets.sql_models.models import load_seed
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
 
@@ -44,8 +44,15 @@ def test_an_unreadable_ph_is_a_null_flagged_unp_and_the_valid_tp_reaches_class_v
     assert flags.rows() == [("LXH05", dt.datetime(2026, 12, 5, 4), "ph", "UNP")]
     cell = query(data_dir, "SELECT * FROM quarantine.rejected_values").row(0, named=True)
     assert {k: cell[k] for k in ("file", "row_number", "field", "parameter", "original", "reason", "key", "ts")} == {
-        "file": "濑溪河_2026-12-05.csv", "row_number": 2, "field": "pH(无量纲)", "parameter": "ph",
-        "original": "abc", "reason": "not a number", "key": "LXH05", "ts": dt.datetime(2026, 12, 5, 4)}
+        "file": "濑溪河_2026-12-05.csv",
+        "row_number": 2,
+        "field": "pH(无量纲)",
+        "parameter": "ph",
+        "original": "abc",
+        "reason": "not a number",
+        "key": "LXH05",
+        "ts": dt.datetime(2026, 12, 5, 4),
+    }
     assert cell["batch_id"] == outcome.content_hash
     assert query(data_dir, "SELECT count(*) AS n FROM quarantine.rejected_rows")["n"].item() == 0
     (line,) = query(data_dir, "SELECT kind, message, run_id FROM meta.ingest_problems").rows()
@@ -72,8 +79,11 @@ def test_inf_nan_and_overflow_are_unparsable_never_stored(tmp_path, data_dir):
     assert staged.row(0) == (None, None, None, None, 3.4)
     got = query(data_dir, "SELECT field, original, reason FROM quarantine.rejected_values ORDER BY field")
     assert dict(zip(got["field"], zip(got["original"], got["reason"]))) == {
-        "水温(℃)": ("inf", "not a finite number (inf)"), "pH(无量纲)": ("NaN", "not a finite number (nan)"),
-        "溶解氧(mg/L)": ("1e999", "number out of range"), "电导率(μS/cm)": ("-Infinity", "not a finite number (inf)")}
+        "水温(℃)": ("inf", "not a finite number (inf)"),
+        "pH(无量纲)": ("NaN", "not a finite number (nan)"),
+        "溶解氧(mg/L)": ("1e999", "number out of range"),
+        "电导率(μS/cm)": ("-Infinity", "not a finite number (inf)"),
+    }
     flags = query(data_dir, "SELECT parameter FROM staging.water_value_flags WHERE flag_code = 'UNP' ORDER BY 1")
     assert flags["parameter"].to_list() == ["conductivity", "dissolved_oxygen", "ph", "water_temp"]
 
@@ -90,11 +100,17 @@ def test_a_truncated_row_is_quarantined_whole_and_never_replaces_a_complete_read
     staged = query(data_dir, "SELECT ts, total_phosphorus, codmn, batch_id FROM staging.water_readings ORDER BY ts")
     assert staged["total_phosphorus"].to_list() == [0.153, 0.153] and staged["codmn"].to_list() == [3.4, 3.4]
     assert staged.filter(pl.col("ts") == dt.datetime(2026, 12, 5, 8))["batch_id"].item() == outcome.content_hash
-    rejected = query(data_dir, "SELECT file, row_number, reasons FROM quarantine.rejected_rows "
-                               "WHERE reasons LIKE 'truncated%' ORDER BY file")
+    rejected = query(
+        data_dir,
+        "SELECT file, row_number, reasons FROM quarantine.rejected_rows WHERE reasons LIKE 'truncated%' ORDER BY file",
+    )
     assert rejected.rows() == [
-        ("cut.csv", 4, "truncated row: 9 fields where the header has 14 (missing fields are empty); quarantined whole: "
-                       "a truncated row does not replace a reading"),
+        (
+            "cut.csv",
+            4,
+            "truncated row: 9 fields where the header has 14 (missing fields are empty); quarantined whole: "
+            "a truncated row does not replace a reading",
+        ),
         ("cut_again.csv", 3, rejected["reasons"][1]),
     ]
     kinds = query(data_dir, "SELECT file, row_number, kind FROM meta.ingest_problems ORDER BY file")
@@ -115,7 +131,10 @@ def test_xlsx_formulas_without_values_and_an_extra_sheet_are_reported(tmp_path, 
     book.save(path)
     assert ingest(data_dir, path).rows_staged == 1
 
-    assert query(data_dir, "SELECT ammonia_nitrogen, total_phosphorus FROM staging.water_readings").row(0) == (None, 0.153)
+    assert query(data_dir, "SELECT ammonia_nitrogen, total_phosphorus FROM staging.water_readings").row(0) == (
+        None,
+        0.153,
+    )
     cell = query(data_dir, "SELECT row_number, field, original, reason FROM quarantine.rejected_values").row(0)
     assert cell == (2, "氨氮(mg/L)", "=K2*0.1", "formula without a cached value")
     problems = query(data_dir, "SELECT kind, field, message FROM meta.ingest_problems ORDER BY kind")
@@ -127,8 +146,10 @@ def test_xlsx_formulas_without_values_and_an_extra_sheet_are_reported(tmp_path, 
 
 def test_codes_normalised_old_readings_and_rejected_files_are_problem_lines(tmp_path, data_dir):
     english = tmp_path / "en.csv"
-    english.write_text("section_code,time,ph,do,tp\n cj04 ,2026-12-05 04:00,7.1,6.4,0.12\n"
-                       "CJ04,2025-06-01 04:00,7.2,6.5,0.11\n", encoding="utf-8")
+    english.write_text(
+        "section_code,time,ph,do,tp\n cj04 ,2026-12-05 04:00,7.1,6.4,0.12\nCJ04,2025-06-01 04:00,7.2,6.5,0.11\n",
+        encoding="utf-8",
+    )
     outcome = ingest(data_dir, english, horizon_days=90)
     assert outcome.rows_staged == 2  # old readings load (a correction is legitimate), reported
     bad = tmp_path / "unknown.csv"
