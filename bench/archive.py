@@ -111,7 +111,8 @@ def main(argv: list[str]) -> int:
 
     ingest_s = stages[0][1] + stages[1][1]
     print(
-        f"archive benchmark: {len(days)} day(s), national catalog {catalog.height} stations, {rows:,} station-hours staged"
+        f"archive benchmark: {len(days)} day(s), national catalog {catalog.height} stations, "
+        f"{rows:,} station-hours staged"
     )
     print(f"load average at the end (2 cores, shared): {os.getloadavg()[0]:.1f}")
     print(f"{'stage':<50} {'wall s':>8} {'CPU s':>8} {'peak RSS MB':>12}")

@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Joint environmental monitoring pipeline of South Sichuan & West Chongqing (川南渝西).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, module in COMMANDS.items():
+    for _name, module in COMMANDS.items():
         module.add_parser(sub)
     return parser
 

@@ -93,7 +93,7 @@ def recover_stale_runs(
         instance.report_run_failed(run, found.message)
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         stale.append(found)
-    for run_id, pools in holders.items():
+    for run_id, _pools in holders.items():
         record = next(iter(instance.get_run_records(filters=dg.RunsFilter(run_ids=[run_id]), limit=1)), None)
         if record is None or _finished_and_gone(instance, record, alive):
             instance.event_log_storage.free_concurrency_slots_for_run(run_id)

@@ -49,7 +49,8 @@ def test_a_failed_run_emails_data_operations(data_dir, monkeypatch):
     with write_connection(paths.warehouse) as con:
         rows = fetch_polars(
             con,
-            "SELECT d.recipient, d.status, m.subject FROM alerts.deliveries d JOIN alerts.messages m USING (message_id)",
+            "SELECT d.recipient, d.status, m.subject FROM alerts.deliveries d "
+            "JOIN alerts.messages m USING (message_id)",
         )
     assert rows["recipient"].to_list() == ["data.ops@example.cn"] and rows["status"].to_list() == ["sent"]
     assert "数据处理失败" in rows["subject"][0]

@@ -45,7 +45,8 @@ def test_the_contracts_list_exactly_the_columns_the_models_build(tmp_path):
         built = [
             r[0]
             for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+                "ORDER BY column_index",
                 [model.schema, model.name],
             ).fetchall()
         ]
@@ -58,8 +59,9 @@ def test_contract_tests_find_duplicates_nulls_unknown_values_and_orphans(tmp_pat
         "CREATE SCHEMA seeds; CREATE TABLE seeds.stations AS SELECT * FROM (VALUES ('1001A'), ('1002A')) t(code)"
     )
     con.execute(
-        "CREATE TABLE t AS SELECT * FROM (VALUES ('1001A', DATE '2026-06-01', '优'), ('1001A', DATE '2026-06-01', '优'),"
-        " (NULL, DATE '2026-06-01', '良'), ('9999Z', DATE '2026-06-02', '坏')) v(station_code, day, category_zh)"
+        "CREATE TABLE t AS SELECT * FROM (VALUES ('1001A', DATE '2026-06-01', '优'),"
+        " ('1001A', DATE '2026-06-01', '优'), (NULL, DATE '2026-06-01', '良'), ('9999Z', DATE '2026-06-02', '坏'))"
+        " v(station_code, day, category_zh)"
     )
     contract = Contract(
         tmp_path / "t.yml",

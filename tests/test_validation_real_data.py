@@ -44,7 +44,7 @@ def test_decommissioned_stations_are_empty_and_not_reported_short(region):
 def test_pm25_above_pm10_values_stay_and_only_beyond_tolerance_are_flagged(region):
     _, days = region
     above = 0
-    for _, rows, result in days:
+    for _, _rows, result in days:
         pairs = result.accepted.filter(pl.col("pm25") > pl.col("pm10"))
         above += pairs.height
         flagged = result.flags.filter(pl.col("flag_code") == "PMR", pl.col("parameter") == "pm25")
@@ -88,7 +88,7 @@ def corrupt(src, dst):
     header = lines[0].split(",")
     col = header.index("1001A")
     out = [lines[0] + ",9999Z"]
-    for i, line in enumerate(lines[1:], start=2):
+    for line in lines[1:]:
         cells = line.split(",")
         if cells[2] == "PM2.5" and cells[1] in ("3", "4"):
             cells[col] = "-7" if cells[1] == "3" else "-999"

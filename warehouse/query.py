@@ -104,7 +104,8 @@ def run_query(snapshot: Path, sql: str, timeout: float | None = None) -> pl.Data
             return fetch_polars(con, sql)
         except duckdb.InterruptException:
             raise QueryTimeout(
-                f"query stopped after {timeout:g} s ({TIMEOUT_VARIABLE}); narrow it (WHERE day …, LIMIT) or raise the limit"
+                f"query stopped after {timeout:g} s ({TIMEOUT_VARIABLE}); narrow it (WHERE day …, LIMIT) "
+                "or raise the limit"
             ) from None
         except duckdb.PermissionException as exc:  # external access: a file outside the snapshot
             raise QueryRefused(

@@ -103,7 +103,8 @@ def air_hourly(
             )
     for problem in problems[:20]:
         context.log.warning(
-            f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: {problem['message']}"
+            f"{problem.get('file', '')} row {problem.get('row', '')} field {problem.get('field', '')}: "
+            f"{problem['message']}"
         )
     staged = pl.concat([r.staged for r in results.values()], how="vertical_relaxed")
     gx, _ = record_batches(

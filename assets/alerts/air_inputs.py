@@ -148,9 +148,8 @@ def observed_heavy(
                 + (f" 超标时段（滚动24小时）：{hours}" if hours else ""),
                 summary_en=f"{a['area']} on {day}: daily AQI {aqi}, {a['hours_over']} h of rolling 24-h AQI above "
                 f"{cfg['rolling_24h_aqi_above']}; {said[1]}." + (f" Hours: {hours}" if hours else ""),
-                standard="HJ 633 daily AQI; rule: daily AQI > {0} or rolling 24-h AQI > {1} for >= {2} h".format(
-                    cfg["daily_aqi_above"], cfg["rolling_24h_aqi_above"], cfg["rolling_min_hours"]
-                ),
+                standard=f"HJ 633 daily AQI; rule: daily AQI > {cfg['daily_aqi_above']} or rolling 24-h AQI > "
+                f"{cfg['rolling_24h_aqi_above']} for >= {cfg['rolling_min_hours']} h",
                 capture_pct=capture.get(a["area"]),
             )
         )
@@ -160,7 +159,8 @@ def observed_heavy(
 def _station_evidence(con: duckdb.DuckDBPyConnection, day: dt.date, areas: list[str]) -> pl.DataFrame:
     hourly = (
         "SELECT station_code, count(*) FILTER (WHERE aqi > 200) AS h, "
-        "strftime(min(ts) FILTER (WHERE aqi > 200), '%H:%M') AS t0, strftime(max(ts) FILTER (WHERE aqi > 200), '%H:%M') AS t1 "
+        "strftime(min(ts) FILTER (WHERE aqi > 200), '%H:%M') AS t0, "
+        "strftime(max(ts) FILTER (WHERE aqi > 200), '%H:%M') AS t1 "
         "FROM marts.air_hourly_aqi WHERE day = $day GROUP BY station_code"
         if has_table(con, "marts.air_hourly_aqi")
         else "SELECT NULL::VARCHAR AS station_code, 0 AS h, NULL AS t0, NULL AS t1 WHERE false"

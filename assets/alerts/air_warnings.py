@@ -115,7 +115,8 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
             evidence=_evidence(e),
             standard=cfg["standard"],
             summary_zh=f"{e.area}预计{e.first}至{e.last}出现重污染过程（日AQI>{cfg['heavy_aqi']}）。",
-            summary_en=f"{e.area}: heavy pollution episode expected {e.first} to {e.last} (daily AQI > {cfg['heavy_aqi']}).",
+            summary_en=f"{e.area}: heavy pollution episode expected {e.first} to {e.last} "
+            f"(daily AQI > {cfg['heavy_aqi']}).",
             data_status=_status(e),
         )
         for e in found
@@ -137,7 +138,8 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
                 standard=f"{cfg['standard']}; regional rule of the project (>= {rules['regional']['min_areas']} areas, "
                 f">= {rules['regional']['min_per_province']} per province)",
                 summary_zh=f"川南渝西{len(names)}个区县（{'、'.join(names)}）同期达到预警条件，启动区域联合预警。",
-                summary_en=f"{len(names)} areas of both provinces meet warning conditions on the same days: regional warning.",
+                summary_en=f"{len(names)} areas of both provinces meet warning conditions on the same days: "
+                "regional warning.",
                 data_status="forecast",
             )
         )

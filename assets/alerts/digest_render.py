@@ -65,7 +65,10 @@ def render_digest(
         page += ["<p>当日无预警状态变化 / no state change of an alert that day.</p>"]
     if gaps:
         rows = [{"区县 area": a, "缺少预报的日期 days without a forecast": "、".join(days)} for a, days in gaps.items()]
-        note_zh = "以下区县在所列日期没有可用的预报，无法发布重污染天气预警，只能事后发现重污染。请检查预报文件（ENVMON_FORECAST_INPUT）或Open-Meteo。"
+        note_zh = (
+            "以下区县在所列日期没有可用的预报，无法发布重污染天气预警，只能事后发现重污染。"
+            "请检查预报文件（ENVMON_FORECAST_INPUT）或Open-Meteo。"
+        )
         note_en = (
             "No forecast covers the days ahead for these areas: no warning can be raised there, only heavy "
             "pollution observed afterwards. Check the forecast files (ENVMON_FORECAST_INPUT) or Open-Meteo."

@@ -2,8 +2,9 @@
 bring the ledger rows of the mails it composed or settled up to date.
 
 Callers: the alerts/deliveries asset (end of the daily job), the alert-delivery sensor (every minute),
-`envmon deliver`, `envmon run` and the report assets (``delivery_pass``). Digests are composed in short write transactions before the send (which holds
-no connection, ``delivery.deliver_pending``); exactly-once and retries are the queue's.
+`envmon deliver`, `envmon run` and the report assets (``delivery_pass``). Digests are composed in short write
+transactions before the send (which holds no connection, ``delivery.deliver_pending``); exactly-once and retries
+are the queue's.
 """
 
 from __future__ import annotations

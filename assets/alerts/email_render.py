@@ -95,7 +95,8 @@ def render_alert_mail(notes: list[Notification]) -> RenderedMail:
             "",
             "—— English ——",
             *(line for n in notes for line in [*_text_block_en(n), ""]),
-            "This message was sent by envmon, the joint monitoring pipeline of 川南渝西 (South Sichuan & West Chongqing).",
+            "This message was sent by envmon, the joint monitoring pipeline of 川南渝西 "
+            "(South Sichuan & West Chongqing).",
         ]
     )
     page = "".join(

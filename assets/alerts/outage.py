@@ -53,7 +53,8 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
             GROUP BY ALL
         ),
         grid AS (
-            SELECT s.code, s.name, s.area, h.ts, r.station_code IS NOT NULL AS received, coalesce(r.late, false) AS late,
+            SELECT s.code, s.name, s.area, h.ts, r.station_code IS NOT NULL AS received,
+                   coalesce(r.late, false) AS late,
                    coalesce(v.pm25, v.pm10, v.so2, v.no2, v.o3, v.co) IS NOT NULL AS present,
                    v.pm25 IS NOT NULL AS pm25_ok
             FROM seeds.stations s CROSS JOIN hours h
@@ -121,7 +122,8 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expec
         con,
         """
         WITH r AS (
-            SELECT section_code, ts, bool_or(source = 'file' OR load_partition > CAST(ts - INTERVAL 1 HOUR AS DATE)) AS late
+            SELECT section_code, ts,
+                   bool_or(source = 'file' OR load_partition > CAST(ts - INTERVAL 1 HOUR AS DATE)) AS late
             FROM staging.water_readings
             WHERE ts > CAST($day AS TIMESTAMP) - INTERVAL 1 DAY AND ts <= CAST($day AS TIMESTAMP) + INTERVAL 1 DAY
             GROUP BY ALL
@@ -129,10 +131,12 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expec
         marks AS (  -- the readings plus the day's edges, so silence at the start or end of the day counts
             SELECT s.section_code, r.ts FROM seeds.water_sections s JOIN r USING (section_code)
             UNION ALL SELECT section_code, CAST($day AS TIMESTAMP) FROM seeds.water_sections
-            UNION ALL SELECT section_code, CAST($day AS TIMESTAMP) + INTERVAL 1 DAY + INTERVAL 4 HOUR FROM seeds.water_sections
+            UNION ALL
+            SELECT section_code, CAST($day AS TIMESTAMP) + INTERVAL 1 DAY + INTERVAL 4 HOUR FROM seeds.water_sections
         ),
         gaps AS (
-            SELECT section_code, ts, date_diff('minute', lag(ts) OVER (PARTITION BY section_code ORDER BY ts), ts) / 60.0 - 4 AS silent
+            SELECT section_code, ts,
+                   date_diff('minute', lag(ts) OVER (PARTITION BY section_code ORDER BY ts), ts) / 60.0 - 4 AS silent
             FROM marks
         ),
         counts AS (
@@ -180,8 +184,8 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expec
                         "无效值 invalidated values": flags_text(flags, "；", " ×") or "—",
                     }
                 ],
-                f"{cfg['min_daily_readings_water']} of the {expected} regular 4-hourly readings a day; silence threshold "
-                f"{cfg['silent_hours']} h beyond the 4-hour rhythm (rules.yaml)",
+                f"{cfg['min_daily_readings_water']} of the {expected} regular 4-hourly readings a day; "
+                f"silence threshold {cfg['silent_hours']} h beyond the 4-hour rhythm (rules.yaml)",
             )
         )
     return out

@@ -147,7 +147,8 @@ def claim_due(con: duckdb.DuckDBPyConnection, worker: str, now: dt.datetime, lim
             with transaction(con):
                 con.execute(
                     "UPDATE alerts.deliveries SET claimed_by = ?, claimed_until = ? WHERE (message_id, recipient) IN ("
-                    " SELECT message_id, recipient FROM alerts.deliveries WHERE status = 'pending' AND next_attempt <= ?"
+                    " SELECT message_id, recipient FROM alerts.deliveries WHERE status = 'pending'"
+                    " AND next_attempt <= ?"
                     " AND (claimed_until IS NULL OR claimed_until <= ?)"
                     " ORDER BY queued_at, message_id, recipient LIMIT ?)",
                     [worker, now + lease, now, now, limit],

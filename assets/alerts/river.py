@@ -279,9 +279,9 @@ def with_report_disputes(candidates: list[Candidate], disputes: pl.DataFrame) ->
                 c,
                 summary_zh=f"{c.summary_zh}\n两省报告类别不一致（{rows.height}个时次，最近 {r['ts']:%m-%d %H:%M}）："
                 f"{r['province_a']} {r['class_a']}类，{r['province_b']} {r['class_b']}类；本预警采用{used}的数据。",
-                summary_en=f"{c.summary_en}\nThe two provinces' reports differ in class ({rows.height} reading(s), latest "
-                f"{r['ts']:%m-%d %H:%M}): {r['province_a']} {r['class_a']}, {r['province_b']} {r['class_b']}; this "
-                f"alert uses {used}'s.",
+                summary_en=f"{c.summary_en}\nThe two provinces' reports differ in class ({rows.height} reading(s), "
+                f"latest {r['ts']:%m-%d %H:%M}): {r['province_a']} {r['class_a']}, {r['province_b']} {r['class_b']}; "
+                f"this alert uses {used}'s.",
             )
         out.append(c)
     return out

@@ -160,7 +160,8 @@ def openaq_source(
             "file": f"{base}/v3/locations",
             "row": f"location {r['location_id']} {r['location']}",
             "field": "coordinates",
-            "message": f"no catalog station within {options.openaq_match_km} km (nearest {r['nearest_station']} at {r['km']} km): "
+            "message": f"no catalog station within {options.openaq_match_km} km "
+            f"(nearest {r['nearest_station']} at {r['km']} km): "
             f"rows kept as {r['station_code']} and quarantined",
         }
         for r in (

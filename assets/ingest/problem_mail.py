@@ -36,13 +36,14 @@ def queue_problem_mail(
     text = "\n".join(
         [
             f"数据接收问题：本次运行发现 {problems.height} 条问题（{files} 个文件），数据已照常处理，请核查来源数据。",
-            f"Data received with problems: {problems.height} problem line(s) in {files} file(s) in run {run_id}. The rest "
-            "of the data was loaded as usual; please check the sources named below.",
+            f"Data received with problems: {problems.height} problem line(s) in {files} file(s) in run {run_id}. "
+            "The rest of the data was loaded as usual; please check the sources named below.",
             "",
             *shown,
             "",
             f"All lines / 全部问题: {query}",
-            "Unparsable cells / 无法解析的数值: quarantine.rejected_values; rejected rows / 被拒绝的行: quarantine.rejected_rows",
+            "Unparsable cells / 无法解析的数值: quarantine.rejected_values; "
+            "rejected rows / 被拒绝的行: quarantine.rejected_rows",
         ]
     )
     subject = f"【川南渝西】数据接收问题 data problems — {problems.height} line(s), run {run_id[:8]}"

@@ -1,9 +1,9 @@
 """Data capture (数据有效性) per station x natural day against GB 3095-2012 table 4 (STANDARDS.md section 4).
 
-Rules: ``dbt_like_sql/seeds/air_data_capture.csv`` (the SQL marts read the same seed). A 24-h mean needs ``min_hours`` valid hourly values in the
-natural day (01:00 ... 24:00); O3's daily maximum 8-h mean needs ``min_windows`` valid 8-h windows among the 17
-ending 08:00 ... 24:00, a window being valid with ``min_window_hours`` valid hours. A value is valid when present
-and not carrying an invalidating quality flag.
+Rules: ``dbt_like_sql/seeds/air_data_capture.csv`` (the SQL marts read the same seed). A 24-h mean needs
+``min_hours`` valid hourly values in the natural day (01:00 ... 24:00); O3's daily maximum 8-h mean needs
+``min_windows`` valid 8-h windows among the 17 ending 08:00 ... 24:00, a window being valid with
+``min_window_hours`` valid hours. A value is valid when present and not carrying an invalidating quality flag.
 """
 
 from __future__ import annotations

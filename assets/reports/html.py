@@ -78,7 +78,8 @@ _TEMPLATE = jinja2.Environment(autoescape=True).from_string(
     """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title_zh }}</title>
 <style>
-body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;margin:24px;color:#222;max-width:1200px}
+body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;
+margin:24px;color:#222;max-width:1200px}
 h1{font-size:22px}h2{font-size:18px;border-bottom:2px solid #2c7fb8;padding-bottom:3px;margin-top:32px}
 table{border-collapse:collapse;font-size:12px;margin:8px 0}th,td{border:1px solid #bbb;padding:3px 6px;text-align:right}
 th{background:#eef4f8}td:first-child,th:first-child{text-align:left}figure{margin:12px 0}img{max-width:100%}
@@ -91,7 +92,8 @@ figcaption{font-size:12px;color:#555}.note{color:#8a6d3b;background:#fcf8e3;padd
 {% for s in sections %}
 <h2>{{ s.heading }}</h2>
 {% if s.text %}<p>{{ s.text }}</p>{% endif %}
-{% for c in s.charts %}<figure><img alt="{{ c.caption }}" src="data:image/png;base64,{{ c.b64 }}"><figcaption>{{ c.caption }}</figcaption></figure>{% endfor %}
+{% for c in s.charts %}<figure><img alt="{{ c.caption }}" src="data:image/png;base64,{{ c.b64 }}"><figcaption>
+{{- c.caption }}</figcaption></figure>{% endfor %}
 {% if s.table %}{{ s.table | safe }}{% endif %}
 {% if s.note %}<p class="note">{{ s.note }}</p>{% endif %}
 {% endfor %}

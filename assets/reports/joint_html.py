@@ -101,9 +101,10 @@ def composite_section(t: ReportTables, chart) -> dict:
     return {
         "heading": "环境空气质量综合指数排名 Composite air-quality index ranking",
         "charts": chart("composite_index"),
-        "text": "按《城市环境空气质量排名技术规定》（环办监测〔2018〕19号）：单项指数 I_i = C_i / S_i（SO2、NO2、PM10、PM2.5 "
-        "为平均浓度与年均二级标准之比，CO 为日均值第95百分位数与24小时标准之比，O3 为日最大8小时第90百分位数与8小时"
-        "标准之比），综合指数为六项之和，越小空气质量越好；数据不满足有效性要求的区域列出但不参加排名。",
+        "text": "按《城市环境空气质量排名技术规定》（环办监测〔2018〕19号）："
+        "单项指数 I_i = C_i / S_i（SO2、NO2、PM10、PM2.5 为平均浓度与年均二级标准之比，"
+        "CO 为日均值第95百分位数与24小时标准之比，O3 为日最大8小时第90百分位数与8小时标准之比），"
+        "综合指数为六项之和，越小空气质量越好；数据不满足有效性要求的区域列出但不参加排名。",
         "table": table,
         "note": _missing(t, "composite_index"),
     }
@@ -127,7 +128,8 @@ def exceptional_section(t: ReportTables) -> dict:
     return {
         "heading": "例外事件 Exceptional events",
         "charts": [],
-        "text": f"以下站点-日/区域-日经批准作为例外事件扣除：{days}。监测数据保留不删除；达标评价同时给出含与扣除例外事件两种结果。"
+        "text": f"以下站点-日/区域-日经批准作为例外事件扣除：{days}。"
+        "监测数据保留不删除；达标评价同时给出含与扣除例外事件两种结果。"
         "These days are set aside as exceptional events; the data stay, and attainment is given with and without them.",
         "table": html_table(events, EVENT_COLUMNS)
         + "<h3>含/扣除例外事件的评价 With and without the events</h3>"
@@ -146,8 +148,9 @@ def border_section(t: ReportTables) -> dict:
     return {
         "heading": "省界两侧监测数据对比 Both provinces' readings of the border",
         "charts": [],
-        "text": "空气：省界两侧国控站点逐日对比（PM2.5、PM10、O3-8h、AQI）；水质：两省监测中心对同一断面同一时次的报告，"
-        "类别不同或指标差异超过容差（seeds.border_tolerances）记为争议。统计采用下游省份的报告，缺报时采用另一方。",
+        "text": "空气：省界两侧国控站点逐日对比（PM2.5、PM10、O3-8h、AQI）；"
+        "水质：两省监测中心对同一断面同一时次的报告，类别不同或指标差异超过容差（seeds.border_tolerances）"
+        "记为争议。统计采用下游省份的报告，缺报时采用另一方。",
         "table": "<h3>空气 Air</h3>"
         + html_table(t.tables.get("air_border_pairs"), AIR_PAIR_COLUMNS)
         + "<h3>跨界断面 River sections both provinces reported</h3>"

@@ -25,14 +25,16 @@ def joint_queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
         "composite_index": ("marts.air_composite_index", _INDEX, [p.kind, p.start, p.end]),
         "exceptional_events": (
             "seeds.air_exceptional_events",
-            "SELECT event_id, scope, code, first_day, last_day, pollutants, event_type, reason, approved_by, approved_on, "
-            "reference FROM seeds.air_exceptional_events WHERE CAST(first_day AS DATE) <= ? AND CAST(last_day AS DATE) >= ? "
+            "SELECT event_id, scope, code, first_day, last_day, pollutants, event_type, reason, approved_by, "
+            "approved_on, reference FROM seeds.air_exceptional_events "
+            "WHERE CAST(first_day AS DATE) <= ? AND CAST(last_day AS DATE) >= ? "
             "ORDER BY first_day, event_id",
             [p.end, p.start],
         ),
         "exceptional_attainment": (
             "marts.air_exceptional_attainment",
-            "SELECT * FROM marts.air_exceptional_attainment WHERE period_kind = ? AND period_start = ? AND period_end = ? "
+            "SELECT * FROM marts.air_exceptional_attainment "
+            "WHERE period_kind = ? AND period_start = ? AND period_end = ? "
             "ORDER BY scope, province DESC, code",
             [p.kind, p.start, p.end],
         ),
@@ -52,11 +54,13 @@ def joint_queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
         ),
         "water_report_sections": (
             "marts.water_report_comparison",
-            """SELECT section_code, section_name, river, province_a, province_b, any_value(used_province) AS used_province,
+            """SELECT section_code, section_name, river, province_a, province_b,
+                      any_value(used_province) AS used_province,
                       count(*) AS readings_compared, count(*) FILTER (WHERE class_differs) AS class_differs,
                       count(*) FILTER (WHERE disputed) AS disputed,
                       list_sort(list_distinct(flatten(list(disputed_parameters)))) AS disputed_parameters
-               FROM marts.water_report_comparison WHERE day BETWEEN ? AND ? GROUP BY ALL ORDER BY river, section_code""",
+               FROM marts.water_report_comparison WHERE day BETWEEN ? AND ?
+               GROUP BY ALL ORDER BY river, section_code""",
             [p.start, p.end],
         ),
         "water_report_disputes": (

@@ -76,7 +76,8 @@ def _queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
         "water_sections_ytd": (
             "marts.water_section_monthly",
             "SELECT section_code, section_name, river, province, area, month, water_class, target_class, compliant, "
-            "main_pollutants FROM marts.water_section_monthly WHERE month BETWEEN ? AND ? ORDER BY river, section_code, month",
+            "main_pollutants FROM marts.water_section_monthly WHERE month BETWEEN ? AND ? "
+            "ORDER BY river, section_code, month",
             [p.year_start, p.end],
         ),
         "water_border": (

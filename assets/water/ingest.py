@@ -276,7 +276,8 @@ def _supersede(
     con.register("_keys", staged.select(KEY, "ts").to_arrow())
     old = fetch_polars(
         con,
-        "SELECT w.*, r.reporting_province AS _province FROM staging.water_readings w JOIN _keys k USING (section_code, ts) "
+        "SELECT w.*, r.reporting_province AS _province FROM staging.water_readings w "
+        "JOIN _keys k USING (section_code, ts) "
         "LEFT JOIN staging.water_province_reports r ON r.section_code = w.section_code AND r.ts = w.ts "
         "AND r.batch_id = w.batch_id WHERE w.batch_id <> ?",
         [content_hash],

@@ -147,7 +147,8 @@ def unparsable_line(cells: pl.DataFrame, path: Path | str) -> list[dict]:
             "row": int(cells["row_number"].min()),
             "field": cells["field"][0],
             "kind": "unparsable",
-            "message": f"{cells.height} cell(s) could not be read as numbers ({shown}{'; ...' if cells.height > 3 else ''}): "
+            "message": f"{cells.height} cell(s) could not be read as numbers "
+            f"({shown}{'; ...' if cells.height > 3 else ''}): "
             "NULL, flagged UNP, the text in quarantine.rejected_values; the rest of each reading was loaded",
         }
     ]

@@ -88,7 +88,8 @@ def reference_date(path: Path) -> dt.datetime:
 
 
 def parse_times(text: pl.Expr, reference: dt.datetime) -> pl.Expr:
-    """``YYYY-MM-DD HH:MM[:SS]`` (also with ``/`` or ``T``) or yearless ``MM-DD HH:MM`` -> datetime (null if neither)."""
+    """``YYYY-MM-DD HH:MM[:SS]`` (also with ``/`` or ``T``) or yearless ``MM-DD HH:MM`` -> datetime (null if
+    neither)."""
     clean = (
         text.str.strip_chars()
         .str.replace_all("/", "-")

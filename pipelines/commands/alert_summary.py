@@ -33,7 +33,8 @@ def after_run(days: list[dt.date], failed: list, started: dt.datetime) -> list[s
         )["n"][0]
         mails = fetch_polars(
             con,
-            "SELECT m.mail_kind, d.recipient, d.status FROM alerts.messages m JOIN alerts.deliveries d USING (message_id) "
+            "SELECT m.mail_kind, d.recipient, d.status FROM alerts.messages m "
+            "JOIN alerts.deliveries d USING (message_id) "
             "WHERE m.mail_kind IN ('alert', 'digest') AND m.created_at >= ?",
             [started],
         )

@@ -1,7 +1,8 @@
 """``envmon deliver``: the daily digests that are due, then one delivery pass over the alert mail queue (SMTP when
 ENVMON_SMTP_HOST is set, else .eml files in <data>/outbox), then the queue's state. Safe to run at any time, also
 while the sensor or another pass runs: a pass sends only the rows it claimed (a lease in the queue), and marks each
-sent right after the server accepted it. When the pass changed the queue, the published snapshot is replaced so that staff see it."""
+sent right after the server accepted it. When the pass changed the queue, the published snapshot is replaced so that
+staff see it."""
 
 import sys
 

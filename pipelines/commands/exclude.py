@@ -149,7 +149,8 @@ def print_effect(event: dict) -> None:
     print(f"attainment with / without the events (marts.air_exceptional_attainment), {rows.height} period(s):")
     for r in rows.iter_rows(named=True):
         print(
-            f"  {r['scope']} {r['code']} {r['period_kind']} {r['period_start']}: {r['excluded_days']} day(s) set aside; "
+            f"  {r['scope']} {r['code']} {r['period_kind']} {r['period_start']}: "
+            f"{r['excluded_days']} day(s) set aside; "
             f"PM2.5 {r['pm25_mean_with_events']} -> {r['pm25_mean_without_events']}; "
             f"attains {_yes(r['attain_all_with_events'])} -> {_yes(r['attain_all_without_events'])}"
         )

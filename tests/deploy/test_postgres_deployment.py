@@ -133,8 +133,8 @@ def test_runs_and_events_are_in_postgresql_once(runs, postgres):
     for run_id in ids:
         events = dict(
             postgres.query(
-                "SELECT dagster_event_type, count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type IS NOT NULL "
-                "GROUP BY 1",
+                "SELECT dagster_event_type, count(*) FROM event_logs "
+                "WHERE run_id = %s AND dagster_event_type IS NOT NULL GROUP BY 1",
                 [run_id],
             )
         )

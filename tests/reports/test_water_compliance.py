@@ -107,8 +107,8 @@ def test_border_scorecard_months_compliant_worst_class_and_main_pollutants(con):
     card = {
         r[0]: r[1:]
         for r in con.execute(
-            "SELECT section_code, crossing, months_assessed, months_compliant, worst_class, worst_month, main_pollutants, "
-            "main_pollutants_zh FROM marts.water_border_scorecard WHERE year = 2026"
+            "SELECT section_code, crossing, months_assessed, months_compliant, worst_class, worst_month, "
+            "main_pollutants, main_pollutants_zh FROM marts.water_border_scorecard WHERE year = 2026"
         ).fetchall()
     }
     assert set(card) == {"A2", "B1"}  # only the sections on the border

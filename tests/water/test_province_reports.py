@@ -29,8 +29,8 @@ def centre_file(path, province: str, tp: float, nh3: float, stated: str):
     """濑溪河 泸县入境(川渝界) (LXH05, the first Sichuan section after the border, target III) as one province's
     centre reports it; values move a little from reading to reading, as real ones do."""
     lines = [HEADER] + [
-        f"{province},长江流域,濑溪河 泸县入境(川渝界),{t:%Y-%m-%d %H:%M},{stated},16.{i},7.6,7.9,3.{i},{nh3 + 0.01 * i:.3f},"
-        f"{tp + 0.004 * i:.3f}"
+        f"{province},长江流域,濑溪河 泸县入境(川渝界),{t:%Y-%m-%d %H:%M},{stated},16.{i},7.6,7.9,3.{i},"
+        f"{nh3 + 0.01 * i:.3f},{tp + 0.004 * i:.3f}"
         for i, t in enumerate(TIMES)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="gbk")
