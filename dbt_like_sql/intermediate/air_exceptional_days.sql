@@ -11,7 +11,7 @@ WITH events AS (
         string_split(replace(replace(CAST(pollutants AS VARCHAR), ' ', ''), ',', ';'), ';') AS named,
         CAST(d AS DATE) AS day
     FROM seeds.air_exceptional_events,
-        unnest(generate_series(CAST(first_day AS TIMESTAMP), CAST(last_day AS TIMESTAMP), INTERVAL 1 DAY)) AS t(d)
+        unnest(generate_series(CAST(first_day AS TIMESTAMP), CAST(last_day AS TIMESTAMP), INTERVAL 1 DAY)) AS t (d)
 ),
 scoped AS (
     SELECT scope, code, e.* EXCLUDE (scope, code) FROM events AS e

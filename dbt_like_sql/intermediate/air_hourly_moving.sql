@@ -30,7 +30,9 @@ moving AS (
     FROM intermediate.air_hourly_valid
     WINDOW
         last24 AS (PARTITION BY station_code ORDER BY ts RANGE BETWEEN INTERVAL 23 HOURS PRECEDING AND CURRENT ROW),
-        same_day8 AS (PARTITION BY station_code, day ORDER BY ts RANGE BETWEEN INTERVAL 7 HOURS PRECEDING AND CURRENT ROW)
+        same_day8 AS (
+            PARTITION BY station_code, day ORDER BY ts RANGE BETWEEN INTERVAL 7 HOURS PRECEDING AND CURRENT ROW
+        )
 )
 SELECT
     m.*,

@@ -57,7 +57,8 @@ last_data AS (  -- year-to-date rows run through the last month with data in eac
     SELECT year(day) AS year, max(day) AS last_day FROM d GROUP BY ALL
 ),
 periods AS (  -- each daily value in the periods it belongs to; only the periods that hold a day of the window
-    SELECT 'month' AS period_kind, CAST(date_trunc('month', day) AS DATE) AS period_start, last_day(day) AS period_end, d.*
+    SELECT 'month' AS period_kind, CAST(date_trunc('month', day) AS DATE) AS period_start, last_day(day) AS period_end,
+           d.*
     FROM d
     WHERE overlaps_window(CAST(date_trunc('month', day) AS DATE), last_day(day))
     UNION ALL
@@ -66,7 +67,7 @@ periods AS (  -- each daily value in the periods it belongs to; only the periods
     UNION ALL
     SELECT 'ytd', make_date(year(day), 1, 1), last_day(make_date(year(day), r.m, 1)), d.*
     FROM d
-    CROSS JOIN range(1, 13) AS r(m)
+    CROSS JOIN range(1, 13) AS r (m)
     JOIN last_data AS l ON l.year = year(d.day)
     WHERE r.m >= month(day) AND make_date(year(day), r.m, 1) <= l.last_day
       AND overlaps_window(make_date(year(day), 1, 1), last_day(make_date(year(day), r.m, 1)))
@@ -142,7 +143,8 @@ months_ok AS (
         count(*) FILTER (WHERE ok_co) AS m_co, count(*) FILTER (WHERE ok_o3_8h) AS m_o3_8h
     FROM stats AS s
     JOIN month_ok AS m
-        ON m.basis = s.basis AND m.scope = s.scope AND m.code = s.code AND m.month BETWEEN s.period_start AND s.period_end
+        ON m.basis = s.basis AND m.scope = s.scope AND m.code = s.code
+       AND m.month BETWEEN s.period_start AND s.period_end
     GROUP BY ALL
 ),
 limits AS (

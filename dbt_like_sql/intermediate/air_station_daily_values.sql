@@ -28,7 +28,7 @@ daily AS (
 ),
 spine AS (  -- all 24 labels of each station-day, so that an hour with no row is a gap inside the windows
     SELECT d.station_code, d.day, CAST(d.day AS TIMESTAMP) + to_hours(r.h) AS ts
-    FROM daily AS d, range(1, 25) AS r(h)
+    FROM daily AS d, range(1, 25) AS r (h)
 ),
 windows AS (
     SELECT

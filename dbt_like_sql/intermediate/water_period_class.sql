@@ -6,7 +6,7 @@
 WITH expected AS (
     SELECT list(l.parameter ORDER BY l.parameter) AS parameters
     FROM seeds.water_class_limits_gb3838 AS l
-    JOIN seeds.water_parameters AS p USING (parameter)
+    JOIN seeds.water_parameters USING (parameter)
     WHERE l.evaluated_for_rivers = 'yes'
 ),
 c AS (
@@ -24,10 +24,10 @@ agg AS (
         max(class_rank) AS class_rank,
         list(parameter ORDER BY parameter) FILTER (WHERE class_rank = worst) AS worst_parameters,
         list(parameter ORDER BY parameter) AS evaluated_parameters,
-        (list(parameter ORDER BY class_rank DESC, exceedance_multiple DESC NULLS LAST, parameter)
+        (list(parameter ORDER BY class_rank DESC, exceedance_multiple DESC NULLS LAST, parameter ASC)
             FILTER (WHERE class_rank > 3))[1:3] AS main_pollutants,
         string_agg(name_zh || coalesce('(' || CAST(exceedance_multiple AS VARCHAR) || ')', ''), '、'
-            ORDER BY class_rank DESC, exceedance_multiple DESC NULLS LAST, parameter) FILTER (WHERE class_rank > 3)
+            ORDER BY class_rank DESC, exceedance_multiple DESC NULLS LAST, parameter ASC) FILTER (WHERE class_rank > 3)
             AS main_pollutants_all_zh,
         max(exceedance_multiple) FILTER (WHERE parameter = 'codmn') AS codmn_multiple,
         max(exceedance_multiple) FILTER (WHERE parameter = 'ammonia_nitrogen') AS ammonia_nitrogen_multiple,

@@ -14,7 +14,7 @@ WITH reports AS (
     QUALIFY count(*) OVER (PARTITION BY r.section_code, r.ts) >= 2
 ),
 sided AS (
-    SELECT *, row_number() OVER (PARTITION BY section_code, ts ORDER BY used DESC, reporting_province) AS side
+    SELECT *, row_number() OVER (PARTITION BY section_code, ts ORDER BY used DESC, reporting_province ASC) AS side
     FROM reports
 ),
 long AS (

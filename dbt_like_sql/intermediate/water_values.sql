@@ -6,7 +6,8 @@
 -- partitioned: day
 WITH long AS (
     UNPIVOT (SELECT * FROM staging.water_readings WHERE in_input_hours(ts))
-    ON water_temp, ph, dissolved_oxygen, conductivity, turbidity, codmn, ammonia_nitrogen, total_phosphorus, total_nitrogen
+    ON water_temp, ph, dissolved_oxygen, conductivity, turbidity, codmn, ammonia_nitrogen, total_phosphorus,
+       total_nitrogen
     INTO NAME parameter VALUE value
 ),
 invalid AS (

@@ -35,6 +35,8 @@ sides AS (
     LEFT JOIN daily AS c ON c.station_code = p.chongqing_code AND c.day = d.day
     WHERE s.day IS NOT NULL OR c.day IS NOT NULL
 ),
+-- v is the struct column of unnest (u): v.a is its field a, not a column of a table v (RF01 reads it as a table)
+-- noqa: disable=RF01
 compared AS (
     SELECT x.pair_id, x.day, v.parameter,
            abs(v.a - v.b) > greatest(coalesce(t.relative, 0) * (v.a + v.b) / 2, coalesce(t.absolute_floor, 0)) AS beyond
@@ -44,13 +46,15 @@ compared AS (
             {'parameter': 'pm10', 'a': x.sichuan_pm10, 'b': x.chongqing_pm10},
             {'parameter': 'o3_8h', 'a': x.sichuan_o3_8h, 'b': x.chongqing_o3_8h},
             {'parameter': 'aqi', 'a': CAST(x.sichuan_aqi AS DOUBLE), 'b': CAST(x.chongqing_aqi AS DOUBLE)}
-        ]) AS u(v)
+        ]) AS u (v)
     JOIN seeds.border_tolerances AS t ON t.dataset = 'air' AND t.parameter = v.parameter
     WHERE v.a IS NOT NULL AND v.b IS NOT NULL
 ),
+-- noqa: enable=RF01
 disputes AS (
     SELECT pair_id, day,
-           coalesce(list(parameter ORDER BY parameter) FILTER (WHERE beyond), CAST([] AS VARCHAR[])) AS disputed_parameters
+           coalesce(list(parameter ORDER BY parameter) FILTER (WHERE beyond), CAST([] AS VARCHAR[]))
+               AS disputed_parameters
     FROM compared
     GROUP BY ALL
 )

@@ -14,7 +14,9 @@ events AS (
         string_agg(DISTINCT x.event_types, ', ' ORDER BY x.event_types) AS event_types,
         string_agg(DISTINCT x.reasons, '; ' ORDER BY x.reasons) AS reasons
     FROM intermediate.air_exceptional_days AS x
-    JOIN (SELECT DISTINCT scope, code, period_kind, period_start, period_end FROM s WHERE basis = 'excluding_events') AS p
+    JOIN (
+        SELECT DISTINCT scope, code, period_kind, period_start, period_end FROM s WHERE basis = 'excluding_events'
+    ) AS p
         ON p.scope = x.scope AND p.code = x.code AND x.day BETWEEN p.period_start AND p.period_end
     GROUP BY ALL
 )
@@ -33,7 +35,7 @@ SELECT
     a.co_p95 AS co_p95_with_events, e.co_p95 AS co_p95_without_events,
     a.o3_8h_p90 AS o3_8h_p90_with_events, e.o3_8h_p90 AS o3_8h_p90_without_events,
     a.attain_all AS attain_all_with_events, e.attain_all AS attain_all_without_events,
-    a.attain_all IS DISTINCT FROM e.attain_all AS attainment_changes,
+    (a.attain_all IS DISTINCT FROM e.attain_all) AS attainment_changes,  -- brackets: sqlfluff#3284
     e.limits_standard
 FROM s AS e
 JOIN s AS a

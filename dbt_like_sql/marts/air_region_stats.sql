@@ -5,7 +5,8 @@
 -- materialized: view
 -- partitioned: periods (period_start, period_end)
 WITH area_stats AS (
-    SELECT * EXCLUDE (basis, excluded_days) FROM intermediate.air_period_stats WHERE scope = 'area' AND basis = 'all_days'
+    SELECT * EXCLUDE (basis, excluded_days) FROM intermediate.air_period_stats
+    WHERE scope = 'area' AND basis = 'all_days'
 ),
 scoped AS (
     SELECT 'province' AS scope, province AS name, * EXCLUDE (scope) FROM area_stats

@@ -38,9 +38,12 @@ top_changes AS (
     SELECT
         upstream_code, downstream_code, day,
         (list(parameter ORDER BY abs(relative_change) DESC NULLS LAST, parameter))[1:3] AS most_changed_parameters,
-        array_to_string((list(printf('%s %+.0f%%', name_zh, 100 * relative_change)
-            ORDER BY abs(relative_change) DESC NULLS LAST, parameter) FILTER (WHERE relative_change IS NOT NULL))[1:3], '、')
-            AS most_changed_zh
+        array_to_string(
+            (list(printf('%s %+.0f%%', name_zh, 100 * relative_change)
+                ORDER BY abs(relative_change) DESC NULLS LAST, parameter)
+                FILTER (WHERE relative_change IS NOT NULL))[1:3],
+            '、'
+        ) AS most_changed_zh
     FROM changes
     GROUP BY ALL
 )

@@ -38,7 +38,8 @@ SELECT
     count(*) FILTER (WHERE compliant) / nullif(count(water_class), 0) AS compliance_rate,
     arg_max(water_class, class_rank) AS worst_class,
     arg_max(month, class_rank * 100 + month(month)) AS worst_month,  -- the latest month of the worst class
-    list_sort(list_distinct(flatten(list(main_pollutants) FILTER (WHERE main_pollutants IS NOT NULL)))) AS main_pollutants,
+    list_sort(list_distinct(flatten(list(main_pollutants) FILTER (WHERE main_pollutants IS NOT NULL))))
+        AS main_pollutants,
     list_transform(list_sort(list_distinct(flatten(list(main_pollutants) FILTER (WHERE main_pollutants IS NOT NULL)))),
                    lambda p: coalesce(any_value(names.zh)[p], p)) AS main_pollutants_zh
 FROM monthly

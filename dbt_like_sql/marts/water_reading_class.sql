@@ -25,7 +25,9 @@ SELECT
 FROM readings AS r
 JOIN seeds.water_sections AS s USING (section_code)
 LEFT JOIN seeds.water_classes AS t ON t.water_class = s.target_class
-LEFT JOIN (SELECT * FROM intermediate.water_period_class WHERE period = 'reading' AND overlaps_input(first_day, last_day)) AS c
+LEFT JOIN (
+    SELECT * FROM intermediate.water_period_class WHERE period = 'reading' AND overlaps_input(first_day, last_day)
+) AS c
     ON c.subject = r.section_code AND c.period_start = r.ts
 LEFT JOIN intermediate.water_period_wide AS w
     ON w.period = 'reading' AND w.subject = r.section_code AND w.period_start = r.ts
