@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import filecmp
 import shutil
 import tempfile
@@ -165,7 +164,7 @@ def reject_file(path: Path | str, rejected_dir: Path | str, reason: str) -> Path
     shutil.move(str(path), target)
     stamp = now_cst().isoformat(timespec="seconds")
     target.with_name(target.name + ".reason.txt").write_text(
-        f"file: {path}\nrejected at: {stamp}\nreason: {reason}\n", encoding="utf-8"
+        f"file: {path}\nrejected at: {stamp} (CST)\nreason: {reason}\n", encoding="utf-8"
     )
     return target
 
@@ -184,9 +183,9 @@ def reject_copy(path: Path | str, rejected_dir: Path | str, reason: str) -> Path
         n += 1
     else:
         shutil.copy2(path, target)
-    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    stamp = now_cst().isoformat(timespec="seconds")
     target.with_name(target.name + ".reason.txt").write_text(
-        f"file: {path}\nrejected at: {stamp}\nreason: {reason}\n(a copy: the original stays in its folder)\n",
+        f"file: {path}\nrejected at: {stamp} (CST)\nreason: {reason}\n(a copy: the original stays in its folder)\n",
         encoding="utf-8",
     )
     return target
