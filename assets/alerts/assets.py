@@ -9,12 +9,13 @@ import datetime as dt
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from assets.alerts.checks import FORECAST_COVERAGE, forecast_coverage_result
 from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import delivery_pass
 from assets.alerts.evaluate import LOOKBACK_DAYS, evaluate_day
-from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecast, read_forecast_csv
+from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecasts, read_forecast_csv
 from assets.alerts.ledger import events_of_days, refresh_ledger
 from assets.alerts.rules_config import load_rules
 from assets.alerts.transport import SmtpSettings
@@ -69,11 +70,13 @@ def generator_forecast_asset(
         )
     horizon = load_rules(alerting.rules)["warning"]["forecast_horizon_days"]
     catalog = load_station_catalog(settings.stations_csv or None)
-    written, rows = 0, None
+    days = run_days(context)
+    issues = [day + dt.timedelta(days=1) for day in days]
+    forecasts = generator_forecasts(catalog, issues, horizon, settings.generator_seed)
+    written = 0
     with warehouse.connect() as con:
-        for day in run_days(context):
-            issue = day + dt.timedelta(days=1)
-            rows = generator_forecast(catalog, issue, horizon, settings.generator_seed)
+        for day, issue in zip(days, issues):
+            rows = forecasts.filter(pl.col("issue_date") == issue)
             written += write_forecast(con, rows, GENERATOR_SOURCE, issue, day)
     return dg.MaterializeResult(
         metadata={

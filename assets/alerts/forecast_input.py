@@ -22,7 +22,7 @@ from assets.air.generator import GeneratorConfig, generate_air_day
 from assets.alerts.contacts import area_provinces
 from assets.catalog.stations import active_stations
 from assets.forecast.daily_aqi import daily_aqi
-from assets.http_sources.open_meteo_sources import forecast_rows
+from assets.http_sources.open_meteo_sources import score_forecasts
 
 GENERATOR_SOURCE = "generator"
 POLLUTANTS = ("pm25", "pm10", "so2", "no2", "o3", "co")
@@ -33,27 +33,33 @@ ERROR_SIGMA_PER_DAY = 0.05  # ... growing by this per extra day of lead time
 
 def generator_forecast(catalog: pl.DataFrame, issue_date: dt.date, days: int, seed: int) -> pl.DataFrame:
     """Forecast rows issued on ``issue_date`` for ``issue_date .. issue_date + days - 1``."""
+    return generator_forecasts(catalog, [issue_date], days, seed)
+
+
+def generator_forecasts(catalog: pl.DataFrame, issue_dates: list[dt.date], days: int, seed: int) -> pl.DataFrame:
+    """The forecasts of several issue dates at once (a run's days): each generated day is generated once, however
+    many forecasts it enters, and every forecast is scored in one pass."""
     stations = active_stations(catalog)
-    last = issue_date + dt.timedelta(days=days - 1)
+    areas = stations.select(pl.col("code").alias("station_code"), "area")
     # the next day's batch carries the 24:00 label that closes the last natural day
-    frames = [
-        generate_air_day(stations, issue_date + dt.timedelta(days=i), GeneratorConfig(seed, 0.0))[0]
-        for i in range(days + 1)
-    ]
-    hourly = (
-        pl.concat(frames)
-        .join(stations.select(pl.col("code").alias("station_code"), "area"), on="station_code")
-        .group_by("area", "ts")
-        .agg([pl.col(p).mean() for p in POLLUTANTS])
-        .with_columns(target=(pl.col("ts") - pl.duration(hours=1)).dt.date())
-    )
-    errors = _forecast_errors(hourly["area"].unique().sort().to_list(), issue_date, days + 1, seed)
-    noisy = (
-        hourly.join(errors, on=["area", "target"], how="left")
-        .with_columns([pl.col(p) * pl.col("factor") for p in POLLUTANTS])
-        .drop("factor", "target")
-    )
-    return forecast_rows(noisy, issue_date, last, source=GENERATOR_SOURCE)
+    needed = sorted({issue + dt.timedelta(days=i) for issue in issue_dates for i in range(days + 1)})
+    generated = {day: generate_air_day(stations, day, GeneratorConfig(seed, 0.0))[0] for day in needed}
+    noisy = []
+    for issue in issue_dates:
+        hourly = (
+            pl.concat([generated[issue + dt.timedelta(days=i)] for i in range(days + 1)])
+            .join(areas, on="station_code")
+            .group_by("area", "ts")
+            .agg([pl.col(p).mean() for p in POLLUTANTS])
+            .with_columns(target=(pl.col("ts") - pl.duration(hours=1)).dt.date())
+        )
+        errors = _forecast_errors(hourly["area"].unique().sort().to_list(), issue, days + 1, seed)
+        noisy.append(
+            hourly.join(errors, on=["area", "target"], how="left")
+            .with_columns([pl.col(p) * pl.col("factor") for p in POLLUTANTS], issue_date=pl.lit(issue))
+            .drop("factor", "target")
+        )
+    return score_forecasts(pl.concat(noisy), days, GENERATOR_SOURCE)
 
 
 def _forecast_errors(areas: list[str], issue_date: dt.date, days: int, seed: int) -> pl.DataFrame:

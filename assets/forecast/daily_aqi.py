@@ -112,4 +112,4 @@ class _scoring_db:
 def _build(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
     models = {m.table: m for m in discover_models()}
     for table in tables:
-        build_model(con, models[table])
+        build_model(con, models[table], macros=False)  # created with the database

@@ -68,10 +68,24 @@ def open_meteo_forecast(
 
 
 def forecast_rows(hourly: pl.DataFrame, issue_date: dt.date, last: dt.date, source: str = SOURCE) -> pl.DataFrame:
-    daily = daily_concentrations(hourly, key="area").filter(pl.col("day").is_between(issue_date, last))
-    scored = daily_aqi(daily, key="area")
+    days = (last - issue_date).days + 1
+    return score_forecasts(hourly.with_columns(issue_date=pl.lit(issue_date)), days, source)
+
+
+def score_forecasts(hourly: pl.DataFrame, days: int, source: str) -> pl.DataFrame:
+    """Hourly area forecasts of one or more issue dates (``issue_date, area, ts, <pollutants>``) -> the daily AQI of
+    each issue's target dates ``issue_date .. issue_date + days - 1``, all issues scored in one pass (an issue and
+    its area together play one station)."""
+    key = pl.concat_str(pl.col("issue_date").cast(pl.String), pl.lit("|"), pl.col("area")).alias("forecast")
+    keyed = hourly.with_columns(key)
+    daily = (
+        daily_concentrations(keyed.drop("issue_date", "area"), key="forecast")
+        .join(keyed.select("forecast", "issue_date", "area").unique(), on="forecast")
+        .filter(pl.col("day").is_between(pl.col("issue_date"), pl.col("issue_date") + pl.duration(days=days - 1)))
+    )
+    scored = daily_aqi(daily, key="forecast")
     return scored.select(
-        pl.lit(issue_date).alias("issue_date"),
+        "issue_date",
         "area",
         pl.col("day").alias("target_date"),
         pl.col("aqi").cast(pl.Int32),
@@ -84,4 +98,4 @@ def forecast_rows(hourly: pl.DataFrame, issue_date: dt.date, last: dt.date, sour
         "o3_8h",
         "standard",
         pl.lit(source).alias("source"),
-    ).sort("area", "target_date")
+    ).sort("issue_date", "area", "target_date")

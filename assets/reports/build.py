@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 
 from assets.clock import now_cst
-from assets.reports.charts import render_charts
 from assets.reports.exports import write_csvs, write_xlsx
 from assets.reports.html import render_html
 from assets.reports.period import ReportPeriod
@@ -36,6 +35,8 @@ def build_report(
 ) -> ReportOutput:
     """Write the report of ``period``; re-building replaces the files (the folder is the period's own)."""
     tables = read_report_tables(con, period)
+    from assets.reports.charts import render_charts  # matplotlib: imported by report runs only
+
     charts = render_charts(tables)
     folder = reports_root / period.label
     folder.mkdir(parents=True, exist_ok=True)

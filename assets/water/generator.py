@@ -159,6 +159,9 @@ def _incident_factor(seed: int, t: np.ndarray, sections: pl.DataFrame) -> np.nda
     codes = sections["section_code"].to_list()
     column = {c: j for j, c in enumerate(codes)}
     lags = upstream_lags(sections)
+    downstream = {code: [] for code in codes}  # source -> its (section, lag, hops): looked up ~150 times a call
+    for source, code, lag, hops in lags.select("source_code", "section_code", "lag_hours", "hops").iter_rows():
+        downstream.setdefault(source, []).append((code, lag, hops))
     out = np.ones((t.shape[0], len(codes)))
     year = (EPOCH + dt.timedelta(hours=float(t[0, 0]))).year
     for y in (year - 1, year):
@@ -167,9 +170,7 @@ def _incident_factor(seed: int, t: np.ndarray, sections: pl.DataFrame) -> np.nda
         for _ in range(3 * len(codes)):  # about three incidents per section and year
             source, start = codes[rng.integers(len(codes))], first + rng.uniform(0, 365 * 24)
             duration, magnitude = rng.uniform(6, 20), rng.uniform(2.5, 7)
-            for code, lag, hops in (
-                lags.filter(pl.col("source_code") == source).select("section_code", "lag_hours", "hops").iter_rows()
-            ):
+            for code, lag, hops in downstream[source]:
                 spread = duration * (1 + 0.25 * hops)  # dispersion lengthens and flattens the plume downstream
                 phase = (t[:, 0] - start - lag) / spread
                 bump = np.where((phase > 0) & (phase < 1), np.sin(np.pi * np.clip(phase, 0, 1)) ** 2, 0.0)
