@@ -15,7 +15,10 @@ from tqdm import tqdm
 from pipelines.propagation import pending_after, plan
 from sensors.run_errors import failure_of
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# Dagster's console log stays silent: a failed run is summed up in one line by the command (``failure_of``);
+# ``--debug`` shows Dagster's errors with their tracebacks (DEBUG_LOGS).
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+DEBUG_LOGS = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 STEP_DONE = {dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.STEP_SKIPPED}
 
 

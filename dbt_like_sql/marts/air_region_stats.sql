@@ -5,8 +5,10 @@
 -- materialized: view
 -- partitioned: periods (period_start, period_end)
 WITH area_stats AS (
+    -- the region's areas only: seeds.areas gives them their province; the areas of a wider catalog (the national
+    -- one) have none, and belong to neither province nor the region
     SELECT * EXCLUDE (basis, excluded_days) FROM intermediate.air_period_stats
-    WHERE scope = 'area' AND basis = 'all_days'
+    WHERE scope = 'area' AND basis = 'all_days' AND province IS NOT NULL
 ),
 scoped AS (
     SELECT 'province' AS scope, province AS name, * EXCLUDE (scope) FROM area_stats

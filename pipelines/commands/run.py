@@ -73,11 +73,12 @@ def main(args) -> int:
         return full_refresh(args)
     days, started = window(args.start, args.end), now_cst()
     from pipelines.definitions import defs  # loading takes seconds
-    from pipelines.runs import Runs, range_tags  # imports dagster: only when needed
+    from pipelines.runs import DEBUG_LOGS, Runs, range_tags  # imports dagster: only when needed
 
     job = defs.resolve_job_def("daily_job")
     done = []
-    with Runs(get_instance(), "daily job", settings_config(args)) as runs:
+    run_config = {**settings_config(args), **(DEBUG_LOGS if args.debug else {})}
+    with Runs(get_instance(), "daily job", run_config) as runs:
         for part in chunks(days):
             if runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part)).success:
                 done += part
