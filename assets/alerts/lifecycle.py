@@ -40,7 +40,7 @@ def apply_day(
     by_key = {c.key: c for c in candidates if c.kind in kinds}
     prev = latest_before(con, day, kinds)
     recorded = _rows_on(con, day, kinds)
-    announce = []
+    announce, writes = [], []  # written together at the end: each (event, day) once, after the deletes
     keys = set(by_key) | {k for k, r in prev.items() if r["status"] in OPEN} | set(recorded)
     for key in sorted(keys):
         before, cand, rec = prev.get(key), by_key.get(key), recorded.get(key)
@@ -50,7 +50,7 @@ def apply_day(
                 pass
             elif rec["status"] == "issued":  # what D raised is gone from D: the triggering data changed
                 retract = {**rec, "status": "retracted", "revision": rec["revision"] + 1}
-                _write(con, retract, now)
+                writes.append(retract)
                 con.execute("DELETE FROM alerts.event_log WHERE event_id = ? AND day > ?", [rec["event_id"], day])
                 announce.append(retract)
             else:
@@ -59,16 +59,17 @@ def apply_day(
         if new is None:
             continue
         if rec is not None and (rec["status"], rec["level"]) == (new["status"], new["level"]):
-            _write(con, {**new, "revision": rec["revision"], "message_id": rec["message_id"]}, now)  # fresher evidence
+            writes.append({**new, "revision": rec["revision"], "message_id": rec["message_id"]})  # fresher evidence
             continue
         new["revision"] = 0 if rec is None else rec["revision"] + 1
         if rec is not None and new["status"] == "active" and rec["status"] in NOTIFY:
             # a corrected re-run of D: say where the alert really stands against what D announced before
             rank, was = new["level_rank"], rec["level_rank"]
             new["status"] = "upgraded" if rank > was else "downgraded" if rank < was else "issued"
-        _write(con, new, now)
+        writes.append(new)
         if new["status"] in NOTIFY:
             announce.append(new)
+    _write_all(con, writes, now)
     return announce
 
 
@@ -168,13 +169,27 @@ COLUMNS = (
 )
 
 
-def _write(con, row: dict, now: dt.datetime) -> None:
-    con.execute(
-        f"INSERT OR REPLACE INTO alerts.event_log ({', '.join(COLUMNS)}, evaluated_at) "
-        f"VALUES ({', '.join('?' for _ in COLUMNS)}, ?)",
+def _write_all(con, rows: list[dict], now: dt.datetime) -> None:
+    """The day's rows in one statement (a national catalog has hundreds of subjects a day)."""
+    if not rows:
+        return
+    frame = pl.DataFrame(
         [
-            row[c] if c not in ("evidence", "recipients") or isinstance(row[c], str) else json.dumps(row[c])
-            for c in COLUMNS
-        ]
-        + [now],
+            {
+                c: row[c] if c not in ("evidence", "recipients") or isinstance(row[c], str) else json.dumps(row[c])
+                for c in COLUMNS
+            }
+            for row in rows
+        ],
+        infer_schema_length=None,
+        strict=False,
     )
+    con.register("_event_rows", frame.to_arrow())
+    try:
+        con.execute(
+            f"INSERT OR REPLACE INTO alerts.event_log ({', '.join(COLUMNS)}, evaluated_at) "
+            f"SELECT {', '.join(COLUMNS)}, ? FROM _event_rows",
+            [now],
+        )
+    finally:
+        con.unregister("_event_rows")
