@@ -17,6 +17,23 @@ def markdown_table(frame: pl.DataFrame, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
+def batches_table(results: dict, **extra) -> dg.MetadataValue:
+    """The staged batches of a run, a row per day (``results``: day -> a batch result with batch_id, rows_in, staged,
+    raw_path); ``extra``: more columns, each a function of the result."""
+    rows = [
+        {
+            "day": day,
+            "batch_id": r.batch_id,
+            "rows": r.rows_in,
+            "staged": r.staged.height,
+            "raw_file": str(r.raw_path),
+            **{name: column(r) for name, column in extra.items()},
+        }
+        for day, r in results.items()
+    ]
+    return dg.MetadataValue.md(markdown_table(pl.DataFrame(rows), 40))
+
+
 def source_summary(by_day: dict[str, dict]) -> dict:
     """An adapter's summary for the asset's metadata: its fields as they are for a one-day run, by day for a window."""
     if len(by_day) == 1:

@@ -11,7 +11,7 @@ from assets.catalog.stations import active_stations, load_station_catalog
 from assets.clock import now_cst
 from assets.ingest.changed_days import changed_day_materializations
 from assets.ingest.files import BadFileError
-from assets.metadata import markdown_table, source_summary
+from assets.metadata import batches_table, markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.capture import daily_capture
 from assets.quality.checks import batch_usable_result, validation_metadata
@@ -130,24 +130,7 @@ def air_hourly(
         metadata={
             "dagster/row_count": staged.height,
             "source": settings.air_source,
-            "batches": dg.MetadataValue.md(
-                markdown_table(
-                    pl.DataFrame(
-                        [
-                            {
-                                "day": d,
-                                "batch_id": r.batch_id,
-                                "rows": r.rows_in,
-                                "staged": r.staged.height,
-                                "raw_file": str(r.raw_path),
-                                "original_files": ", ".join(map(str, r.originals)),
-                            }
-                            for d, r in results.items()
-                        ]
-                    ),
-                    40,
-                )
-            ),
+            "batches": batches_table(results, original_files=lambda r: ", ".join(map(str, r.originals))),
             **validation_metadata(validation),
             "stations": staged["station_code"].n_unique(),
             "problems": len(problems),

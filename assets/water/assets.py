@@ -6,7 +6,7 @@ import polars as pl
 from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
 from assets.ingest.changed_days import changed_day_materializations
-from assets.metadata import markdown_table, source_summary
+from assets.metadata import batches_table, markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.checks import batch_usable_result, batch_usable_spec, validation_metadata
 from assets.quality.validate import combined, record_batches
@@ -103,23 +103,7 @@ def water_readings(
         metadata={
             "dagster/row_count": staged.height,
             "source": settings.water_source,
-            "batches": dg.MetadataValue.md(
-                markdown_table(
-                    pl.DataFrame(
-                        [
-                            {
-                                "day": d,
-                                "batch_id": r.batch_id,
-                                "rows": r.rows_in,
-                                "staged": r.staged.height,
-                                "raw_file": str(r.raw_path),
-                            }
-                            for d, r in results.items()
-                        ]
-                    ),
-                    40,
-                )
-            ),
+            "batches": batches_table(results),
             **validation_metadata(validation),
             "sections": staged["section_code"].n_unique(),
             **source_summary(summaries),
