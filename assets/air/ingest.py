@@ -93,7 +93,7 @@ def ingest_air_batch(
     accepted, rejected = validation.accepted, validation.rejected
     staged = accepted.with_columns(source=pl.lit(source), batch_id=pl.lit(batch_id), load_partition=pl.lit(day))
     where = "load_partition = ?"
-    values = _rejected_values(batch.rejected_values, source, batch_id, day, now)
+    values = _kept_out(batch.rejected_values, source, batch_id, day, now)
     flags = (
         pl.concat([validation.flags, _unparsable_flags(values, accepted)])
         .rename({"parameter": "pollutant"})
@@ -103,7 +103,7 @@ def ingest_air_batch(
     quarantined = pl.concat(
         [
             quarantine_frame(rejected, DATASET, source, batch_id, day, now),
-            _rejected_lines(batch.rejected_lines, source, batch_id, day, now),
+            _kept_out(batch.rejected_lines, source, batch_id, day, now),
         ],
         how="diagonal_relaxed",
     )
@@ -132,12 +132,12 @@ def ingest_air_batch(
     return IngestResult(batch_id, raw_path, batch.rows.height, staged, rejected, validation, sorted(changed), originals)
 
 
-def _rejected_values(
-    cells: pl.DataFrame | None, source: str, batch_id: str, day: dt.date, now: dt.datetime
-) -> pl.DataFrame:
-    if cells is None or not cells.height:
+def _kept_out(frame: pl.DataFrame | None, source: str, batch_id: str, day: dt.date, now: dt.datetime) -> pl.DataFrame:
+    """What the source kept out (unreadable cells, or lines with file, row_number, record, reasons) as quarantine
+    records of this batch."""
+    if frame is None or not frame.height:
         return pl.DataFrame()
-    return cells.with_columns(
+    return frame.with_columns(
         dataset=pl.lit(DATASET),
         source=pl.lit(source),
         batch_id=pl.lit(batch_id),
@@ -162,21 +162,6 @@ def _unparsable_flags(values: pl.DataFrame, accepted: pl.DataFrame) -> pl.DataFr
         .join(accepted.select("station_code", "ts"), on=["station_code", "ts"], how="semi")
         .unique()
         .cast(schema)
-    )
-
-
-def _rejected_lines(
-    lines: pl.DataFrame | None, source: str, batch_id: str, day: dt.date, now: dt.datetime
-) -> pl.DataFrame:
-    """The source's lines kept out (file, row_number, record, reasons) as quarantine.rejected_rows records."""
-    if lines is None or not lines.height:
-        return pl.DataFrame()
-    return lines.with_columns(
-        dataset=pl.lit(DATASET),
-        source=pl.lit(source),
-        batch_id=pl.lit(batch_id),
-        load_partition=pl.lit(day),
-        received_at=pl.lit(now, pl.Datetime("us")),
     )
 
 

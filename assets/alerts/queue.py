@@ -52,41 +52,15 @@ def message_id_for(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@envmon.local>"
 
 
-def enqueue_email(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    key: str,
-    to: list[Contact],
-    subject: str,
-    text: str,
-    html: str | None = None,
-    attachments: list[Attachment | Path | str] = (),
-    event_id: str | None = None,
-    now: dt.datetime | None = None,
-    mail_kind: str = "notice",
-    mail_day: dt.date | None = None,
-    headers: dict[str, str] | None = None,
-) -> int:
-    """Queue one e-mail to ``to`` (public API, e.g. for the monthly report to the joint office).
+def enqueue_email(con: duckdb.DuckDBPyConnection, **message) -> int:
+    """Queue one e-mail (public API, e.g. for the monthly report to the joint office); ``message``: the arguments of
+    ``queue_message`` (key, to, subject, text, html, attachments, event_id, now, mail_kind, mail_day, headers).
 
     ``key`` identifies the e-mail (e.g. ``"report:2026-10"``): queuing the same key again is a no-op, so callers
     may re-run freely. Returns the number of new delivery rows.
     """
     with transaction(con):
-        return queue_message(
-            con,
-            key=key,
-            to=to,
-            subject=subject,
-            text=text,
-            html=html,
-            attachments=attachments,
-            event_id=event_id,
-            now=now,
-            mail_kind=mail_kind,
-            mail_day=mail_day,
-            headers=headers,
-        )
+        return queue_message(con, **message)
 
 
 def queue_message(
