@@ -1,7 +1,8 @@
 """The text of ``$DAGSTER_HOME/dagster.yaml``: the deployment's template plus, when configured, PostgreSQL storage.
 
 - ``local`` (``make run``, ``make ui``): ``pipelines/dagster.yaml``; runs, events and schedules in SQLite under
-  ``$DAGSTER_HOME`` unless PostgreSQL is configured.
+  ``$DAGSTER_HOME`` unless PostgreSQL is configured; the events through ``pipelines/event_log_storage.py`` (Dagster's
+  files, one kept connection per file instead of one per event).
 - ``production`` (``ENVMON_DEPLOYMENT=production``, deploy/): ``deploy/dagster.yaml`` (run queue, run monitoring,
   the DuckDB writer pool); PostgreSQL is required there, since the webserver, the daemon and every run write the
   instance at once.
@@ -37,6 +38,7 @@ PART_VARS = {  # dagster-postgres' postgres_db field -> our variable
     "db_name": "ENVMON_DAGSTER_PG_DB",
 }
 REQUIRED_PARTS = ("hostname", "username", "db_name")
+SQLITE_EVENT_LOG = {"module": "pipelines.event_log_storage", "class": "KeptConnectionSqliteEventLogStorage"}
 
 
 class InstanceConfigError(ValueError):
@@ -86,6 +88,9 @@ def instance_yaml(environ: Mapping[str, str]) -> str:
     if storage:
         text += "\n# Runs, events and schedules in PostgreSQL; the connection comes from the environment.\n"
         text += yaml.safe_dump({"storage": storage}, sort_keys=False)
+    else:
+        text += "\n# Events in SQLite, one kept connection per file (pipelines/event_log_storage.py).\n"
+        text += yaml.safe_dump({"event_log_storage": SQLITE_EVENT_LOG}, sort_keys=False)
     return text
 
 

@@ -27,6 +27,7 @@ PARTS = {
 def test_local_without_postgres_is_the_sqlite_template():
     text = instance_yaml({})
     assert "storage" not in yaml.safe_load(text) and "duckdb_writer" in text
+    assert yaml.safe_load(text)["event_log_storage"]["class"] == "KeptConnectionSqliteEventLogStorage"
     assert yaml.safe_load(text)["concurrency"]["pools"]["default_limit"] == 1
     assert describe_storage({}) == "SQLite under $DAGSTER_HOME"
 
@@ -34,6 +35,7 @@ def test_local_without_postgres_is_the_sqlite_template():
 def test_a_url_is_named_not_copied():
     config = yaml.safe_load(instance_yaml({"ENVMON_DAGSTER_POSTGRES_URL": URL}))
     assert config["storage"] == {"postgres": {"postgres_url": {"env": "ENVMON_DAGSTER_POSTGRES_URL"}}}
+    assert "event_log_storage" not in config  # it would turn the PostgreSQL storage back into SQLite
     assert quote(SECRET, safe="") not in describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL})
     assert (
         describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL}) == "PostgreSQL envmon@db.example.cn:5433/envmon_dagster"
