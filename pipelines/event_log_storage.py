@@ -35,7 +35,7 @@ KEPT_RUN_SHARDS = 8
 
 
 class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
-    """``event_log_storage`` of ``pipelines/dagster.yaml`` (see the module's doc)."""
+    """The local instance's ``event_log_storage`` (``pipelines/instance_config.py``; see the module's doc)."""
 
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
@@ -85,10 +85,7 @@ class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
                 yield conn
 
     def wipe(self) -> None:
-        with self._db_lock:
-            for engine in self._engines.values():
-                engine.dispose()
-            self._engines.clear()
+        self._drop_engines()  # before the files go
         super().wipe()
 
     def watch(self, run_id: str, cursor: str | None, callback) -> None:
@@ -102,6 +99,9 @@ class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
 
     def dispose(self) -> None:
         super().dispose()
+        self._drop_engines()
+
+    def _drop_engines(self) -> None:
         with self._db_lock:
             for engine in self._engines.values():
                 engine.dispose()
