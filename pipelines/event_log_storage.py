@@ -29,6 +29,7 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
+from watchdog.observers import Observer
 
 # the index and the shards of the runs in progress; a daemon process writes a handful of runs at once at most
 KEPT_RUN_SHARDS = 8
@@ -89,8 +90,7 @@ class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
         super().wipe()
 
     def watch(self, run_id: str, cursor: str | None, callback) -> None:
-        from watchdog.observers import Observer
-
+        # Dagster's watch, with the watchdog below (the parent builds its own class inline)
         if not self._obs:
             self._obs = Observer()
             self._obs.start()
