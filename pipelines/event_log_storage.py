@@ -7,6 +7,11 @@ connection of a WAL database checkpoints and syncs it: 5-8 ms per event on this 
 (the index and the last few run shards), with ``synchronous=NORMAL``: a commit is atomic and survives a killed
 process; only a power loss can drop the last events before a checkpoint (SQLite's documented WAL trade-off).
 
+A run over a range of days also writes its asset events in batches (Dagster's ``DAGSTER_EVENT_BATCH_SIZE``, which
+this storage turns on): the planned events of a run, the materializations of an asset's days. Dagster's SQLite class
+stores a batch one event at a time; here a batch is one transaction per file, and the asset's summary row (its
+latest event) is written once per batch, as Dagster's PostgreSQL storage does.
+
 Same files, same schema: an instance can switch to or from Dagster's class at any time. The UI's live run view
 watches a run's database file for changes; with kept connections the writes land in its ``-wal`` file first, so the
 watch here listens to both.
@@ -14,13 +19,15 @@ watch here listens to both.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as db
-from dagster import Field, StringSource
+from dagster import DagsterEventType, EventLogEntry, Field, StringSource
+from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SqliteEventLogStorage,
@@ -34,6 +41,16 @@ from watchdog.observers import Observer
 # the index and the shards of the runs in progress; a daemon process writes a handful of runs at once at most
 KEPT_RUN_SHARDS = 8
 
+# events per batch: a 31-day run plans ~2,400 events; a batch is held in memory until written
+EVENT_BATCH_SIZE = "1000"
+
+# the batched events that go to the index as plain asset events (asset check events keep Dagster's path)
+PLAIN_ASSET_EVENTS = {
+    DagsterEventType.ASSET_MATERIALIZATION,
+    DagsterEventType.ASSET_OBSERVATION,
+    DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+}
+
 
 class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
     """The local instance's ``event_log_storage`` (``pipelines/instance_config.py``; see the module's doc)."""
@@ -41,7 +58,11 @@ class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_pid = os.getpid()
+        self._tables_seen: set[str] = set()
+        self._asset_key_index_cols = False
         super().__init__(base_dir, inst_data)
+        # Dagster reads the variable at every event: set here, it holds in every process using this storage
+        os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", EVENT_BATCH_SIZE)
 
     @classmethod
     def config_type(cls):
@@ -84,6 +105,39 @@ class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        for plain, group in itertools.groupby(events, key=lambda e: e.dagster_event_type in PLAIN_ASSET_EVENTS):
+            group = list(group)
+            if plain and len({e.run_id for e in group}) == 1:
+                self._store_asset_events(group)
+            else:
+                for event in group:
+                    self.store_event(event)
+
+    def _store_asset_events(self, events: list[EventLogEntry]) -> None:
+        """What ``store_event`` does for each event, in one transaction per file: the run's log, the index's copy
+        with the events' tags, and each asset's summary row from its last event of each kind."""
+        rows = [self._event_to_row(event) for event in events]
+        with self.run_connection(events[0].run_id) as conn:
+            conn.execute(SqlEventLogStorageTable.insert(), rows)
+        with self.index_transaction() as conn:
+            ids = [conn.execute(SqlEventLogStorageTable.insert().values(**row)).inserted_primary_key[0] for row in rows]
+            self._store_asset_event_tags(conn, events, ids)
+            latest = {(e.dagster_event.asset_key, e.dagster_event_type): (i, e) for i, e in zip(ids, events)}
+            for event_id, event in sorted(latest.values(), key=lambda pair: pair[0]):
+                self._store_asset_event(conn, event, event_id)
+
+    def has_table(self, table_name: str) -> bool:
+        # asked before every asset event's tags, with a new engine each time; a table, once there, stays
+        if table_name not in self._tables_seen and super().has_table(table_name):
+            self._tables_seen.add(table_name)
+        return table_name in self._tables_seen
+
+    def _has_asset_key_index_cols_on_connection(self, conn: Connection) -> bool:
+        # inspected at every asset event; a column, once migrated, stays
+        self._asset_key_index_cols = self._asset_key_index_cols or super()._has_asset_key_index_cols_on_connection(conn)
+        return self._asset_key_index_cols
 
     def wipe(self) -> None:
         self._drop_engines()  # before the files go
