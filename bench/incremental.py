@@ -191,7 +191,7 @@ def _prepare_national(data: Path) -> None:
     selection = [*catalogs, *(key for a in [*seed_assets, *model_assets] for key in a.keys)]
     job = defs.resolve_job_def("daily_job")
     with Runs(get_instance(), "national year") as runs:
-        for part in chunks(days):
+        for part in chunks(days, runs.days_per_run):
             t = time.perf_counter()
             runs.run(job, f"{part[0]} .. {part[-1]}", selection, range_tags(part))
             print(f"  models {part[0]} .. {part[-1]} ({time.perf_counter() - t:.0f} s)", file=sys.stderr)

@@ -20,7 +20,6 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.automation import REFERENCE_TAGS
-from assets.partitions import MAX_DAYS_PER_RUN
 
 Pairs = dict[dg.AssetKey, set]  # asset -> partition keys (None for an unpartitioned asset)
 
@@ -65,9 +64,9 @@ def pending_after(instance: dg.DagsterInstance, graph, run_ids: list[str]) -> Pa
     return {key: parts for key, parts in pending.items() if parts}
 
 
-def plan(graph, pending: Pairs) -> list[PlannedRun]:
+def plan(graph, pending: Pairs, days_per_run: int) -> list[PlannedRun]:
     """Runs for the pending partitions: assets needing the same days share a run, runs in dependency order, each
-    range of consecutive days cut into chunks of ``MAX_DAYS_PER_RUN``; unpartitioned assets (the snapshot) go last.
+    range of consecutive days cut into chunks of ``days_per_run``; unpartitioned assets (the snapshot) go last.
     Should two sets of assets depend on each other both ways, they share one run over their days together."""
     groups: dict[frozenset, set[dg.AssetKey]] = {}
     unpartitioned = tuple(sorted((k for k in pending if graph.get(k).partitions_def is None), key=str))
@@ -87,7 +86,7 @@ def plan(graph, pending: Pairs) -> list[PlannedRun]:
     runs = [
         PlannedRun(tuple(sorted(groups[days], key=str)), first, last)
         for days in order
-        for first, last in _ranges(sorted(days))
+        for first, last in _ranges(sorted(days), days_per_run)
     ]
     if unpartitioned:
         if runs:
@@ -144,12 +143,12 @@ def _child_partitions(graph, parent: dg.AssetKey, child: dg.AssetKey, parts: set
     return set(subset.get_partition_keys())
 
 
-def _ranges(days: list[str]) -> list[tuple[str, str]]:
-    """Consecutive runs of days, each cut into chunks of at most MAX_DAYS_PER_RUN."""
+def _ranges(days: list[str], size: int) -> list[tuple[str, str]]:
+    """Consecutive runs of days, each cut into chunks of at most ``size``."""
     ranges, chunk = [], []
     for key in days:
         day = dt.date.fromisoformat(key)
-        if chunk and (day - dt.date.fromisoformat(chunk[-1]) != dt.timedelta(days=1) or len(chunk) == MAX_DAYS_PER_RUN):
+        if chunk and (day - dt.date.fromisoformat(chunk[-1]) != dt.timedelta(days=1) or len(chunk) == size):
             ranges.append((chunk[0], chunk[-1]))
             chunk = []
         chunk.append(key)

@@ -12,6 +12,7 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from tqdm import tqdm
 
+from assets.partitions import days_per_run as catalog_days_per_run
 from pipelines.propagation import pending_after, plan
 from sensors.run_errors import failure_of
 
@@ -29,8 +30,11 @@ def range_tags(days: list[dt.date]) -> dict[str, str]:
 class Runs:
     """The runs of one command: each is recorded in the instance; failures keep the failing step's own error."""
 
-    def __init__(self, instance: dg.DagsterInstance, desc: str, run_config: dict | None = None):
+    def __init__(
+        self, instance: dg.DagsterInstance, desc: str, run_config: dict | None = None, days_per_run: int | None = None
+    ):
         self.instance = instance
+        self.days_per_run = days_per_run or catalog_days_per_run()  # the longest range of one run
         self.run_config = {**QUIET, **(run_config or {})}  # every run's, e.g. the command's resource config
         self.bar = tqdm(total=0, desc=desc, unit="step", file=sys.stderr)
         self.succeeded: list[str] = []  # run ids, in order
@@ -75,7 +79,7 @@ class Runs:
         A failed run's changes are not propagated (a blocking check may have stopped them on purpose)."""
         graph = job.asset_layer.asset_graph
         pending = pending_after(self.instance, graph, self.succeeded[self.propagated :])
-        for planned in plan(graph, pending):
+        for planned in plan(graph, pending, self.days_per_run):
             label = f"propagation {planned.first} .. {planned.last}" if planned.first else "propagation"
             if not self.run(job, label, planned.assets, {**planned.tags(), "envmon/started_by": "propagation"}).success:
                 break

@@ -123,7 +123,7 @@ def rebuild(event: dict) -> int:
         print("none of its days is built yet: they use the event when they are run (envmon run)")
         return 1 if runs.failed else 0
     with Runs(instance, "exclude") as runs:
-        for part in chunks(days):
+        for part in chunks(days, runs.days_per_run):
             runs.run(job, f"{part[0]} .. {part[-1]}", sorted(selection), range_tags(part))
         runs.propagate(job)
     for label, run_id, error in runs.failed:

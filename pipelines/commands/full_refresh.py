@@ -63,7 +63,7 @@ def full_refresh(args) -> int:
     job = defs.resolve_job_def("daily_job")
     with Runs(instance, "full refresh") as runs:
         for window in windows:
-            for part in chunks(window):
+            for part in chunks(window, runs.days_per_run):
                 runs.run(job, f"{part[0]} .. {part[-1]}", selection, range_tags(part))
         runs.propagate(job)  # the alerts of those days, re-evaluated on the rebuilt marts
     days = sum(len(w) for w in windows)

@@ -7,7 +7,7 @@ import os
 import sys
 
 from assets.clock import now_cst
-from assets.partitions import MAX_DAYS_PER_RUN
+from assets.partitions import days_per_run
 from pipelines.commands.run_options import check_options, sources_help
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
@@ -49,9 +49,9 @@ def window(start: dt.date | None, end: dt.date | None) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def chunks(days: list[dt.date]) -> list[list[dt.date]]:
-    """The window cut into runs of at most MAX_DAYS_PER_RUN days (the assets' backfill policy)."""
-    return [days[i : i + MAX_DAYS_PER_RUN] for i in range(0, len(days), MAX_DAYS_PER_RUN)]
+def chunks(days: list[dt.date], size: int) -> list[list[dt.date]]:
+    """The window cut into runs of at most ``size`` days (``days_per_run``, as the assets' backfill policy)."""
+    return [days[i : i + size] for i in range(0, len(days), size)]
 
 
 def settings_config(args) -> dict:
@@ -78,8 +78,8 @@ def main(args) -> int:
     job = defs.resolve_job_def("daily_job")
     done = []
     run_config = {**settings_config(args), **(DEBUG_LOGS if args.debug else {})}
-    with Runs(get_instance(), "daily job", run_config) as runs:
-        for part in chunks(days):
+    with Runs(get_instance(), "daily job", run_config, days_per_run(args.stations)) as runs:
+        for part in chunks(days, runs.days_per_run):
             if runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part)).success:
                 done += part
         runs.propagate(job)

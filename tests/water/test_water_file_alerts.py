@@ -9,6 +9,7 @@ import time
 import dagster as dg
 import duckdb
 
+from assets.partitions import days_per_run
 from assets.settings import EnvmonSettings
 from pipelines.cli import main as envmon
 from pipelines.instance import get_instance
@@ -100,7 +101,7 @@ def test_the_landing_sensor_and_the_automation_raise_it_too_with_the_same_plan(d
     }
     assert requested == pending_after(instance, graph, [file_run.run_id])  # `envmon ingest` plans the same
     assert requested[dg.AssetKey(["alerts", "events"])] == {str(d) for d in DAYS}  # the day and those after it
-    for planned in plan(graph, requested):  # what the daemon launches for these requests
+    for planned in plan(graph, requested, days_per_run()):  # what the daemon launches for these requests
         assert daily.execute_in_process(
             run_config=QUIET, instance=instance, asset_selection=list(planned.assets), tags=planned.tags()
         ).success
