@@ -13,10 +13,10 @@ import duckdb
 
 from assets.alerts.contacts import Contact, recipients_for
 from assets.alerts.email_render import Notification, render_alert_mail
-from assets.alerts.lifecycle import set_message_id
-from assets.alerts.notifications import attach, change_id, record, was_immediate
+from assets.alerts.lifecycle import set_message_ids
+from assets.alerts.notifications import attach, change_id, immediate_recipients, record
 from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.queue import message_id_for, queue_message
+from assets.alerts.queue import message_id_for, queue_messages
 
 ROLE_LABELS = {"joint_office": "联合办公室 joint office", "data_operations": "数据运维 data operations"}
 
@@ -78,39 +78,49 @@ def announce(
     notify: NotifyRules,
 ) -> int:
     """Record each state change of ``rows`` for each recipient and queue the immediate mails; returns the number of
-    new notifications (state change x recipient; 0 on an unchanged re-run)."""
-    added, mails = 0, {}
+    new notifications (state change x recipient; 0 on an unchanged re-run). A handful of statements for the day,
+    whatever the number of changes."""
+    set_message_ids(con, [(row["event_id"], row["day"], change_id(row)) for row in rows])
+    told_at_once = immediate_recipients(con, [row["event_id"] for row in rows])
+    wanted, routes = [], {}
     for row in rows:
-        cid = change_id(row)
-        set_message_id(con, row["event_id"], row["day"], cid)
         audience = recipients_for(json.loads(row["recipients"]), contacts)
         sent_to, routed = offices(audience), notify.is_immediate(row)
         for contact in audience:
-            follow_up = row["status"] in notify.follow_up and was_immediate(con, row["event_id"], contact.email)
+            follow_up = row["status"] in notify.follow_up and (row["event_id"], contact.email) in told_at_once
             channel = "immediate" if routed or follow_up else "digest"
-            if not record(con, row, contact, channel, now):
-                continue  # already told (an interrupted evaluation re-run): never twice
-            added += 1
             if channel == "immediate":
-                mails.setdefault((contact.email, notify.group_of(row)), []).append((row, contact, sent_to))
+                told_at_once.add((row["event_id"], contact.email))
+            wanted.append((row, contact, channel))
+            routes[(change_id(row), contact.email)] = (row, contact, sent_to)
+    added = record(con, wanted, now)  # those already told (an interrupted evaluation re-run) are never told twice
+    mails = {}
+    for cid, email, channel in added:
+        if channel == "immediate":
+            row, contact, sent_to = routes[(cid, email)]
+            mails.setdefault((email, notify.group_of(row)), []).append((row, contact, sent_to))
+    queued, held = [], []
     for (email, group), items in mails.items():
         contact = items[0][1]
         notes = [notification_for(r, where, sent, ack_command(r["event_id"], contact)) for r, _, sent in items]
         ids = [change_id(r) for r, _, _ in items]
         key = f"alert|{email}|{items[0][0]['day']}|{group}|{','.join(sorted(ids))}"
         mail = render_alert_mail(notes)
-        queue_message(
-            con,
-            key=key,
-            to=[contact],
-            subject=mail.subject,
-            text=mail.text,
-            html=mail.html,
-            event_id=items[0][0]["event_id"] if len(items) == 1 else None,
-            now=now,
-            mail_kind="alert",
-            mail_day=items[0][0]["day"],
-            headers=mail_headers("alert", items[0][0]["day"], ids),
+        queued.append(
+            dict(
+                key=key,
+                to=[contact],
+                subject=mail.subject,
+                text=mail.text,
+                html=mail.html,
+                event_id=items[0][0]["event_id"] if len(items) == 1 else None,
+                now=now,
+                mail_kind="alert",
+                mail_day=items[0][0]["day"],
+                headers=mail_headers("alert", items[0][0]["day"], ids),
+            )
         )
-        attach(con, ids, email, message_id_for(key))
-    return added
+        held += [(cid, email, message_id_for(key)) for cid in ids]
+    queue_messages(con, queued)
+    attach(con, held)
+    return len(added)

@@ -107,7 +107,7 @@ def _compose(
             mail_day=day,
             headers=mail_headers("digest", day, ids),
         )
-        attach(con, ids, contact.email, message_id_for(key))
+        attach(con, [(cid, contact.email, message_id_for(key)) for cid in ids])
         con.execute(
             "INSERT INTO alerts.digests VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [contact.email, day, message_id_for(key), now, len(ids), len(reminders)],

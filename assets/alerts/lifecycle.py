@@ -73,10 +73,16 @@ def apply_day(
     return announce
 
 
-def set_message_id(con: duckdb.DuckDBPyConnection, event_id: str, day: dt.date, message_id: str) -> None:
+def set_message_ids(con: duckdb.DuckDBPyConnection, ids: list[tuple[str, dt.date, str]]) -> None:
+    """The state changes' ids on their log rows, ``(alert id, day, change id)`` each, in one statement."""
+    if not ids:
+        return
+    con.register("_ids", pl.DataFrame(ids, schema=["event_id", "day", "message_id"], orient="row").to_arrow())
     con.execute(
-        "UPDATE alerts.event_log SET message_id = ? WHERE event_id = ? AND day = ?", [message_id, event_id, day]
+        "UPDATE alerts.event_log AS l SET message_id = i.message_id FROM _ids AS i "
+        "WHERE l.event_id = i.event_id AND l.day = i.day"
     )
+    con.unregister("_ids")
 
 
 def open_subjects(con: duckdb.DuckDBPyConnection, kind: str, day: dt.date) -> set[str]:

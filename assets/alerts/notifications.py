@@ -13,9 +13,9 @@ import datetime as dt
 import hashlib
 
 import duckdb
+import polars as pl
 
 from assets.alerts.contacts import Contact
-from warehouse.connection import fetch_one
 
 
 def change_key(row: dict) -> str:
@@ -27,51 +27,80 @@ def change_id(row: dict) -> str:
     return hashlib.sha256(change_key(row).encode()).hexdigest()[:16]
 
 
-def record(con: duckdb.DuckDBPyConnection, row: dict, contact: Contact, channel: str, now: dt.datetime) -> bool:
-    """The change's row for ``contact`` (within the caller's transaction); False if it was there already."""
-    added = fetch_one(
-        con,
-        "INSERT INTO alerts.notifications (change_id, event_id, day, kind, subject, status, level, revision, "
-        "recipient, name, role, channel, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT DO NOTHING RETURNING 1",
+def record(
+    con: duckdb.DuckDBPyConnection, wanted: list[tuple[dict, Contact, str]], now: dt.datetime
+) -> list[tuple[str, str, str]]:
+    """The rows of the changes for their recipients, ``(state change row, contact, channel)`` each (within the
+    caller's transaction); returns the (change id, recipient, channel) of those that were not there already."""
+    if not wanted:
+        return []
+    frame = pl.DataFrame(
         [
-            change_id(row),
-            row["event_id"],
-            row["day"],
-            row["kind"],
-            row["subject"],
-            row["status"],
-            row["level"],
-            row["revision"],
-            contact.email,
-            contact.name,
-            contact.role,
-            channel,
-            now,
+            {
+                "change_id": change_id(row),
+                **{k: row[k] for k in ("event_id", "day", "kind", "subject", "status", "level", "revision")},
+                "recipient": contact.email,
+                "name": contact.name,
+                "role": contact.role,
+                "channel": channel,
+                "evaluated_at": now,
+            }
+            for row, contact, channel in wanted
         ],
+        schema=NOTIFICATION_COLUMNS,
+    ).unique(["change_id", "recipient"], keep="first", maintain_order=True)
+    con.register("_notifications", frame.to_arrow())
+    added = con.execute(
+        f"INSERT INTO alerts.notifications ({', '.join(NOTIFICATION_COLUMNS)}) SELECT * FROM _notifications "
+        "ON CONFLICT DO NOTHING RETURNING change_id, recipient, channel"
+    ).fetchall()
+    con.unregister("_notifications")
+    order = {key: i for i, key in enumerate(zip(frame["change_id"], frame["recipient"]))}
+    return sorted(added, key=lambda r: order[(r[0], r[1])])  # in the order of ``wanted``
+
+
+NOTIFICATION_COLUMNS = {
+    "change_id": pl.String,
+    "event_id": pl.String,
+    "day": pl.Date,
+    "kind": pl.String,
+    "subject": pl.String,
+    "status": pl.String,
+    "level": pl.String,
+    "revision": pl.Int32,
+    "recipient": pl.String,
+    "name": pl.String,
+    "role": pl.String,
+    "channel": pl.String,
+    "evaluated_at": pl.Datetime("us"),
+}
+
+
+def immediate_recipients(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> set[tuple[str, str]]:
+    """(alert, recipient) pairs to whom an earlier state change of one of these alerts was mailed at once."""
+    if not event_ids:
+        return set()
+    return set(
+        con.execute(
+            "SELECT DISTINCT event_id, recipient FROM alerts.notifications "
+            "WHERE channel = 'immediate' AND list_contains(?, event_id)",
+            [sorted(set(event_ids))],
+        ).fetchall()
     )
-    return added is not None
 
 
-def was_immediate(con: duckdb.DuckDBPyConnection, event_id: str, recipient: str) -> bool:
-    """Whether an earlier state change of the alert was mailed to ``recipient`` at once."""
-    return (
-        fetch_one(
-            con,
-            "SELECT count(*) FROM alerts.notifications WHERE event_id = ? AND recipient = ? AND channel = 'immediate'",
-            [event_id, recipient],
-        )[0]
-        > 0
-    )
-
-
-def attach(con: duckdb.DuckDBPyConnection, change_ids: list[str], recipient: str, message_id: str) -> None:
-    """The mail ``message_id`` holds these changes for ``recipient`` (only changes not in a mail yet)."""
+def attach(con: duckdb.DuckDBPyConnection, held: list[tuple[str, str, str]]) -> None:
+    """Each mail holds these changes for its recipient, ``(change id, recipient, message id)`` each (only changes
+    not in a mail yet)."""
+    if not held:
+        return
+    frame = pl.DataFrame(held, schema=["change_id", "recipient", "message_id"], orient="row")
+    con.register("_held", frame.to_arrow())
     con.execute(
-        "UPDATE alerts.notifications SET message_id = ? WHERE recipient = ? AND list_contains(?, change_id) "
-        "AND message_id IS NULL",
-        [message_id, recipient, change_ids],
+        "UPDATE alerts.notifications AS n SET message_id = h.message_id FROM _held AS h "
+        "WHERE n.change_id = h.change_id AND n.recipient = h.recipient AND n.message_id IS NULL"
     )
+    con.unregister("_held")
 
 
 def supersede_stale(con: duckdb.DuckDBPyConnection) -> int:

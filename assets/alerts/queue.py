@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from assets.alerts.contacts import Contact
 from assets.clock import now_cst
@@ -63,8 +64,57 @@ def enqueue_email(con: duckdb.DuckDBPyConnection, **message) -> int:
         return queue_message(con, **message)
 
 
-def queue_message(
-    con: duckdb.DuckDBPyConnection,
+def queue_message(con: duckdb.DuckDBPyConnection, **message) -> int:
+    """``enqueue_email`` within the caller's transaction (the alert mails commit with the state changes they tell)."""
+    return queue_messages(con, [message])
+
+
+def queue_messages(con: duckdb.DuckDBPyConnection, messages: list[dict]) -> int:
+    """Queue several messages in two statements (within the caller's transaction); each is a dict of the arguments
+    of ``enqueue_email``. Returns the number of new delivery rows."""
+    rows, deliveries = {}, {}
+    for m in messages:
+        row = _message_row(**m)
+        rows.setdefault(row["message_id"], row)
+        for c in m["to"]:
+            deliveries.setdefault((row["message_id"], c.email), (c.name, row["created_at"]))
+    if not rows:
+        return 0
+    con.register("_messages", pl.DataFrame(list(rows.values()), schema=MESSAGE_COLUMNS).to_arrow())
+    con.execute(
+        f"INSERT INTO alerts.messages ({', '.join(MESSAGE_COLUMNS)}) SELECT * FROM _messages ON CONFLICT DO NOTHING"
+    )
+    con.unregister("_messages")
+    queued = pl.DataFrame(
+        [(mid, email, name, at) for (mid, email), (name, at) in deliveries.items()],
+        schema={"message_id": pl.String, "recipient": pl.String, "name": pl.String, "queued_at": pl.Datetime("us")},
+        orient="row",
+    )
+    con.register("_deliveries", queued.to_arrow())
+    added = con.execute(
+        "INSERT INTO alerts.deliveries (message_id, recipient, name, status, attempts, next_attempt, queued_at) "
+        "SELECT message_id, recipient, name, 'pending', 0, queued_at, queued_at FROM _deliveries "
+        "ON CONFLICT DO NOTHING RETURNING 1"
+    ).fetchall()
+    con.unregister("_deliveries")
+    return len(added)
+
+
+MESSAGE_COLUMNS = {
+    "message_id": pl.String,
+    "event_id": pl.String,
+    "subject": pl.String,
+    "body_text": pl.String,
+    "body_html": pl.String,
+    "attachments": pl.String,
+    "created_at": pl.Datetime("us"),
+    "mail_kind": pl.String,
+    "mail_day": pl.Date,
+    "headers": pl.String,
+}
+
+
+def _message_row(
     *,
     key: str,
     to: list[Contact],
@@ -77,40 +127,24 @@ def queue_message(
     mail_kind: str = "notice",
     mail_day: dt.date | None = None,
     headers: dict[str, str] | None = None,
-) -> int:
-    """``enqueue_email`` within the caller's transaction (the alert mails commit with the state changes they tell).
-    ``headers``: extra headers of the message (ASCII values), e.g. X-Envmon-Changes."""
-    now = now or now_cst()
+) -> dict:
+    """The alerts.messages row of a message; ``headers``: extra headers (ASCII values), e.g. X-Envmon-Changes."""
     files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
     stored = [
         {"filename": a.filename, "content_type": a.content_type, "data": b64encode(a.data).decode()} for a in files
     ]
-    page = html if html is not None else f"<html><body><pre>{html_lib.escape(text)}</pre></body></html>"
-    message_id = message_id_for(key)
-    con.execute(
-        "INSERT INTO alerts.messages (message_id, event_id, subject, body_text, body_html, attachments, created_at, "
-        "mail_kind, mail_day, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [
-            message_id,
-            event_id,
-            subject,
-            text,
-            page,
-            json.dumps(stored),
-            now,
-            mail_kind,
-            mail_day,
-            json.dumps(headers or {}),
-        ],
-    )
-    before = _count(con, message_id)
-    for c in to:
-        con.execute(
-            "INSERT INTO alerts.deliveries (message_id, recipient, name, status, attempts, next_attempt, queued_at) "
-            "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING",
-            [message_id, c.email, c.name, now, now],
-        )
-    return _count(con, message_id) - before
+    return {
+        "message_id": message_id_for(key),
+        "event_id": event_id,
+        "subject": subject,
+        "body_text": text,
+        "body_html": html if html is not None else f"<html><body><pre>{html_lib.escape(text)}</pre></body></html>",
+        "attachments": json.dumps(stored),
+        "created_at": now or now_cst(),
+        "mail_kind": mail_kind,
+        "mail_day": mail_day,
+        "headers": json.dumps(headers or {}),
+    }
 
 
 def claim_due(con: duckdb.DuckDBPyConnection, worker: str, now: dt.datetime, limit: int, lease: dt.timedelta = LEASE):
@@ -214,7 +248,3 @@ def stored_attachments(raw: str) -> list[tuple[str, str, bytes]]:
 
 def queue_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(fetch_polars(con, "SELECT status, count(*) AS n FROM alerts.deliveries GROUP BY status").iter_rows())
-
-
-def _count(con, message_id: str) -> int:
-    return fetch_polars(con, "SELECT count(*) AS n FROM alerts.deliveries WHERE message_id = ?", [message_id])["n"][0]
