@@ -34,6 +34,19 @@ def batches_table(results: dict, **extra) -> dg.MetadataValue:
     return dg.MetadataValue.md(markdown_table(pl.DataFrame(rows), 40))
 
 
+def add_day_metadata(
+    context: dg.AssetExecutionContext, key: dg.AssetKey, by_day: dict[str, dict], latest: dict
+) -> None:
+    """Metadata of a run over a range of days that is not the same for every day. Dagster copies a result's
+    metadata to the materialization of each day of the range (a year's run would store a year of batches 365
+    times), so each day's own entries (``by_day``: partition key -> entries) go to that day's materialization only,
+    and ``latest`` (previews, column schemas) to the range's last day, the one the UI shows as the asset's latest.
+    A one-day run gets them all, as before."""
+    for day, entries in by_day.items():
+        context.add_asset_metadata(entries, asset_key=key, partition_key=day)
+    context.add_asset_metadata(latest, asset_key=key, partition_key=context.partition_key_range.end)
+
+
 def source_summary(by_day: dict[str, dict]) -> dict:
     """An adapter's summary for the asset's metadata: its fields as they are for a one-day run, by day for a window."""
     if len(by_day) == 1:

@@ -11,7 +11,7 @@ from assets.catalog.stations import active_stations, load_station_catalog
 from assets.clock import now_cst
 from assets.ingest.changed_days import changed_day_materializations
 from assets.ingest.files import BadFileError
-from assets.metadata import batches_table, markdown_table, source_summary
+from assets.metadata import add_day_metadata, batches_table, markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.capture import daily_capture
 from assets.quality.checks import batch_usable_result, validation_metadata
@@ -79,16 +79,15 @@ def air_hourly(
     )
     source, now = get_air_source(settings.air_source), now_cst()
     results, problems, summaries, measured = {}, [], {}, True
-    for day in days:  # the sources deliver a day at a time; each day is its own batch
-        try:
-            batch = source(day, catalog, options)
-        except BadFileError as exc:  # the day's own file: a copy to rejected/, a problem line, and the run fails
-            with warehouse.connect() as con:
+    with warehouse.connect() as con:  # one connection for the run's days (each open and close costs ~20 ms)
+        for day in days:  # the sources deliver a day at a time; each day is its own batch
+            try:
+                batch = source(day, catalog, options)
+            except BadFileError as exc:  # the day's own file: a copy to rejected/, a problem line, the run fails
                 record_unreadable(con, exc, settings.paths.rejected, settings.air_source, day, context.run.run_id, now)
-            raise
-        problems += batch.problems
-        summaries[day.isoformat()], measured = batch.summary, batch.measured
-        with warehouse.connect() as con:
+                raise
+            problems += batch.problems
+            summaries[day.isoformat()], measured = batch.summary, batch.measured
             results[day] = ingest_air_batch(
                 con,
                 settings.paths.raw,
@@ -126,16 +125,22 @@ def air_hourly(
         if measured
         else capture_not_applicable(f"{settings.air_source} is modelled: station data of the day were not touched")
     )
+    by_day = {
+        d.isoformat(): {
+            "batches": batches_table({d: r}, original_files=lambda r: ", ".join(map(str, r.originals))),
+            **source_summary({d.isoformat(): summaries[d.isoformat()]}),
+        }
+        for d, r in results.items()
+    }
+    preview = {"preview": dg.MetadataValue.md(markdown_table(staged.sort("ts", "station_code")))}
+    add_day_metadata(context, context.asset_key, by_day, preview)
     yield dg.MaterializeResult(
         metadata={
             "dagster/row_count": staged.height,
             "source": settings.air_source,
-            "batches": batches_table(results, original_files=lambda r: ", ".join(map(str, r.originals))),
             **validation_metadata(validation),
             "stations": staged["station_code"].n_unique(),
             "problems": len(problems),
-            **source_summary(summaries),
-            "preview": dg.MetadataValue.md(markdown_table(staged.sort("ts", "station_code"))),
         },
         check_results=[batch_usable_result(validation, settings.max_rejected_share), capture_check],
     )

@@ -23,7 +23,7 @@ from assets.automation import changed_upstream
 from assets.catalog.stations import load_station_catalog
 from assets.clock import now_cst
 from assets.forecast.table import write_forecast
-from assets.metadata import markdown_table
+from assets.metadata import add_day_metadata, markdown_table
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_days
 from assets.resources import WarehouseResource
 from assets.settings import AlertSettings, EnvmonSettings
@@ -153,21 +153,24 @@ def alert_assets() -> list[dg.AssetsDefinition]:
         with warehouse.connect() as con:
             for day in days:  # in order: each day's lifecycle starts from the day before
                 evaluations.append(evaluate_day(con, day, rules, contacts, now, where))
-        changes = [
-            {"day": ev.day, "event": r["event_id"], "status": r["status"], "level": r["level"]}
-            for ev in evaluations
-            for r in ev.changes
-        ]
         coverage = forecast_coverage_result(
             {ev.day: ev.forecast_gaps for ev in evaluations}, rules["warning"]["forecast_coverage_days"]
         )
+        by_day = {
+            ev.day.isoformat(): {
+                "changes": dg.MetadataValue.md(
+                    _md([{"event": r["event_id"], "status": r["status"], "level": r["level"]} for r in ev.changes])
+                )
+            }
+            for ev in evaluations
+        }
+        add_day_metadata(context, context.asset_key, by_day, {})
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": sum(len(ev.candidates) for ev in evaluations),
-                "state_changes": len(changes),
+                "state_changes": sum(len(ev.changes) for ev in evaluations),
                 "notifications": sum(ev.queued for ev in evaluations),
                 "rules_evaluated": ", ".join(sorted(set().union(*(ev.kinds for ev in evaluations)))),
-                "changes": dg.MetadataValue.md(_md(changes)),
             },
             check_results=[coverage],
         )

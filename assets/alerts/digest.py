@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
@@ -26,7 +27,7 @@ from assets.alerts.email_render import headline
 from assets.alerts.forecast_coverage import unreported_gaps
 from assets.alerts.notifications import attach, change_id, supersede_stale
 from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.queue import message_id_for, queue_message
+from assets.alerts.queue import message_id_for, queue_messages
 from warehouse.connection import fetch_polars
 from warehouse.partitions import transaction
 
@@ -74,13 +75,29 @@ def compose_due_digests(
         contact = people[email]
         if not rows and not gaps.get((email, t)) and not due:
             continue
-        made.append(_compose(con, contact, t, rows, gaps.get((email, t), {}), due, contacts, now))
+        made.append(_compose(contact, t, rows, gaps.get((email, t), {}), due, contacts, now))
         composed.add((email, t))
-    return made
+    with transaction(con):  # the digests, the changes they hold, and their record: all or none
+        queue_messages(con, [d.message for d in made])
+        attach(con, [held for d in made for held in d.holds])
+        if made:
+            con.register("_digests", pl.DataFrame([d.record for d in made], DIGEST_COLUMNS, orient="row").to_arrow())
+            con.execute("INSERT INTO alerts.digests SELECT * FROM _digests ON CONFLICT DO NOTHING")
+            con.unregister("_digests")
+    return [d.record[2] for d in made]
+
+
+@dataclass(frozen=True)
+class Digest:
+    message: dict  # the arguments of enqueue_email
+    holds: list[tuple[str, str, str]]  # (change id, recipient, message id) of the changes it tells
+    record: tuple  # its alerts.digests row
+
+
+DIGEST_COLUMNS = ["recipient", "day", "message_id", "composed_at", "changes", "reminders"]
 
 
 def _compose(
-    con,
     contact: Contact,
     day: dt.date,
     rows: list[dict],
@@ -88,31 +105,27 @@ def _compose(
     reminders: list[Reminder],
     contacts: list[Contact],
     now: dt.datetime,
-) -> str:
+) -> Digest:
     changes = [notification_for(r, []) for r in rows]
     sent_to = {r["event_id"]: "；".join(offices(recipients_for(json.loads(r["recipients"]), contacts))) for r in rows}
     mail = render_digest(day, contact.email, changes, gaps, reminders, sent_to)
     ids = [change_id(r) for r in rows]
     key = f"digest|{contact.email}|{day}"
-    with transaction(con):
-        queue_message(
-            con,
-            key=key,
-            to=[contact],
-            subject=mail.subject,
-            text=mail.text,
-            html=mail.html,
-            now=now,
-            mail_kind="digest",
-            mail_day=day,
-            headers=mail_headers("digest", day, ids),
-        )
-        attach(con, [(cid, contact.email, message_id_for(key)) for cid in ids])
-        con.execute(
-            "INSERT INTO alerts.digests VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [contact.email, day, message_id_for(key), now, len(ids), len(reminders)],
-        )
-    return message_id_for(key)
+    message = dict(
+        key=key,
+        to=[contact],
+        subject=mail.subject,
+        text=mail.text,
+        html=mail.html,
+        now=now,
+        mail_kind="digest",
+        mail_day=day,
+        headers=mail_headers("digest", day, ids),
+    )
+    mid = message_id_for(key)
+    return Digest(
+        message, [(cid, contact.email, mid) for cid in ids], (contact.email, day, mid, now, len(ids), len(reminders))
+    )
 
 
 def _reminders(con: duckdb.DuckDBPyConnection, notify: NotifyRules, now: dt.datetime) -> dict[str, list[Reminder]]:

@@ -54,24 +54,20 @@ def message_id_for(key: str) -> str:
 
 
 def enqueue_email(con: duckdb.DuckDBPyConnection, **message) -> int:
-    """Queue one e-mail (public API, e.g. for the monthly report to the joint office); ``message``: the arguments of
-    ``queue_message`` (key, to, subject, text, html, attachments, event_id, now, mail_kind, mail_day, headers).
+    """Queue one e-mail (public API, e.g. for the monthly report to the joint office); ``message``: key, to,
+    subject, text, html, attachments, event_id, now, mail_kind, mail_day, headers (``_message_row``).
 
     ``key`` identifies the e-mail (e.g. ``"report:2026-10"``): queuing the same key again is a no-op, so callers
     may re-run freely. Returns the number of new delivery rows.
     """
     with transaction(con):
-        return queue_message(con, **message)
-
-
-def queue_message(con: duckdb.DuckDBPyConnection, **message) -> int:
-    """``enqueue_email`` within the caller's transaction (the alert mails commit with the state changes they tell)."""
-    return queue_messages(con, [message])
+        return queue_messages(con, [message])
 
 
 def queue_messages(con: duckdb.DuckDBPyConnection, messages: list[dict]) -> int:
-    """Queue several messages in two statements (within the caller's transaction); each is a dict of the arguments
-    of ``enqueue_email``. Returns the number of new delivery rows."""
+    """Queue several messages in two statements, within the caller's transaction (the alert mails commit with the
+    state changes they tell); each is a dict of the arguments of ``enqueue_email``. Returns the number of new
+    delivery rows."""
     rows, deliveries = {}, {}
     for m in messages:
         row = _message_row(**m)

@@ -13,7 +13,7 @@ from graphlib import TopologicalSorter
 import dagster as dg
 
 from assets.automation import REFERENCE_TAGS, changed_upstream
-from assets.metadata import markdown_table
+from assets.metadata import add_day_metadata, markdown_table
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_window
 from assets.resources import WarehouseResource
 from assets.sql_models.model_checks import check_results, check_specs, column_schema
@@ -46,20 +46,18 @@ def _check_reference_model(key: dg.AssetKey, model: SqlModel) -> None:
 
 
 def _materialized(
-    con, key: dg.AssetKey, model: SqlModel, rows: int | None, checks: list, **extra
+    context: dg.AssetExecutionContext, con, key: dg.AssetKey, model: SqlModel, rows: int | None, checks: list, **extra
 ) -> dg.MaterializeResult:
     where = f"WHERE {model.partitioning.rows_in_window()}" if model.partitioning else ""
     preview = fetch_polars(con, f"SELECT * FROM {model.table} {where} LIMIT 10")
     counted = {} if rows is None else {"dagster/row_count": rows}  # views are not counted (it would run them)
+    shown = {"preview": dg.MetadataValue.md(markdown_table(preview)), **column_schema(con, model)}
+    if model.partitioning:  # on the window's last day only (assets.metadata.add_day_metadata)
+        add_day_metadata(context, key, {}, shown)
+        shown = {}
     return dg.MaterializeResult(
         asset_key=key,
-        metadata={
-            **counted,
-            "preview": dg.MetadataValue.md(markdown_table(preview)),
-            **column_schema(con, model),
-            "sql": dg.MetadataValue.path(str(model.path)),
-            **extra,
-        },
+        metadata={**counted, **shown, "sql": dg.MetadataValue.path(str(model.path)), **extra},
         check_results=checks,
     )
 
@@ -128,7 +126,7 @@ def _build_in_order(context: dg.AssetExecutionContext, con, models: dict, window
         label = f"{window[0]} .. {window[1]} (end exclusive)" if window else ""
         with day_window(con, *window) if window else nullcontext():
             checks = check_results(con, key, model, context.selected_asset_check_keys, label)
-            yield _materialized(con, key, model, rows, checks, **({"window": label} if window else {}))
+            yield _materialized(context, con, key, model, rows, checks, **({"window": label} if window else {}))
         if any(not c.passed and c.severity == dg.AssetCheckSeverity.ERROR for c in checks):
             blocked.add(key)
 

@@ -6,7 +6,7 @@ import polars as pl
 from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
 from assets.ingest.changed_days import changed_day_materializations
-from assets.metadata import batches_table, markdown_table, source_summary
+from assets.metadata import add_day_metadata, batches_table, markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.checks import batch_usable_result, batch_usable_spec, validation_metadata
 from assets.quality.validate import combined, record_batches
@@ -73,10 +73,10 @@ def water_readings(
     options = WaterSourceOptions(settings.generator_seed, settings.generator_fault_rate)
     source, now = get_water_source(settings.water_source), now_cst()
     results, summaries = {}, {}
-    for day in days:
-        batch = source(day, sections, options)
-        summaries[day.isoformat()] = batch.summary
-        with warehouse.connect() as con:
+    with warehouse.connect() as con:  # one connection for the run's days (each open and close costs ~20 ms)
+        for day in days:
+            batch = source(day, sections, options)
+            summaries[day.isoformat()] = batch.summary
             results[day] = ingest_water_day(
                 con,
                 settings.paths.raw,
@@ -99,15 +99,18 @@ def water_readings(
         f"water_readings-{days[0]}-{days[-1]}",
     )
     validation = combined({d: r.validation for d, r in results.items()}, gx)
+    by_day = {
+        d.isoformat(): {"batches": batches_table({d: r}), **source_summary({d.isoformat(): summaries[d.isoformat()]})}
+        for d, r in results.items()
+    }
+    preview = {"preview": dg.MetadataValue.md(markdown_table(staged.sort("ts", "section_code")))}
+    add_day_metadata(context, context.asset_key, by_day, preview)
     yield dg.MaterializeResult(
         metadata={
             "dagster/row_count": staged.height,
             "source": settings.water_source,
-            "batches": batches_table(results),
             **validation_metadata(validation),
             "sections": staged["section_code"].n_unique(),
-            **source_summary(summaries),
-            "preview": dg.MetadataValue.md(markdown_table(staged.sort("ts", "section_code"))),
         },
         check_results=[batch_usable_result(validation, settings.max_rejected_share)],
     )
