@@ -10,7 +10,8 @@ process; only a power loss can drop the last events before a checkpoint (SQLite'
 A run over a range of days also writes its asset events in batches (Dagster's ``DAGSTER_EVENT_BATCH_SIZE``, which
 this storage turns on): the planned events of a run, the materializations of an asset's days. Dagster's SQLite class
 stores a batch one event at a time; here a batch is one transaction per file, and the asset's summary row (its
-latest event) is written once per batch, as Dagster's PostgreSQL storage does.
+latest event) is written once per batch, as Dagster's PostgreSQL storage does. A check planned for a run's days
+has a row per day, as in Dagster, with its event serialized once instead of once per row.
 
 Same files, same schema: an instance can switch to or from Dagster's class at any time. The UI's live run view
 watches a run's database file for changes; with kept connections the writes land in its ``-wal`` file first, so the
@@ -27,13 +28,15 @@ from contextlib import contextmanager
 
 import sqlalchemy as db
 from dagster import DagsterEventType, EventLogEntry, Field, StringSource
-from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable, SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SqliteEventLogStorage,
     SqliteEventLogStorageWatchdog,
 )
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+from dagster._serdes import serialize_value
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 from watchdog.observers import Observer
@@ -127,6 +130,23 @@ class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
             latest = {(e.dagster_event.asset_key, e.dagster_event_type): (i, e) for i, e in zip(ids, events)}
             for event_id, event in sorted(latest.values(), key=lambda pair: pair[0]):
                 self._store_asset_event(conn, event, event_id)
+
+    def _store_asset_check_evaluation_planned(self, event: EventLogEntry, event_id: int | None) -> None:
+        # Dagster's rows, one per partition of the run, with the event serialized once instead of once per row
+        # (a year's run planned 161 checks x 365 days: 11 s before the run started)
+        planned = event.dagster_event.event_specific_data
+        keys = planned.partitions_subset.get_partition_keys() if planned.partitions_subset else [None]
+        shared = dict(
+            asset_key=planned.asset_key.to_string(),
+            check_name=planned.check_name,
+            run_id=event.run_id,
+            execution_status=AssetCheckExecutionRecordStatus.PLANNED.value,
+            evaluation_event=serialize_value(event),
+            evaluation_event_timestamp=self._event_insert_timestamp(event),
+            evaluation_event_storage_id=event_id,
+        )
+        with self.index_connection() as conn:
+            conn.execute(AssetCheckExecutionsTable.insert(), [{**shared, "partition": key} for key in keys])
 
     def has_table(self, table_name: str) -> bool:
         # asked before every asset event's tags, with a new engine each time; a table, once there, stays

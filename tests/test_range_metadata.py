@@ -1,8 +1,12 @@
 """A run over a range of days records each day's own metadata on that day's materialization, and the previews and
 column schemas on its last day (the asset's latest in the UI), instead of copying them to every day."""
 
-import dagster as dg
+from collections import Counter
 
+import dagster as dg
+import sqlalchemy as db
+
+from pipelines.instance import get_instance
 from tests.pipeline_runs import day_range, run_windows
 
 DAYS = day_range("2026-06-01", 3)
@@ -12,7 +16,8 @@ AIR, MART, ALERTS = (
 
 
 def test_each_day_keeps_its_own_batch_and_the_last_day_the_preview_and_columns(data_dir):
-    (result,) = run_windows(data_dir, [DAYS], generator_fault_rate=0.0)
+    instance = get_instance()  # the project's SQLite event log (pipelines/event_log_storage.py)
+    (result,) = run_windows(data_dir, [DAYS], instance, generator_fault_rate=0.0)
     events = {(e.asset_key, e.partition): e.materialization.metadata for e in result.get_asset_materialization_events()}
     first, last = str(DAYS[0]), str(DAYS[-1])
 
@@ -25,3 +30,14 @@ def test_each_day_keeps_its_own_batch_and_the_last_day_the_preview_and_columns(d
     assert "preview" in events[(AIR, last)] and "preview" not in events[(AIR, first)]
     assert "dagster/column_schema" in events[(MART, last)] and "dagster/column_schema" not in events[(MART, first)]
     assert events[(MART, first)]["window"] == events[(MART, last)]["window"]  # what the days share, each day has
+
+    # the staging checks planned for each day of the run, as Dagster records them (one serialization per check)
+    with instance.event_log_storage.index_connection() as conn:
+        planned = conn.execute(
+            db.text(
+                "SELECT check_name, partition FROM asset_check_executions WHERE run_id = :run AND asset_key = :key"
+            ),
+            {"run": result.run_id, "key": AIR.to_string()},
+        ).fetchall()
+    per_check = Counter(name for name, day in planned if day is not None)
+    assert {day for _, day in planned if day} == set(map(str, DAYS)) and set(per_check.values()) == {len(DAYS)}
