@@ -125,7 +125,8 @@ class KeptConnectionSqliteEventLogStorage(SqliteEventLogStorage):
         with self.run_connection(events[0].run_id) as conn:
             conn.execute(SqlEventLogStorageTable.insert(), rows)
         with self.index_transaction() as conn:
-            ids = [conn.execute(SqlEventLogStorageTable.insert().values(**row)).inserted_primary_key[0] for row in rows]
+            table = SqlEventLogStorageTable
+            ids = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
             self._store_asset_event_tags(conn, events, ids)
             latest = {(e.dagster_event.asset_key, e.dagster_event_type): (i, e) for i, e in zip(ids, events)}
             for event_id, event in sorted(latest.values(), key=lambda pair: pair[0]):
