@@ -48,7 +48,8 @@ def after_run(days: list[dt.date], failed: list, started: dt.datetime) -> list[s
     sent = mails.filter(mails["status"] == "sent").height
     lines = [
         f"  alerts: {changes} new state change(s); this run queued {mails.height} e-mail(s) (immediate "
-        f"and daily digests), {sent} delivered {where}, {mails.height - sent} pending (envmon deliver retries)"
+        f"and daily digests), {sent} delivered {where}, {mails.height - sent} pending (a delivery pass sends 200: "
+        "the alert_delivery_sensor sends the rest where the daemon runs, or envmon deliver)"
     ]
     lines += per_role(mails, contacts)
     if waiting.height:
