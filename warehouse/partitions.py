@@ -22,20 +22,29 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[None]:
+    """``frame`` readable as the view ``name`` inside the block, and gone after it, even on an error (a view left
+    behind would shadow the next caller's frame of the same name)."""
+    con.register(name, frame.to_arrow())
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Append ``frame`` to ``table`` by column name (within the caller's transaction, if any)."""
     if frame.height:
-        con.register("_incoming", frame.to_arrow())
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
-        con.unregister("_incoming")
+        with registered(con, "_incoming", frame):
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
     return frame.height
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Create or replace ``table`` with exactly the rows and columns of ``frame``."""
-    con.register("_incoming", frame.to_arrow())
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _incoming")
-    con.unregister("_incoming")
+    with registered(con, "_incoming", frame):
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _incoming")
     return frame.height
 
 

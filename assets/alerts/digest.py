@@ -29,7 +29,7 @@ from assets.alerts.notifications import attach, change_id, supersede_stale
 from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.queue import message_id_for, queue_messages
 from warehouse.connection import fetch_polars
-from warehouse.partitions import transaction
+from warehouse.partitions import registered, transaction
 
 
 def compose_due_digests(
@@ -81,9 +81,8 @@ def compose_due_digests(
         queue_messages(con, [d.message for d in made])
         attach(con, [held for d in made for held in d.holds])
         if made:
-            con.register("_digests", pl.DataFrame([d.record for d in made], DIGEST_COLUMNS, orient="row").to_arrow())
-            con.execute("INSERT INTO alerts.digests SELECT * FROM _digests ON CONFLICT DO NOTHING")
-            con.unregister("_digests")
+            with registered(con, "_digests", pl.DataFrame([d.record for d in made], DIGEST_COLUMNS, orient="row")):
+                con.execute("INSERT INTO alerts.digests SELECT * FROM _digests ON CONFLICT DO NOTHING")
     return [d.record[2] for d in made]
 
 

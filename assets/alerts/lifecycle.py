@@ -24,6 +24,7 @@ import polars as pl
 
 from assets.alerts.candidates import LEVEL_RANKS, Candidate
 from warehouse.connection import fetch_polars
+from warehouse.partitions import registered
 
 OPEN = ("issued", "upgraded", "downgraded", "active")
 NOTIFY = ("issued", "upgraded", "downgraded", "lifted", "retracted")
@@ -77,12 +78,11 @@ def set_message_ids(con: duckdb.DuckDBPyConnection, ids: list[tuple[str, dt.date
     """The state changes' ids on their log rows, ``(alert id, day, change id)`` each, in one statement."""
     if not ids:
         return
-    con.register("_ids", pl.DataFrame(ids, schema=["event_id", "day", "message_id"], orient="row").to_arrow())
-    con.execute(
-        "UPDATE alerts.event_log AS l SET message_id = i.message_id FROM _ids AS i "
-        "WHERE l.event_id = i.event_id AND l.day = i.day"
-    )
-    con.unregister("_ids")
+    with registered(con, "_ids", pl.DataFrame(ids, schema=["event_id", "day", "message_id"], orient="row")):
+        con.execute(
+            "UPDATE alerts.event_log AS l SET message_id = i.message_id FROM _ids AS i "
+            "WHERE l.event_id = i.event_id AND l.day = i.day"
+        )
 
 
 def open_subjects(con: duckdb.DuckDBPyConnection, kind: str, day: dt.date) -> set[str]:
@@ -190,12 +190,9 @@ def _write_all(con, rows: list[dict], now: dt.datetime) -> None:
         infer_schema_length=None,
         strict=False,
     )
-    con.register("_event_rows", frame.to_arrow())
-    try:
+    with registered(con, "_event_rows", frame):
         con.execute(
             f"INSERT OR REPLACE INTO alerts.event_log ({', '.join(COLUMNS)}, evaluated_at) "
             f"SELECT {', '.join(COLUMNS)}, ? FROM _event_rows",
             [now],
         )
-    finally:
-        con.unregister("_event_rows")

@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from assets.alerts.contacts import Contact
+from warehouse.partitions import registered
 
 
 def change_key(row: dict) -> str:
@@ -49,12 +50,11 @@ def record(
         ],
         schema=NOTIFICATION_COLUMNS,
     ).unique(["change_id", "recipient"], keep="first", maintain_order=True)
-    con.register("_notifications", frame.to_arrow())
-    added = con.execute(
-        f"INSERT INTO alerts.notifications ({', '.join(NOTIFICATION_COLUMNS)}) SELECT * FROM _notifications "
-        "ON CONFLICT DO NOTHING RETURNING change_id, recipient, channel"
-    ).fetchall()
-    con.unregister("_notifications")
+    with registered(con, "_notifications", frame):
+        added = con.execute(
+            f"INSERT INTO alerts.notifications ({', '.join(NOTIFICATION_COLUMNS)}) SELECT * FROM _notifications "
+            "ON CONFLICT DO NOTHING RETURNING change_id, recipient, channel"
+        ).fetchall()
     order = {key: i for i, key in enumerate(zip(frame["change_id"], frame["recipient"]))}
     return sorted(added, key=lambda r: order[(r[0], r[1])])  # in the order of ``wanted``
 
@@ -95,12 +95,11 @@ def attach(con: duckdb.DuckDBPyConnection, held: list[tuple[str, str, str]]) -> 
     if not held:
         return
     frame = pl.DataFrame(held, schema=["change_id", "recipient", "message_id"], orient="row")
-    con.register("_held", frame.to_arrow())
-    con.execute(
-        "UPDATE alerts.notifications AS n SET message_id = h.message_id FROM _held AS h "
-        "WHERE n.change_id = h.change_id AND n.recipient = h.recipient AND n.message_id IS NULL"
-    )
-    con.unregister("_held")
+    with registered(con, "_held", frame):
+        con.execute(
+            "UPDATE alerts.notifications AS n SET message_id = h.message_id FROM _held AS h "
+            "WHERE n.change_id = h.change_id AND n.recipient = h.recipient AND n.message_id IS NULL"
+        )
 
 
 def supersede_stale(con: duckdb.DuckDBPyConnection) -> int:

@@ -29,7 +29,7 @@ import polars as pl
 from assets.alerts.contacts import Contact
 from assets.clock import now_cst
 from warehouse.connection import fetch_one, fetch_polars
-from warehouse.partitions import transaction
+from warehouse.partitions import registered, transaction
 
 LEASE = dt.timedelta(minutes=10)  # renewed after every send: runs out only when the pass died or hangs
 CONFLICT_RETRIES = 5
@@ -76,23 +76,21 @@ def queue_messages(con: duckdb.DuckDBPyConnection, messages: list[dict]) -> int:
             deliveries.setdefault((row["message_id"], c.email), (c.name, row["created_at"]))
     if not rows:
         return 0
-    con.register("_messages", pl.DataFrame(list(rows.values()), schema=MESSAGE_COLUMNS).to_arrow())
-    con.execute(
-        f"INSERT INTO alerts.messages ({', '.join(MESSAGE_COLUMNS)}) SELECT * FROM _messages ON CONFLICT DO NOTHING"
-    )
-    con.unregister("_messages")
+    with registered(con, "_messages", pl.DataFrame(list(rows.values()), schema=MESSAGE_COLUMNS)):
+        con.execute(
+            f"INSERT INTO alerts.messages ({', '.join(MESSAGE_COLUMNS)}) SELECT * FROM _messages ON CONFLICT DO NOTHING"
+        )
     queued = pl.DataFrame(
         [(mid, email, name, at) for (mid, email), (name, at) in deliveries.items()],
         schema={"message_id": pl.String, "recipient": pl.String, "name": pl.String, "queued_at": pl.Datetime("us")},
         orient="row",
     )
-    con.register("_deliveries", queued.to_arrow())
-    added = con.execute(
-        "INSERT INTO alerts.deliveries (message_id, recipient, name, status, attempts, next_attempt, queued_at) "
-        "SELECT message_id, recipient, name, 'pending', 0, queued_at, queued_at FROM _deliveries "
-        "ON CONFLICT DO NOTHING RETURNING 1"
-    ).fetchall()
-    con.unregister("_deliveries")
+    with registered(con, "_deliveries", queued):
+        added = con.execute(
+            "INSERT INTO alerts.deliveries (message_id, recipient, name, status, attempts, next_attempt, queued_at) "
+            "SELECT message_id, recipient, name, 'pending', 0, queued_at, queued_at FROM _deliveries "
+            "ON CONFLICT DO NOTHING RETURNING 1"
+        ).fetchall()
     return len(added)
 
 

@@ -28,7 +28,7 @@ from assets.water.report_choice import RULE, choose
 from assets.water.sources import TIDY_SCHEMA, WaterBatch
 from assets.water.spec import WATER_READINGS
 from warehouse.connection import fetch_polars
-from warehouse.partitions import insert_frame, replace_rows, transaction
+from warehouse.partitions import insert_frame, registered, replace_rows, transaction
 
 DATASET = WATER_READINGS.name
 KEY = WATER_READINGS.key
@@ -273,22 +273,21 @@ def _supersede(
     """Take out of staging the readings this file replaces; returns them as quarantine records."""
     if not staged.height:
         return pl.DataFrame()
-    con.register("_keys", staged.select(KEY, "ts").to_arrow())
-    old = fetch_polars(
-        con,
-        "SELECT w.*, r.reporting_province AS _province FROM staging.water_readings w "
-        "JOIN _keys k USING (section_code, ts) "
-        "LEFT JOIN staging.water_province_reports r ON r.section_code = w.section_code AND r.ts = w.ts "
-        "AND r.batch_id = w.batch_id WHERE w.batch_id <> ?",
-        [content_hash],
-    )
-    for table in ("staging.water_readings", "staging.water_value_flags"):
-        con.execute(
-            f"DELETE FROM {table} w USING _keys k "
-            "WHERE w.section_code = k.section_code AND w.ts = k.ts AND w.batch_id <> ?",
+    with registered(con, "_keys", staged.select(KEY, "ts")):
+        old = fetch_polars(
+            con,
+            "SELECT w.*, r.reporting_province AS _province FROM staging.water_readings w "
+            "JOIN _keys k USING (section_code, ts) "
+            "LEFT JOIN staging.water_province_reports r ON r.section_code = w.section_code AND r.ts = w.ts "
+            "AND r.batch_id = w.batch_id WHERE w.batch_id <> ?",
             [content_hash],
         )
-    con.unregister("_keys")
+        for table in ("staging.water_readings", "staging.water_value_flags"):
+            con.execute(
+                f"DELETE FROM {table} w USING _keys k "
+                "WHERE w.section_code = k.section_code AND w.ts = k.ts AND w.batch_id <> ?",
+                [content_hash],
+            )
     if not old.height:
         return pl.DataFrame()
     record = (
@@ -331,10 +330,9 @@ def _replace_reports(
         load_partition=natural_day(pl.col("ts")),
     )
     if reports.height:
-        con.register("_reports", reports.select("section_code", "ts", "reporting_province").to_arrow())
-        con.execute(
-            "DELETE FROM staging.water_province_reports r USING _reports k WHERE r.section_code = k.section_code "
-            "AND r.ts = k.ts AND r.reporting_province = k.reporting_province"
-        )
-        con.unregister("_reports")
+        with registered(con, "_reports", reports.select("section_code", "ts", "reporting_province")):
+            con.execute(
+                "DELETE FROM staging.water_province_reports r USING _reports k WHERE r.section_code = k.section_code "
+                "AND r.ts = k.ts AND r.reporting_province = k.reporting_province"
+            )
     return insert_frame(con, "staging.water_province_reports", reports)

@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 
 from warehouse.connection import fetch_polars
+from warehouse.partitions import registered
 
 RULE = "the downstream province's report (its official station); the other's only when it is missing"
 
@@ -51,15 +52,14 @@ def choose(
     time; the others are kept as reports only. Reads what staging holds now for the same keys."""
     if not rows.height:
         return rows
-    con.register("_keys", rows.select("section_code", "ts").unique().to_arrow())
-    held = fetch_polars(
-        con,
-        "SELECT w.section_code, w.ts, r.reporting_province AS held_province FROM staging.water_readings AS w "
-        "JOIN _keys AS k USING (section_code, ts) LEFT JOIN staging.water_province_reports AS r "
-        "ON r.section_code = w.section_code AND r.ts = w.ts AND r.batch_id = w.batch_id WHERE w.batch_id <> ?",
-        [batch_id],
-    )
-    con.unregister("_keys")
+    with registered(con, "_keys", rows.select("section_code", "ts").unique()):
+        held = fetch_polars(
+            con,
+            "SELECT w.section_code, w.ts, r.reporting_province AS held_province FROM staging.water_readings AS w "
+            "JOIN _keys AS k USING (section_code, ts) LEFT JOIN staging.water_province_reports AS r "
+            "ON r.section_code = w.section_code AND r.ts = w.ts AND r.batch_id = w.batch_id WHERE w.batch_id <> ?",
+            [batch_id],
+        )
     pref = pl.col("section_code").replace_strict(preferred, default=None, return_dtype=pl.String)
     mine = pl.col("reporting_province")
     ranked = (
