@@ -7,6 +7,8 @@ warm-up, median of --repeat. Cases:
 
 - ``window``:   the 14-day default `make run` window on a fresh data folder (region, generator), Dagster start-up
                 included (target <= 30 s);
+- ``postgres``: the same window with the instance in PostgreSQL (a local server as the deployment tests start
+                one, a new database per run), SQLite and PostgreSQL alternating in one call;
 - ``year``:     a 365-day `envmon run` on a fresh data folder (target <= 3 min);
 - ``history``:  one day's run on a warehouse holding 3 years vs. the same day on one holding 2 weeks, A B A B in one
                 call (target ratio <= 1.3; the warehouses are prepared once, in --work);
@@ -39,7 +41,7 @@ ENVMON = [sys.executable, "-m", "pipelines"]
 
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python -m bench incremental", description=__doc__.split("\n")[0])
-    p.add_argument("case", choices=("window", "year", "history", "archive", "national"))
+    p.add_argument("case", choices=("window", "postgres", "year", "history", "archive", "national"))
     p.add_argument("--work", type=Path, default=Path("/tmp/envmon_bench_incremental"))
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args(argv)
@@ -81,6 +83,28 @@ def report(name: str, runs: list[tuple[float, float]], target: str) -> float:
 
 def case_window(args) -> int:
     report("14-day window, fresh", repeated(["run"], args.work / "window", args.repeat, fresh=True), "<= 30 s")
+    return 0
+
+
+def case_postgres(args) -> int:
+    from tests.postgres_server import PostgresServer  # the deployment tests' server (Debian's binaries)
+
+    runs: dict[str, list[tuple[float, float]]] = {"SQLite": [], "PostgreSQL": []}
+    with PostgresServer() as pg:
+        admin = pg.connect(admin=True)
+        admin.autocommit = True  # CREATE DATABASE runs outside a transaction
+        for i in range(args.repeat + 1):  # the first pair warms up
+            os.environ.pop("ENVMON_DAGSTER_POSTGRES_URL", None)
+            sqlite = timed(["run"], args.work / "window", fresh=True)
+            admin.cursor().execute(f"CREATE DATABASE run{i} OWNER {pg.user}")
+            os.environ["ENVMON_DAGSTER_POSTGRES_URL"] = pg.url.rsplit("/", 1)[0] + f"/run{i}"
+            postgres = timed(["run"], args.work / "window", fresh=True)
+            if i:
+                runs["SQLite"].append(sqlite)
+                runs["PostgreSQL"].append(postgres)
+        os.environ.pop("ENVMON_DAGSTER_POSTGRES_URL")
+    for name, measured in runs.items():
+        report(f"14-day window, fresh, {name} instance", measured, "(no target)")
     return 0
 
 
@@ -201,6 +225,7 @@ def _prepare_national(data: Path) -> None:
 
 CASES = {
     "window": case_window,
+    "postgres": case_postgres,
     "year": case_year,
     "history": case_history,
     "archive": case_archive,

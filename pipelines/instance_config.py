@@ -5,7 +5,8 @@
   files, one kept connection per file instead of one per event).
 - ``production`` (``ENVMON_DEPLOYMENT=production``, deploy/): ``deploy/dagster.yaml`` (run queue, run monitoring,
   the DuckDB writer pool); PostgreSQL is required there, since the webserver, the daemon and every run write the
-  instance at once.
+  instance at once. Its events go through ``pipelines/postgres_event_log_storage.py`` (Dagster's tables, a kept
+  connection instead of one per event); runs and schedules through Dagster's PostgreSQL classes.
 
 PostgreSQL is configured by ``ENVMON_DAGSTER_POSTGRES_URL`` (``postgresql://user:password@host:port/db``) or by its
 parts ``ENVMON_DAGSTER_PG_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_DB``. The file names the variables
@@ -15,6 +16,7 @@ parts ``ENVMON_DAGSTER_PG_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_DB``. 
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,24 +41,32 @@ PART_VARS = {  # dagster-postgres' postgres_db field -> our variable
 }
 REQUIRED_PARTS = ("hostname", "username", "db_name")
 SQLITE_EVENT_LOG = {"module": "pipelines.event_log_storage", "class": "KeptConnectionSqliteEventLogStorage"}
+POSTGRES_STORAGES = {  # Dagster's own PostgreSQL storage, but for the event log
+    "run_storage": {"module": "dagster_postgres", "class": "PostgresRunStorage"},
+    "event_log_storage": {
+        "module": "pipelines.postgres_event_log_storage",
+        "class": "KeptConnectionPostgresEventLogStorage",
+    },
+    "schedule_storage": {"module": "dagster_postgres", "class": "PostgresScheduleStorage"},
+}
 
 
 class InstanceConfigError(ValueError):
     pass
 
 
-def postgres_storage(environ: Mapping[str, str]) -> dict | None:
-    """The ``storage:`` section for PostgreSQL (variable names only), or None for Dagster's SQLite default."""
+def postgres_connection(environ: Mapping[str, str]) -> dict | None:
+    """The connection of dagster-postgres' storage config (variable names only), or None for SQLite."""
     if environ.get(URL_VAR):
         _split_url(environ[URL_VAR])
-        return {"postgres": {"postgres_url": {"env": URL_VAR}}}
+        return {"postgres_url": {"env": URL_VAR}}
     parts = {field: var for field, var in PART_VARS.items() if environ.get(var)}
     if not parts:
         return None
     missing = [PART_VARS[f] for f in REQUIRED_PARTS if f not in parts]
     if missing:
         raise InstanceConfigError(f"PostgreSQL instance storage: {', '.join(missing)} not set (or set {URL_VAR})")
-    return {"postgres": {"postgres_db": {field: {"env": var} for field, var in parts.items()}}}
+    return {"postgres_db": {field: {"env": var} for field, var in parts.items()}}
 
 
 def _split_url(url: str):
@@ -77,17 +87,24 @@ def _split_url(url: str):
 def instance_yaml(environ: Mapping[str, str]) -> str:
     kind = deployment(environ)
     template = TEMPLATES[kind]
-    storage = postgres_storage(environ)
-    if kind == "production" and storage is None:
+    connection = postgres_connection(environ)
+    if kind == "production" and connection is None:
         raise InstanceConfigError(
             f"ENVMON_DEPLOYMENT=production needs PostgreSQL instance storage: set {URL_VAR} or "
             f"{', '.join(PART_VARS[f] for f in REQUIRED_PARTS)} (docs/deployment.md)"
         )
     text = f"# Written by envmon from {template.relative_to(PROJECT_ROOT)}: edit that file, not this copy.\n"
     text += template.read_text(encoding="utf-8")
-    if storage:
-        text += "\n# Runs, events and schedules in PostgreSQL; the connection comes from the environment.\n"
-        text += yaml.safe_dump({"storage": storage}, sort_keys=False)
+    if connection:
+        text += (
+            "\n# Runs, events and schedules in PostgreSQL; the connection comes from the environment. The events go"
+            "\n# through pipelines/postgres_event_log_storage.py (a kept connection instead of one per event).\n"
+        )
+        # a copy each: the same object three times would be written as YAML anchors and aliases
+        sections = {
+            name: {**storage, "config": copy.deepcopy(connection)} for name, storage in POSTGRES_STORAGES.items()
+        }
+        text += yaml.safe_dump(sections, sort_keys=False)
     else:
         text += "\n# Events in SQLite, one kept connection per file (pipelines/event_log_storage.py).\n"
         text += yaml.safe_dump({"event_log_storage": SQLITE_EVENT_LOG}, sort_keys=False)
@@ -96,8 +113,7 @@ def instance_yaml(environ: Mapping[str, str]) -> str:
 
 def describe_storage(environ: Mapping[str, str]) -> str:
     """Where the instance keeps its runs, for people and logs: host, port and database, never the password."""
-    storage = postgres_storage(environ)
-    if storage is None:
+    if postgres_connection(environ) is None:
         return "SQLite under $DAGSTER_HOME"
     if environ.get(URL_VAR):
         url = _split_url(environ[URL_VAR])

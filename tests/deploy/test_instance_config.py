@@ -34,8 +34,10 @@ def test_local_without_postgres_is_the_sqlite_template():
 
 def test_a_url_is_named_not_copied():
     config = yaml.safe_load(instance_yaml({"ENVMON_DAGSTER_POSTGRES_URL": URL}))
-    assert config["storage"] == {"postgres": {"postgres_url": {"env": "ENVMON_DAGSTER_POSTGRES_URL"}}}
-    assert "event_log_storage" not in config  # it would turn the PostgreSQL storage back into SQLite
+    for section in ("run_storage", "event_log_storage", "schedule_storage"):  # all three, or one would be SQLite
+        assert config[section]["config"] == {"postgres_url": {"env": "ENVMON_DAGSTER_POSTGRES_URL"}}
+    assert config["event_log_storage"]["class"] == "KeptConnectionPostgresEventLogStorage"
+    assert "storage" not in config  # Dagster refuses it beside the three sections
     assert quote(SECRET, safe="") not in describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL})
     assert (
         describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL}) == "PostgreSQL envmon@db.example.cn:5433/envmon_dagster"
@@ -46,7 +48,7 @@ def test_parts_are_named_not_copied(tmp_path):
     path = write_instance_yaml(tmp_path, {**PARTS, "ENVMON_DAGSTER_PG_PORT": "5433"})
     text = path.read_text()
     assert SECRET not in text and "db.example.cn" not in text
-    db = yaml.safe_load(text)["storage"]["postgres"]["postgres_db"]
+    db = yaml.safe_load(text)["event_log_storage"]["config"]["postgres_db"]
     assert db["password"] == {"env": "ENVMON_DAGSTER_PG_PASSWORD"} and db["port"] == {"env": "ENVMON_DAGSTER_PG_PORT"}
     assert SECRET not in describe_storage(PARTS)
 
@@ -78,7 +80,8 @@ def test_dagster_accepts_the_production_instance_file(tmp_path):
 
     write_instance_yaml(tmp_path, {"ENVMON_DEPLOYMENT": "production", "ENVMON_DAGSTER_POSTGRES_URL": URL})
     config, _ = dagster_instance_config(str(tmp_path))
-    assert set(config) >= {"storage", "run_coordinator", "run_monitoring", "concurrency"}
+    assert set(config) >= {"run_storage", "event_log_storage", "schedule_storage", "run_coordinator", "run_monitoring"}
+    assert "concurrency" in config
 
 
 @pytest.mark.parametrize("kind, expected", [("local", "STOPPED"), ("production", "RUNNING")])
