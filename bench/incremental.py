@@ -91,12 +91,13 @@ def case_postgres(args) -> int:
 
     runs: dict[str, list[tuple[float, float]]] = {"SQLite": [], "PostgreSQL": []}
     with PostgresServer() as pg:
-        admin = pg.connect(admin=True)
-        admin.autocommit = True  # CREATE DATABASE runs outside a transaction
         for i in range(args.repeat + 1):  # the first pair warms up
             os.environ.pop("ENVMON_DAGSTER_POSTGRES_URL", None)
             sqlite = timed(["run"], args.work / "window", fresh=True)
+            admin = pg.connect(admin=True)
+            admin.autocommit = True  # CREATE DATABASE runs outside a transaction
             admin.cursor().execute(f"CREATE DATABASE run{i} OWNER {pg.user}")
+            admin.close()
             os.environ["ENVMON_DAGSTER_POSTGRES_URL"] = pg.url.rsplit("/", 1)[0] + f"/run{i}"
             postgres = timed(["run"], args.work / "window", fresh=True)
             if i:

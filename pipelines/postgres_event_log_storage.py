@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection
 
 from pipelines.event_log_storage import EVENT_BATCH_SIZE
 
-# threads of one process writing at the same time beyond the kept connection (the daemon's, the webserver's)
+# threads of one process writing at the same time beyond the kept connection (the daemon's; the webserver
+# replaces this engine with its own, Dagster's optimize_for_webserver)
 EXTRA_CONNECTIONS = 10
 RECYCLE_SECONDS = 3600  # a connection older than this is replaced (servers and proxies drop idle ones)
 
