@@ -117,10 +117,12 @@ def air_hourly(
         f"air_hourly-{days[0]}-{days[-1]}",
     )
     validation = combined({d: r.validation for d, r in results.items()}, gx)
-    codes = active_stations(catalog)["code"]
+    expected = {d: active_stations(catalog, d)["code"] for d in results}  # the stations in service that day
     capture_check = (
         capture_result(
-            pl.concat([daily_capture(AIR_HOURLY, r.staged, r.validation.flags, d, codes) for d, r in results.items()])
+            pl.concat(
+                [daily_capture(AIR_HOURLY, r.staged, r.validation.flags, d, expected[d]) for d, r in results.items()]
+            )
         )
         if measured
         else capture_not_applicable(f"{settings.air_source} is modelled: station data of the day were not touched")
