@@ -70,7 +70,11 @@ def test_a_wider_catalog_gets_the_region_s_stations_a_subset_of_the_region_stays
     wider = load_station_catalog(
         write_catalog(
             tmp_path / "wider.csv",
-            ["1001A,万寿西宫,北京市,116.366,39.8673,", "3351A,棠香,重庆市,105.7,29.7,重庆", "9001A,新站,自贡市,104.7,29.3,"],
+            [
+                "1001A,万寿西宫,北京市,116.366,39.8673,",
+                "3351A,棠香,重庆市,105.7,29.7,重庆",
+                "9001A,新站,自贡市,104.7,29.3,",
+            ],
         )
     )
     seed = load_station_catalog()
