@@ -25,3 +25,8 @@ def with_region_stations(catalog: pl.DataFrame, region: pl.DataFrame) -> pl.Data
     subset = catalog.select(in_region.all()).item()
     kept = region.filter(pl.col("code").is_in(catalog["code"].implode())) if subset else region
     return pl.concat([catalog.filter(~in_region), kept.select(catalog.columns)]).sort("code")
+
+
+def region_areas() -> list[str]:
+    """The region's ten areas (seeds/areas.csv)."""
+    return pl.read_csv(AREAS_SEED, columns=["area"])["area"].to_list()
