@@ -110,6 +110,10 @@ def test_empty_columns_unknown_stations_and_unparsable_cells_are_reported(tmp_pa
     assert read.summary["stations_not_in_catalog_rows"] == 1
     assert read.rows.filter(pl.col("station_code") == "9999A").height == 0
     assert read.published.filter(pl.col("station_code") == "9999A").height == 0
+    # ... and never without a word: a problem line lists the code and its hours
+    (unknown,) = [p for p in read.problems if p["kind"] == "stations_not_in_catalog"]
+    assert unknown["file"] == file and "1 station code(s) not in the station catalog" in unknown["message"]
+    assert "9999A (1 h)" in unknown["message"] and "1 station-hour(s) not loaded" in unknown["message"]
 
 
 def test_unreadable_hours_and_unknown_types_are_reported_with_their_row(tmp_path):

@@ -71,7 +71,7 @@ def test_lines_of_another_date_and_superseded_repeats_are_kept_out_and_reported(
     assert kept_out[78] == "superseded: row 362 repeats PM2.5 at 2023-01-20 05:00 (the last delivery wins)"
     assert '"1882A":"15"' in read.rejected_lines.filter(pl.col("row_number") == 78)["record"].item()
     kinds = {p["kind"]: p for p in read.problems}
-    assert set(kinds) == {"date_mismatch", "duplicate_line"}
+    assert set(kinds) == {"date_mismatch", "duplicate_line", "stations_not_in_catalog"}  # 9999A: an empty column
     assert "15 of 361 row(s) carry the date(s) 20230115" in kinds["date_mismatch"]["message"]
 
 
@@ -146,6 +146,7 @@ def test_ingest_keeps_the_cells_lines_problems_and_the_original_file(tmp_path, d
     assert flags.rows() == [(dt.datetime(2023, 1, 20, 2), "pm25", "UNP"), (dt.datetime(2023, 1, 21, 0), "pm25", "UNP")]
     assert problems.rows() == [
         ("duplicate_line", "run-7", result.batch_id, DAY),
+        ("stations_not_in_catalog", "run-7", result.batch_id, DAY),  # 9999A (an empty column)
         ("unparsable", "run-7", result.batch_id, DAY),
         ("unparsable", "run-7", result.batch_id, DAY),
     ]

@@ -39,6 +39,8 @@ def test_json_missing_tokens_swap_and_unparsable_values():
     assert by_field[(2, "o3,o3_24h")] == "o3 > o3_24h: values swapped back"
     assert "not a number: 'n/a'" in by_field[(3, "no2")]
     assert batch.summary["o3_swapped_rows"] == 1
+    (unknown,) = [p for p in batch.problems if p.get("kind") == "stations_not_in_catalog"]  # and said in one line
+    assert "9999A (1 h)" in unknown["message"] and "in quarantine.rejected_rows" in unknown["message"]
 
 
 def test_folder_of_snapshots_json_and_csv_keeps_only_the_day(tmp_path):

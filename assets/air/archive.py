@@ -5,8 +5,9 @@ label is the end of the averaging hour, so the natural day D (D 01:00 … D+1 00
 of D and hour 0 from the file of D+1 (when it exists yet). The 1-h concentrations become the tidy rows; the values
 the platform computed itself (AQI, *_24h, O3_8h, O3_8h_24h) go to ``staging.air_hourly_published`` so that our
 computations can be compared with them. Stations outside the catalog are out of the deployment's scope and are not
-loaded (a national catalog loads them all); empty columns (decommissioned stations) and stations missing from the
-catalog are counted in the asset's metadata.
+loaded (a national catalog loads them all); empty columns (decommissioned stations) are counted in the asset's
+metadata, and the codes the catalog lacks are counted and listed (codes, hours) in a problem line
+(``assets/air/unknown_stations.py``).
 
 Nothing of the catalog's stations is dropped quietly: a cell that is not a finite number is NULL (flagged UNP
 downstream) with its text in ``rejected_values`` while the rest of its station-hour stays; a line that cannot be
@@ -31,6 +32,7 @@ from assets.air.archive_lines import (
     normalise_codes,
     rejected_lines,
 )
+from assets.air.unknown_stations import unknown_stations_problem
 from assets.ingest.files import (
     MISSING_TOKENS,
     ROW_COLUMN,
@@ -137,6 +139,8 @@ def read_archive_day(
     known_expr = pl.col("station_code").is_in(known_codes.implode())
     published = wide.filter(known_expr & pl.any_horizontal(pl.col(list(PUBLISHED.values())).is_not_null()))
     unknown = rows.filter(~known_expr)["station_code"].unique().sort()
+    unknown_line = unknown_stations_problem(cells.select("station_code", "ts"), known_codes, own, empty=parts[0].empty)
+    problems[:0] = [unknown_line] if unknown_line else []  # first: MAX_PROBLEMS never cuts it
     summary.update(
         {
             "hours": cells["ts"].n_unique(),
@@ -151,8 +155,8 @@ def read_archive_day(
         }
     )
     # A national file holds ~2,000 stations, the catalog the ones this deployment serves: the others are out of
-    # scope, not bad rows. They are counted above (metadata) and left out, instead of filling quarantine with
-    # ~40,000 rows a day and failing the batch_usable check. Use a catalog that lists them to keep them.
+    # scope, not bad rows. They are counted and listed (a problem line) and left out, instead of filling quarantine
+    # with ~40,000 rows a day and failing the batch_usable check. Use a catalog that lists them to keep them.
     return ArchiveDay(
         rows.filter(known_expr),
         published.select("station_code", "ts", *PUBLISHED.values()),

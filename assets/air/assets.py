@@ -7,6 +7,7 @@ from assets.air.checks import AIR_CHECK_SPECS, capture_not_applicable, capture_r
 from assets.air.ingest import ingest_air_batch, record_unreadable
 from assets.air.sources import SourceOptions, get_air_source
 from assets.automation import REFERENCE_TAGS
+from assets.catalog.region import region_areas
 from assets.catalog.stations import active_stations, load_station_catalog
 from assets.clock import now_cst
 from assets.ingest.changed_days import changed_day_materializations
@@ -28,7 +29,10 @@ from warehouse.partitions import replace_table
     group_name="seeds",
     pool=WRITER_POOL,
     kinds={"duckdb", "csv"},
-    description="The air station catalog (the region's 30 national stations, or the CSV in ENVMON_STATIONS).",
+    description=(
+        "The air station catalog (the region's 30 national stations, or the CSV in ENVMON_STATIONS, whose region "
+        "stations are the seed's: docs/sources.md, Station catalogs)."
+    ),
 )
 def station_catalog(settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource) -> dg.MaterializeResult:
     catalog = load_station_catalog(settings.stations_csv or None)
@@ -40,6 +44,7 @@ def station_catalog(settings: dg.ResourceParam[EnvmonSettings], warehouse: Wareh
             "dagster/row_count": catalog.height,
             "catalog": settings.stations_csv or "dbt_like_sql/seeds/stations.csv",
             "in_service": int(catalog["in_service"].sum()),
+            "region_stations": catalog.filter(pl.col("area").is_in(region_areas())).height,
             "stations_per_area": dg.MetadataValue.md(markdown_table(per_area, 40)),
         }
     )
@@ -117,10 +122,12 @@ def air_hourly(
         f"air_hourly-{days[0]}-{days[-1]}",
     )
     validation = combined({d: r.validation for d, r in results.items()}, gx)
-    codes = active_stations(catalog)["code"]
+    expected = {d: active_stations(catalog, d)["code"] for d in results}  # the stations in service that day
     capture_check = (
         capture_result(
-            pl.concat([daily_capture(AIR_HOURLY, r.staged, r.validation.flags, d, codes) for d, r in results.items()])
+            pl.concat(
+                [daily_capture(AIR_HOURLY, r.staged, r.validation.flags, d, expected[d]) for d, r in results.items()]
+            )
         )
         if measured
         else capture_not_applicable(f"{settings.air_source} is modelled: station data of the day were not touched")

@@ -71,7 +71,8 @@ AirSource = Callable[[dt.date, pl.DataFrame, SourceOptions], AirBatch]
 
 
 def generator_source(day: dt.date, stations: pl.DataFrame, options: SourceOptions) -> AirBatch:
-    rows, faults = generate_air_day(active_stations(stations), day, GeneratorConfig(options.seed, options.fault_rate))
+    config = GeneratorConfig(options.seed, options.fault_rate)
+    rows, faults = generate_air_day(active_stations(stations, day), day, config)  # the stations in service that day
     counts = faults.group_by("kind").len().sort("kind")
     return AirBatch(rows=rows.cast(TIDY_SCHEMA), summary={"injected_faults": dict(counts.iter_rows())})
 

@@ -25,7 +25,8 @@ from pathlib import Path
 import polars as pl
 
 from assets.air.sources import TIDY_SCHEMA, AirBatch, SourceOptions
-from assets.http_sources.client import HttpClient, HttpSourceError, redact
+from assets.air.unknown_stations import unknown_stations_problem
+from assets.http_sources.client import HttpClient, HttpSourceError, redact, redact_url
 from assets.ingest.files import as_number
 from assets.ingest.symlinks import check_input, link_problem
 
@@ -168,6 +169,14 @@ def livefeed_source(
     folder = bool(options.input_path) and Path(options.input_path).is_dir()
     rows = everything.filter(in_day) if folder else everything
     published = rows.filter(pl.col("station_code").is_in(stations["code"].implode()) & pl.col("ts").is_not_null())
+    inputs = options.input_path or redact_url(options.livefeed_url)
+    unknown = unknown_stations_problem(
+        rows.filter(pl.col("station_code").is_not_null()).select("station_code", "ts"),
+        stations["code"],
+        inputs,
+        "in quarantine.rejected_rows",
+    )
+    problems = ([unknown] if unknown else []) + problems
     return AirBatch(
         rows=rows.select(list(TIDY_SCHEMA)).cast(TIDY_SCHEMA),
         problems=problems,
