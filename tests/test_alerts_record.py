@@ -7,7 +7,7 @@ import duckdb
 
 from assets.alerts.ledger import refresh_ledger
 from assets.alerts.lifecycle import apply_day
-from tests.test_alerts_lifecycle import D, KINDS, NOW, step, warn
+from tests.test_alerts_lifecycle import KINDS, NOW, D, step, warn
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.schema import ensure_schema
 

@@ -34,7 +34,8 @@ def three_months():
     )
     ensure_schema(con)  # alerts.*, meta.*
     # the water marts: the border section B1 is class IV in October, 劣V in December
-    con.execute("CREATE TABLE seeds.water_sections AS SELECT * FROM SECTIONS")
+    con.register("_sections", SECTIONS.to_arrow())
+    con.execute("CREATE TABLE seeds.water_sections AS SELECT * FROM _sections")
     monthly = _monthly(
         [
             (code, m, cls, None if cls in ("II", "III") else ["total_phosphorus"])
@@ -43,7 +44,8 @@ def three_months():
         ]
         + [("A2", DEC, "III", None), ("B1", DEC, "劣V", ["total_phosphorus"])]
     )
-    con.execute("CREATE TABLE marts.water_section_monthly AS SELECT * FROM monthly")
+    con.register("_monthly", monthly.to_arrow())
+    con.execute("CREATE TABLE marts.water_section_monthly AS SELECT * FROM _monthly")
     for seed in ("water_river_status", "water_classes", "water_parameters"):
         load_seed(con, seed)
     con.execute(
