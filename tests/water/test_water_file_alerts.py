@@ -53,18 +53,25 @@ def river_alert(data_dir) -> tuple[str, int] | None:
         con.close()
 
 
-def test_envmon_ingest_raises_the_river_alert_of_a_day_ten_days_back_and_a_correction_retracts_it(data_dir, tmp_path):
+def test_envmon_ingest_raises_the_river_alert_of_a_day_ten_days_back_and_a_correction_retracts_it(
+    data_dir, tmp_path, capsys
+):
     assert envmon(["run", "--start", str(DAYS[0]), "--end", str(DAYS[-1])]) == 0
     assert river_alert(data_dir) is None  # the generated day is compliant at the border
+    capsys.readouterr()
 
     # TP 0.36-0.385: class V; pH unreadable in every row (a value-level problem: the readings stay, pH NULL, UNP)
     assert envmon(["ingest", str(border_file(tmp_path / "泸县入境.csv", 0.36, ph="abc"))]) == 0
     status, emails = river_alert(data_dir)
     assert status == "issued" and emails >= 3  # the river chiefs of both provinces and the joint office
+    said = capsys.readouterr().out  # the command ends with the alerts its file raised (and the next day's lift)
+    assert "alerts: 1 raised, 1 changed, 0 retracted:" in said
+    assert f"发布 issued     {FILE_DAY}" in said and f"river_exceedance/LXH05/{FILE_DAY}" in said
 
     assert envmon(["ingest", str(border_file(tmp_path / "泸县入境_更正.csv", 0.05))]) == 0  # the centre's correction
     status, emails = river_alert(data_dir)
     assert status == "retracted" and emails >= 3
+    assert "alerts: 0 raised, 0 changed, 1 retracted:" in capsys.readouterr().out
     record = alert_record(data_dir)
     # append-only: the issue and the lift of the next day stay, the retraction and the lift's void are added
     assert record["log"][:2] == [(FILE_DAY, 0, "issued"), (FILE_DAY, 1, "retracted")]
