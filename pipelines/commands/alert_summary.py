@@ -114,4 +114,3 @@ def alert_outcome(started: dt.datetime) -> list[str]:
         )
     lines.append('  alerts table: .venv/bin/envmon query "SELECT * FROM alerts.events ORDER BY last_evaluated DESC"')
     return lines
-
