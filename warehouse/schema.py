@@ -20,4 +20,20 @@ def _ddl() -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    _migrate_event_log(con)
     con.execute(_ddl())
+
+
+def _migrate_event_log(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses made before alerts.event_log became append-only (key (event_id, day), issue 24): the same rows
+    under the key (event_id, day, revision); DuckDB cannot change a primary key in place."""
+    key = con.execute(
+        "SELECT constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() "
+        "AND schema_name = 'alerts' AND table_name = 'event_log' AND constraint_type = 'PRIMARY KEY'"
+    ).fetchone()
+    if key is None or list(key[0]) != ["event_id", "day"]:
+        return
+    con.execute("ALTER TABLE alerts.event_log RENAME TO event_log_keyed_by_day")
+    con.execute(_ddl())
+    con.execute("INSERT INTO alerts.event_log BY NAME SELECT * FROM alerts.event_log_keyed_by_day")
+    con.execute("DROP TABLE alerts.event_log_keyed_by_day")

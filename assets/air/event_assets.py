@@ -4,7 +4,7 @@ station catalog and the areas, loaded whole (``assets.air.exceptional_events``).
 import dagster as dg
 
 from assets.air.assets import station_catalog
-from assets.air.exceptional_events import events_path, known_codes, load_events
+from assets.air.exceptional_events import ensure_events_file, events_path, known_codes, load_events
 from assets.automation import REFERENCE_TAGS
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL
@@ -21,20 +21,21 @@ from warehouse.partitions import replace_table
     pool=WRITER_POOL,
     kinds={"duckdb", "csv"},
     description="Exceptional events (例外事件): station-days or area-days set aside in the attainment statistics, "
-    "with the reason and who approved them (ENVMON_EXCEPTIONAL_EVENTS, default "
-    "dbt_like_sql/seeds/air_exceptional_events.csv; `envmon exclude` adds one). The data themselves stay.",
+    "with the reason and who approved them (ENVMON_EXCEPTIONAL_EVENTS, default exceptional_events.csv in the data "
+    "folder, created from the seed on first use; `envmon exclude` adds one). The data themselves stay.",
 )
 def exceptional_events(
     settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     stations, areas = known_codes(settings.stations_csv)
-    events = load_events(settings.exceptional_events_csv or None, stations, areas)
+    path = ensure_events_file(events_path(settings.exceptional_events_csv, settings.data_dir))
+    events = load_events(path, stations, areas)
     with warehouse.connect() as con:
         replace_table(con, "seeds.air_exceptional_events", events)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": events.height,
-            "file": str(events_path(settings.exceptional_events_csv or None)),
+            "file": str(path),
             "events": dg.MetadataValue.md(markdown_table(events, 30) if events.height else "none"),
         }
     )

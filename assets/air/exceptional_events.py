@@ -2,8 +2,11 @@
 wildfire, fireworks where local rules say so, or another event, with the reason and who approved it.
 
 HJ 663-2026 lets the assessment set such days aside (as US AQS does with its REQEXC flags and the EPA's
-concurrence). The file is a CSV under version control: ``dbt_like_sql/seeds/air_exceptional_events.csv`` by
-default, ``ENVMON_EXCEPTIONAL_EVENTS`` in a deployment; ``envmon exclude`` appends to it. Nothing is deleted: the
+concurrence). The file is data, not code: ``<data folder>/exceptional_events.csv`` by default, or the path a
+deployment names in ``ENVMON_EXCEPTIONAL_EVENTS`` (e.g. ``/etc/envmon/exceptional_events.csv``); on first use it is
+created from the seed ``dbt_like_sql/seeds/air_exceptional_events.csv`` (the columns), which is never written, because
+the code tree (``/opt/envmon``) is replaced by upgrades and not owned by the service user. ``envmon exclude`` appends
+to the file. Nothing is deleted: the
 hourly and daily data stay as measured, and the statistics are computed both with and without the excluded days
 (``intermediate.air_period_stats``, basis ``all_days`` / ``excluding_events``).
 
@@ -23,7 +26,8 @@ import polars as pl
 from assets.catalog.csv_catalog import read_catalog_csv, typed
 from assets.catalog.stations import load_station_catalog
 
-DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "air_exceptional_events.csv"
+SEED_EVENTS = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "air_exceptional_events.csv"
+FILE_NAME = "exceptional_events.csv"  # in the data folder unless ENVMON_EXCEPTIONAL_EVENTS names another path
 COLUMNS = (
     "event_id",
     "scope",
@@ -48,13 +52,28 @@ class EventFileError(ValueError):
     pass
 
 
-def events_path(path: str | Path | None = None) -> Path:
-    return Path(path or DEFAULT_EVENTS)
+def events_path(path: str | Path | None, data_dir: str | Path) -> Path:
+    """The deployment's file (ENVMON_EXCEPTIONAL_EVENTS) or ``exceptional_events.csv`` in the data folder."""
+    return Path(path) if path else Path(data_dir).resolve() / FILE_NAME
 
 
-def load_events(path: str | Path | None, stations: set[str], areas: set[str]) -> pl.DataFrame:
+def ensure_events_file(path: Path) -> Path:
+    """The file, created from the seed (its header) if it does not exist yet, atomically; never the seed itself."""
+    if path.exists():
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, SEED_EVENTS.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise EventFileError(
+            f"{path}: cannot create the exceptional-event file ({exc.strerror}); create it (copy {SEED_EVENTS}) "
+            "where the service user may write, or set ENVMON_EXCEPTIONAL_EVENTS to such a path"
+        ) from None
+    return path
+
+
+def load_events(path: Path, stations: set[str], areas: set[str]) -> pl.DataFrame:
     """Read and check the events file; an error names the file, the CSV line and the field."""
-    path = events_path(path)
     raw = read_catalog_csv(path, REQUIRED, "exceptional-event file", EventFileError)
     raw = raw.with_columns(pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in raw.columns)
     raw = raw.select(pl.col(c).str.strip_chars().replace("", None) for c in COLUMNS)
@@ -96,7 +115,7 @@ def row_problem(row: dict, typed_row: dict, stations: set[str], areas: set[str])
 def known_codes(stations_csv: str | None) -> tuple[set[str], set[str]]:
     """(station codes, areas) an event may name: the station catalog (ENVMON_STATIONS) and the region's areas."""
     catalog = load_station_catalog(stations_csv or None)
-    areas = set(pl.read_csv(DEFAULT_EVENTS.parent / "areas.csv")["area"]) | set(catalog["area"].drop_nulls())
+    areas = set(pl.read_csv(SEED_EVENTS.parent / "areas.csv")["area"]) | set(catalog["area"].drop_nulls())
     return set(catalog["code"]), areas
 
 
@@ -111,16 +130,19 @@ def next_event_id(events: pl.DataFrame, first_day: dt.date) -> str:
     return f"{prefix}{max(used, default=0) + 1:03d}"
 
 
-def append_event(path: str | Path | None, event: dict) -> Path:
+def append_event(path: Path, event: dict) -> Path:
     """Add one event to the file (atomically: a reader sees the old file or the new one, never half of it)."""
-    path = events_path(path)
     text = path.read_text(encoding="utf-8-sig") if path.exists() else ",".join(COLUMNS) + "\n"
     if not text.endswith("\n"):
         text += "\n"
     header = next(csv.reader([text.splitlines()[0]]))  # the file's own column order (an operator may reorder)
     line = io.StringIO()
     csv.writer(line, lineterminator="\n").writerow(["" if event.get(c) is None else str(event[c]) for c in header])
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text + line.getvalue(), encoding="utf-8")
-    tmp.replace(path)
+    _write_atomically(path, text + line.getvalue())
     return path
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

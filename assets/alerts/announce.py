@@ -80,7 +80,7 @@ def announce(
     """Record each state change of ``rows`` for each recipient and queue the immediate mails; returns the number of
     new notifications (state change x recipient; 0 on an unchanged re-run). A handful of statements for the day,
     whatever the number of changes."""
-    set_message_ids(con, [(row["event_id"], row["day"], change_id(row)) for row in rows])
+    set_message_ids(con, [(row["event_id"], row["day"], row["revision"], change_id(row)) for row in rows])
     told_at_once = immediate_recipients(con, [row["event_id"] for row in rows])
     wanted, routes = [], {}
     for row in rows:

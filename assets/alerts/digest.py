@@ -138,7 +138,7 @@ def _reminders(con: duckdb.DuckDBPyConnection, notify: NotifyRules, now: dt.date
                arg_min(l.status, n.day) AS status, arg_min(l.evidence, n.day) AS evidence
         FROM alerts.notifications n
         JOIN alerts.deliveries d ON d.message_id = n.message_id AND d.recipient = n.recipient
-        JOIN alerts.event_log l USING (event_id, day)
+        JOIN alerts.event_log l USING (event_id, day, revision)
         LEFT JOIN alerts.acknowledgements a ON a.event_id = n.event_id AND a.recipient = n.recipient
         WHERE n.channel = 'immediate' AND a.event_id IS NULL AND n.status IN ('issued', 'upgraded')
           AND n.evaluated_at >= ?  -- told within the reminder period (a mail is queued when it is evaluated)

@@ -1,8 +1,11 @@
 -- The accountability ledger (alerts.ledger): one row per alert x recipient, for the alerts in $events.
+-- status, level: the alert's last state (alerts.events), whatever was told last (a retraction of its first day
+-- after its lift on a later day is its last state).
 -- The times are those of the first state change told to the recipient (normally the issue):
 --   data_arrived_at: the latest batch (meta.batches.received_at) of the alert's dataset holding readings of that
---                    day (the day's own batch, or a monitoring-centre file with readings of it) that arrived before
---                    the rule evaluated it;
+--                    day (the day's own batch, or a monitoring-centre file with readings of it, even one a later
+--                    file has since superseded: its readings are then in quarantine.rejected_rows) that arrived
+--                    before the rule evaluated it, i.e. the batch that raised it;
 --   evaluated_at:    when the evaluation that raised the change ran (alerts.notifications);
 --   queued_at, delivered_at: the mail that told it (alerts.deliveries: an immediate mail, or the digest);
 --   acknowledged_at: the recipient's `envmon ack` (alerts.acknowledgements).
@@ -15,7 +18,7 @@ WITH told AS (
                 ELSE 'air_hourly' END AS dataset
     FROM alerts.notifications AS n
     LEFT JOIN alerts.deliveries AS d ON d.message_id = n.message_id AND d.recipient = n.recipient
-    LEFT JOIN alerts.event_log AS l ON l.event_id = n.event_id AND l.day = n.day
+    LEFT JOIN alerts.event_log AS l ON l.event_id = n.event_id AND l.day = n.day AND l.revision = n.revision
     WHERE list_contains($events, n.event_id) AND NOT n.superseded
 ),
 first AS (
@@ -23,12 +26,17 @@ first AS (
     QUALIFY row_number() OVER (PARTITION BY event_id, recipient ORDER BY day, evaluated_at, change_id) = 1
 ),
 latest AS (
-    SELECT event_id, recipient, arg_max(level, day) AS level, arg_max(status, day) AS status, count(*) AS changes
-    FROM told GROUP BY event_id, recipient
+    SELECT t.event_id, t.recipient, e.level, e.status, count(*) AS changes
+    FROM told AS t JOIN alerts.events AS e USING (event_id)
+    GROUP BY t.event_id, t.recipient, e.level, e.status
 ),
-files AS (  -- monitoring-centre files and the natural days they hold readings of
+files AS (  -- monitoring-centre files and the natural days they hold (or held) readings of
     SELECT DISTINCT batch_id, load_partition AS day FROM staging.water_readings
     WHERE source = 'file' AND load_partition IN (SELECT day FROM first)
+    UNION
+    SELECT DISTINCT batch_id, load_partition AS day FROM quarantine.rejected_rows
+    WHERE dataset = 'water_readings' AND source = 'file' AND reasons LIKE 'superseded by%'
+        AND load_partition IN (SELECT day FROM first)
 ),
 arrival AS (
     SELECT f.event_id, f.recipient, max(b.received_at) AS data_arrived_at

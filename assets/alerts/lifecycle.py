@@ -10,8 +10,14 @@ on the day before (the latest row before D) and the rule's candidate on D:
 
 Re-running D compares with what D recorded before: the same outcome changes nothing (no e-mail, the queue's
 message ids are deterministic too); an alert issued on D that the rules no longer raise on D (its data were
-invalidated or corrected) is **retracted**, with an e-mail, and its later rows are removed; any other changed
-outcome is written as a new revision and announced if it is a notifying status.
+invalidated or corrected) is **retracted**, with an e-mail; any other changed outcome is written as a new revision
+and announced if it is a notifying status.
+
+The log is append-only: a correction adds rows and never deletes or rewrites one (only the evidence of an unchanged
+state is refreshed in place, and the mail's id set). A (alert, day) holds every revision; the highest is its state
+(``alerts.event_states``). A row that a correction makes meaningless (the later days of a retracted alert, or the
+day of an alert that a re-run of an earlier day ended) gets a new revision with status ``void``: not a state, never
+announced, kept so that the record shows what was said before.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from warehouse.partitions import registered
 
 OPEN = ("issued", "upgraded", "downgraded", "active")
 NOTIFY = ("issued", "upgraded", "downgraded", "lifted", "retracted")
+VOID = "void"  # a revision that withdraws the row below it (see the module's doc)
 
 
 def event_id_for(kind: str, subject: str, day: dt.date) -> str:
@@ -41,7 +48,8 @@ def apply_day(
     by_key = {c.key: c for c in candidates if c.kind in kinds}
     prev = latest_before(con, day, kinds)
     recorded = _rows_on(con, day, kinds)
-    announce, writes = [], []  # written together at the end: each (event, day) once, after the deletes
+    revisions = _revisions_on(con, day, kinds)  # every alert's highest revision on D, void ones included
+    announce, writes = [], []  # written together at the end, new revisions beside the old ones
     keys = set(by_key) | {k for k, r in prev.items() if r["status"] in OPEN} | set(recorded)
     for key in sorted(keys):
         before, cand, rec = prev.get(key), by_key.get(key), recorded.get(key)
@@ -52,17 +60,18 @@ def apply_day(
             elif rec["status"] == "issued":  # what D raised is gone from D: the triggering data changed
                 retract = {**rec, "status": "retracted", "revision": rec["revision"] + 1}
                 writes.append(retract)
-                con.execute("DELETE FROM alerts.event_log WHERE event_id = ? AND day > ?", [rec["event_id"], day])
+                writes += [{**r, "status": VOID, "revision": r["revision"] + 1} for r in _rows_after(con, rec, day)]
                 announce.append(retract)
-            else:
-                con.execute("DELETE FROM alerts.event_log WHERE event_id = ? AND day = ?", [rec["event_id"], day])
+            else:  # the alert had ended before D (a re-run of an earlier day): its row of D says nothing now
+                writes.append({**rec, "status": VOID, "revision": rec["revision"] + 1})
+            revisions[rec["event_id"]] = rec["revision"] + 1
             rec = None
         if new is None:
             continue
         if rec is not None and (rec["status"], rec["level"]) == (new["status"], new["level"]):
             writes.append({**new, "revision": rec["revision"], "message_id": rec["message_id"]})  # fresher evidence
             continue
-        new["revision"] = 0 if rec is None else rec["revision"] + 1
+        new["revision"] = revisions.get(new["event_id"], -1) + 1
         if rec is not None and new["status"] == "active" and rec["status"] in NOTIFY:
             # a corrected re-run of D: say where the alert really stands against what D announced before
             rank, was = new["level_rank"], rec["level_rank"]
@@ -74,14 +83,15 @@ def apply_day(
     return announce
 
 
-def set_message_ids(con: duckdb.DuckDBPyConnection, ids: list[tuple[str, dt.date, str]]) -> None:
-    """The state changes' ids on their log rows, ``(alert id, day, change id)`` each, in one statement."""
+def set_message_ids(con: duckdb.DuckDBPyConnection, ids: list[tuple[str, dt.date, int, str]]) -> None:
+    """The state changes' ids on their log rows, ``(alert id, day, revision, change id)`` each, in one statement."""
     if not ids:
         return
-    with registered(con, "_ids", pl.DataFrame(ids, schema=["event_id", "day", "message_id"], orient="row")):
+    frame = pl.DataFrame(ids, schema=["event_id", "day", "revision", "message_id"], orient="row")
+    with registered(con, "_ids", frame):
         con.execute(
             "UPDATE alerts.event_log AS l SET message_id = i.message_id FROM _ids AS i "
-            "WHERE l.event_id = i.event_id AND l.day = i.day"
+            "WHERE l.event_id = i.event_id AND l.day = i.day AND l.revision = i.revision"
         )
 
 
@@ -133,22 +143,43 @@ def _next_state(key, before: dict | None, cand: Candidate | None, day: dt.date) 
 
 
 def latest_before(con, day: dt.date, kinds: set[str]) -> dict[tuple[str, str], dict]:
-    """(kind, subject) -> the alert's latest row before day D: its state at the end of D-1."""
+    """(kind, subject) -> the alert's latest state before day D: its state at the end of D-1 (of two alerts on that
+    day, one retracted and one that goes on, the one that goes on)."""
     frame = fetch_polars(
         con,
-        "SELECT * FROM alerts.event_log WHERE day < ? AND list_contains(?, kind) "
-        "QUALIFY row_number() OVER (PARTITION BY kind, subject ORDER BY day DESC) = 1",
+        "SELECT * FROM alerts.event_states WHERE day < ? AND list_contains(?, kind) "
+        "QUALIFY row_number() OVER (PARTITION BY kind, subject ORDER BY day DESC, status = 'retracted') = 1",
         [day, sorted(kinds)],
     )
     return _keyed(frame)
 
 
 def _rows_on(con, day: dt.date, kinds: set[str]) -> dict[tuple[str, str], dict]:
+    """(kind, subject) -> D's state of it (the alert that goes on before one retracted on D)."""
     return _keyed(
         fetch_polars(
-            con, "SELECT * FROM alerts.event_log WHERE day = ? AND list_contains(?, kind)", [day, sorted(kinds)]
+            con,
+            "SELECT * FROM alerts.event_states WHERE day = ? AND list_contains(?, kind) "
+            "ORDER BY status <> 'retracted'",  # the last one of a key wins in _keyed
+            [day, sorted(kinds)],
         )
     )
+
+
+def _revisions_on(con, day: dt.date, kinds: set[str]) -> dict[str, int]:
+    rows = con.execute(
+        "SELECT event_id, max(revision) FROM alerts.event_log WHERE day = ? AND list_contains(?, kind) GROUP BY 1",
+        [day, sorted(kinds)],
+    ).fetchall()
+    return dict(rows)
+
+
+def _rows_after(con, rec: dict, day: dt.date) -> list[dict]:
+    """The retracted alert's states after D (void now: it never was)."""
+    frame = fetch_polars(
+        con, "SELECT * FROM alerts.event_states WHERE event_id = ? AND day > ?", [rec["event_id"], day]
+    )
+    return list(frame.iter_rows(named=True))
 
 
 def _keyed(frame: pl.DataFrame) -> dict[tuple[str, str], dict]:

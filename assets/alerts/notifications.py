@@ -107,7 +107,7 @@ def supersede_stale(con: duckdb.DuckDBPyConnection) -> int:
     return len(
         con.execute(
             "UPDATE alerts.notifications AS n SET superseded = true "
-            "WHERE n.message_id IS NULL AND NOT n.superseded AND NOT EXISTS (SELECT 1 FROM alerts.event_log l "
+            "WHERE n.message_id IS NULL AND NOT n.superseded AND NOT EXISTS (SELECT 1 FROM alerts.event_states l "
             "WHERE l.event_id = n.event_id AND l.day = n.day AND l.status = n.status AND l.level = n.level "
             "AND l.revision = n.revision) RETURNING 1"
         ).fetchall()

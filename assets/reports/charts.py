@@ -67,7 +67,10 @@ def chart_figures(t: ReportTables) -> dict[str, tuple[str, plt.Figure]]:
     charts.update(joint_charts(t, label))  # the composite index ranking
     sections = t.tables.get("water_sections_ytd")
     if sections is not None and sections.height:
-        charts["water_matrix"] = ("断面水质类别 Water class by section and month", _water_matrix(sections, chinese))
+        title = "断面水质类别 Water class by section and month"
+        if t.period.kind == "month":  # the months of the year through the report's month
+            title = f"断面水质类别（1–{t.period.start.month}月累计）Water class by section and month, year to date"
+        charts["water_matrix"] = (title, _water_matrix(sections, chinese))
     return charts
 
 

@@ -189,6 +189,7 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
             "table": html_table(t.tables.get("water_border"), BORDER_COLUMNS),
             "note": missing("water_border"),
         },
+        *_border_ytd(t),
         border_section(t),  # both provinces' readings of the border (joint_html.py)
         {
             "heading": "八、本期预警 Alerts in the period",
@@ -214,6 +215,15 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
         generated=generated.strftime("%Y-%m-%d %H:%M"),
         sections=numbered(sections),
     )
+
+
+def _border_ytd(t: ReportTables) -> list[dict]:
+    """A monthly report's scorecard of the year to date (1–M月累计), titled as such."""
+    ytd = t.tables.get("water_border_ytd")
+    if t.period.kind != "month" or ytd is None:
+        return []
+    heading = f"跨界断面考核 1–{t.period.start.month}月累计 Border section scorecard, year to date"
+    return [{"heading": heading, "charts": [], "table": html_table(ytd, BORDER_COLUMNS)}]
 
 
 NUMERALS = "一二三四五六七八九十"

@@ -25,11 +25,14 @@ def joint_queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
         "composite_index": ("marts.air_composite_index", _INDEX, [p.kind, p.start, p.end]),
         "exceptional_events": (
             "seeds.air_exceptional_events",
-            "SELECT event_id, scope, code, first_day, last_day, pollutants, event_type, reason, approved_by, "
+            # the event's days in the period (an event across the month's end shows this month's part; the whole
+            # event: `envmon exclude --list`); approved_on is when it was approved, which may be after the period
+            "SELECT event_id, scope, code, greatest(CAST(first_day AS DATE), ?) AS first_day, "
+            "least(CAST(last_day AS DATE), ?) AS last_day, pollutants, event_type, reason, approved_by, "
             "approved_on, reference FROM seeds.air_exceptional_events "
             "WHERE CAST(first_day AS DATE) <= ? AND CAST(last_day AS DATE) >= ? "
             "ORDER BY first_day, event_id",
-            [p.end, p.start],
+            [p.start, p.end, p.end, p.start],
         ),
         "exceptional_attainment": (
             "marts.air_exceptional_attainment",

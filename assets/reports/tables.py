@@ -43,7 +43,9 @@ def exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
-    """name -> (source table, SQL, params). Monthly reports add the year to date (1-M月累计)."""
+    """name -> (source table, SQL, params). Every table holds the period only (issue 24: the border scorecard of
+    a monthly report held the whole year); monthly reports add the year to date (1-M月累计), in tables whose name
+    ends in ``_ytd`` and sections and charts whose title says so, through the month and never past it."""
     month = p.kind == "month"
     air_period = "air_area_monthly WHERE month = ?" if month else "air_area_annual WHERE year = ?"
     station_period = "air_station_monthly WHERE month = ?" if month else "air_station_annual WHERE year = ?"
@@ -82,15 +84,19 @@ def _queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
         ),
         "water_border": (
             "marts.water_border_scorecard",
-            "SELECT * FROM marts.water_border_scorecard WHERE year = ? ORDER BY crossing, border_role DESC",
-            [p.start.year],
+            "SELECT * FROM marts.water_border_scorecard WHERE period_kind = ? AND period_start = ? "
+            "AND period_end = ? ORDER BY crossing, border_role DESC",
+            [p.kind, p.start, p.end],
         ),
-        "alerts": (
-            "alerts.events",
-            "SELECT kind, subject, level, status, title_zh, title_en, first_seen, last_seen, standard "
-            "FROM alerts.events WHERE first_seen <= ? AND coalesce(last_seen, first_seen) >= ? "
+        "alerts": (  # each alert's days in the period, and its state at the last of them (not today's)
+            "alerts.event_states",
+            "SELECT kind, subject, arg_max(level, day) AS level, arg_max(status, day) AS status, "
+            "any_value(title_zh) AS title_zh, any_value(title_en) AS title_en, min(day) AS first_seen, "
+            "max(day) FILTER (WHERE status NOT IN ('lifted', 'retracted')) AS last_seen, "
+            "arg_max(standard, day) AS standard "
+            "FROM alerts.event_states WHERE day BETWEEN ? AND ? GROUP BY event_id, kind, subject "
             "ORDER BY first_seen, kind, subject",
-            [p.end, p.start],
+            [p.start, p.end],
         ),
     }
     if month:
@@ -98,6 +104,12 @@ def _queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
             "marts.air_area_ytd",
             "SELECT * FROM marts.air_area_ytd WHERE year = ? AND through_month = ? ORDER BY province DESC, area",
             [p.start.year, p.start.month],
+        )
+        q["water_border_ytd"] = (
+            "marts.water_border_scorecard",
+            "SELECT * FROM marts.water_border_scorecard WHERE period_kind = 'ytd' AND period_start = ? "
+            "AND period_end = ? ORDER BY crossing, border_role DESC",
+            [p.year_start, p.end],
         )
     q.update(joint_queries(p))  # composite index, exceptional events, both sides of the border
     return q

@@ -1,10 +1,11 @@
--- Cross-border scorecard (川渝跨界断面) per year: for each section on a provincial border (seeds.water_sections
--- is_border_section), the crossing it belongs to (upstream section -> the next section downstream, across the
--- border), the months assessed and compliant, the worst monthly class and when, and the main pollutants of the
--- months worse than class III (main_pollutants_zh: their Chinese names from seeds.water_parameters, 总磷 not
--- total_phosphorus).
+-- Cross-border scorecard (川渝跨界断面) per period: each month, the year to date through each month (1-M月累计) and
+-- the year, like marts.air_region_stats, so that a monthly report holds its month only (issue 24: it showed the
+-- whole year). For each section on a provincial border (seeds.water_sections is_border_section), the crossing it
+-- belongs to (upstream section -> the next section downstream, across the border), the months assessed and
+-- compliant, the worst monthly class and when, and the main pollutants of the months worse than class III
+-- (main_pollutants_zh: their Chinese names from seeds.water_parameters, 总磷 not total_phosphorus).
 -- materialized: view
--- partitioned: periods (make_date(year, 1, 1), make_date(year, 12, 31))
+-- partitioned: periods (period_start, period_end)
 WITH border AS (
     SELECT
         s.section_code, s.border_role,
@@ -23,11 +24,33 @@ monthly AS (
 ),
 names AS (
     SELECT map(list(parameter), list(name_zh)) AS zh FROM seeds.water_parameters
+),
+periods AS (
+    SELECT DISTINCT
+        'month' AS period_kind,
+        month AS period_start,
+        last_day(month) AS period_end
+    FROM monthly
+    UNION
+    SELECT DISTINCT
+        'ytd' AS period_kind,
+        make_date(year(month), 1, 1) AS period_start,
+        last_day(month) AS period_end
+    FROM monthly
+    UNION
+    SELECT DISTINCT
+        'year' AS period_kind,
+        make_date(year(month), 1, 1) AS period_start,
+        make_date(year(month), 12, 31) AS period_end
+    FROM monthly
 )
 SELECT
-    year(month) AS year,
-    crossing,
-    section_code,
+    pr.period_kind,
+    pr.period_start,
+    pr.period_end,
+    year(pr.period_start) AS year,
+    m.crossing,
+    m.section_code,
     any_value(section_name) AS section_name,
     any_value(river) AS river,
     any_value(province) AS province,
@@ -42,6 +65,7 @@ SELECT
         AS main_pollutants,
     list_transform(list_sort(list_distinct(flatten(list(main_pollutants) FILTER (WHERE main_pollutants IS NOT NULL)))),
                    lambda p: coalesce(any_value(names.zh)[p], p)) AS main_pollutants_zh
-FROM monthly
+FROM periods AS pr
+INNER JOIN monthly AS m ON m.month BETWEEN pr.period_start AND pr.period_end
 CROSS JOIN names
-GROUP BY year(month), crossing, section_code
+GROUP BY pr.period_kind, pr.period_start, pr.period_end, m.crossing, m.section_code

@@ -76,3 +76,41 @@ def per_role(mails, contacts) -> list[str]:
             c = counts[role]
             out.append(f"    {role:<28} {len(c['people']):>10} {c['alert']:>10} {c['digest']:>8}")
     return out
+
+
+VERBS = {"issued": "发布", "upgraded": "升级", "downgraded": "降级", "lifted": "解除", "retracted": "撤回"}
+
+
+def alert_outcome(started: dt.datetime) -> list[str]:
+    """After `envmon ingest`: the alerts its files raised, changed (upgraded, downgraded, lifted, or an issue whose
+    level a correction changed) or retracted: the state changes first evaluated since the command started (a state
+    change gets its notification rows once, when it is first evaluated, so an unchanged re-evaluation is not
+    counted), with how its recipients are told."""
+    paths = DataPaths.from_env()
+    if not paths.warehouse.exists():
+        return []
+    with write_connection(paths.warehouse) as con:
+        rows = fetch_polars(
+            con,
+            "SELECT l.event_id, l.day, l.revision, l.kind, l.subject, l.status, l.level, l.title_zh, l.title_en, "
+            "count(*) FILTER (WHERE n.channel = 'immediate') AS immediate, "
+            "count(*) FILTER (WHERE n.channel = 'digest') AS digest, "
+            "EXISTS (SELECT 1 FROM alerts.notifications AS e WHERE e.event_id = l.event_id "
+            "AND (e.evaluated_at < ? OR e.day < l.day OR e.revision < l.revision)) AS told_before "
+            "FROM alerts.notifications AS n JOIN alerts.event_log AS l USING (event_id, day, revision) "
+            "WHERE n.evaluated_at >= ? GROUP BY ALL ORDER BY l.day, l.kind, l.subject, l.revision",
+            [started, started],
+        )
+    if not rows.height:
+        return ["alerts: none raised, changed or retracted by these files"]
+    raised = (rows["status"] == "issued") & ~rows["told_before"]
+    retracted = rows["status"] == "retracted"
+    count = {"raised": raised.sum(), "retracted": retracted.sum(), "changed": (~raised & ~retracted).sum()}
+    lines = [f"alerts: {count['raised']} raised, {count['changed']} changed, {count['retracted']} retracted:"]
+    for r in rows.iter_rows(named=True):
+        lines.append(
+            f"  {VERBS[r['status']]} {r['status']:<10} {r['day']} {r['level']:<6} {r['title_zh']} "
+            f"({r['title_en']}) [{r['event_id']}]: {r['immediate']} immediate e-mail(s), {r['digest']} in digests"
+        )
+    lines.append('  alerts table: .venv/bin/envmon query "SELECT * FROM alerts.events ORDER BY last_evaluated DESC"')
+    return lines

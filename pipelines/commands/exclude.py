@@ -2,7 +2,9 @@
 reason and who approved it; ``envmon exclude --list`` shows the events.
 
 The event is appended to the exceptional-event file (``ENVMON_EXCEPTIONAL_EVENTS``, default
-``dbt_like_sql/seeds/air_exceptional_events.csv``: commit it, it is the record of what was approved). Then the seed
+``<data folder>/exceptional_events.csv``, created from the seed on first use; the code tree is never written: back
+the file up, it is the record of what was approved). An event may not reach past today (it is approved after the
+fact) and its last day may not come before its first. Then the seed
 and the statistics of the days built so far are rebuilt at once (one run of the daily job's models per month at
 most, then the snapshot), so that the attainment with and without the events (``marts.air_exceptional_attainment``,
 ``marts.air_composite_index``) is current. Nothing is deleted: the hourly and daily data stay as measured.
@@ -14,6 +16,7 @@ import sys
 from assets.air.exceptional_events import (
     EVENT_TYPES,
     append_event,
+    ensure_events_file,
     events_path,
     known_codes,
     load_events,
@@ -67,7 +70,7 @@ def validate(args) -> None:
 def main(args) -> int:
     settings = EnvmonSettings.from_env()
     stations, areas = known_codes(settings.stations_csv)
-    path = events_path(settings.exceptional_events_csv)
+    path = ensure_events_file(events_path(settings.exceptional_events_csv, settings.data_dir))
     events = load_events(path, stations, areas)
     if args.list:
         print(events.write_csv() if events.height else f"no exceptional event in {path}")
@@ -86,7 +89,7 @@ def main(args) -> int:
         "reference": args.reference,
     }
     text = {k: None if v is None else str(v) for k, v in event.items()}
-    problem = row_problem(text, event, stations, areas)
+    problem = row_problem(text, event, stations, areas) or future_problem(event, now_cst().date())
     if problem:
         raise UsageError(f"{problem[0]}: {problem[1]}")
     append_event(path, event)
@@ -95,6 +98,14 @@ def main(args) -> int:
         f"({event['event_type']}, {event['pollutants']}) added to {path}"
     )
     return rebuild(event)
+
+
+def future_problem(event: dict, today: dt.date) -> tuple[str, str] | None:
+    """An exceptional event is approved after it happened: none of its dates may be after today (China time)."""
+    for field, flag in (("first_day", "--from"), ("last_day", "--to"), ("approved_on", "--approved-on")):
+        if event[field] > today:
+            return field, f"{event[field]} ({flag}) is after today {today}: an event is set aside once it happened"
+    return None
 
 
 def rebuild(event: dict) -> int:
@@ -117,18 +128,25 @@ def rebuild(event: dict) -> int:
     span = (event["last_day"] - event["first_day"]).days + 1
     days = [d for d in (event["first_day"] + dt.timedelta(days=i) for i in range(span)) if d.isoformat() in built]
     if not days:
+        # with what the reference models read (the station catalog...): in a data folder where nothing is built yet
         reference = {k for k in selection if graph.get(k).partitions_def is None}
+        reference = {
+            k
+            for k in dg.AssetSelection.assets(*reference).upstream().resolve(graph) & in_job
+            if graph.get(k).partitions_def is None
+        }
         with Runs(instance, "exclude") as runs:
             runs.run(job, "reference data", sorted(reference))
-        print("none of its days is built yet: they use the event when they are run (envmon run)")
-        return 1 if runs.failed else 0
-    with Runs(instance, "exclude") as runs:
-        for part in chunks(days, runs.days_per_run):
-            runs.run(job, f"{part[0]} .. {part[-1]}", sorted(selection), range_tags(part))
-        runs.propagate(job)
+        if not runs.failed:
+            print("none of its days is built yet: they use the event when they are run (envmon run)")
+    else:
+        with Runs(instance, "exclude") as runs:
+            for part in chunks(days, runs.days_per_run):
+                runs.run(job, f"{part[0]} .. {part[-1]}", sorted(selection), range_tags(part))
+            runs.propagate(job)
     for label, run_id, error in runs.failed:
         print(f"  FAILED {label}: {error}\n    run {run_id}: see it in the Dagster UI (make ui)", file=sys.stderr)
-    if not runs.failed:
+    if days and not runs.failed:
         print_effect(event)
     return 1 if runs.failed else 0
 

@@ -5,13 +5,15 @@ Each file is copied into <data>/landing/water/ (the original stays where it was)
 with a reason when it cannot be used, skipped as a duplicate when the same content was loaded before. A copy of
 the same file left in the landing folder by an interrupted ingest is taken instead of a second copy. Then the
 days the files changed are re-derived at once, marts, river alerts (e-mails queued) and snapshot, as the
-automation sensor does where the daemon runs.
+automation sensor does where the daemon runs. The command ends with the alerts its files raised, changed
+(upgraded, downgraded, lifted) or retracted.
 """
 
 import shutil
 import sys
 from pathlib import Path
 
+from assets.clock import now_cst
 from assets.ingest.symlinks import check_input
 from assets.water.landing_scan import content_hash
 from pipelines.instance import get_instance
@@ -52,6 +54,7 @@ def main(args) -> int:
     from pipelines.definitions import defs
     from pipelines.runs import Runs
 
+    started = now_cst()  # the alerts' state changes evaluated from now on are this command's
     water_marts = dg.AssetKey(["marts", "water_reading_class"])  # its partitions: the days built so far
     landing = DataPaths.from_env().landing / "water"
     staged = [stage_into_landing(p, landing) for p in args.paths]
@@ -80,7 +83,10 @@ def main(args) -> int:
         )
     for label, run_id, error in runs.failed:
         print(f"FAILED {label}: {error}\n  run {run_id}: see it in the Dagster UI (make ui)", file=sys.stderr)
+    from pipelines.commands.alert_summary import alert_outcome
     from pipelines.commands.problem_summary import after_runs
+
+    print("\n".join(alert_outcome(started)))
 
     problems = after_runs([*runs.succeeded, *(run_id for _, run_id, _ in runs.failed)])
     if problems:

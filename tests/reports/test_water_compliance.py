@@ -108,9 +108,31 @@ def test_border_scorecard_months_compliant_worst_class_and_main_pollutants(con):
         r[0]: r[1:]
         for r in con.execute(
             "SELECT section_code, crossing, months_assessed, months_compliant, worst_class, worst_month, "
-            "main_pollutants, main_pollutants_zh FROM marts.water_border_scorecard WHERE year = 2026"
+            "main_pollutants, main_pollutants_zh FROM marts.water_border_scorecard "
+            "WHERE period_kind = 'year' AND year = 2026"
         ).fetchall()
     }
     assert set(card) == {"A2", "B1"}  # only the sections on the border
     assert card["A2"] == ("A2→B1", 3, 2, "V", M2, [NH3, TP], ["氨氮", "总磷"])  # in Chinese: 总磷, not total_phosphorus
     assert card["B1"] == ("A2→B1", 3, 1, "劣V", M2, [NH3, TP], ["氨氮", "总磷"])
+
+
+def test_border_scorecard_of_a_month_and_the_year_to_date_hold_only_their_months(con):
+    """Issue 24: the monthly report's scorecard said months_assessed 3 and a worst month after the report's month."""
+    card = {
+        (r[0], r[1], r[2]): r[3:]
+        for r in con.execute(
+            "SELECT period_kind, period_end, section_code, months_assessed, months_compliant, worst_class, worst_month "
+            "FROM marts.water_border_scorecard"
+        ).fetchall()
+    }
+    assert card[("month", dt.date(2026, 1, 31), "B1")] == (1, 0, "IV", M1)
+    assert card[("month", dt.date(2026, 3, 31), "B1")] == (1, 1, "III", M3)
+    assert card[("ytd", dt.date(2026, 1, 31), "B1")] == (1, 0, "IV", M1)  # 1月累计: January only
+    assert card[("ytd", dt.date(2026, 2, 28), "B1")] == (2, 0, "劣V", M2)
+    assert card[("year", dt.date(2026, 12, 31), "B1")] == (3, 1, "劣V", M2)
+    starts = con.execute(
+        "SELECT DISTINCT period_kind, period_start, period_end FROM marts.water_border_scorecard "
+        "WHERE worst_month NOT BETWEEN period_start AND period_end"
+    ).fetchall()
+    assert starts == []

@@ -1,6 +1,6 @@
 """A monitoring-centre file reaches the river-chief alerts, for a day ten days back: through `envmon ingest`
 (in-process propagation) and through the landing sensor and the automation that the daemon evaluates; a corrected
-file retracts the alert."""
+file retracts the alert, and the record keeps what was said (issue 24)."""
 
 import datetime as dt
 import os
@@ -42,7 +42,7 @@ def river_alert(data_dir) -> tuple[str, int] | None:
     con = duckdb.connect(str(DataPaths(data_dir).snapshot), read_only=True)
     try:
         row = con.execute(
-            "SELECT l.status, count(d.recipient) FROM alerts.event_log AS l "
+            "SELECT l.status, count(d.recipient) FROM alerts.event_states AS l "
             "LEFT JOIN alerts.notifications AS n ON n.change_id = l.message_id "
             "LEFT JOIN alerts.deliveries AS d ON d.message_id = n.message_id AND d.recipient = n.recipient "
             "WHERE l.kind = 'river_exceedance' AND l.subject = 'LXH05' AND l.day = ? GROUP BY 1",
@@ -53,18 +53,52 @@ def river_alert(data_dir) -> tuple[str, int] | None:
         con.close()
 
 
-def test_envmon_ingest_raises_the_river_alert_of_a_day_ten_days_back_and_a_correction_retracts_it(data_dir, tmp_path):
+def test_envmon_ingest_raises_the_river_alert_of_a_day_ten_days_back_and_a_correction_retracts_it(
+    data_dir, tmp_path, capsys
+):
     assert envmon(["run", "--start", str(DAYS[0]), "--end", str(DAYS[-1])]) == 0
     assert river_alert(data_dir) is None  # the generated day is compliant at the border
+    capsys.readouterr()
 
     # TP 0.36-0.385: class V; pH unreadable in every row (a value-level problem: the readings stay, pH NULL, UNP)
     assert envmon(["ingest", str(border_file(tmp_path / "泸县入境.csv", 0.36, ph="abc"))]) == 0
     status, emails = river_alert(data_dir)
     assert status == "issued" and emails >= 3  # the river chiefs of both provinces and the joint office
+    said = capsys.readouterr().out  # the command ends with the alerts its file raised (and the next day's lift)
+    assert "alerts: 1 raised, 1 changed, 0 retracted:" in said
+    assert f"发布 issued     {FILE_DAY}" in said and f"river_exceedance/LXH05/{FILE_DAY}" in said
 
     assert envmon(["ingest", str(border_file(tmp_path / "泸县入境_更正.csv", 0.05))]) == 0  # the centre's correction
     status, emails = river_alert(data_dir)
     assert status == "retracted" and emails >= 3
+    assert "alerts: 0 raised, 0 changed, 1 retracted:" in capsys.readouterr().out
+    record = alert_record(data_dir)
+    # append-only: the issue and the lift of the next day stay, the retraction and the lift's void are added
+    assert record["log"][:2] == [(FILE_DAY, 0, "issued"), (FILE_DAY, 1, "retracted")]
+    assert (DAYS[1], 0, "lifted") in record["log"] and (DAYS[1], 1, "void") in record["log"]
+    assert record["ledger"] == {("retracted", record["file_received_at"])}  # the file that raised it
+
+
+def alert_record(data_dir) -> dict:
+    con = duckdb.connect(str(DataPaths(data_dir).snapshot), read_only=True)
+    try:
+        log = con.execute(
+            "SELECT day, revision, status FROM alerts.event_log WHERE kind = 'river_exceedance' "
+            "AND subject = 'LXH05' AND event_id LIKE ? ORDER BY day, revision",
+            [f"%/{FILE_DAY}"],
+        ).fetchall()
+        ledger = set(
+            con.execute(
+                "SELECT status, data_arrived_at FROM alerts.ledger WHERE kind = 'river_exceedance' "
+                "AND subject = 'LXH05'"
+            ).fetchall()
+        )
+        (received,) = con.execute(  # the first of the two files (the correction came later)
+            "SELECT min(received_at) FROM meta.batches WHERE dataset = 'water_readings' AND source = 'file'"
+        ).fetchone()
+        return {"log": log, "ledger": ledger, "file_received_at": received}
+    finally:
+        con.close()
 
 
 def test_the_landing_sensor_and_the_automation_raise_it_too_with_the_same_plan(data_dir, tmp_path):

@@ -1,9 +1,10 @@
 CREATE SCHEMA IF NOT EXISTS alerts;
 
--- The lifecycle of every alert, one row per (alert, evaluated day): the state the rules put it in that day.
--- status: issued | upgraded | downgraded | active (unchanged) | lifted | retracted.
--- revision counts how often a re-run of that day changed the row (part of the e-mail's identity, so an unchanged
--- re-run never re-sends and a corrected one does).
+-- The lifecycle of every alert, append-only: one row per (alert, evaluated day, revision), the state the rules put
+-- it in that day. status: issued | upgraded | downgraded | active (unchanged) | lifted | retracted | void (a
+-- correction withdrew the revision below: the later days of a retracted alert). revision counts how often a re-run
+-- of that day changed the state (part of the e-mail's identity, so an unchanged re-run never re-sends and a
+-- corrected one does); a correction adds a revision and never deletes one (assets/alerts/lifecycle.py).
 CREATE TABLE IF NOT EXISTS alerts.event_log (
     event_id     VARCHAR NOT NULL,
     day          DATE NOT NULL,
@@ -22,19 +23,26 @@ CREATE TABLE IF NOT EXISTS alerts.event_log (
     revision     INTEGER NOT NULL,
     message_id   VARCHAR,
     evaluated_at TIMESTAMP NOT NULL,
-    PRIMARY KEY (event_id, day)
+    PRIMARY KEY (event_id, day, revision)
 );
 
--- One row per alert: its current state (the latest day of its log), first and last day seen active.
-CREATE VIEW IF NOT EXISTS alerts.events AS
+-- Each (alert, day)'s state now: its highest revision, unless that is void.
+CREATE OR REPLACE VIEW alerts.event_states AS
+SELECT * FROM (
+    SELECT * FROM alerts.event_log
+    QUALIFY row_number() OVER (PARTITION BY event_id, day ORDER BY revision DESC) = 1
+) WHERE status <> 'void';
+
+-- One row per alert: its current state (the latest day of its states), first and last day seen active.
+CREATE OR REPLACE VIEW alerts.events AS
 SELECT
     l.event_id, l.kind, l.subject, l.level, l.status, l.title_zh, l.title_en,
     s.first_seen, s.last_seen, l.evidence, l.standard, l.data_status, l.capture_pct, l.day AS last_evaluated
-FROM alerts.event_log AS l
+FROM alerts.event_states AS l
 JOIN (
     SELECT event_id, min(day) AS first_seen,
            max(CASE WHEN status NOT IN ('lifted', 'retracted') THEN day END) AS last_seen, max(day) AS last_day
-    FROM alerts.event_log GROUP BY event_id
+    FROM alerts.event_states GROUP BY event_id
 ) AS s ON s.event_id = l.event_id AND s.last_day = l.day;
 
 -- The outgoing mail, rendered once. Delivery state is per recipient (alerts.deliveries).
