@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -144,8 +144,13 @@ class HttpClient:
 
     def get(self, url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
         shown = redact_url(url, params)
-        parts = urlsplit(url)
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json, text/csv;q=0.9", **self.headers}
+        with self.deadline.waiting():  # the time in here counts toward the run's deadline until an answer comes
+            return self._get(url, params, shown, urlsplit(url), headers)
+
+    def _get(
+        self, url: str, params: Mapping[str, Any] | None, shown: str, parts: SplitResult, headers: Mapping[str, str]
+    ) -> requests.Response:
         failure = ""
         for attempt in range(self.retries + 1):
             if self.deadline.spent:
