@@ -74,14 +74,21 @@ class HttpDeadlineError(HttpSourceError):
     """The run's deadline is spent: no live source of the run makes another request (sources stop, not skip)."""
 
     def __init__(self, source: str, url: str, host: str, deadline: Deadline, failure: str, attempts: int):
-        """``failure``: how the last attempt ended; ``attempts``: how many this request made (0: none)."""
+        """``failure``: how the last attempt ended (with the timeout setting that bounded it); ``attempts``: how many
+        this request made (0: none, the run had given up before: the failure that made it give up is named)."""
         self.source, self.url, self.status, self.host = source, url, None, host
+        if attempts:
+            what = f"{failure}, {attempts} attempt(s)"
+        else:
+            failed, where = deadline.last_failure
+            what = f"not asked, the run gave up earlier: {failed or 'no answer'}" + (
+                f" at {where}" if where != host else ""
+            )
+        # short enough for the one line of a failed run (sensors/run_errors.py cuts at 300 characters)
         RuntimeError.__init__(
             self,
-            f"{source}: no answer from {host} within {DEADLINE_SETTING}={deadline.seconds:g} s "
-            f"({f'{failure}, {attempts} attempt(s)' if attempts else 'not asked: the run gave up earlier'}): "
-            f"check the network (proxy, firewall) or raise {DEADLINE_SETTING} "
-            f"(timeouts: {CONNECT_SETTING}, {READ_SETTING})",
+            f"{source}: no answer from {host} within {DEADLINE_SETTING}={deadline.seconds:g} s ({what}): "
+            f"check the network or raise {DEADLINE_SETTING}",
         )
 
 
@@ -162,6 +169,7 @@ class HttpClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 kind, why = self._failure(exc)
                 failure = f"{kind} ({why})"
+                self.deadline.last_failure = (failure, parts.hostname or shown)
                 if last and not self.deadline.spent:
                     raise HttpSourceError(
                         self.source, shown, f"{kind} after {attempt + 1} attempt(s) ({why})", secrets=self.secrets

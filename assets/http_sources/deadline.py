@@ -40,6 +40,7 @@ class Deadline:
         self.seconds, self.clock = seconds, clock
         self._used = 0.0  # waited without an answer before the current wait
         self._since: float | None = None  # when the current wait began (inside a request), else None
+        self.last_failure = ("", "")  # how the last attempt without an answer ended, and its host (for later errors)
 
     @contextmanager
     def waiting(self) -> Iterator[None]:
