@@ -2,6 +2,8 @@
 request, retry and page once it is spent (against servers on 127.0.0.1 that accept and never answer, or drip)."""
 
 import datetime as dt
+import socket
+import threading
 
 import pytest
 
@@ -178,3 +180,42 @@ def test_openaq_sensors_stop_at_the_deadline_instead_of_being_skipped_one_by_one
             openaq_source(dt.date(2026, 12, 5), catalog, options)
         asked = [r["path"] for r in srv.requests]
     assert asked == ["/v3/locations", "/v3/sensors/100/hours"]
+
+
+def test_a_name_lookup_that_never_ends_is_bounded_too():
+    """An unreachable DNS server: getaddrinfo blocks for the resolver's own timeouts, which requests does not
+    bound; the lookup is waited for at most the connect timeout (1 s) within the deadline (3 s)."""
+    release = threading.Event()
+    lookups = []
+
+    def stuck_dns(host, port):
+        lookups.append(host)
+        release.wait(60)  # as a resolver that waits for an answer that never comes
+        raise socket.gaierror(-3, "Temporary failure in name resolution")
+
+    client = HttpClient.within("open_meteo", limits(connect=1.0, deadline=3.0), per_host_per_second=0)
+    client.resolve = stuck_dns
+    try:
+        with pytest.raises(HttpDeadlineError) as err:
+            client.get("https://air-quality-api.open-meteo.com/v1/air-quality")
+    finally:
+        release.set()
+    assert "no answer from air-quality-api.open-meteo.com within ENVMON_HTTP_DEADLINE=3 s" in str(err.value)
+    assert "(name lookup (DNS) timed out (ENVMON_HTTP_CONNECT_TIMEOUT=1 s), 2 attempt(s))" in str(err.value)
+    assert lookups == ["air-quality-api.open-meteo.com"] * 2
+
+
+def test_a_host_is_looked_up_once_and_addresses_never():
+    lookups = []
+
+    def dns(host, port):
+        lookups.append(host)
+        return socket.getaddrinfo("127.0.0.1", port)
+
+    with ReplayServer({"/a": [(200, "{}", {})]}) as srv:
+        client = HttpClient.within("livefeed", limits(), per_host_per_second=0)
+        client.resolve = dns
+        for _ in range(2):
+            client.get(srv.url + "/a")  # 127.0.0.1: an address, no lookup
+            client.get(srv.url.replace("127.0.0.1", "localhost") + "/a")
+    assert lookups == ["localhost"]

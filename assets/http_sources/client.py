@@ -9,9 +9,10 @@
   error message, and the live-feed body, has the known secrets (the secret headers, ``ENVMON_OPENAQ_API_KEY``,
   ``ENVMON_SMTP_PASSWORD``; plain, URL-encoded or HTML-escaped) replaced by ``***`` before it is raised, logged or
   stored in Dagster's event storage.
-- Timeouts and the run's deadline (``deadline.py``): each socket operation waits at most the connect or read
-  timeout, and never longer than what is left of the run's deadline; a retry whose back-off would outlast the
-  deadline is not made; once the deadline is spent, ``HttpDeadlineError`` names the host and the settings.
+- Timeouts and the run's deadline (``deadline.py``): each socket operation, and the name lookup (``lookup.py``),
+  waits at most the connect or read timeout and never longer than what is left of the run's deadline; a retry
+  whose back-off would outlast the deadline is not made; once the deadline is spent, ``HttpDeadlineError`` names
+  the host and the setting.
 - ``sleep`` and ``clock`` are injectable: tests replay waits instantly and check them.
 """
 
@@ -22,6 +23,7 @@ import html
 import json
 import math
 import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from assets.http_sources.deadline import (
     Deadline,
     HttpLimits,
 )
+from assets.http_sources.lookup import LookupTimeout, look_up
 
 USER_AGENT = "envmon/0.1 (joint environmental office of South Sichuan & West Chongqing; data pipeline)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -117,6 +120,8 @@ class HttpClient:
     waits: list[float] = field(default_factory=list, repr=False)  # back-off waits before retries (seconds)
     throttled: list[float] = field(default_factory=list, repr=False)  # rate-limit waits (seconds)
     deadline: Deadline | None = None  # the run's, shared by its sources (None: one of its own, the default length)
+    resolve: Callable = socket.getaddrinfo  # the name lookup (lookup.py), injectable: tests play a slow DNS
+    _resolved: set[str] = field(default_factory=set, repr=False)  # hosts looked up once already
 
     def __post_init__(self):
         if self.deadline is None:
@@ -204,6 +209,10 @@ class HttpClient:
 
     def _fetch(self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str]) -> requests.Response:
         """One attempt, read in full, each socket operation within its timeout and what is left of the deadline."""
+        host = urlsplit(url).hostname
+        if host not in self._resolved:  # DNS is not bounded by requests' timeouts (lookup.py)
+            if look_up(host, min(self.connect_timeout, self.deadline.remaining()), self.resolve):
+                self._resolved.add(host)
         left = self.deadline.remaining()
         timeout = (min(self.connect_timeout, left), min(self.read_timeout, left))
         response = self.session.get(url, params=params, headers=headers, timeout=timeout, stream=True)
@@ -216,6 +225,8 @@ class HttpClient:
 
     def _failure(self, exc: Exception) -> tuple[str, str]:
         """How an attempt failed, in words, and what bounded it (the setting, or the connection error's cause)."""
+        if isinstance(exc, LookupTimeout):
+            return "name lookup (DNS) timed out", f"{CONNECT_SETTING}={self.connect_timeout:g} s"
         if isinstance(exc, requests.ConnectTimeout):
             return "connect timed out", f"{CONNECT_SETTING}={self.connect_timeout:g} s"
         if isinstance(exc, IncompleteByDeadline):
