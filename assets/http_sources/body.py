@@ -2,9 +2,9 @@
 
 ``requests``' read timeout bounds one socket read, not the answer: a server that drips a byte every few seconds
 never trips it and could hold a run for hours. The body is therefore read with at most one socket read per chunk
-(``read1``) and the deadline is looked at between chunks; a drip stops at the deadline plus at most one read
-timeout (the last socket read in progress), an answer that never comes at the deadline itself (the client gives
-each socket read at most what is left of it).
+(``read1``) and the deadline is looked at between chunks. Each socket read of an attempt waits at most the read
+timeout or what was left of the deadline when the attempt began (the client sets it), whichever is less: an answer
+that never comes stops at the deadline, a drip at the deadline plus at most that one read in progress.
 """
 
 from __future__ import annotations
