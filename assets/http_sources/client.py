@@ -120,7 +120,7 @@ class HttpClient:
     waits: list[float] = field(default_factory=list, repr=False)  # back-off waits before retries (seconds)
     throttled: list[float] = field(default_factory=list, repr=False)  # rate-limit waits (seconds)
     deadline: Deadline | None = None  # the run's, shared by its sources (None: one of its own, the default length)
-    resolve: Callable = socket.getaddrinfo  # the name lookup (lookup.py), injectable: tests play a slow DNS
+    resolve: Callable = field(default=socket.getaddrinfo, repr=False)  # the name lookup (lookup.py); tests: slow DNS
     _resolved: set[str] = field(default_factory=set, repr=False)  # hosts looked up once already
 
     def __post_init__(self):
