@@ -18,6 +18,7 @@ import dagster as dg
 import duckdb
 
 from assets.alerts.transport import SmtpSettings
+from assets.http_sources.deadline import HttpLimits
 from assets.settings import AlertSettings, EnvmonSettings
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
@@ -74,6 +75,16 @@ def alerting_resource(init_context) -> AlertSettings:
     return AlertSettings.from_env(**init_context.resource_config)
 
 
+@dg.resource(
+    required_resource_keys={"settings"},
+    description="The live sources' timeouts and the run's deadline (ENVMON_HTTP_CONNECT_TIMEOUT, "
+    "ENVMON_HTTP_READ_TIMEOUT, ENVMON_HTTP_DEADLINE): one deadline for every step of a run executed in one process.",
+)
+def http_resource(init_context) -> HttpLimits:
+    settings = init_context.resources.settings
+    return HttpLimits.starting_now(settings.http_connect_timeout, settings.http_read_timeout, settings.http_deadline)
+
+
 SMTP_VARIABLES = {
     "host": "ENVMON_SMTP_HOST",
     "port": "ENVMON_SMTP_PORT",
@@ -103,6 +114,7 @@ def default_resources() -> dict[str, object]:
     """The code location's resources: every setting from its ENVMON_* variable, read when a run starts."""
     return {
         "settings": settings_resource,
+        "http": http_resource,
         "warehouse": WarehouseResource(),
         "alerting": alerting_resource,
         "mail": mail_resource,
@@ -113,6 +125,7 @@ def resources_for(data_dir, **settings) -> dict[str, object]:
     """The resources for a given data folder and source settings (tests use this with a temporary folder)."""
     return {
         "settings": settings_resource.configured({"data_dir": str(data_dir), **settings}),
+        "http": http_resource,
         "warehouse": WarehouseResource(data_dir=str(data_dir)),
         "alerting": alerting_resource,
         "mail": mail_resource,

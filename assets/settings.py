@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import ClassVar
 
+from assets.http_sources.deadline import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_READ_TIMEOUT
 from warehouse.paths import DataPaths
 
 ALERTS_DIR = Path(__file__).resolve().parent / "alerts"
@@ -76,6 +77,11 @@ class EnvmonSettings(FromEnvironment):
     openaq_url: str = ""  # ENVMON_OPENAQ_URL
     openaq_match_km: float = 1.0  # ENVMON_OPENAQ_MATCH_KM: an OpenAQ location this close to a station is it
     livefeed_url: str = ""  # ENVMON_LIVEFEED_URL
+    # live sources without network fail fast (assets/http_sources/deadline.py): seconds to open a connection, of
+    # silence while an answer is read, and without any answer in a whole run
+    http_connect_timeout: float = DEFAULT_CONNECT_TIMEOUT  # ENVMON_HTTP_CONNECT_TIMEOUT
+    http_read_timeout: float = DEFAULT_READ_TIMEOUT  # ENVMON_HTTP_READ_TIMEOUT
+    http_deadline: float = DEFAULT_DEADLINE  # ENVMON_HTTP_DEADLINE
     # ENVMON_OPENMETEO_FORECAST_DAYS: days of Open-Meteo forecast (0 = off); unset (-1): 3 with a live air source
     # (the fallback forecast, assets.http_sources.forecast_days), else 0 (offline runs)
     openmeteo_forecast_days: int = -1

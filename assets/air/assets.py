@@ -10,6 +10,7 @@ from assets.automation import REFERENCE_TAGS
 from assets.catalog.region import region_areas
 from assets.catalog.stations import active_stations, load_station_catalog
 from assets.clock import now_cst
+from assets.http_sources.deadline import HttpLimits
 from assets.ingest.changed_days import changed_day_materializations
 from assets.ingest.files import BadFileError
 from assets.metadata import add_day_metadata, batches_table, markdown_table, source_summary
@@ -67,7 +68,10 @@ def station_catalog(settings: dg.ResourceParam[EnvmonSettings], warehouse: Wareh
     ),
 )
 def air_hourly(
-    context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    settings: dg.ResourceParam[EnvmonSettings],
+    http: dg.ResourceParam[HttpLimits],
+    warehouse: WarehouseResource,
 ):
     days = run_days(context)
     catalog = load_station_catalog(settings.stations_csv or None)
@@ -81,6 +85,7 @@ def air_hourly(
         settings.openaq_api_key,
         settings.openaq_match_km,
         settings.max_file_mb,
+        http,
     )
     source, now = get_air_source(settings.air_source), now_cst()
     results, problems, summaries, measured = {}, [], {}, True

@@ -19,6 +19,7 @@ import polars as pl
 from assets.air.archive import PUBLISHED_TABLE, read_archive_day
 from assets.air.generator import GeneratorConfig, generate_air_day
 from assets.catalog.stations import active_stations
+from assets.http_sources.deadline import HttpLimits
 
 TIDY_SCHEMA = {
     "station_code": pl.String,
@@ -61,6 +62,7 @@ class SourceOptions:
     openaq_api_key: str = field(default="", repr=False)  # a secret: never printed
     openaq_match_km: float = 1.0  # an OpenAQ location this close to a catalog station is that station
     max_file_mb: int = 1024  # a bigger input file is refused before it is read
+    http: HttpLimits | None = None  # the live sources' timeouts and the run's deadline (None: the defaults)
 
     @property
     def max_bytes(self) -> int:

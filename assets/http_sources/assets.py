@@ -6,11 +6,14 @@ import dagster as dg
 
 from assets.air.assets import station_catalog
 from assets.catalog.stations import load_station_catalog
+from assets.clock import now_cst
 from assets.forecast.table import write_forecast
-from assets.http_sources.client import HttpSourceError
+from assets.http_sources.client import HttpClient, HttpSourceError
+from assets.http_sources.deadline import HttpLimits
 from assets.http_sources.forecast_days import forecast_days
-from assets.http_sources.open_meteo import SOURCE
+from assets.http_sources.open_meteo import DEFAULT_URL, SOURCE
 from assets.http_sources.open_meteo_sources import open_meteo_forecast
+from assets.ingest.problems import problem_frame, store_problems
 from assets.metadata import markdown_table
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.resources import WarehouseResource
@@ -33,7 +36,10 @@ from assets.settings import EnvmonSettings
     ),
 )
 def open_meteo_forecast_asset(
-    context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings], warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    settings: dg.ResourceParam[EnvmonSettings],
+    http: dg.ResourceParam[HttpLimits],
+    warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     days = forecast_days(settings.air_source, settings.openmeteo_forecast_days)
     if days <= 0:
@@ -44,29 +50,45 @@ def open_meteo_forecast_asset(
         )
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "skipped": why})
     catalog = load_station_catalog(settings.stations_csv or None)
-    written, problems, rows, issue = 0, [], None, None
+    client = HttpClient.within(SOURCE, http)  # the run's deadline: shared with the air source of the same run
+    written, problems, rows, issue, unavailable = 0, [], None, None, 0
     for day in run_days(context):
         issue = day + dt.timedelta(days=1)
         try:
-            rows, found = open_meteo_forecast(issue, catalog, settings.openmeteo_url, days)
+            rows, found = open_meteo_forecast(issue, catalog, settings.openmeteo_url, days, client)
         except HttpSourceError as exc:
             if settings.openmeteo_forecast_days > 0:  # asked for by the operator: fail loudly
                 raise
-            # the default fallback unreachable must not stop the day's alerts: the forecast_coverage check warns
-            # and data operations read it in the digest
-            context.log.warning(f"Open-Meteo fallback forecast issued {issue} unavailable: {exc}")
-            problems.append({"file": "open_meteo", "row": "all", "field": "request", "message": str(exc)})
-            continue
+            # the default fallback unreachable must not stop the day's alerts: the forecast_coverage check warns,
+            # and the line is in the run's summary and data operations' e-mail (meta.ingest_problems)
+            message = f"fallback forecast issued {issue} not fetched, the day's alerts go on without it: {exc}"
+            context.log.warning(f"Open-Meteo {message}")
+            rows, found, unavailable = None, [fallback_problem(settings.openmeteo_url, message)], unavailable + 1
         problems += found
         with warehouse.connect() as con:
-            written += write_forecast(con, rows, SOURCE, issue, day)
-    for problem in problems[:20]:
+            if rows is not None:
+                written += write_forecast(con, rows, SOURCE, issue, day)
+            store_problems(
+                con,
+                problem_frame(
+                    found,
+                    dataset="forecast",
+                    source=SOURCE,
+                    batch_id=None,
+                    day=day,
+                    run_id=context.run.run_id,
+                    now=now_cst(),
+                ),
+                replace={"dataset": "forecast", "source": SOURCE, "day": day},  # a re-run keeps its own lines
+            )
+    for problem in [p for p in problems if p.get("kind") != "unavailable"][:20]:  # those were logged above
         context.log.warning(f"{problem['file']} area {problem['row']} field {problem['field']}: {problem['message']}")
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": written,
             "last_issue_date": issue.isoformat(),
             "problems": len(problems),
+            "issues_unavailable": unavailable,
             "forecast_days": days,
             "max_aqi": int(rows["aqi"].max())
             if rows is not None and rows.height and rows["aqi"].max() is not None
@@ -78,3 +100,8 @@ def open_meteo_forecast_asset(
             ),
         }
     )
+
+
+def fallback_problem(base_url: str, message: str) -> dict:
+    """The problem line of a default fallback forecast that could not be fetched."""
+    return {"file": base_url or DEFAULT_URL, "row": None, "field": "request", "kind": "unavailable", "message": message}

@@ -146,7 +146,7 @@ def read_inputs(options: SourceOptions, client: HttpClient) -> list[tuple[str, s
 def livefeed_source(
     day: dt.date, stations: pl.DataFrame, options: SourceOptions, client: HttpClient | None = None
 ) -> AirBatch:
-    client = client or HttpClient(SOURCE)
+    client = client or HttpClient.within(SOURCE, options.http)
     frames, problems = [], []
     for name, text, refused in read_inputs(options, client):
         if text is None:

@@ -7,7 +7,8 @@
 - Time: the API's hourly value at T is the model state at the instant T. We label it as the hour *ending* at T
   (our convention, STANDARDS §3) without shifting: the instantaneous value at the end of the hour stands for that
   hour's mean. A response in another time zone (``utc_offset_seconds`` != 28800) is converted to CST.
-- Failures are per area: an area whose request or payload fails is reported, the others are kept.
+- Failures are per area: an area whose request or payload fails is reported, the others are kept; once the run's
+  deadline is spent (no answer within ENVMON_HTTP_DEADLINE), the remaining areas are not asked and the fetch fails.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import datetime as dt
 
 import polars as pl
 
-from assets.http_sources.client import HttpClient, HttpSourceError, redact_url
+from assets.http_sources.client import HttpClient, HttpDeadlineError, HttpSourceError, redact_url
 
 SOURCE = "open_meteo"
 DEFAULT_URL = "https://air-quality-api.open-meteo.com"
@@ -95,6 +96,8 @@ def fetch_hourly(
         where = redact_url(url, params)
         try:
             frame, found = parse_hourly(client.get_json(url, params), area, where)
+        except HttpDeadlineError:  # the run has given up on its live sources: the other areas are not asked
+            raise
         except (HttpSourceError, ValueError, pl.exceptions.PolarsError) as exc:
             problems.append(_problem(where, area, "", f"area skipped: {exc}"))
             continue

@@ -42,7 +42,7 @@ def open_meteo_source(
     day: dt.date, stations: pl.DataFrame, options: SourceOptions, client: HttpClient | None = None
 ) -> AirBatch:
     """The natural day's modelled hourly concentrations per area (the 24:00 label is on the next date)."""
-    client = client or HttpClient(SOURCE)
+    client = client or HttpClient.within(SOURCE, options.http)
     hourly, problems = fetch_hourly(
         client, options.openmeteo_url or DEFAULT_URL, stations, day, day + dt.timedelta(days=1)
     )

@@ -17,7 +17,7 @@ import datetime as dt
 import polars as pl
 
 from assets.air.sources import TIDY_SCHEMA, AirBatch, SourceOptions
-from assets.http_sources.client import HttpClient, HttpSourceError
+from assets.http_sources.client import HttpClient, HttpDeadlineError, HttpSourceError
 
 SOURCE = "openaq"
 DEFAULT_URL = "https://api.openaq.org"
@@ -140,7 +140,7 @@ def openaq_source(
     key = options.openaq_api_key
     if not key:
         raise HttpSourceError(SOURCE, options.openaq_url or DEFAULT_URL, f"no API key: set {KEY_VARIABLE}")
-    client = client or HttpClient(SOURCE)
+    client = client or HttpClient.within(SOURCE, options.http)
     client.headers = {**client.headers, "X-API-Key": key}
     base = (options.openaq_url or DEFAULT_URL).rstrip("/")
     bbox = ",".join(
@@ -191,6 +191,8 @@ def openaq_source(
             continue
         try:
             hours = parse_hours(paged(client, url, window, page_limit))
+        except HttpDeadlineError:  # the run has given up on its live sources: the other sensors are not asked
+            raise
         except (HttpSourceError, pl.exceptions.PolarsError) as exc:
             problems.append(
                 {
