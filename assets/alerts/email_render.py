@@ -150,7 +150,8 @@ def summary(n: Notification, lang: str) -> str:
         return said
     if lang == "zh":
         return f"撤回原因：{reason(n, 'zh')}" + (f"\n原预警内容（已撤回，不再有效）：{said}" if said else "")
-    return f"Why retracted: {reason(n, 'en')}" + (f"\nThe retracted alert said (no longer valid): {said}" if said else "")
+    withdrawn = f"\nThe retracted alert said (no longer valid): {said}" if said else ""
+    return f"Why retracted: {reason(n, 'en')}{withdrawn}"
 
 
 def shown_evidence(n: Notification) -> tuple[tuple[str, str], list[dict]]:

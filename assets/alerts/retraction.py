@@ -129,7 +129,14 @@ def _observed(con, day: dt.date, area: str) -> tuple[str, str, list[dict]]:
     return (
         f"更正后{area}{day}日AQI为{aqi}（首要污染物 {primary}）。",
         f"After the correction the daily AQI of {area} on {day} is {aqi} (primary pollutant {primary}).",
-        [{"区县 area": area, "日期 day": str(day), "更正后日AQI corrected daily AQI": aqi, "首要污染物 primary": primary}],
+        [
+            {
+                "区县 area": area,
+                "日期 day": str(day),
+                "更正后日AQI corrected daily AQI": aqi,
+                "首要污染物 primary": primary,
+            }
+        ],
     )
 
 
@@ -164,12 +171,13 @@ def _area_warning(con, day: dt.date, area: str, cfg: dict) -> tuple[str, str, li
 
 def _regional(candidates: list[Candidate], cfg: dict) -> tuple[str, str, list[dict]]:
     warned = [c for c in candidates if c.kind == "area_warning"]
-    names = "、".join(c.subject for c in warned) or "无"
+    names = [c.subject for c in warned]
     rows = [{"区县 area": c.subject, "级别 level": LEVELS.get(c.level, (c.level,))[0]} for c in warned]
     return (
-        f"更正后达到预警条件的区县：{names}（需至少{cfg['min_areas']}个，每省至少{cfg['min_per_province']}个）。",
-        f"After the correction the areas meeting warning conditions are: {', '.join(c.subject for c in warned) or 'none'}"
-        f" (at least {cfg['min_areas']} needed, {cfg['min_per_province']} per province).",
+        f"更正后达到预警条件的区县：{'、'.join(names) or '无'}"
+        f"（需至少{cfg['min_areas']}个，每省至少{cfg['min_per_province']}个）。",
+        f"After the correction the areas meeting warning conditions are: {', '.join(names) or 'none'} "
+        f"(at least {cfg['min_areas']} needed, {cfg['min_per_province']} per province).",
         rows,
     )
 

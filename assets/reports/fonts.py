@@ -17,6 +17,7 @@ chart ever shows tofu boxes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -43,6 +44,7 @@ def _resolve(setting: str) -> str | None:
         return _register(Path(setting))
     if setting:  # a family name
         if setting in {f.name for f in font_manager.fontManager.ttflist}:
+            _as_normal_weight(font_manager.fontManager, setting)
             return setting
         files = [path for path, families in chinese_fonts() if setting in families]
         files += [p for p in font_manager.findSystemFonts() if _family(p) == setting]
@@ -103,5 +105,17 @@ def _register(path: Path) -> str | None:
         return None
     if not all(font.get_char_index(ord(c)) for c in PROBE):
         return None
-    font_manager.fontManager.addfont(str(path))
+    manager = font_manager.fontManager
+    manager.addfont(str(path))  # appends its entry (and clears matplotlib's lookup cache)
+    _as_normal_weight(manager, font.family_name)
     return font.family_name
+
+
+def _as_normal_weight(manager: font_manager.FontManager, family: str) -> None:
+    """A family whose only weight is not 400 (WenQuanYi Zen Hei is 500, medium) is what matplotlib draws for the
+    normal weight anyway, but it warns at every lookup ("Failed to find font weight normal … now using 500"): its
+    entries are recorded as the normal weight. Done right after ``addfont``, before any lookup is cached."""
+    entries = [i for i, f in enumerate(manager.ttflist) if f.name == family]
+    if entries and not any(manager.ttflist[i].weight in (400, "normal", "regular") for i in entries):
+        for i in entries:
+            manager.ttflist[i] = dataclasses.replace(manager.ttflist[i], weight=400)

@@ -4,13 +4,16 @@ from a fixed list of names; ENVMON_CHART_FONT still wins; and with that font the
 so that it holds in CI (fonts-wqy-microhei) as on a machine with fonts-wqy-zenhei or fonts-noto-cjk."""
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 import polars as pl
 import pytest
 from matplotlib import font_manager
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from assets.reports import fonts
@@ -123,6 +126,27 @@ def test_the_font_fontconfig_lists_first_on_this_machine_is_the_charts_font(fres
     drawable = [p for p in fonts.ordered(found) if fonts._register(Path(p))]
     assert drawable, found
     assert fonts.cjk_font() == font_manager.get_font(drawable[0]).family_name
+
+
+def test_a_family_with_only_a_medium_weight_is_drawn_without_a_warning(fresh, caplog):
+    """WenQuanYi Zen Hei has one weight, 500: matplotlib drew it for "normal" but warned at every lookup."""
+    manager = SimpleNamespace(
+        ttflist=[
+            font_manager.FontEntry(fname="zenhei.ttc", name="Zen", weight=500),
+            font_manager.FontEntry(fname="zenhei.ttc", name="Zen", weight=500),
+            font_manager.FontEntry(fname="a.ttf", name="Two", weight=400),
+            font_manager.FontEntry(fname="b.ttf", name="Two", weight=700),
+        ]
+    )
+    fonts._as_normal_weight(manager, "Zen")
+    fonts._as_normal_weight(manager, "Two")
+    assert [f.weight for f in manager.ttflist] == [400, 400, 400, 700]
+    installed()
+    family = fonts.cjk_font()
+    with caplog.at_level(logging.WARNING, logger="matplotlib.font_manager"):
+        font_manager.findfont(FontProperties(family=[family, "DejaVu Sans"]), fallback_to_default=False)
+        font_manager.findfont(FontProperties(family=family, weight="normal"), fallback_to_default=False)
+    assert [r.getMessage() for r in caplog.records] == []
 
 
 def _tables(period: ReportPeriod) -> ReportTables:
