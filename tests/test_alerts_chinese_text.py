@@ -233,3 +233,22 @@ def test_the_outage_mail_and_its_retraction_are_chinese(tmp_path):
     assert offenders(zh) == []
     assert "评价依据：GB 3095-2012 表4：日均值至少需20个有效小时；连续6小时无有效数据即告警（rules.yaml）" in zh
     assert "更正后该站点当日PM2.5有效24/24小时" in zh
+
+
+def test_a_lift_says_it_is_lifted_and_that_the_evidence_is_from_before():
+    from assets.alerts.email_render import Notification
+
+    n = Notification(
+        "area_warning/自贡/2026-01-18",
+        "lifted",
+        "orange",
+        "重污染天气预警",
+        "heavy air pollution warning",
+        ["自贡"],
+        "2026-01-21",
+        [{"区县 area": "自贡", "AQI": 320}],
+        "自贡预计2026-01-18至2026-01-20出现重污染过程（日AQI>200）。",
+    )
+    zh = chinese_part(render(n).text)
+    assert "2026-01-21起不再满足重污染天气预警条件，予以解除。\n解除前的预警内容：自贡预计" in zh
+    assert "解除前的证据 / Evidence before the lift" in zh and "证据 / Evidence:" not in zh

@@ -146,6 +146,11 @@ def summary(n: Notification, lang: str) -> str:
     """What the mail says first about the change: a retraction says why, and names what it withdraws as withdrawn,
     never as the current state."""
     said = n.summary_zh if lang == "zh" else n.summary_en
+    if n.status == "lifted":  # the row carries the last open day's words: say they are the state before the lift
+        if lang == "zh":
+            return f"{n.day}起不再满足{n.title_zh}条件，予以解除。" + (f"\n解除前的预警内容：{said}" if said else "")
+        before = f"\nBefore the lift it said: {said}" if said else ""
+        return f"From {n.day} the conditions of the {n.title_en} are no longer met: lifted.{before}"
     if n.status != "retracted":
         return said
     if lang == "zh":
@@ -159,6 +164,8 @@ def shown_evidence(n: Notification) -> tuple[tuple[str, str], list[dict]]:
     withdrawn evidence."""
     if n.status == "retracted":
         return ("更正后的数据", "Corrected data"), n.retraction.get("rows") or []
+    if n.status == "lifted":
+        return ("解除前的证据", "Evidence before the lift"), n.evidence
     return ("证据", "Evidence"), n.evidence
 
 
