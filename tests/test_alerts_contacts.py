@@ -73,6 +73,7 @@ def test_email_is_chinese_first_with_subject_evidence_and_id():
     assert mail.subject == "【川南渝西联合预警】橙色 重污染天气预警 — 自贡、内江、荣昌"
     assert mail.text.index("重污染天气预警") < mail.text.index("heavy air pollution warning")
     for part in (mail.text, mail.html):
-        assert "area_warning-自贡-abc" in part and "320" in part and "preliminary" in part and "97.5%" in part
+        assert "area_warning-自贡-abc" in part and "320" in part and "97.5%" in part
+        assert "初步" in part and "preliminary" in part  # Chinese first, the English after it
     lifted = render(Notification(**{**n.__dict__, "status": "lifted"}))
     assert lifted.subject.startswith("【川南渝西联合预警】解除 橙色")

@@ -133,6 +133,7 @@ def observed_heavy(
         if a["hours_over"] >= cfg["rolling_min_hours"]:
             basis_zh += f"{'，' if basis_zh else ''}滚动24小时AQI>{cfg['rolling_24h_aqi_above']}共{a['hours_over']}小时"
         hours = ", ".join(a["hours"] or [])
+        hours_zh = "、".join(a["hours"] or [])
         said = (status or {}).get(a["area"], ("当日无预警", "no warning was in force"))
         out.append(
             Candidate(
@@ -145,11 +146,13 @@ def observed_heavy(
                 recipients=area_audience(a["area"]),
                 evidence=stations.filter(pl.col("area") == a["area"]).drop("area").to_dicts(),
                 summary_zh=f"{a['area']} {day} 实测{basis_zh}，首要污染物 {a['primary_pollutant'] or '—'}，{said[0]}。"
-                + (f" 超标时段（滚动24小时）：{hours}" if hours else ""),
+                + (f"超标时段（滚动24小时）：{hours_zh}" if hours_zh else ""),
                 summary_en=f"{a['area']} on {day}: daily AQI {aqi}, {a['hours_over']} h of rolling 24-h AQI above "
                 f"{cfg['rolling_24h_aqi_above']}; {said[1]}." + (f" Hours: {hours}" if hours else ""),
                 standard=f"HJ 633 daily AQI; rule: daily AQI > {cfg['daily_aqi_above']} or rolling 24-h AQI > "
                 f"{cfg['rolling_24h_aqi_above']} for >= {cfg['rolling_min_hours']} h",
+                standard_zh=f"HJ 633 日AQI；规则：日AQI>{cfg['daily_aqi_above']}，或滚动24小时AQI>"
+                f"{cfg['rolling_24h_aqi_above']}累计{cfg['rolling_min_hours']}小时及以上",
                 capture_pct=capture.get(a["area"]),
             )
         )

@@ -114,6 +114,7 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
             recipients=area_audience(e.area),
             evidence=_evidence(e),
             standard=cfg["standard"],
+            standard_zh=cfg.get("standard_zh") or cfg["standard"],
             summary_zh=f"{e.area}预计{e.first}至{e.last}出现重污染过程（日AQI>{cfg['heavy_aqi']}）。",
             summary_en=f"{e.area}: heavy pollution episode expected {e.first} to {e.last} "
             f"(daily AQI > {cfg['heavy_aqi']}).",
@@ -137,6 +138,8 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
                 evidence=[r for e in covering for r in _evidence(e)],
                 standard=f"{cfg['standard']}; regional rule of the project (>= {rules['regional']['min_areas']} areas, "
                 f">= {rules['regional']['min_per_province']} per province)",
+                standard_zh=f"{cfg.get('standard_zh') or cfg['standard']}；本项目的区域联合预警规则（同期至少"
+                f"{rules['regional']['min_areas']}个区县，每省至少{rules['regional']['min_per_province']}个）",
                 summary_zh=f"川南渝西{len(names)}个区县（{'、'.join(names)}）同期达到预警条件，启动区域联合预警。",
                 summary_en=f"{len(names)} areas of both provinces meet warning conditions on the same days: "
                 "regional warning.",
@@ -152,7 +155,7 @@ def _evidence(e: Episode) -> list[dict]:
             "区县 area": e.area,
             "日期 day": str(r["day"]),
             "AQI": r["aqi"],
-            "来源 basis": "observed 实测" if r["observed"] else "forecast 预报",
+            "来源 basis": "实测 observed" if r["observed"] else "预报 forecast",
         }
         for r in e.days.iter_rows(named=True)
     ]

@@ -66,6 +66,8 @@ def notification_for(row: dict, where: list[str], sent_to: list[str] = (), ack: 
         sent_to=list(sent_to),
         ack_command=ack,
         kind=row["kind"],
+        standard_zh=evidence.get("standard_zh") or "",
+        retraction=evidence.get("retraction") or {},
     )
 
 

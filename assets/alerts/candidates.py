@@ -33,7 +33,8 @@ class Candidate:
     evidence: list[dict] = field(default_factory=list)
     summary_zh: str = ""
     summary_en: str = ""
-    standard: str = ""
+    standard: str = ""  # in English (alerts.event_log.standard)
+    standard_zh: str = ""  # the same in Chinese, for the Chinese part of the mails (kept in the evidence JSON)
     data_status: str = "preliminary"
     capture_pct: float | None = None
     topic: str = "air"  # what immediate mails are grouped by (rules.yaml notify.group_by): air, water, outage:<feed>

@@ -14,6 +14,7 @@ from assets.alerts.email_render import (
     Notification,
     RenderedMail,
     html_table,
+    summary,
     text_table,
 )
 from assets.alerts.mime import one_line
@@ -135,7 +136,7 @@ def _row(n: Notification, day: dt.date, sent_to: dict[str, str]) -> dict:
         "日期 day": f"{n.day}{late}",
         "状态 status": f"{STATUSES[n.status][0]} {STATUSES[n.status][1].split(' ')[0]}",
         "级别 level": level or "—",
-        "说明 summary": n.summary_zh,
+        "说明 summary": summary(n, "zh"),
         "数据获取率 capture": "—" if n.capture_pct is None else f"{n.capture_pct:.1f}%",
         "预警编号 alert id": n.event_id,
         "已发送 sent to": sent_to.get(n.event_id, "—"),

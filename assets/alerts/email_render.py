@@ -34,6 +34,18 @@ STATUSES = {  # lifecycle status -> (Chinese, English) shown in subject and body
     "retracted": ("撤回", "retracted (triggering data invalidated or corrected)"),
     "notice": ("通知", "notice"),
 }
+DATA_STATUSES = {  # alerts.event_log.data_status -> (Chinese, English): what the data behind the alert are
+    "preliminary": ("初步（实时数据，未经审核）", "preliminary (real-time data, not yet validated)"),
+    "validated": ("已审核", "validated"),
+    "forecast": ("预报", "forecast"),
+    "forecast + preliminary observations": ("预报 + 初步实测（未经审核）", "forecast + preliminary observations"),
+}
+# Why an alert was retracted when its record does not say more (rows written before the reason was recorded).
+RETRACTION_REASON = (
+    "数据更正：所依据的读数已被更正或判为无效，按更正后的数据不再满足预警条件。",
+    "data correction: the readings it was based on were corrected or invalidated; on the corrected data the "
+    "conditions of the alert are no longer met.",
+)
 COLOURS = {"red": "#d7191c", "orange": "#f28c28", "yellow": "#e6c200", "severe": "#7e0023", "heavy": "#99004c"}
 
 
@@ -58,6 +70,9 @@ class Notification:
     sent_to: list[str] = field(default_factory=list)  # "四川：…" lines: every office the alert went to
     ack_command: str = ""  # the exact `envmon ack` command for this recipient
     kind: str = ""
+    standard_zh: str = ""  # the standard in Chinese (``standard`` is the English one); empty: ``standard``
+    # a retraction: why (reason_zh, reason_en) and what the corrected data say (rows), from retraction.py
+    retraction: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,47 @@ def render_alert_mail(notes: list[Notification]) -> RenderedMail:
     return RenderedMail(one_line(subject), text, page)
 
 
+def data_status(code: str, lang: str) -> str:
+    """'初步（实时数据，未经审核）' / 'preliminary (…)' for the code in alerts.event_log.data_status."""
+    if not code:
+        return "—"
+    zh, en = DATA_STATUSES.get(code, (code, code))
+    return zh if lang == "zh" else en
+
+
+def reason(n: Notification, lang: str) -> str:
+    """Why a retracted alert was retracted (its recorded reason, else the general one)."""
+    recorded = n.retraction.get(f"reason_{lang}")
+    return recorded or RETRACTION_REASON[0 if lang == "zh" else 1]
+
+
+def summary(n: Notification, lang: str) -> str:
+    """What the mail says first about the change: a retraction says why, and names what it withdraws as withdrawn,
+    never as the current state."""
+    said = n.summary_zh if lang == "zh" else n.summary_en
+    if n.status == "lifted":  # the row carries the last open day's words: say they are the state before the lift
+        if lang == "zh":
+            return f"{n.day}起不再满足{n.title_zh}条件，予以解除。" + (f"\n解除前的预警内容：{said}" if said else "")
+        before = f"\nBefore the lift it said: {said}" if said else ""
+        return f"From {n.day} the conditions of the {n.title_en} are no longer met: lifted.{before}"
+    if n.status != "retracted":
+        return said
+    if lang == "zh":
+        return f"撤回原因：{reason(n, 'zh')}" + (f"\n原预警内容（已撤回，不再有效）：{said}" if said else "")
+    withdrawn = f"\nThe retracted alert said (no longer valid): {said}" if said else ""
+    return f"Why retracted: {reason(n, 'en')}{withdrawn}"
+
+
+def shown_evidence(n: Notification) -> tuple[tuple[str, str], list[dict]]:
+    """((Chinese, English) heading, rows) of the evidence table: a retraction shows the corrected data, not the
+    withdrawn evidence."""
+    if n.status == "retracted":
+        return ("更正后的数据", "Corrected data"), n.retraction.get("rows") or []
+    if n.status == "lifted":
+        return ("解除前的证据", "Evidence before the lift"), n.evidence
+    return ("证据", "Evidence"), n.evidence
+
+
 def facts(n: Notification, lang: str) -> list[tuple[str, str]]:
     level_zh, level_en = LEVELS.get(n.level, (n.level, n.level))
     status_zh, status_en = STATUSES[n.status]
@@ -122,16 +178,16 @@ def facts(n: Notification, lang: str) -> list[tuple[str, str]]:
             ("状态", f"{status_zh}（{n.day}）"),
             ("级别", level_zh or "—"),
             ("对象", "、".join(n.subjects)),
-            ("数据状态", n.data_status or "—"),
+            ("数据状态", data_status(n.data_status, "zh")),
             ("数据获取率", capture),
-            ("评价依据", n.standard or "—"),
+            ("评价依据", n.standard_zh or n.standard or "—"),
             ("预警编号", n.event_id),
         ]
     return [
         ("Status", f"{status_en} ({n.day})"),
         ("Level", level_en or "—"),
         ("Subject", ", ".join(n.subjects)),
-        ("Data status", n.data_status or "—"),
+        ("Data status", data_status(n.data_status, "en")),
         ("Data capture", capture),
         ("Standard", n.standard or "—"),
         ("Alert id", n.event_id),
@@ -140,16 +196,17 @@ def facts(n: Notification, lang: str) -> list[tuple[str, str]]:
 
 def _text_block_zh(n: Notification) -> list[str]:
     level_zh = LEVELS.get(n.level, (n.level, n.level))[0]
+    (heading_zh, heading_en), rows = shown_evidence(n)
     return [
         f"■ {level_zh}{n.title_zh} {STATUSES[n.status][0]}",
-        n.summary_zh,
+        summary(n, "zh"),
         "",
         *(f"{k}：{v}" for k, v in facts(n, "zh")),
         *(["已发送 / sent to："] + [f"  {line}" for line in n.sent_to] if n.sent_to else []),
         *([f"确认收到 / acknowledge：{n.ack_command}"] if n.ack_command else []),
         "",
-        "证据 / Evidence:",
-        text_table(n.evidence),
+        f"{heading_zh} / {heading_en}:",
+        text_table(rows),
     ]
 
 
@@ -157,7 +214,7 @@ def _text_block_en(n: Notification) -> list[str]:
     level_en = LEVELS.get(n.level, (n.level, n.level))[1]
     return [
         f"■ {level_en} {n.title_en}: {STATUSES[n.status][1]}".replace("■  ", "■ "),
-        n.summary_en,
+        summary(n, "en"),
         "",
         *(f"{k}: {v}" for k, v in facts(n, "en")),
     ]
@@ -168,6 +225,7 @@ def _html_block(n: Notification) -> str:
     status_zh, status_en = STATUSES[n.status]
     colour = COLOURS.get(n.level, "#2c7fb8")
     sent = "".join(f"<li>{_e(line)}</li>" for line in n.sent_to)
+    (heading_zh, heading_en), rows = shown_evidence(n)
     ack = (
         f'<p style="background:#f4f6f8;padding:6px 10px;font-family:monospace">确认收到 acknowledge: '
         f"{_e(n.ack_command)}</p>"
@@ -178,16 +236,21 @@ def _html_block(n: Notification) -> str:
         f'<div style="border-left:6px solid {colour};padding:4px 12px;margin:12px 0">'
         f'<h2 style="margin:4px 0">{_e(level_zh)}{_e(n.title_zh)} {_e(status_zh)}'
         f'<br><small style="color:#555">{_e(level_en)} {_e(n.title_en)}: {_e(status_en)}</small></h2>'
-        f'<p>{_e(n.summary_zh)}</p><p style="color:#555">{_e(n.summary_en)}</p>'
+        f'<p>{_lines(summary(n, "zh"))}</p><p style="color:#555">{_lines(summary(n, "en"))}</p>'
         f"{html_facts(list(zip(facts(n, 'zh'), facts(n, 'en'))))}"
         + (f"<p><b>已发送 / sent to:</b></p><ul>{sent}</ul>" if sent else "")
         + ack
-        + f"<h4>证据 Evidence</h4>{html_table(n.evidence)}</div>"
+        + f"<h4>{_e(heading_zh)} {_e(heading_en)}</h4>{html_table(rows)}</div>"
     )
 
 
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value))
+
+
+def _lines(value: str) -> str:
+    """Escaped, with its line breaks kept."""
+    return "<br>".join(_e(line) for line in value.split("\n"))
 
 
 def cell(value: object) -> str:
@@ -207,7 +270,7 @@ def _columns(rows: list[dict]) -> list[str]:
 
 def text_table(rows: list[dict]) -> str:
     if not rows:
-        return "  (none)"
+        return "  （无 none）"
     cols = _columns(rows)
     lines = ["  " + " | ".join(cols)]
     lines += ["  " + " | ".join(one_line(cell(r.get(c))) for c in cols) for r in rows]
@@ -216,7 +279,7 @@ def text_table(rows: list[dict]) -> str:
 
 def html_table(rows: list[dict]) -> str:
     if not rows:
-        return "<p>(none)</p>"
+        return "<p>无 none</p>"
     cols = _columns(rows)
     style = 'style="border:1px solid #bbb;padding:3px 6px"'
     head = "".join(f'<th {style} bgcolor="#eef4f8">{_e(c)}</th>' for c in cols)
@@ -225,9 +288,12 @@ def html_table(rows: list[dict]) -> str:
 
 
 def html_facts(pairs: list[tuple[tuple[str, str], tuple[str, str]]]) -> str:
+    """Chinese label and value first; the English label, and the English value where it differs, after them."""
     rows = "".join(
         f'<tr><th align="left" style="padding:2px 8px">{_e(zk)} <span style="color:#777">{_e(ek)}</span></th>'
-        f'<td style="padding:2px 8px">{_e(zv)}</td></tr>'
-        for (zk, zv), (ek, _) in pairs
+        f'<td style="padding:2px 8px">{_e(zv)}'
+        + (f'<br><span style="color:#777">{_e(ev)}</span>' if ev != zv else "")
+        + "</td></tr>"
+        for (zk, zv), (ek, ev) in pairs
     )
     return f"<table>{rows}</table>"

@@ -23,6 +23,7 @@ from assets.alerts.forecast_coverage import forecast_gaps, record_evaluation
 from assets.alerts.lifecycle import apply_day, latest_before, open_subjects
 from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.outage import air_outages, water_outages
+from assets.alerts.retraction import explain_retractions
 from assets.alerts.river import river_candidates, with_report_disputes
 from assets.alerts.warning_status import warning_status
 from warehouse.connection import fetch_polars
@@ -79,6 +80,7 @@ def evaluate_day(
         ev.forecast_gaps = forecast_gaps(con, day, int(rules["warning"]["forecast_coverage_days"]))
     with transaction(con):  # the day's states, their notifications and immediate mails, or none of them
         ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
+        ev.changes = explain_retractions(con, day, ev.changes, ev.candidates, rules)  # why, in the mails
         ev.queued = announce(con, ev.changes, contacts, list(where), now, NotifyRules.from_rules(rules))
         record_evaluation(con, day, now, ev.forecast_gaps)
     return ev

@@ -121,6 +121,7 @@ def _next_state(key, before: dict | None, cand: Candidate | None, day: dt.date) 
                 "rows": cand.evidence,
                 "topic": cand.topic,
                 "border": cand.border,
+                "standard_zh": cand.standard_zh,
             },
             ensure_ascii=False,
             default=str,

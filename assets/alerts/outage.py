@@ -109,6 +109,8 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
                 ],
                 f"GB 3095-2012 table 4: a daily mean needs >= {cfg['min_daily_hours_air']} valid hours; "
                 f"silence threshold {cfg['silent_hours']} h (rules.yaml)",
+                f"GB 3095-2012 表4：日均值至少需{cfg['min_daily_hours_air']}个有效小时；"
+                f"连续{cfg['silent_hours']}小时无有效数据即告警（rules.yaml）",
             )
         )
     return out
@@ -186,6 +188,8 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expec
                 ],
                 f"{cfg['min_daily_readings_water']} of the {expected} regular 4-hourly readings a day; "
                 f"silence threshold {cfg['silent_hours']} h beyond the 4-hour rhythm (rules.yaml)",
+                f"每日{expected}次常规监测（每4小时）中至少{cfg['min_daily_readings_water']}次；"
+                f"超出4小时监测频次{cfg['silent_hours']}小时无读数即告警（rules.yaml）",
             )
         )
     return out
@@ -207,6 +211,7 @@ def _candidate(
     en: str,
     evidence: list[dict],
     standard: str,
+    standard_zh: str,
 ) -> Candidate:
     return Candidate(
         kind="data_outage",
@@ -222,4 +227,5 @@ def _candidate(
         summary_zh=f"{label} {day}：{zh}",
         summary_en=f"{label} on {day}: {en}",
         standard=standard,
+        standard_zh=standard_zh,
     )

@@ -122,11 +122,11 @@ def _sustained(rated, ctx, day, cfg) -> list[Candidate]:
                 run,
                 ctx,
                 summary_zh=f"{lead_zh}{first['section_name']}连续{run.height}次监测劣于目标{first['target_class']}类"
-                f"（最差{worst}类，超标因子 {names.list_zh(params)}）。{origin[0]}{share}",
+                f"（最差{worst}类，超标因子 {names.list_zh(params)}）。{origin[0]}{share[0]}",
                 summary_en=(
                     f"{lead_en}{first['section_name']}: {run.height} consecutive readings worse than its target "
                     f"class {first['target_class']} (worst {worst}; parameters {names.list_en(params)}). "
-                    f"{origin[1]}{share}"
+                    f"{origin[1]}{share[1]}"
                 ),
             )
         )
@@ -159,7 +159,7 @@ def _incidents(rated, ctx, day, cfg) -> list[Candidate]:
         level = next((c for c, r in rank.items() if r == worst_rank), "alert")
         what_zh = "，".join(
             f"{names.zh(r['parameter'])} {names.value(r['parameter'], r['value'])}"
-            f"（前{window}中位数 {names.value(r['parameter'], r['median'])}）"
+            f"（前{_hours_zh(window)}中位数 {names.value(r['parameter'], r['median'])}）"
             for r in run.iter_rows(named=True)
         )
         what_en = ", ".join(
@@ -178,27 +178,36 @@ def _incidents(rated, ctx, day, cfg) -> list[Candidate]:
                 first,
                 run,
                 ctx,
-                summary_zh=f"{first['section_name']}水质突变：{what_zh}。{origin[0]}{share}",
-                summary_en=f"{first['section_name']}: sudden change: {what_en}. {origin[1]}{share}",
+                summary_zh=f"{first['section_name']}水质突变：{what_zh}。{origin[0]}{share[0]}",
+                summary_en=f"{first['section_name']}: sudden change: {what_en}. {origin[1]}{share[1]}",
             )
         )
     return out
 
 
-def _origin(run: pl.DataFrame) -> tuple[tuple[str, str], str]:
+def _origin(run: pl.DataFrame) -> tuple[tuple[str, str], tuple[str, str]]:
+    """((Chinese, English) attribution, (Chinese, English) share of upstream readings also exceeding)."""
     matched = run.filter(pl.col("up_exceeds").is_not_null())
     if run["up_section"].is_null().all():
-        return ("无上游断面（目录中）。", "No upstream section in the catalog. "), ""
+        return ("目录中无上游断面。", "No upstream section in the catalog. "), ("", "")
     if matched.height == 0:
         return (
             "上游断面无对应时刻数据，无法判定来源。",
             "No upstream reading at the travel time: origin unknown. ",
-        ), ""
+        ), ("", "")
     up = int(matched["up_exceeds"].sum())
-    share = f" ({up}/{matched.height})"
+    share = (
+        f"（上游断面同期超标{up}/{matched.height}次）",
+        f" ({up} of {matched.height} upstream readings also exceeding)",
+    )
     if up * 2 >= matched.height:
-        return ("判定：上游来水（inflow from upstream）", "Attribution: inflow from upstream"), share
-    return ("判定：本地增加（local increase）", "Attribution: local increase"), share
+        return ("判定：上游来水", "Attribution: inflow from upstream"), share
+    return ("判定：本地增加", "Attribution: local increase"), share
+
+
+def _hours_zh(window: str) -> str:
+    """'72h' -> '72小时'."""
+    return window.removesuffix("h") + "小时"
 
 
 def _candidate(kind, code, level, title_zh, title_en, first, run, ctx, summary_zh, summary_en) -> Candidate:
@@ -215,6 +224,7 @@ def _candidate(kind, code, level, title_zh, title_en, first, run, ctx, summary_z
         summary_zh=summary_zh,
         summary_en=summary_en,
         standard="GB 3838-2002 single-factor class vs. the section's target class",
+        standard_zh="GB 3838-2002 单因子评价：水质类别对照断面水质目标",
         capture_pct=ctx["capture"].get(code, 0.0),
         topic="water",
         border=border,

@@ -24,10 +24,11 @@ def warning_status(
     regional = next((c for c in candidates if c.kind == "regional_warning"), None)
     regional_row = latest.get(("regional_warning", "region"))
     if regional is None and regional_row is not None and regional_row["status"] in OPEN:
-        regional_level, regional_id = regional_row["level"], regional_row["event_id"]
+        regional_level, regional_id = regional_row["level"], (regional_row["event_id"],) * 2
     elif regional is not None:
         regional_level = regional.level
-        regional_id = regional_row["event_id"] if regional_row and regional_row["status"] in OPEN else "新发布 new"
+        open_id = regional_row["event_id"] if regional_row and regional_row["status"] in OPEN else None
+        regional_id = (open_id, open_id) if open_id else ("当日新发布", "issued that day")
     else:
         regional_level = regional_id = None
     out = {}
@@ -36,8 +37,8 @@ def warning_status(
         if regional_level is not None:
             zh_level, en_level = LEVELS.get(regional_level, (regional_level, regional_level))
             out[area] = (
-                f"本区县无预警，区域联合预警（{zh_level}，{regional_id}）仍在执行",
-                f"no area warning here; the regional warning ({en_level}, {regional_id}) still applies",
+                f"本区县无预警，区域联合预警（{zh_level}，{regional_id[0]}）仍在执行",
+                f"no area warning here; the regional warning ({en_level}, {regional_id[1]}) still applies",
             )
         elif row is not None and row["status"] in ("lifted", "retracted"):
             verb_zh, verb_en = ("解除", "lifted") if row["status"] == "lifted" else ("撤回", "retracted")

@@ -22,6 +22,7 @@ from assets.reports.joint_charts import joint_charts  # noqa: E402
 from assets.reports.tables import ReportTables  # noqa: E402
 
 MISSING = "#D9D9D9"
+WEEKDAYS = {True: list("一二三四五六日"), False: ["M", "T", "W", "T", "F", "S", "S"]}  # Monday first, as calendar
 # Display colours of the water classes (the usual 蓝/绿/黄/橙/红 scheme of Chinese water bulletins).
 WATER_COLORS = {"I": "#1F77B4", "II": "#56B4E9", "III": "#2CA02C", "IV": "#F0E442", "V": "#FF7F0E", "劣V": "#D62728"}
 DPI = 110
@@ -63,8 +64,8 @@ def chart_figures(t: ReportTables) -> dict[str, tuple[str, plt.Figure]]:
         )
     area = t.tables.get("air_area")
     if area is not None and area.height:
-        charts["good_days"] = ("优良天数比例 Good-days ratio by area", _good_days(area, label))
-    charts.update(joint_charts(t, label))  # the composite index ranking
+        charts["good_days"] = ("优良天数比例 Good-days ratio by area", _good_days(area, label, chinese))
+    charts.update(joint_charts(t, label, chinese))  # the composite index ranking
     sections = t.tables.get("water_sections_ytd")
     if sections is not None and sections.height:
         title = "断面水质类别 Water class by section and month"
@@ -128,7 +129,7 @@ def _calendar_month(daily: pl.DataFrame, t: ReportTables, label: dict[str, str],
                 )
         ax.set_xlim(0, 7)
         ax.set_ylim(-len(weeks) + 1, 1)
-        ax.set_xticks(np.arange(7) + 0.47, ["M", "T", "W", "T", "F", "S", "S"], fontsize=6)
+        ax.set_xticks(np.arange(7) + 0.47, WEEKDAYS[chinese], fontsize=6)
         ax.set_yticks([])
         ax.tick_params(length=0)
         ax.set_frame_on(False)
@@ -136,7 +137,7 @@ def _calendar_month(daily: pl.DataFrame, t: ReportTables, label: dict[str, str],
     for ax in list(axes.flat)[len(areas) :]:
         ax.axis("off")
     fig.legend(handles=_level_legend(t.levels, chinese), loc="lower center", ncol=7, fontsize=7, frameon=False)
-    fig.suptitle(f"Daily AQI {first:%Y-%m}", fontsize=11)
+    fig.suptitle(f"{first.year}年{first.month}月 日AQI" if chinese else f"Daily AQI {first:%Y-%m}", fontsize=11)
     fig.subplots_adjust(bottom=0.12)
     return fig
 
@@ -158,7 +159,8 @@ def _calendar_year(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], 
     ax.imshow(rgb, aspect="auto", interpolation="nearest")
     ax.set_yticks(range(len(areas)), [label.get(a, a) for a in areas], fontsize=8)
     month_starts = [i for i, d in enumerate(days) if d.day == 1]
-    ax.set_xticks(month_starts, [days[i].strftime("%b") for i in month_starts], fontsize=8)
+    months = [f"{days[i].month}月" if chinese else days[i].strftime("%b") for i in month_starts]
+    ax.set_xticks(month_starts, months, fontsize=8)
     ax.legend(
         handles=_level_legend(t.levels, chinese),
         loc="upper center",
@@ -167,7 +169,7 @@ def _calendar_year(daily: pl.DataFrame, t: ReportTables, label: dict[str, str], 
         fontsize=7,
         frameon=False,
     )
-    ax.set_title(f"Daily AQI {t.period.label}", fontsize=11)
+    ax.set_title(f"{t.period.start.year}年 日AQI" if chinese else f"Daily AQI {t.period.label}", fontsize=11)
     return fig
 
 
@@ -192,17 +194,18 @@ def _trend(
     return fig
 
 
-def _good_days(area: pl.DataFrame, label: dict[str, str]) -> plt.Figure:
+def _good_days(area: pl.DataFrame, label: dict[str, str], chinese: bool) -> plt.Figure:
     frame = area.sort("good_days_ratio", nulls_last=True)
     names = [label.get(a, a) for a in frame["area"]]
     ratios = frame["good_days_ratio"].fill_null(0).to_list()
     fig, ax = plt.subplots(figsize=(7, 0.38 * len(names) + 1))
     bars = ax.barh(names, ratios, color="#2CA02C")
     for bar, ratio, valid in zip(bars, frame["good_days_ratio"], frame["valid_days"]):
-        text = "n/a" if ratio is None else f"{ratio:.1f}% ({valid} d)"
+        days = f"{valid}天" if chinese else f"{valid} d"
+        text = ("无数据" if chinese else "n/a") if ratio is None else f"{ratio:.1f}% ({days})"
         ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=7)
     ax.set_xlim(0, 115)
-    ax.set_xlabel("good days / valid days (%)")
+    ax.set_xlabel("优良天数 / 有效天数 (%)" if chinese else "good days / valid days (%)")
     return fig
 
 

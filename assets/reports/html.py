@@ -10,6 +10,7 @@ import jinja2
 import polars as pl
 
 from assets.reports import notify_times
+from assets.reports.alert_labels import labelled
 from assets.reports.joint_html import border_section, composite_section, exceptional_section
 from assets.reports.tables import ReportTables
 
@@ -88,7 +89,8 @@ figcaption{font-size:12px;color:#555}.note{color:#8a6d3b;background:#fcf8e3;padd
 </style></head><body>
 <h1>{{ title_zh }}<br><small>{{ title_en }}</small></h1>
 <p>统计期 Period: {{ start }} – {{ end }}。生成时间 Generated: {{ generated }}（北京时间 CST）。
-统计方法 Method: HJ 663 (GB 3095 Grade II limits in force), GB 3838-2002 single-factor water classes.</p>
+统计方法：HJ 663（执行中的 GB 3095 二级浓度限值），GB 3838-2002 单因子评价水质类别。
+Method: HJ 663 (GB 3095 Grade II limits in force), GB 3838-2002 single-factor water classes.</p>
 {% for s in sections %}
 <h2>{{ s.heading }}</h2>
 {% if s.text %}<p>{{ s.text }}</p>{% endif %}
@@ -194,7 +196,7 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
         {
             "heading": "八、本期预警 Alerts in the period",
             "charts": [],
-            "table": html_table(t.tables.get("alerts"), ALERT_COLUMNS),
+            "table": html_table(labelled(t.tables.get("alerts")), ALERT_COLUMNS),
             "note": missing("alerts"),
         },
     ]
@@ -203,7 +205,7 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
             "heading": notify_times.HEADING,
             "text": notify_times.TEXT,
             "charts": [],
-            "table": html_table(t.tables.get(notify_times.TABLE), notify_times.COLUMNS),
+            "table": html_table(labelled(t.tables.get(notify_times.TABLE)), notify_times.COLUMNS),
             "note": missing(notify_times.TABLE),
         }
     )

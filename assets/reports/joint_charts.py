@@ -22,19 +22,20 @@ INDICES = {
 }
 
 
-def joint_charts(t: ReportTables, label: dict[str, str]) -> dict[str, tuple[str, plt.Figure]]:
+def joint_charts(t: ReportTables, label: dict[str, str], chinese: bool = False) -> dict[str, tuple[str, plt.Figure]]:
+    """``chinese``: a CJK font draws the chart (fonts.py), so its words are Chinese; else English."""
     index = t.tables.get("composite_index")
     if index is None or not index.height or index["i_sum"].is_null().all():
         return {}
     return {
         "composite_index": (
             "环境空气质量综合指数排名 Composite air-quality index ranking (环办监测〔2018〕19号)",
-            _composite(index, label),
+            _composite(index, label, chinese),
         )
     }
 
 
-def _composite(index: pl.DataFrame, label: dict[str, str]) -> plt.Figure:
+def _composite(index: pl.DataFrame, label: dict[str, str], chinese: bool) -> plt.Figure:
     frame = index.filter(pl.col("i_sum").is_not_null()).sort(
         [pl.col("rank").is_null(), "rank", "i_sum"], descending=[True, True, True]
     )  # rank 1 at the top
@@ -49,13 +50,17 @@ def _composite(index: pl.DataFrame, label: dict[str, str]) -> plt.Figure:
             bar.set_hatch(h)
         left = [a + b for a, b in zip(left, values)]
     for y, row in enumerate(frame.iter_rows(named=True)):
-        text = (
-            f"{row['i_sum']:.2f}  #{row['rank']}"
-            if row["rank"] is not None
-            else f"{row['i_sum']:.2f}  not ranked (data capture)"
-        )
+        if row["rank"] is not None:
+            text = f"{row['i_sum']:.2f}  第{row['rank']}名" if chinese else f"{row['i_sum']:.2f}  #{row['rank']}"
+        else:
+            unranked = "不参与排名（数据获取率不足）" if chinese else "not ranked (data capture)"
+            text = f"{row['i_sum']:.2f}  {unranked}"
         ax.text(left[y] + 0.05, y, text, va="center", fontsize=7)
     ax.set_xlim(0, max(left) * 1.35 if left else 1)
-    ax.set_xlabel("composite index I_sum = sum of C_i / S_i (lower = cleaner air)")
+    ax.set_xlabel(
+        "综合指数 I_sum = Σ C_i / S_i（越小空气越好）"
+        if chinese
+        else "composite index I_sum = sum of C_i / S_i (lower = cleaner air)"
+    )
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=7, ncol=6, frameon=False)  # above the bars
     return fig

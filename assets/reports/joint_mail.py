@@ -21,7 +21,7 @@ def joint_mail_lines(t: ReportTables) -> list[str]:
                 f"  {r['rank']:>2}. {r['area']} {r['i_sum']:.2f}（首要污染物 {r['primary_pollutant']}{change}）"
             )
         for r in index.filter(index["rank"].is_null()).iter_rows(named=True):
-            lines.append(f"   -  {r['area']}: 未排名 {r['ranking_status']}")
+            lines.append(f"   -  {r['area']}: {r['ranking_status']}")
     events = t.tables.get("exceptional_events")
     if events is not None and events.height:
         lines += [

@@ -111,7 +111,9 @@ SELECT
         lambda x: x IS NOT NULL), ',') AS primary_pollutant,
     capture_failed,
     CASE WHEN ranked THEN '参与排名 ranked'
-         ELSE '未排名 not ranked: data capture failed ('
+         ELSE '未排名：数据获取率不足（'
+              || coalesce(nullif(array_to_string(capture_failed, '、'), ''), '某项统计') || '） '
+              || 'not ranked: data capture failed ('
               || coalesce(nullif(array_to_string(capture_failed, ', '), ''), 'a statistic') || ')'
     END AS ranking_status,
     rank,

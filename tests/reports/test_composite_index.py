@@ -78,7 +78,7 @@ def test_single_indices_sum_primary_pollutant_and_rank_by_hand(index):
 def test_an_area_that_fails_data_capture_is_listed_but_not_ranked(index):
     c = index["内江"]
     assert c["rank"] is None and c["change_rank"] is None
-    assert c["ranking_status"].startswith("未排名 not ranked: data capture failed (")
+    assert c["ranking_status"].startswith("未排名：数据获取率不足（SO2、NO2、PM10、PM2.5、CO、O3） not ranked")
     assert set(c["capture_failed"]) == {"SO2", "NO2", "PM10", "PM2.5", "CO", "O3"}
     assert c["i_sum"] is not None  # shown, with its status, never silently ranked
 
