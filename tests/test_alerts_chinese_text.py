@@ -180,10 +180,14 @@ def test_observed_heavy_pollution_and_its_retraction_in_the_digest_are_chinese(t
     with write_connection(db) as con:
         air_day(con, 236, [])
         evaluate_day(con, D, load_rules(), load_contacts(), NOW, ["test"])
-        issued = fetch_polars(con, "SELECT * FROM alerts.event_log WHERE kind = 'observed_heavy'").row(0, named=True)
+        issued = fetch_polars(
+            con, "SELECT * FROM alerts.event_log WHERE kind = 'observed_heavy' ORDER BY revision DESC"
+        ).row(0, named=True)
         air_day(con, 150, [])  # the day's AQI corrected
         evaluate_day(con, D, load_rules(), load_contacts(), NOW, ["test"])
-        retracted = fetch_polars(con, "SELECT * FROM alerts.event_log WHERE kind = 'observed_heavy'").row(0, named=True)
+        retracted = fetch_polars(
+            con, "SELECT * FROM alerts.event_log WHERE kind = 'observed_heavy' ORDER BY revision DESC"
+        ).row(0, named=True)
     assert retracted["status"] == "retracted"
     zh = chinese_part(render(notification_for(issued, ["test"])).text)
     assert offenders(zh) == []
