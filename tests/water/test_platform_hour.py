@@ -4,11 +4,12 @@ platform's real-time class: every difference listed with its reason (assets/wate
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pytest
 
 from assets.sql_models.models import load_seed
-from assets.water.class_comparison import agreement, compare_reported_classes, difference_lines
+from assets.water.class_comparison import COMPARISON_SQL, agreement, compare_reported_classes, difference_lines
 from assets.water.landing import process_water_file
 from assets.water.sections import load_sections
 from tests.conftest import SHARED_DATA
@@ -16,6 +17,7 @@ from tests.water.marts_harness import WATER_SEEDS, query, rebuild
 from tests.water.platform_catalog import platform_catalog
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
+from warehouse.query import run_query
 
 PLATFORM = SHARED_DATA / "cnemc_water" / "platform_hour_0204_other_provinces.csv"
 RECEIVED = dt.datetime(2026, 2, 4, 12, 0)
@@ -39,11 +41,11 @@ def loaded(tmp_path_factory):
         con.register("_s", sections.to_arrow())
         con.execute("CREATE OR REPLACE TABLE seeds.water_sections AS SELECT * FROM _s")
         rebuild(con)
-        yield outcome, sections, con
+        yield outcome, sections, con, paths.warehouse
 
 
 def test_every_reading_of_the_hour_is_loaded_with_its_year_its_section_and_the_platform_s_class(loaded):
-    outcome, sections, con = loaded
+    outcome, sections, con, _ = loaded
     assert (outcome.status, outcome.rows_in, outcome.rows_staged, outcome.rows_rejected) == ("loaded", 1046, 1046, 0)
     assert sections.height == 1046  # six names are used in two provinces: matched with 省份
     staged = query(
@@ -61,7 +63,7 @@ def test_every_reading_of_the_hour_is_loaded_with_its_year_its_section_and_the_p
 
 
 def test_our_class_equals_the_platform_s_and_each_difference_has_its_reason(loaded):
-    _, _, con = loaded
+    _, _, con, _ = loaded
     compared = compare_reported_classes(con)
     n, same, share = agreement(compared)
     lines = difference_lines(compared)
@@ -80,7 +82,7 @@ def test_our_class_equals_the_platform_s_and_each_difference_has_its_reason(load
 
 
 def test_lake_limits_and_tn_on_its_own_give_the_platform_s_class(loaded):
-    _, _, con = loaded
+    _, _, con, _ = loaded
     rows = query(
         con,
         "SELECT section_name, water_body, total_phosphorus, total_nitrogen, total_nitrogen_class, water_class, "
@@ -94,3 +96,11 @@ def test_lake_limits_and_tn_on_its_own_give_the_platform_s_class(loaded):
         ("武昌湖", "lake", 0.027, 0.74, "III", "III", "III"),
         ("龙岩滩水库", "lake", 0.013, 2.61, "劣V", "II", "II"),
     ]
+
+
+def test_staff_run_the_same_comparison_on_the_published_snapshot(loaded, tmp_path):
+    _, _, con, warehouse = loaded
+    con.execute("CHECKPOINT")
+    snapshot = Path(shutil.copyfile(warehouse, tmp_path / "envmon.duckdb"))
+    compared = run_query(snapshot, COMPARISON_SQL)  # what `envmon query` runs: read-only, external access off
+    assert agreement(compared) == agreement(compare_reported_classes(con))
