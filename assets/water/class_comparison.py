@@ -8,7 +8,7 @@ at once). A difference gets the first reason that explains it:
   compares its unrounded measurement (0.1004 shown as 0.1 is above the class II limit 0.1 of river TP).
 - ``water_body``: the section judged as the other water body (river <-> lake, seeds.water_evaluated_parameters)
   gets the stated class: the catalog's ``water_body`` of that section differs from the one the file's author uses.
-- ``missing_parameter``: the stated class is worse and a parameter was not there to judge here.
+- ``missing_parameter``: the stated class is worse and a parameter was not there to judge here (or none was).
 - ``unexplained``: none of these; to be looked at.
 
 Plain SQL on a warehouse (or the published snapshot) where the water marts are built: ``envmon query`` can run
@@ -68,7 +68,8 @@ SELECT
         WHEN r.water_class IS NOT DISTINCT FROM r.reported_class THEN NULL
         WHEN x.on_limit IS NOT NULL AND r.reported_rank = r.class_rank + 1 THEN 'on_limit'
         WHEN x.other_rank = r.reported_rank THEN 'water_body'
-        WHEN len(r.missing_parameters) > 0 AND r.reported_rank > coalesce(r.class_rank, 0) THEN 'missing_parameter'
+        WHEN r.class_rank IS NULL OR (len(r.missing_parameters) > 0 AND r.reported_rank > r.class_rank)
+            THEN 'missing_parameter'
         ELSE 'unexplained'
     END AS reason,
     CASE
@@ -78,8 +79,9 @@ SELECT
         WHEN x.other_rank = r.reported_rank
             THEN 'judged as a ' || CASE r.water_body WHEN 'river' THEN 'lake (湖库)' ELSE 'river' END
                  || ' it is ' || r.reported_class || ': the catalog says ' || r.water_body
-        WHEN len(r.missing_parameters) > 0 AND r.reported_rank > coalesce(r.class_rank, 0)
-            THEN 'not judged here (no valid value): ' || array_to_string(r.missing_parameters, ', ')
+        WHEN r.class_rank IS NULL OR (len(r.missing_parameters) > 0 AND r.reported_rank > r.class_rank)
+            THEN 'not judged here (no valid value): '
+                 || coalesce(array_to_string(r.missing_parameters, ', '), 'any evaluated parameter')
         ELSE 'no reason found'
     END AS why
 FROM r
