@@ -7,7 +7,11 @@ section to the catalog by code or by name, parses the times and the numbers (``*
 tokens mean "no value"), and reports every cell it cannot use by row and field. A number that cannot be read (``abc``,
 ``inf``, ``1e999``, a formula without a value) is a problem of that cell only: the value is empty (flagged UNP
 downstream) and the rest of the reading stays. A time that cannot be read makes the row unusable. A section code
-that matches the catalog only after trimming, case-folding or dropping spaces is accepted and reported.
+that matches the catalog only after trimming, case-folding or dropping spaces is accepted and reported. A name that
+two provinces' sections share in the catalog is matched with the file's 省份.
+
+The national platform's own quirks stay here: its 水质类别 in Roman numerals (``Ⅲ``, ``劣Ⅴ``) is kept as the
+catalog spells classes (``III``, ``劣V``), ``--`` means no value in any column.
 
 Yearless times (``MM-DD HH:MM``, as the platform shows them) get the year that puts them closest to the file's
 reference date: a date in the file name (``2027-01-02``, ``20270102``, ``2027年1月2日``), else the file's
@@ -23,7 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.ingest.files import ROW_COLUMN, BadFileError, parse_numbers
+from assets.ingest.files import MISSING_TOKENS, ROW_COLUMN, BadFileError, parse_numbers
 from assets.water.faults import VALUE_COLUMNS
 from assets.water.report_choice import normalise_provinces
 
@@ -46,6 +50,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "total_nitrogen": ("总氮", "totalnitrogen", "tn"),
 }
 _ALIAS = {alias: canonical for canonical, aliases in HEADERS.items() for alias in aliases}
+ROMAN = {"Ⅳ": "IV", "Ⅴ": "V", "Ⅲ": "III", "Ⅱ": "II", "Ⅰ": "I"}  # the Unicode numerals of the platform's 水质类别
 _NAME_DATE = re.compile(r"(20\d{2})[-_.年]?(\d{1,2})[-_.月]?(\d{1,2})")
 
 
@@ -109,6 +114,15 @@ def parse_times(text: pl.Expr, reference: dt.datetime) -> pl.Expr:
     return pl.when(yearless).then(nearest).otherwise(full).cast(pl.Datetime("us"))
 
 
+def platform_class(text: pl.Expr) -> pl.Expr:
+    """水质类别 as the catalog spells classes: the platform's Roman numerals (Ⅰ…Ⅴ, 劣Ⅴ, with or without 类) -> I … V,
+    劣V; ``--`` and the other missing tokens -> null; anything else stays as written (it is shown, never used)."""
+    clean = text.str.strip_chars().str.strip_suffix("类")
+    for numeral, latin in ROMAN.items():
+        clean = clean.str.replace_all(numeral, latin, literal=True)
+    return pl.when(clean.is_in(MISSING_TOKENS) | clean.is_null()).then(None).otherwise(clean)
+
+
 def _key(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars().str.replace_all(r"[\s（）()]", "").str.to_uppercase()
 
@@ -127,26 +141,36 @@ def parse_water_frame(
     renamed = frame.select(ROW_COLUMN, *[pl.col(src).alias(dst) for src, dst in mapping.items()])
     numbers, bad = parse_numbers(renamed, present, path)
     by_code = sections.select(_key(pl.col("section_code")).alias("_k"), pl.col("section_code").alias("_code"))
-    by_name = sections.select(_key(pl.col("name")).alias("_k"), pl.col("section_code").alias("_name_code"))
+    names = sections.select(
+        _key(pl.col("name")).alias("_k"), pl.col("section_code").alias("_name_code"), pl.col("province").alias("_p")
+    )
+    # a name unique in the catalog matches whatever 省份 says (the other province's report of a border section);
+    # a name two provinces share (三岔口 in 天津 and 黑龙江) matches with the file's 省份 only
+    unique_names = names.filter(pl.col("_k").is_unique()).drop("_p")
+    shared_names = names.filter(~pl.col("_k").is_unique()).rename({"_name_code": "_shared_code"})
     given_code = pl.col("section_code") if "section_code" in mapping.values() else pl.lit(None, pl.String)
     given_name = pl.col("section_name") if "section_name" in mapping.values() else pl.lit(None, pl.String)
     tidy = (
-        numbers.with_columns(_given=pl.coalesce(given_code, given_name), _k=_key(pl.coalesce(given_code, given_name)))
-        .join(by_code, on="_k", how="left")
-        .with_columns(_k=_key(given_name))
-        .join(by_name, on="_k", how="left")
-        .with_columns(
-            section_code=pl.coalesce("_code", "_name_code", pl.col("_given").str.strip_chars()),
-            ts=parse_times(pl.col("time"), reference),
-            reported_class=(
-                pl.col("reported_class").str.strip_chars()
-                if "reported_class" in mapping.values()
-                else pl.lit(None, pl.String)
-            ),
+        numbers.with_columns(
+            _given=pl.coalesce(given_code, given_name),
+            _k=_key(pl.coalesce(given_code, given_name)),
             # 省份: whose report it is (both provinces may report a border section: assets/water/report_choice.py)
             reporting_province=(
                 normalise_provinces(pl.col("province"), sections["province"].unique().to_list())
                 if "province" in mapping.values()
+                else pl.lit(None, pl.String)
+            ),
+        )
+        .join(by_code, on="_k", how="left")
+        .with_columns(_k=_key(given_name))
+        .join(unique_names, on="_k", how="left")
+        .join(shared_names, left_on=["_k", "reporting_province"], right_on=["_k", "_p"], how="left")
+        .with_columns(
+            section_code=pl.coalesce("_code", "_name_code", "_shared_code", pl.col("_given").str.strip_chars()),
+            ts=parse_times(pl.col("time"), reference),
+            reported_class=(
+                platform_class(pl.col("reported_class"))
+                if "reported_class" in mapping.values()
                 else pl.lit(None, pl.String)
             ),
             **{c: pl.lit(None, pl.Float64) for c in VALUE_COLUMNS if c not in present},

@@ -3,7 +3,9 @@
 One row per monitoring section: code, name, river, province, area, lon/lat, order along the river (upstream ->
 downstream), whether it is a provincial border section and on which side of the crossing (``border_role``:
 ``upstream`` = last section before the border, ``downstream`` = first after it), target class (水质目标), the next
-section downstream and the travel time to it. ``ENVMON_WATER_SECTIONS`` replaces the file without code changes.
+section downstream and the travel time to it, and the water body (``water_body``: ``river``, or ``lake`` for a lake or
+reservoir section, 湖库, classed on the lake limits of GB 3838; default ``river``). ``ENVMON_WATER_SECTIONS`` replaces
+the file without code changes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from assets.catalog.csv_catalog import read_catalog_csv, typed
 
 DEFAULT_SECTIONS = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "water_sections.csv"
 CLASSES = ("I", "II", "III", "IV", "V", "劣V")
+WATER_BODIES = ("river", "lake")  # the keys of seeds/water_evaluated_parameters.csv
 
 SCHEMA = {
     "section_code": pl.String,
@@ -29,6 +32,7 @@ SCHEMA = {
     "is_border_section": pl.Boolean,
     "border_role": pl.String,
     "target_class": pl.String,
+    "water_body": pl.String,
     "next_section_code": pl.String,
     "travel_time_hours": pl.Float64,
     "illustrative": pl.Boolean,
@@ -51,7 +55,7 @@ def load_sections(path: Path | str | None = None) -> pl.DataFrame:
         typed(name, dtype) for name, dtype in SCHEMA.items()
     )
     _check(frame.with_row_index("line", offset=2), raw.with_row_index("line", offset=2), path)
-    return frame.with_columns(pl.col("border_role").fill_null(""))
+    return frame.with_columns(pl.col("border_role").fill_null(""), pl.col("water_body").fill_null("river"))
 
 
 def _check(frame: pl.DataFrame, raw: pl.DataFrame, path: Path) -> None:
@@ -66,8 +70,18 @@ def _check(frame: pl.DataFrame, raw: pl.DataFrame, path: Path) -> None:
         bad = frame.filter(pl.col(field).is_null() & raw[field].str.strip_chars().replace("", None).is_not_null())
         fail(bad, field, "not a number")
     fail(frame.filter(~pl.col("target_class").is_in(CLASSES)), "target_class", f"must be one of {', '.join(CLASSES)}")
+    fail(
+        frame.filter(~pl.col("water_body").fill_null("river").is_in(WATER_BODIES)),
+        "water_body",
+        "must be river or lake (湖库: a lake or reservoir section; empty = river)",
+    )
     fail(frame.filter(pl.col("section_code").is_duplicated()), "section_code", "duplicate code")
-    fail(frame.filter(pl.col("name").is_duplicated()), "name", "duplicate name (files match sections by name)")
+    # the national network has one name in two provinces (三岔口 in 天津 and 黑龙江): a file's 省份 tells them apart
+    fail(
+        frame.filter(~pl.struct("name", "province").is_first_distinct()),  # the repeat's row
+        "name",
+        "duplicate name in one province (files match sections by name, and by 省份 and name)",
+    )
     codes = frame["section_code"].implode()
     fail(
         frame.filter(pl.col("next_section_code").is_not_null() & ~pl.col("next_section_code").is_in(codes)),

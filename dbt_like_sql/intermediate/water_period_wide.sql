@@ -3,7 +3,7 @@
 -- materialized: view
 -- partitioned: periods (first_day, last_day)
 WITH evaluated AS (
-    SELECT parameter FROM seeds.water_class_limits_gb3838 WHERE evaluated_for_rivers = 'yes'
+    SELECT DISTINCT parameter FROM seeds.water_evaluated_parameters WHERE role = 'class'
 ),
 used AS (
     SELECT section_code, 'day' AS period, CAST(day AS TIMESTAMP) AS period_start, count(DISTINCT ts) AS readings_used

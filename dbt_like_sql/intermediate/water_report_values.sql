@@ -1,6 +1,7 @@
 -- Each province's report of a river reading (staging.water_province_reports), long form: one row per section x
--- time x reporting province x parameter, with the GB 3838 class of the value (evaluated parameters only; a value
--- outside its plausible range, seeds.quality_ranges, is shown but not classed).
+-- time x reporting province x parameter, with the GB 3838 class of the value (the parameters the section's water body
+-- is classed on, seeds.water_evaluated_parameters, a lake's TP on the lake limits; a value outside its plausible
+-- range, seeds.quality_ranges, is shown but not classed).
 -- used: this report is the value the statistics use (the one in staging.water_readings; the rule:
 -- assets/water/report_choice.py). side: 1 = the report used (or, when neither is, the first province by name), 2 ...
 -- the others. Only sections and times that two or more provinces reported.
@@ -38,10 +39,13 @@ SELECT
     p.name_zh,
     l.value,
     l.value BETWEEN q.plausible_min AND q.plausible_max AS plausible,
-    CASE WHEN c.evaluated_for_rivers = 'yes' AND l.value BETWEEN q.plausible_min AND q.plausible_max
+    CASE WHEN c.parameter IS NOT NULL AND l.value BETWEEN q.plausible_min AND q.plausible_max
          THEN gb3838_class_rank(l.value, c.direction, c.class_i, c.class_ii, c.class_iii, c.class_iv, c.class_v)
     END AS class_rank
 FROM long AS l
 JOIN seeds.water_parameters AS p USING (parameter)
 JOIN seeds.quality_ranges AS q ON q.dataset = 'water_readings' AND q.parameter = l.parameter
-LEFT JOIN seeds.water_class_limits_gb3838 AS c USING (parameter)
+LEFT JOIN seeds.water_sections AS s ON s.section_code = l.section_code
+LEFT JOIN seeds.water_evaluated_parameters AS e
+    ON e.water_body = coalesce(s.water_body, 'river') AND e.parameter = l.parameter AND e.role = 'class'
+LEFT JOIN seeds.water_class_limits_gb3838 AS c ON c.parameter = e.limits

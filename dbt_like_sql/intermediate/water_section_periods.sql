@@ -2,7 +2,9 @@
 -- first day): the arithmetic means of the period's valid readings, their GB 3838 single-factor class, the target
 -- class and compliance (class at least as good as the target), main pollutants (worst three above class III) with
 -- exceedance multiples, and readings_used. A period with readings but no valid evaluated value has water_class and
--- compliant NULL. The marts water_section_daily and water_section_monthly are its two halves.
+-- compliant NULL. water_body: river or lake (湖库, classed on the lake TP limits); total_nitrogen_class: a lake's TN
+-- classed on its own, not part of water_class (NULL for rivers). The marts water_section_daily and
+-- water_section_monthly are its two halves.
 -- materialized: view
 -- partitioned: periods (first_day, last_day)
 WITH readings AS (
@@ -25,6 +27,7 @@ SELECT
     s.river,
     s.province,
     s.area,
+    s.water_body,
     p.period_start,
     p.first_day,
     p.last_day,
@@ -40,6 +43,7 @@ SELECT
     c.missing_parameters,
     c.codmn_multiple, c.ammonia_nitrogen_multiple, c.total_phosphorus_multiple,
     c.ph_class, c.dissolved_oxygen_class, c.codmn_class, c.ammonia_nitrogen_class, c.total_phosphorus_class,
+    c.total_nitrogen_class,
     w.water_temp, w.ph, w.dissolved_oxygen, w.conductivity, w.turbidity,
     w.codmn, w.ammonia_nitrogen, w.total_phosphorus, w.total_nitrogen,
     s.is_border_section,

@@ -17,6 +17,7 @@ WATER_SEEDS = (
     "water_classes",
     "water_river_status",
     "water_class_limits_gb3838",
+    "water_evaluated_parameters",
     "quality_ranges",
     "quality_flags",
     "border_tolerances",

@@ -64,7 +64,7 @@ def test_gbk_csv_in_the_platform_layout_loads(tmp_path, data_dir):
     first = rows.row(0, named=True)
     assert (first["ph"], first["dissolved_oxygen"], first["total_phosphorus"]) == (7.62, 8.95, 0.153)
     assert first["total_nitrogen"] is None  # '*' = missing
-    assert first["reported_class"] == "Ⅲ" and first["source"] == "file"
+    assert first["reported_class"] == "III" and first["source"] == "file"  # the file's Roman numeral Ⅲ
     assert not path.exists() and outcome.moved_to.parent == DataPaths(data_dir).archive / "water" / "2027-01"
 
 
