@@ -37,7 +37,10 @@ _LAKE_NAMES = [name for names in LAKE_STATIONS.values() for name in names]
 # content/post_2719785.html and post_4294868.html. HB: the station list of a 湖北省地表水水质自动站实时形势分析日报
 # (附表1/附表3: 河流, 国控/省控, 断面, 地市, 目标), a public GitHub file (stored-text id 62494950223); in that list
 # a lake or reservoir point is filed under its lake or reservoir (丹江口水库, 黄龙滩水库, 洪湖 …), a river section
-# under its river. JZ: 沮漳河 (encyclopedia text, weilinceramic.com/weilinceramic/沮漳河/0).
+# under its river. JZ: 沮漳河 (encyclopedia text, weilinceramic.com/weilinceramic/沮漳河/0). JN: 济南市生态环境局,
+# 2025年2月份水环境质量状况 (jnepb.jinan.gov.cn/art/2025/3/25/art_10428_4819566.html), 表1: 卧虎山水库, 所在河流
+# 玉符河, 国控, 目标 Ⅱ. GZ: 2009年贵州省环境状况公报, 湖库垂线表 (cn.chinagate.cn/infocus/2010-10/27/
+# content_21213123_4.htm): 百花湖's verticals 大坝, 花桥, 岩脚寨, 麦西河口, 铝厂… (贵铝 is 贵州铝厂).
 SOURCED_WATER_BODIES = (
     # (province, name, water_body, what it is, source)
     ("广东", "惠州汝湖", "river", "东江 at the town 汝湖: the section of 河流型水源 东江虾村/谭屋角", "HZ"),
@@ -45,6 +48,8 @@ SOURCED_WATER_BODIES = (
     ("湖北", "余家湖", "river", "汉江干流, 襄阳 (国控)", "HB"),
     ("湖南", "马坡湖", "river", "松滋东河 (国控; HB lists it under 荆州)", "HB"),
     ("湖北", "潘口水库坝上", "river", "filed under 堵河, not under a reservoir: assessed as the river", "HB"),
+    ("山东", "卧虎山水库", "river", "filed under 玉符河 among the river sections: assessed as the river", "JN"),
+    ("贵州", "贵铝泵房", "lake", "百花湖's 铝厂 vertical (the excerpt ends at 铝厂…; 贵铝 = 贵州铝厂)", "GZ"),
     ("河南", "五龙泉", "lake", "filed under 丹江口水库 (HB lists it under 十堰, the platform under 河南)", "HB"),
 )
 
