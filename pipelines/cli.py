@@ -11,6 +11,7 @@ import sys
 import pipelines  # noqa: F401  (data folder and DAGSTER_HOME defaults)
 from pipelines.commands.usage import UsageError
 from pipelines.error_messages import describe
+from pipelines.instance_errors import instance_problem
 
 COMMANDS = {
     name: f"pipelines.commands.{name}"
@@ -38,7 +39,9 @@ def recover_stale_runs() -> None:
 
     try:
         messages = check_instance()
-    except Exception as exc:  # never stops a command (e.g. `envmon query` while the instance's disk is full)
+    except Exception as exc:  # a full disk does not stop the command here; an unusable instance would, so it says so
+        if instance_problem(exc):
+            raise
         print(f"envmon: warning: could not check for stale runs: {describe(exc)}", file=sys.stderr)
         return
     for message in messages:
