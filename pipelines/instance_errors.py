@@ -52,8 +52,8 @@ def corrupt_message(home: Path, said: str) -> str:
         return f"a database of the Dagster instance in {home} is corrupt ({reason}); restore {home} from a backup"
     return (
         f"the Dagster instance database {bad} is corrupt ({reason}); restore it from a backup, or move it aside "
-        f"(`mv {bad} {bad}.corrupt`) and run again: Dagster starts an empty one, without the runs and materializations it recorded "
-        "(the warehouse and the snapshot are not affected)"
+        f"(`mv {bad} {bad}.corrupt`) and run again: Dagster starts an empty one, without the runs and "
+        "materializations it recorded (the warehouse and the snapshot are not affected)"
     )
 
 

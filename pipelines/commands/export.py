@@ -85,8 +85,7 @@ def flat_cells(frame):
 
     nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
     return frame.with_columns(
-        pl.Series(n, [None if v is None else cell_text(v) for v in frame[n].to_list()], dtype=pl.String)
-        for n in nested
+        pl.Series(n, [None if v is None else cell_text(v) for v in frame[n].to_list()], dtype=pl.String) for n in nested
     )
 
 
