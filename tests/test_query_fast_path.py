@@ -137,3 +137,20 @@ def test_the_memory_cap_cannot_be_raised_from_sql(snapshot):
     assert done.returncode == 0 and "953.6 MiB" in done.stdout, done.stdout  # 1GB = 10^9 bytes
     done = envmon("query", "SET memory_limit = '100GB'")
     assert done.returncode == 1 and "SET is not allowed" in done.stderr
+
+
+def test_json_is_written_a_chunk_at_a_time_as_one_array(snapshot, monkeypatch):
+    import warehouse.query_output as output
+
+    monkeypatch.setattr(output, "CHUNK_ROWS", 2)  # several chunks for five rows
+    con = duckdb.connect(str(snapshot), read_only=True)
+    sql = "SELECT * FROM marts.water_report_comparison, range(3) AS r(n) WHERE n < 2 OR section_code = 'S1'"
+    buf = io.StringIO()
+    assert output.write_json(con, sql, buf) == 5
+    result = con.execute(sql)
+    names = [d[0] for d in result.description]
+    rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    assert buf.getvalue() == json.dumps(rows, ensure_ascii=False, default=str, indent=1) + "\n"
+    empty = io.StringIO()
+    assert output.write_json(con, "SELECT 1 AS x WHERE false", empty) == 0 and json.loads(empty.getvalue()) == []
+    con.close()

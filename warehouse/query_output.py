@@ -1,7 +1,8 @@
 """A query's result as text: a table for people, CSV for files, JSON; from the DuckDB relation itself.
 
 No Polars here (importing it costs more than DuckDB answering ``select 1``): the table is DuckDB's own box
-rendering, CSV and JSON are written from rows fetched in chunks, so a large CSV streams with constant memory.
+rendering (of the first and last rows only), CSV and JSON are written from rows fetched in chunks, so a large result
+streams with constant memory (``ENVMON_QUERY_MEMORY`` caps DuckDB's own work, not Python's).
 CSV has no nested values: a list, struct or map cell becomes its JSON text (``[1, 2]``, ``{"a": 1}``), which any
 spreadsheet shows and any JSON reader reads back.
 """
@@ -12,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import textwrap
 from contextlib import redirect_stdout
 from typing import TextIO
 
@@ -56,17 +58,25 @@ def write_csv(con: duckdb.DuckDBPyConnection, sql: str, out: TextIO) -> int:
     return rows
 
 
-def json_text(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+def write_json(con: duckdb.DuckDBPyConnection, sql: str, out: TextIO) -> int:
+    """The rows as a JSON array of objects (``json.dumps(rows, indent=1)``), written a chunk at a time."""
     result = con.execute(sql)
     names = [d[0] for d in result.description]
-    rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-    return json.dumps(rows, ensure_ascii=False, default=str, indent=1)
+    rows = 0
+    out.write("[")
+    while chunk := result.fetchmany(CHUNK_ROWS):
+        for row in chunk:
+            item = json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False, default=str, indent=1)
+            out.write(("\n" if rows == 0 else ",\n") + textwrap.indent(item, " "))
+            rows += 1
+    out.write("\n]\n" if rows else "]\n")
+    return rows
 
 
 def write_result(con: duckdb.DuckDBPyConnection, sql: str, fmt: str, out: TextIO) -> None:
     if fmt == "csv":
         write_csv(con, sql, out)
     elif fmt == "json":
-        out.write(json_text(con, sql) + "\n")
+        write_json(con, sql, out)
     else:
         out.write(table_text(con, sql))
