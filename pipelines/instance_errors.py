@@ -29,14 +29,15 @@ def instance_problem(exc: BaseException) -> str | None:
         if any(s in text for s in CORRUPT):
             return corrupt_message(_home(), text)
         if any(s in text for s in READ_ONLY):
-            return read_only_message(_home())
+            home = _home()
+            path = next((p for p in _writable_candidates(home) if p.exists() and not os.access(p, os.W_OK)), None)
+            return read_only_message(home, path) if path else None  # all writable: another cause, its own text
         if isinstance(error, OSError) and error.errno in PERMISSION and _in_data_folder(error.filename):
             return read_only_message(_home(), Path(error.filename))
     return None
 
 
-def read_only_message(home: Path, path: Path | None = None) -> str:
-    path = path or next((p for p in _writable_candidates(home) if p.exists() and not os.access(p, os.W_OK)), home)
+def read_only_message(home: Path, path: Path) -> str:
     root = Path(os.environ.get("ENVMON_DATA_DIR", home.parent)).resolve()
     user = _user()
     return (
