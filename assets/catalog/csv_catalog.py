@@ -12,7 +12,9 @@ TRUE_WORDS = ["true", "y", "yes", "1", "是"]
 
 def read_catalog_csv(path: Path, required: tuple[str, ...], what: str, error: type[ValueError]) -> pl.DataFrame:
     """All-string frame with clean header names; raises ``error`` naming the file for unreadable or incomplete ones."""
-    fix = f"give a UTF-8 CSV file whose first line names the columns {', '.join(required)}"
+    fix = "give a UTF-8 CSV file whose first line names " + (
+        f"the columns {', '.join(required)}" if required else "its columns"
+    )
     if not Path(path).is_file():
         state = "is a folder" if Path(path).is_dir() else "no such file"
         raise error(f"{path}: {state}; {fix}")
