@@ -27,7 +27,8 @@ def instance_problem(exc: BaseException) -> str | None:
     for error in _chain(exc):
         text = str(error)
         if any(s in text for s in CORRUPT):
-            return corrupt_message(_home(), text)
+            bad = next((p for p in _databases(_home()) if _unreadable(p)), None)
+            return corrupt_message(bad, text) if bad else None  # not one of the instance's: its own text
         if any(s in text for s in READ_ONLY):
             home = _home()
             path = next((p for p in _writable_candidates(home) if p.exists() and not os.access(p, os.W_OK)), None)
@@ -46,11 +47,8 @@ def read_only_message(home: Path, path: Path) -> str:
     )
 
 
-def corrupt_message(home: Path, said: str) -> str:
-    bad = next((p for p in _databases(home) if _unreadable(p)), None)
+def corrupt_message(bad: Path, said: str) -> str:
     reason = next((s for s in CORRUPT if s in said), said.splitlines()[0])
-    if bad is None:
-        return f"a database of the Dagster instance in {home} is corrupt ({reason}); restore {home} from a backup"
     return (
         f"the Dagster instance database {bad} is corrupt ({reason}); restore it from a backup, or move it aside "
         f"(`mv {bad} {bad}.corrupt`) and run again: Dagster starts an empty one, without the runs and "
