@@ -39,9 +39,12 @@ lint: $(STAMP)  ## ruff check, ruff format --check ([tool.ruff]) and sqlfluff li
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_like_sql
 
+# Stops on SIGTERM (kill -TERM <make>, a CI timeout): make passes SIGTERM on to its child, which `exec` makes dg dev
+# itself rather than a shell that would die alone; pipelines/ui_launch.py un-ignores SIGINT, to which dg dev maps
+# SIGTERM, then becomes dg dev, which stops the webserver and the daemon.
 ui: $(STAMP)  ## the Dagster UI (webserver + daemon) on http://127.0.0.1:3000, through `dg dev` and [tool.dg]
 	$(BIN)/envmon instance
-	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg dev -h $(UI_HOST) -p $(UI_PORT)
+	VIRTUAL_ENV=$(abspath $(VENV)) exec $(BIN)/python -m pipelines.ui_launch $(BIN)/dg dev -h $(UI_HOST) -p $(UI_PORT)
 
 check-defs: $(STAMP)  ## load every definition as the UI and the daemon do (`dg check defs`), then list them
 	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg check defs

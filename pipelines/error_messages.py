@@ -1,6 +1,6 @@
 """What ``envmon`` prints when a command fails: the error's own text, except for a full disk, which gets one line
 naming the path (instead of, e.g., SQLite's ``(sqlite3.OperationalError) disk I/O error`` from Dagster's instance
-storage, or a traceback)."""
+storage, or a traceback), and a read-only data folder or a corrupt instance database (``instance_errors``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from pipelines.instance_errors import instance_problem
 from warehouse.snapshot import DISK_FULL, DiskFullError, disk_full
 
 SQLITE_FULL = ("disk I/O error", "database or disk is full")
@@ -30,7 +31,7 @@ def describe(exc: BaseException) -> str:
                 f"disk full or unwritable: cannot write the Dagster instance in {home} ({free:.1f} MB free); "
                 "free some space, then run again (a stale run is marked failed at the next start)"
             )
-    return str(exc)
+    return instance_problem(exc) or str(exc)
 
 
 def _chain(exc: BaseException):

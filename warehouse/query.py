@@ -11,33 +11,45 @@ the outbox), ``ATTACH`` (a read-only attach of the live warehouse holds a lock t
   anything else (ATTACH of the snapshot itself, LOAD of a built-in extension, SET, PRAGMA, CALL, COPY) is refused
   before it runs;
 - is interrupted after ``ENVMON_QUERY_TIMEOUT`` seconds. DuckDB has no statement timeout of its own: a timer thread
-  calls ``interrupt()`` on the connection, which stops the running statement at its next check.
+  calls ``interrupt()`` on the connection, which stops the running statement at its next check;
+- may use ``ENVMON_QUERY_MEMORY`` (DuckDB's ``memory_limit``, 1GB by default) and never spills to disk
+  (``temp_directory`` empty): a query that needs more stops with one line naming the setting, instead of growing
+  until the machine swaps or filling the disk beside the snapshot.
+
+This module imports no Polars at import time (``envmon query`` renders with DuckDB alone, ``warehouse.query_output``);
+``run_query`` returns a Polars frame for the callers that want one.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
-from warehouse.connection import fetch_polars
+from warehouse.query_output import FORMATS
+from warehouse.query_settings import (
+    MEMORY_VARIABLE,
+    TIMEOUT_VARIABLE,
+    QuerySettingError,
+    query_memory,
+    query_timeout,
+)
 
-FORMATS = ("table", "csv", "json")
-TIMEOUT_VARIABLE = "ENVMON_QUERY_TIMEOUT"
-DEFAULT_TIMEOUT_SECONDS = 300.0
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["FORMATS", "QuerySettingError", "query_timeout", "guarded_query", "run_query"]
+
 ALLOWED_STATEMENTS = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
 LOCKED_CONFIG = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
-    "lock_configuration": True,  # last: after it, no SET / PRAGMA can change the settings above
+    "temp_directory": "",  # no spilling: the memory limit is a limit, and nothing is written beside the snapshot
 }
 
 
@@ -49,24 +61,18 @@ class QueryTimeout(RuntimeError):
     pass
 
 
-def query_timeout(env: dict | None = None) -> float:
-    """Seconds from ENVMON_QUERY_TIMEOUT (default 300; 0 = no limit)."""
-    raw = (os.environ if env is None else env).get(TIMEOUT_VARIABLE) or str(DEFAULT_TIMEOUT_SECONDS)
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise ValueError(f"{TIMEOUT_VARIABLE} is {raw!r}; expected a number of seconds") from None
-    if seconds < 0:
-        raise ValueError(f"{TIMEOUT_VARIABLE} is {raw!r}; expected 0 (no limit) or more seconds")
-    return seconds
+class QueryOutOfMemory(RuntimeError):
+    pass
 
 
 @contextmanager
-def locked_connection(snapshot: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The snapshot, read-only, with external access disabled and the configuration locked."""
+def locked_connection(snapshot: Path, memory: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The snapshot, read-only, with external access disabled, the memory capped and the configuration locked."""
     if not snapshot.exists():
         raise FileNotFoundError(f"no database at {snapshot}: run `envmon run` (or `make run`) first")
-    con = duckdb.connect(str(snapshot), read_only=True, config=dict(LOCKED_CONFIG))
+    config = {**LOCKED_CONFIG, "memory_limit": memory or query_memory()}
+    config["lock_configuration"] = True  # last: after it, no SET / PRAGMA can change the settings above
+    con = duckdb.connect(str(snapshot), read_only=True, config=config)
     try:
         yield con
     finally:
@@ -91,21 +97,32 @@ def check_statements(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     return sql
 
 
-def run_query(snapshot: Path, sql: str, timeout: float | None = None) -> pl.DataFrame:
-    """Run one SELECT on the snapshot; QueryRefused for anything else, QueryTimeout after ``timeout`` seconds."""
+@contextmanager
+def guarded_query(
+    snapshot: Path, sql: str, timeout: float | None = None, memory: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The locked connection, once ``sql`` is known to be one SELECT: run and consume ``sql`` on it inside the block.
+
+    QueryRefused for anything else, QueryTimeout after ``timeout`` seconds, QueryOutOfMemory over ``memory``."""
     timeout = query_timeout() if timeout is None else timeout
-    with locked_connection(snapshot) as con:
+    memory = memory or query_memory()
+    with locked_connection(snapshot, memory) as con:
         check_statements(con, sql)
         timer = threading.Timer(timeout, con.interrupt) if timeout else None
         if timer:
             timer.daemon = True
             timer.start()
         try:
-            return fetch_polars(con, sql)
+            yield con
         except duckdb.InterruptException:
             raise QueryTimeout(
                 f"query stopped after {timeout:g} s ({TIMEOUT_VARIABLE}); narrow it (WHERE day …, LIMIT) "
                 "or raise the limit"
+            ) from None
+        except duckdb.OutOfMemoryException:
+            raise QueryOutOfMemory(
+                f"query stopped: it needs more than {memory} of memory ({MEMORY_VARIABLE}); narrow it "
+                "(WHERE day …, LIMIT, fewer columns) or raise the limit"
             ) from None
         except duckdb.PermissionException as exc:  # external access: a file outside the snapshot
             raise QueryRefused(
@@ -116,12 +133,7 @@ def run_query(snapshot: Path, sql: str, timeout: float | None = None) -> pl.Data
                 timer.cancel()
 
 
-def format_frame(frame: pl.DataFrame, fmt: str) -> str:
-    if fmt == "csv":
-        buf = io.StringIO()
-        frame.write_csv(buf)
-        return buf.getvalue()
-    if fmt == "json":
-        return json.dumps(frame.to_dicts(), ensure_ascii=False, default=str, indent=1)
-    with pl.Config(tbl_rows=200, tbl_cols=40, fmt_str_lengths=60, tbl_width_chars=200):
-        return str(frame)
+def run_query(snapshot: Path, sql: str, timeout: float | None = None, memory: str | None = None) -> pl.DataFrame:
+    """Run one SELECT on the snapshot and return its result as a Polars frame (see ``guarded_query``)."""
+    with guarded_query(snapshot, sql, timeout, memory) as con:
+        return con.sql(sql).pl()

@@ -5,16 +5,20 @@ command, not DuckDB, writes the file: to a temporary name beside it, renamed int
 paths inside the data folder (the pipeline would take a file in ``landing/`` for a monitoring-centre file, send
 one in ``outbox/``, or read one over the warehouse), folders that do not exist, and existing files unless
 ``--force``.
+
+Like ``envmon query`` it imports no Dagster and no Great Expectations; Polars only for the formats it writes
+(XLSX, Parquet, JSON). CSV and XLSX cells hold no nested values: lists and structs become their JSON text.
 """
 
 import os
 import sys
 from pathlib import Path
 
-import polars as pl
-
+from pipelines.commands.query import add_limit_options
+from pipelines.commands.query import validate as validate_limits
 from warehouse.paths import DataPaths
-from warehouse.query import run_query
+from warehouse.query import guarded_query
+from warehouse.query_output import cell_text, write_csv
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".json": "json"}
 
@@ -29,9 +33,11 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--format", choices=sorted(set(FORMATS.values())), help="default: from the file's suffix")
     p.add_argument("--force", action="store_true", help="replace the file if it exists")
-    p.add_argument(
-        "--timeout", type=float, help="seconds before the query is stopped (default ENVMON_QUERY_TIMEOUT, 300)"
-    )
+    add_limit_options(p)
+
+
+NEEDS_INSTANCE = False
+validate = validate_limits
 
 
 def check_target(output: Path, data_root: Path, force: bool) -> Path:
@@ -50,20 +56,37 @@ def check_target(output: Path, data_root: Path, force: bool) -> Path:
     return target
 
 
-def write_frame(frame: pl.DataFrame, target: Path, fmt: str) -> None:
+def write_result(con, sql: str, target: Path, fmt: str) -> tuple[int, int]:
+    """The query's result written to ``target`` (through a temporary file); returns (rows, columns)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         if fmt == "csv":
-            frame.write_csv(tmp)
-        elif fmt == "parquet":
-            frame.write_parquet(tmp)
-        elif fmt == "json":
-            frame.write_json(tmp)
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
+                rows = write_csv(con, sql, out)
+            shape = (rows, len(con.sql(sql).columns))
         else:
-            frame.write_excel(tmp, worksheet="result", autofit=True)
+            frame = con.sql(sql).pl()
+            shape = frame.shape
+            if fmt == "parquet":
+                frame.write_parquet(tmp)
+            elif fmt == "json":
+                frame.write_json(tmp)
+            else:
+                flat_cells(frame).write_excel(tmp, worksheet="result", autofit=True)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    return shape
+
+
+def flat_cells(frame):
+    """Nested columns (lists, structs, arrays) as their JSON text: a spreadsheet cell holds one value."""
+    import polars as pl
+
+    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
+    return frame.with_columns(
+        pl.Series(n, [None if v is None else cell_text(v) for v in frame[n].to_list()], dtype=pl.String) for n in nested
+    )
 
 
 def main(args) -> int:
@@ -72,7 +95,7 @@ def main(args) -> int:
     if not fmt:
         raise ValueError(f"{args.output}: unknown suffix; use .csv, .xlsx, .parquet or .json, or give --format")
     target = check_target(args.output, paths.root.resolve(), args.force)
-    frame = run_query(paths.snapshot, args.sql, timeout=args.timeout)
-    write_frame(frame, target, fmt)
-    print(f"envmon export: {frame.height:,} row(s), {frame.width} column(s) -> {target}", file=sys.stderr)
+    with guarded_query(paths.snapshot, args.sql, args.timeout, args.memory) as con:
+        rows, columns = write_result(con, args.sql, target, fmt)
+    print(f"envmon export: {rows:,} row(s), {columns} column(s) -> {target}", file=sys.stderr)
     return 0

@@ -5,21 +5,23 @@ instance (the same run the schedule would make: files under <data>/reports/<peri
 office queued and sent by the run's delivery pass).
 """
 
+import argparse
 import re
 
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
 
 
+# ArgumentTypeError: argparse prints its message (a ValueError would read "invalid _month value")
 def _month(value: str) -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise ValueError(f"--month {value!r}: expected YYYY-MM, e.g. 2026-10")
+        raise argparse.ArgumentTypeError(f"{value!r} is not a month: give YYYY-MM with the month 01-12, e.g. 2026-10")
     return value
 
 
 def _year(value: str) -> str:
     if not re.fullmatch(r"\d{4}", value):
-        raise ValueError(f"--year {value!r}: expected YYYY, e.g. 2025")
+        raise argparse.ArgumentTypeError(f"{value!r} is not a year: give YYYY, e.g. 2025")
     return value
 
 

@@ -91,3 +91,16 @@ def test_change_against_the_same_month_a_year_earlier(index):
     assert b["change_pct"] == 4.5  # (3.47 - 3.32) / 3.32 x 100 = 4.52: worse
     assert (a["change_rank"], b["change_rank"]) == (1, 2)  # the most improved first
     assert (a["rank_year_before"], b["rank_year_before"]) == (2, 1)
+
+
+def test_shown_values_carry_only_their_digits_and_the_rank_follows_the_shown_i_sum(index):
+    """Issue 24: no `0.07600000000000001` in the table: I_i to 3 decimals, I_sum to 2, the change to 1, each the
+    nearest binary value of its decimal (as shown: 1.143, not 1.1428571…), and the rank is that of the shown I_sum."""
+    for row in index.values():
+        for column in ("i_pm25", "i_pm10", "i_so2", "i_no2", "i_co", "i_o3_8h", "i_max"):
+            assert repr(row[column]) == repr(round(row[column], 3)) and len(repr(row[column]).split(".")[1]) <= 3
+        assert len(repr(row["i_sum"]).split(".")[1]) <= 2 and row["i_sum"] == round(row["i_sum"], 2)
+        if row["change_pct"] is not None:
+            assert len(repr(row["change_pct"]).split(".")[1]) <= 1
+    ranked = sorted((r for r in index.values() if r["rank"] is not None), key=lambda r: r["rank"])
+    assert [r["i_sum"] for r in ranked] == sorted(r["i_sum"] for r in ranked)
