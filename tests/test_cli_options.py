@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,9 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def envmon(data_dir: Path, *argv: str, **env: str) -> tuple[subprocess.CompletedProcess, float]:
-    start = time.monotonic()
-    done = subprocess.run(
+def envmon(data_dir: Path, *argv: str, **env: str) -> subprocess.CompletedProcess:
+    """The command, bounded (a hang fails the test); "before any run" is shown by the instance never being made."""
+    return subprocess.run(
         [sys.executable, "-m", "pipelines", *argv],
         cwd=PROJECT,
         capture_output=True,
@@ -21,7 +20,6 @@ def envmon(data_dir: Path, *argv: str, **env: str) -> tuple[subprocess.Completed
         env={**os.environ, "ENVMON_DATA_DIR": str(data_dir), **env},
         timeout=60,
     )
-    return done, time.monotonic() - start
 
 
 @pytest.mark.parametrize(
@@ -38,8 +36,8 @@ def envmon(data_dir: Path, *argv: str, **env: str) -> tuple[subprocess.Completed
     ],
 )
 def test_a_bad_option_fails_in_one_line_before_any_run(data_dir, argv, says):
-    done, seconds = envmon(data_dir, *argv)
-    assert done.returncode == 2 and seconds < 5, (done.returncode, seconds)
+    done = envmon(data_dir, *argv)
+    assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) <= 2 and says in lines[0] and "Traceback" not in done.stderr, done.stderr
     assert not (data_dir / "dagster").exists()  # no instance, no run was created
@@ -49,17 +47,17 @@ def test_a_bad_option_fails_in_one_line_before_any_run(data_dir, argv, says):
 
 def test_an_empty_input_folder_and_a_bad_catalog_are_refused_too(data_dir, tmp_path):
     (tmp_path / "empty").mkdir()
-    done, _ = envmon(data_dir, "run", "--source", "archive", "--input", str(tmp_path / "empty"))
+    done = envmon(data_dir, "run", "--source", "archive", "--input", str(tmp_path / "empty"))
     assert done.returncode == 2 and "the folder is empty" in done.stderr
     catalog = tmp_path / "stations.csv"
     catalog.write_text(
         "code,name,city,lon,lat\n1001A,甲,自贡市,104.7,29.3\n1001A,乙,自贡市,104.8,29.4\n", encoding="utf-8"
     )
-    done, _ = envmon(data_dir, "run", "--stations", str(catalog))
+    done = envmon(data_dir, "run", "--stations", str(catalog))
     assert done.returncode == 2 and "duplicate station code(s) 1001A" in done.stderr
 
 
 def test_help_lists_every_source_with_one_line_each(data_dir):
-    done, _ = envmon(data_dir, "run", "--help")
+    done = envmon(data_dir, "run", "--help")
     listed = done.stdout.split("air sources")[1].strip().splitlines()[1:]
     assert [line.split()[0] for line in listed] == ["generator", "archive", "livefeed", "openaq", "open_meteo"]
