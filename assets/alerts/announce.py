@@ -66,6 +66,7 @@ def notification_for(row: dict, where: list[str], sent_to: list[str] = (), ack: 
         sent_to=list(sent_to),
         ack_command=ack,
         kind=row["kind"],
+        demo=bool(row.get("demo")),
     )
 
 

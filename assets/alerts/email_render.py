@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass, field
 
 from assets.alerts.mime import one_line
+from assets.demo import marked
 
 SUBJECT_PREFIX = "【川南渝西联合预警】"
 LEVELS = {  # level -> (Chinese, English); graded levels of 重污染天气预警 and the ungraded alerts
@@ -58,6 +59,7 @@ class Notification:
     sent_to: list[str] = field(default_factory=list)  # "四川：…" lines: every office the alert went to
     ack_command: str = ""  # the exact `envmon ack` command for this recipient
     kind: str = ""
+    demo: bool = False  # made from generated readings (assets/demo.py): the mail says so first
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class RenderedMail:
     subject: str
     text: str
     html: str
+
+    def as_demo(self, demo: bool) -> RenderedMail:
+        """The mail marked 演示数据 / demo data when ``demo`` (subject prefix, first line)."""
+        return RenderedMail(*marked(self.subject, self.text, self.html)) if demo else self
 
 
 def headline(n: Notification) -> str:
@@ -110,7 +116,7 @@ def render_alert_mail(notes: list[Notification]) -> RenderedMail:
             "(South Sichuan &amp; West Chongqing).</p></body></html>",
         ]
     )
-    return RenderedMail(one_line(subject), text, page)
+    return RenderedMail(one_line(subject), text, page).as_demo(any(n.demo for n in notes))
 
 
 def facts(n: Notification, lang: str) -> list[tuple[str, str]]:
