@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 
 from tests.browser import artifacts
+from tests.conftest import need_shared_data
 from tests.deploy.services import Deployment, wait_for
 from tests.postgres_server import PostgresServer, postgres_bin
 from tests.smtp_server import free_port
 from warehouse.paths import DataPaths
 from warehouse.query import run_query
 
-DAYS = ["2026-01-14", "2026-01-15"]
+DAYS = ["2023-01-20", "2023-01-21"]  # of the national archive: production reads no generated data
 RUN_TIMEOUT = 300  # seconds for one daily run on a busy 2-core machine (it takes well under a minute alone)
 GRAPHQL_WORKSPACE = """
 { workspaceOrError { ... on Workspace { locationEntries {
@@ -45,7 +46,8 @@ def deployment(postgres, tmp_path_factory):
         "DAGSTER_HOME": str(data / "dagster"),
         "ENVMON_DEPLOYMENT": "production",
         "ENVMON_DAGSTER_POSTGRES_URL": postgres.url,
-        "ENVMON_GENERATOR_FAULT_RATE": "0.003",
+        "ENVMON_AIR_SOURCE": "archive",  # rivers: landing (the default beside a real air source)
+        "ENVMON_AIR_INPUT": str(need_shared_data("china_sites_20230120.csv", "china_sites_20230122.csv")),
     }
     deploy = Deployment(folder, env, ui_port=free_port(), code_port=free_port())
     try:
