@@ -21,7 +21,7 @@ GENERATOR = "generator"
 RIVER_DEFAULT_WITH_REAL_AIR = "landing"  # the monitoring centres' files
 
 MARK = "【演示数据 demo data】"
-NOTICE_ZH = "演示数据：本邮件由内置生成器模拟的数据产生，不是监测数据，无需处置。"
+NOTICE_ZH = "演示数据：由内置生成器模拟的数据产生，不是监测数据，无需处置。"  # mails and reports alike
 NOTICE_EN = "Demo data: made from readings simulated by the embedded generator, not measurements; no action needed."
 NOTICE = f"{MARK}{NOTICE_ZH} / {NOTICE_EN}"
 RUN_TAG = "envmon/demo_data"

@@ -39,8 +39,8 @@ class WarehouseResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # every step that writes holds this resource, whatever the job and whoever launched it (schedule, UI,
         # sensor): the run's own settings (its `settings` resource config over the variables) are checked here
-        if context.dagster_run is not None:
-            given = context.dagster_run.run_config.get("resources", {}).get("settings", {}).get("config", {})
+        if context.run is not None:
+            given = context.run.run_config.get("resources", {}).get("settings", {}).get("config", {})
             refuse_demo_in_production(EnvmonSettings.from_env(**(given or {})))
 
     @property
@@ -77,7 +77,7 @@ def _config_of(settings_class, exclude=()) -> dict[str, dg.Field]:
 )
 def settings_resource(init_context) -> EnvmonSettings:
     settings = EnvmonSettings.from_env(**init_context.resource_config)
-    if init_context.dagster_run is not None:  # a run (not a sensor's evaluation)
+    if init_context.run is not None:  # a run (not a sensor's evaluation)
         refuse_demo_in_production(settings)
     return settings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assets.alerts.announce import announce
-from assets.alerts.contacts import load_contacts
+from assets.alerts.contacts import EXAMPLE_FILE, load_contacts
 from assets.alerts.digest import compose_due_digests
 from assets.alerts.evaluate import LOOKBACK_DAYS
 from assets.alerts.lifecycle import apply_day
@@ -16,12 +16,16 @@ from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.rules_config import load_rules
 from assets.demo import MARK, NOTICE, mark_alerts, period_generated, production_refusal
 from assets.ingest.batches import record_batch
+from assets.reports.build import build_report
 from assets.reports.html import render_html
+from assets.reports.mail import queue_report_mail
 from assets.reports.period import ReportPeriod
 from assets.reports.tables import ReportTables
 from assets.settings import EnvmonSettings
+from tests.reports.daily_fixture import build_statistics, daily_rows, month_days
 from tests.test_alerts_notify import river, warn
 from warehouse.connection import fetch_polars, write_connection
+from warehouse.schema import ensure_schema
 
 D = dt.date(2026, 1, 10)
 NOW = dt.datetime(2026, 1, 11, 9)
@@ -118,3 +122,14 @@ def test_the_report_title_block_names_the_generated_data_of_its_period(tmp_path)
     page = render_html(ReportTables(period, generated=generated), {}, NOW)
     assert page.index("演示数据") < page.index("统计期") and "water_readings" in page
     assert f"<h1>{MARK}" in page
+
+
+def test_a_report_of_a_period_with_generated_data_is_built_and_mailed_marked(tmp_path):
+    con = build_statistics(daily_rows("S1", month_days(2026, 1)))
+    ensure_schema(con)
+    record_batch(con, "air_hourly", "generator", D, "a", Path("a.parquet"), 24, 24, 0, received_at=NOW)
+    out = build_report(con, ReportPeriod.month(2026, 1), tmp_path / "reports")
+    assert queue_report_mail(con, out, EXAMPLE_FILE) == 1
+    subject, text = con.execute("SELECT subject, body_text FROM alerts.messages").fetchall()[0]
+    assert subject.startswith(MARK) and "2026年1月" in subject and text.startswith(NOTICE)
+    assert f"<h1>{MARK}" in out.html.read_text(encoding="utf-8")

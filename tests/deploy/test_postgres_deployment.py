@@ -188,3 +188,33 @@ def test_the_password_is_neither_on_disk_nor_in_the_logs(runs, deployment, postg
     assert postgres.password not in deployment.logs()
     leaked = postgres.query("SELECT count(*) FROM event_logs WHERE event LIKE %s", [f"%{postgres.password}%"])
     assert leaked == [(0,)]
+
+
+def test_a_run_launched_with_the_generator_fails_at_once_naming_the_setting(runs, deployment, graphql, postgres):
+    """The launchpad's settings name the generator: the daemon launches the run, it fails before any step writes, and
+    its failure says which setting to change (the run-failure mail and the UI show that line)."""
+    run_id = graphql.submit_job_execution(
+        "daily_job",
+        repository_location_name="envmon",
+        repository_name="__repository__",
+        run_config={"resources": {"settings": {"config": {"air_source": "generator"}}}},
+        tags={"dagster/partition": DAYS[0]},
+    )
+    done = ("SUCCESS", "FAILURE", "CANCELED")
+    wait_for(lambda: graphql.get_run_status(run_id).value in done, RUN_TIMEOUT, "the generator run finished")
+    assert graphql.get_run_status(run_id).value == "FAILURE"
+    said = postgres.query(
+        "SELECT count(*) FROM event_logs WHERE run_id = %s AND event LIKE %s",
+        [run_id, "%refuses the generator (demo data) as air and river source%ENVMON_AIR_SOURCE%"],
+    )
+    assert said[0][0] > 0, deployment.logs()[-3000:]
+    written = postgres.query(
+        "SELECT count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type IN ('STEP_SUCCESS', "
+        "'ASSET_MATERIALIZATION')",
+        [run_id],
+    )
+    assert written == [(0,)]
+    sources = run_query(
+        DataPaths(Path(deployment.env["ENVMON_DATA_DIR"])).snapshot, "SELECT DISTINCT source FROM meta.batches"
+    )
+    assert "generator" not in sources["source"].to_list()
