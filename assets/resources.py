@@ -18,10 +18,17 @@ import dagster as dg
 import duckdb
 
 from assets.alerts.transport import SmtpSettings
+from assets.demo import production_refusal
 from assets.http_sources.deadline import HttpLimits
-from assets.settings import AlertSettings, EnvmonSettings
+from assets.settings import AlertSettings, EnvmonSettings, deployment
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
+
+
+def refuse_demo_in_production(settings: EnvmonSettings) -> None:
+    """A production run fed by the generator fails here, when its resources start: before any step writes."""
+    if refusal := production_refusal(settings, deployment()):
+        raise dg.Failure(refusal)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -29,6 +36,13 @@ class WarehouseResource(dg.ConfigurableResource):
     in the ``duckdb_writer`` pool)."""
 
     data_dir: str | None = None
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # every step that writes holds this resource, whatever the job and whoever launched it (schedule, UI,
+        # sensor): the run's own settings (its `settings` resource config over the variables) are checked here
+        if context.run is not None:
+            given = context.run.run_config.get("resources", {}).get("settings", {}).get("config", {})
+            refuse_demo_in_production(EnvmonSettings.from_env(**(given or {})))
 
     @property
     def paths(self) -> DataPaths:
@@ -63,7 +77,10 @@ def _config_of(settings_class, exclude=()) -> dict[str, dg.Field]:
     description="The data folder and the sources of data (ENVMON_* variables, read when the run starts).",
 )
 def settings_resource(init_context) -> EnvmonSettings:
-    return EnvmonSettings.from_env(**init_context.resource_config)
+    settings = EnvmonSettings.from_env(**init_context.resource_config)
+    if init_context.run is not None:  # a run (not a sensor's evaluation)
+        refuse_demo_in_production(settings)
+    return settings
 
 
 @dg.resource(

@@ -16,10 +16,21 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import ClassVar
 
+from assets.demo import river_default
 from assets.http_sources.deadline import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_READ_TIMEOUT
 from warehouse.paths import DataPaths
 
 ALERTS_DIR = Path(__file__).resolve().parent / "alerts"
+DEPLOYMENTS = ("local", "production")
+
+
+def deployment(environ: Mapping[str, str] | None = None) -> str:
+    """ENVMON_DEPLOYMENT: ``local`` (default, a workstation) or ``production`` (pipelines/deployment.py)."""
+    environ = os.environ if environ is None else environ
+    value = (environ.get("ENVMON_DEPLOYMENT") or "local").strip().lower()
+    if value not in DEPLOYMENTS:
+        raise ValueError(f"ENVMON_DEPLOYMENT={value!r}: expected one of {', '.join(DEPLOYMENTS)}")
+    return value
 
 
 class FromEnvironment:
@@ -68,7 +79,9 @@ class EnvmonSettings(FromEnvironment):
     stations_csv: str = ""  # ENVMON_STATIONS: the station catalog (default: the region's 30 stations)
     generator_seed: int = 2023  # ENVMON_GENERATOR_SEED
     generator_fault_rate: float = 0.003  # ENVMON_GENERATOR_FAULT_RATE
-    water_source: str = "generator"  # ENVMON_WATER_SOURCE: generator | landing (files only)
+    # ENVMON_WATER_SOURCE: generator | landing (files only); unset: the generator only beside a generated air source,
+    # else landing, so that real air never brings generated rivers (assets/demo.py)
+    water_source: str = ""
     water_sections_csv: str = ""  # ENVMON_WATER_SECTIONS: the section catalog (default: the demo network)
     max_rejected_share: float = 0.2  # ENVMON_MAX_REJECTED_SHARE: above it a batch is unusable
     max_file_mb: int = 1024  # ENVMON_MAX_FILE_MB: a bigger input file is refused before it is read
@@ -87,6 +100,10 @@ class EnvmonSettings(FromEnvironment):
     openmeteo_forecast_days: int = -1
     exceptional_events_csv: str = ""  # ENVMON_EXCEPTIONAL_EVENTS: 例外事件 (default dbt_like_sql/seeds/...)
     openaq_api_key: str = field(default="", repr=False)  # ENVMON_OPENAQ_API_KEY (secret)
+
+    def __post_init__(self):
+        if not self.water_source:
+            object.__setattr__(self, "water_source", river_default(self.air_source))
 
     @property
     def paths(self) -> DataPaths:

@@ -2,22 +2,13 @@
 
 A production deployment (deploy/, docs/deployment.md) runs the schedules with nobody at a terminal, so they are on
 by default there; on a workstation (`make run`, `make ui`) they stay off until someone turns them on in the UI.
-Either way operators can stop or start each one in the UI: the default only applies while nobody has.
+Either way operators can stop or start each one in the UI: the default only applies while nobody has. A production
+run fed by the generator is refused (``assets/demo.py``).
 """
-
-import os
-from collections.abc import Mapping
 
 import dagster as dg
 
-DEPLOYMENTS = ("local", "production")
-
-
-def deployment(environ: Mapping[str, str] = os.environ) -> str:
-    value = (environ.get("ENVMON_DEPLOYMENT") or "local").strip().lower()
-    if value not in DEPLOYMENTS:
-        raise ValueError(f"ENVMON_DEPLOYMENT={value!r}: expected one of {', '.join(DEPLOYMENTS)}")
-    return value
+from assets.settings import DEPLOYMENTS, deployment  # noqa: F401  (read there: the resources refuse demo sources)
 
 
 def is_production() -> bool:

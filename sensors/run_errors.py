@@ -1,19 +1,36 @@
 """What a failed run's e-mail and summary say: the failing step's own error (its file and cause), not Dagster's
 "Steps failed: [...]"."""
 
+import re
+
 import dagster as dg
 
 
 def failure_of(instance: dg.DagsterInstance, run_id: str) -> str:
-    """The failing step's own error in one line (or why the run failed)."""
+    """The failing step's own error in one line (or why the run failed: a resource that refused to start, e.g. a
+    production run fed by the generator, says its own line)."""
     for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
-        error = record.dagster_event.step_failure_data.error
-        while error and error.cause:  # the user code's exception, not Dagster's wrapper around it
-            error = error.cause
-        return f"{record.step_key}: {one_line(error.message if error else record.message or '')}"
+        error = innermost(record.dagster_event.step_failure_data.error)
+        return f"{record.step_key}: {one_line(message_of(error) if error else record.message or '')}"
     for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE):
+        error = innermost(getattr(record.dagster_event.event_specific_data, "error", None))
+        if error is not None and error.cls_name == "Failure":  # raised on purpose, with the fix in its message
+            return one_line(message_of(error))
         return (record.message or "run failed").strip().splitlines()[0]
     return "failed (no step failure recorded)"
+
+
+def innermost(error):
+    """The user code's exception, not Dagster's wrappers around it."""
+    while error and error.cause:
+        error = error.cause
+    return error
+
+
+def message_of(error) -> str:
+    """The error's message; a ``dg.Failure``'s without its class name ('dagster._core.definitions.events.Failure:
+    text': raised on purpose, its text is the whole story)."""
+    return re.sub(r"^[\w.]*\bFailure: ", "", error.message) if error.cls_name == "Failure" else error.message
 
 
 def one_line(message: str, limit: int = 300) -> str:

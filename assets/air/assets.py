@@ -10,6 +10,7 @@ from assets.automation import REFERENCE_TAGS
 from assets.catalog.region import region_areas
 from assets.catalog.stations import active_stations, load_station_catalog
 from assets.clock import now_cst
+from assets.demo import tag_run
 from assets.http_sources.deadline import HttpLimits
 from assets.ingest.changed_days import changed_day_materializations
 from assets.ingest.files import BadFileError
@@ -88,6 +89,7 @@ def air_hourly(
         http,
     )
     source, now = get_air_source(settings.air_source), now_cst()
+    tag_run(context.instance, context.run_id, settings.air_source)  # envmon/demo_data=true: generated readings
     results, problems, summaries, measured = {}, [], {}, True
     with warehouse.connect() as con:  # one connection for the run's days (each open and close costs ~20 ms)
         for day in days:  # the sources deliver a day at a time; each day is its own batch

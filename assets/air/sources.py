@@ -118,7 +118,8 @@ AIR_SOURCES: dict[str, AirSource] = {
 
 # One line per source for `envmon run --help`, and what each needs before a run can start.
 AIR_SOURCE_NOTES: dict[str, str] = {
-    "generator": "the embedded generator (default, offline): deterministic for a seed, with real feeds' faults",
+    "generator": "the embedded generator (default; a workstation's offline demo, refused in production): "
+    "deterministic for a seed, with real feeds' faults",
     "archive": "the national archive's china_sites_YYYYMMDD.csv files in --input FOLDER",
     "livefeed": "the national live feed (JSON or CSV) from ENVMON_LIVEFEED_URL, or --input FILE|FOLDER",
     "openaq": "OpenAQ v3, the region's locations (needs ENVMON_OPENAQ_API_KEY)",

@@ -68,6 +68,7 @@ def notification_for(row: dict, where: list[str], sent_to: list[str] = (), ack: 
         kind=row["kind"],
         standard_zh=evidence.get("standard_zh") or "",
         retraction=evidence.get("retraction") or {},
+        demo=bool(row.get("demo")),
     )
 
 

@@ -24,10 +24,12 @@ from assets.alerts.announce import ack_command, mail_headers, notification_for, 
 from assets.alerts.contacts import Contact, recipients_for
 from assets.alerts.digest_render import Reminder, render_digest
 from assets.alerts.email_render import headline
+from assets.alerts.evaluate import LOOKBACK_DAYS
 from assets.alerts.forecast_coverage import unreported_gaps
 from assets.alerts.notifications import attach, change_id, supersede_stale
 from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.queue import message_id_for, queue_messages
+from assets.demo import mark_alerts
 from warehouse.connection import fetch_polars
 from warehouse.partitions import registered, transaction
 
@@ -54,7 +56,7 @@ def compose_due_digests(
     evaluated = set(fetch_polars(con, "SELECT day FROM alerts.evaluations WHERE day >= ?", [since])["day"])
     people = {c.email: c for c in contacts}
     targets: dict[tuple[str, dt.date], list[dict]] = {}
-    for row in pending.iter_rows(named=True):
+    for row in mark_alerts(con, pending.iter_rows(named=True), LOOKBACK_DAYS):  # demo: made from generated data
         people.setdefault(row["recipient"], Contact(row["role"], row["name"], row["recipient"]))
         t = row["day"]
         while (row["recipient"], t) in composed:  # that day's digest went out already: the next one
@@ -105,7 +107,7 @@ def _compose(
     contacts: list[Contact],
     now: dt.datetime,
 ) -> Digest:
-    changes = [notification_for(r, []) for r in rows]
+    changes = [notification_for(r, []) for r in rows]  # rows marked by mark_alerts (compose_due_digests)
     sent_to = {r["event_id"]: "；".join(offices(recipients_for(json.loads(r["recipients"]), contacts))) for r in rows}
     mail = render_digest(day, contact.email, changes, gaps, reminders, sent_to)
     ids = [change_id(r) for r in rows]

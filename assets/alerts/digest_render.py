@@ -114,7 +114,7 @@ def render_digest(
         + "".join(page)
         + "</body></html>"
     )
-    return RenderedMail(one_line(subject), "\n".join(text), body)
+    return RenderedMail(one_line(subject), "\n".join(text), body).as_demo(any(n.demo for n in changes))
 
 
 def _sections(

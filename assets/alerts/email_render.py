@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass, field
 
 from assets.alerts.mime import one_line
+from assets.demo import marked
 
 SUBJECT_PREFIX = "【川南渝西联合预警】"
 LEVELS = {  # level -> (Chinese, English); graded levels of 重污染天气预警 and the ungraded alerts
@@ -73,6 +74,7 @@ class Notification:
     standard_zh: str = ""  # the standard in Chinese (``standard`` is the English one); empty: ``standard``
     # a retraction: why (reason_zh, reason_en) and what the corrected data say (rows), from retraction.py
     retraction: dict = field(default_factory=dict)
+    demo: bool = False  # made from generated readings (assets/demo.py): the mail says so first
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ class RenderedMail:
     subject: str
     text: str
     html: str
+
+    def as_demo(self, demo: bool) -> RenderedMail:
+        """The mail marked 演示数据 / demo data when ``demo`` (subject prefix, first line)."""
+        return RenderedMail(*marked(self.subject, self.text, self.html)) if demo else self
 
 
 def headline(n: Notification) -> str:
@@ -125,7 +131,7 @@ def render_alert_mail(notes: list[Notification]) -> RenderedMail:
             "(South Sichuan &amp; West Chongqing).</p></body></html>",
         ]
     )
-    return RenderedMail(one_line(subject), text, page)
+    return RenderedMail(one_line(subject), text, page).as_demo(any(n.demo for n in notes))
 
 
 def data_status(code: str, lang: str) -> str:

@@ -26,6 +26,7 @@ from assets.alerts.outage import air_outages, water_outages
 from assets.alerts.retraction import explain_retractions
 from assets.alerts.river import river_candidates, with_report_disputes
 from assets.alerts.warning_status import warning_status
+from assets.demo import mark_alerts
 from warehouse.connection import fetch_polars
 from warehouse.partitions import transaction
 
@@ -81,7 +82,8 @@ def evaluate_day(
     with transaction(con):  # the day's states, their notifications and immediate mails, or none of them
         ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
         ev.changes = explain_retractions(con, day, ev.changes, ev.candidates, rules)  # why, in the mails
-        ev.queued = announce(con, ev.changes, contacts, list(where), now, NotifyRules.from_rules(rules))
+        told = mark_alerts(con, ev.changes, LOOKBACK_DAYS)  # made from generated data: their mail says so
+        ev.queued = announce(con, told, contacts, list(where), now, NotifyRules.from_rules(rules))
         record_evaluation(con, day, now, ev.forecast_gaps)
     return ev
 

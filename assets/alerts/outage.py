@@ -25,14 +25,19 @@ from assets.alerts.candidates import DATA_OPS, Candidate
 from assets.alerts.outage_status import air_details, air_status, flags_text, water_details, water_status
 from warehouse.connection import fetch_one, fetch_polars
 
+# Batches that are no daily feed: monitoring-centre files, and the empty daily batch of the river source `landing`
+# (its readings arrive only as files: silent sections are no outage of a feed it does not have).
+NOT_A_FEED = ["file", "landing"]
+
 
 def fetched(con: duckdb.DuckDBPyConnection, dataset: str, day: dt.date) -> bool:
     """Whether the daily feed of ``dataset`` was fetched for ``day`` (monitoring-centre files do not count)."""
     return (
         fetch_one(
             con,
-            "SELECT count(*) FROM meta.batches WHERE dataset = ? AND load_partition = ? AND source <> 'file'",
-            [dataset, day],
+            "SELECT count(*) FROM meta.batches WHERE dataset = ? AND load_partition = ? "
+            "AND NOT list_contains(?, source)",
+            [dataset, day, NOT_A_FEED],
         )[0]
         > 0
     )

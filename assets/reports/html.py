@@ -9,6 +9,7 @@ import re
 import jinja2
 import polars as pl
 
+from assets import demo
 from assets.reports import notify_times
 from assets.reports.alert_labels import labelled
 from assets.reports.joint_html import border_section, composite_section, exceptional_section
@@ -86,8 +87,10 @@ table{border-collapse:collapse;font-size:12px;margin:8px 0}th,td{border:1px soli
 th{background:#eef4f8}td:first-child,th:first-child{text-align:left}figure{margin:12px 0}img{max-width:100%}
 figcaption{font-size:12px;color:#555}.note{color:#8a6d3b;background:#fcf8e3;padding:6px 10px;font-size:13px}
 .bad{color:#c00;font-weight:bold}
+.demo{background:#fff3cd;border:2px solid #e0a800;padding:8px 12px;font-weight:bold}
 </style></head><body>
-<h1>{{ title_zh }}<br><small>{{ title_en }}</small></h1>
+<h1>{% if demo %}{{ demo.mark }}{% endif %}{{ title_zh }}<br><small>{{ title_en }}</small></h1>
+{% if demo %}<p class="demo">{{ demo.zh }}<br>{{ demo.en }}</p>{% endif %}
 <p>统计期 Period: {{ start }} – {{ end }}。生成时间 Generated: {{ generated }}（北京时间 CST）。
 统计方法：HJ 663（执行中的 GB 3095 二级浓度限值），GB 3838-2002 单因子评价水质类别。
 Method: HJ 663 (GB 3095 Grade II limits in force), GB 3838-2002 single-factor water classes.</p>
@@ -216,6 +219,7 @@ def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated
         end=p.end,
         generated=generated.strftime("%Y-%m-%d %H:%M"),
         sections=numbered(sections),
+        demo=demo_block(t.generated),
     )
 
 
@@ -226,6 +230,17 @@ def _border_ytd(t: ReportTables) -> list[dict]:
         return []
     heading = f"跨界断面考核 1–{t.period.start.month}月累计 Border section scorecard, year to date"
     return [{"heading": heading, "charts": [], "table": html_table(ytd, BORDER_COLUMNS)}]
+
+
+def demo_block(generated: list[str]) -> dict | None:
+    """The title block's notice when the period holds generated data (assets/demo.py), naming the datasets."""
+    if not generated:
+        return None
+    return {
+        "mark": demo.MARK,
+        "zh": f"{demo.NOTICE_ZH}（{'、'.join(generated)}）",
+        "en": f"{demo.NOTICE_EN} ({', '.join(generated)})",
+    }
 
 
 NUMERALS = "一二三四五六七八九十"

@@ -10,6 +10,7 @@ import duckdb
 
 from assets.alerts.contacts import load_contacts, recipients_for
 from assets.alerts.queue import enqueue_email
+from assets.demo import marked
 from assets.reports.build import ReportOutput
 from assets.reports.joint_mail import joint_mail_lines
 
@@ -51,12 +52,15 @@ def queue_report_mail(
             f"{contacts}: no contact with role joint_office, the report {out.period.label} "
             f"cannot be e-mailed (files are in {out.folder})"
         )
+    subject, text = f"{out.period.title_zh} | {out.period.title_en}", report_mail_text(out)
+    if out.tables.generated:  # a period holding generated data: the mail says so first (assets/demo.py)
+        subject, text, _ = marked(subject, text)
     return enqueue_email(
         con,
         key=f"report:{out.period.label}:{digest}",
         to=to,
-        subject=f"{out.period.title_zh} | {out.period.title_en}",
-        text=report_mail_text(out),
+        subject=subject,
+        text=text,
         attachments=[out.html, out.xlsx],
         now=now,
         mail_kind="report",

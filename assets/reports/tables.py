@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from assets.demo import period_generated
 from assets.reports.joint_tables import joint_queries
 from assets.reports.notify_times import TABLE as NOTIFY_TABLE
 from assets.reports.notify_times import read_notify_times
@@ -28,6 +29,7 @@ class ReportTables:
     limits: pl.DataFrame | None = None  # Grade II limits in force over the period (chart reference lines)
     areas: pl.DataFrame | None = None  # seeds.areas (English names for charts)
     water_classes: pl.DataFrame | None = None
+    generated: list[str] = field(default_factory=list)  # datasets of the period made by the generator (demo data)
 
 
 def exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -116,7 +118,7 @@ def _queries(p: ReportPeriod) -> dict[str, tuple[str, str, list]]:
 
 
 def read_report_tables(con: duckdb.DuckDBPyConnection, period: ReportPeriod) -> ReportTables:
-    out = ReportTables(period)
+    out = ReportTables(period, generated=period_generated(con, period.start, period.end))
     for name, (source, sql, params) in _queries(period).items():
         if exists(con, source):
             out.tables[name] = fetch_polars(con, sql, params)

@@ -5,6 +5,7 @@ import polars as pl
 
 from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
+from assets.demo import tag_run
 from assets.ingest.changed_days import changed_day_materializations
 from assets.metadata import add_day_metadata, batches_table, markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
@@ -58,7 +59,8 @@ def water_section_catalog(
     check_specs=[batch_usable_spec(WATER_READINGS_KEY)],
     description=(
         "4-hourly river readings (water temperature, pH, DO, conductivity, turbidity, CODMn, NH3-N, TP, TN) per "
-        "section for each natural day of the run, from ENVMON_WATER_SOURCE (generator by default): one raw batch per "
+        "section for each natural day of the run, from ENVMON_WATER_SOURCE (landing by default: files only; the "
+        "generator's demo readings only beside a generated air source): one raw batch per "
         "day kept as Parquet, rows checked and values flagged (staging.water_value_flags), each day's partition "
         "replaced as a whole, rejected rows in quarantine.rejected_rows, one GX validation of the run's batches. "
         "Readings from monitoring-centre files (staging/water_files) live in the same table: a file reports the "
@@ -72,6 +74,7 @@ def water_readings(
     sections = load_sections(settings.water_sections_csv or None)
     options = WaterSourceOptions(settings.generator_seed, settings.generator_fault_rate)
     source, now = get_water_source(settings.water_source), now_cst()
+    tag_run(context.instance, context.run_id, settings.water_source)  # envmon/demo_data=true: generated readings
     results, summaries = {}, {}
     with warehouse.connect() as con:  # one connection for the run's days (each open and close costs ~20 ms)
         for day in days:

@@ -2,8 +2,9 @@
 through the landing folder: ``assets.water.landing``).
 
 A source turns one natural day into a ``WaterBatch`` of rows ``section_code, ts, <9 parameters>, reported_class``.
-``ENVMON_WATER_SOURCE`` picks it: ``generator`` (default, offline) or ``landing`` (no daily feed: the readings come
-only from files dropped in the landing folder, so the daily partition stages nothing of its own).
+``ENVMON_WATER_SOURCE`` picks it: ``generator`` (the offline demo; the default only when the air source is the
+generator too) or ``landing`` (the default otherwise; no daily feed: the readings come only from files dropped in the
+landing folder, so the daily partition stages nothing of its own). See ``assets/demo.py``.
 """
 
 from __future__ import annotations

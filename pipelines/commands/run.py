@@ -7,7 +7,9 @@ import os
 import sys
 
 from assets.clock import now_cst
+from assets.demo import demo_settings_line
 from assets.partitions import days_per_run
+from assets.settings import EnvmonSettings
 from pipelines.commands.run_options import check_options, sources_help
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
@@ -84,6 +86,8 @@ def main(args) -> int:
                 done += part
         runs.propagate(job)
     print_summary(days, done, runs.failed)
+    if line := demo_settings_line(EnvmonSettings.from_env(air_source=args.source)):
+        print(line)  # generated readings: said in the summary, as in their mail and the run tag
     from pipelines.commands.problem_summary import after_runs  # this run's problem lines, and their e-mail
 
     for line in after_runs([*runs.succeeded, *(run_id for _, run_id, _ in runs.failed)]):

@@ -10,8 +10,9 @@ from pathlib import Path
 from assets.air.sources import AIR_SOURCE_NOTES, NEEDS_INPUT_FOLDER, NEEDS_INPUT_OR_URL, NEEDS_SECRET
 from assets.catalog.stations import CatalogError, load_station_catalog
 from assets.clock import now_cst
+from assets.demo import production_refusal
 from assets.partitions import DAILY_START
-from assets.settings import EnvmonSettings
+from assets.settings import EnvmonSettings, deployment
 from pipelines.commands.usage import UsageError
 
 
@@ -40,6 +41,12 @@ def check_options(args) -> None:
             f"unknown air source {source!r} (--source or ENVMON_AIR_SOURCE); known: "
             f"{', '.join(AIR_SOURCE_NOTES)} (envmon run --help says what each reads)"
         )
+    try:  # the generator is a workstation's demo: never production's
+        refusal = production_refusal(settings, deployment())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if refusal:
+        raise UsageError(refusal)
     if settings.input_path:
         _check_input(Path(settings.input_path), folder=source in NEEDS_INPUT_FOLDER)
     elif source in NEEDS_INPUT_FOLDER:

@@ -9,16 +9,20 @@ operator's edit of the settings file (step 5) done by the test with its own Post
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import CNEMC, need_shared_data
 from tests.deploy.units import PROJECT
 from tests.postgres_server import PostgresServer, postgres_bin
 
 DOC = PROJECT / "docs" / "deployment.md"
 REPO_URL = "https://git.example.cn/joint-office/envmon.git"
+# step 6 loads 2023-01-20 .. 21 from the national archive (a production server reads no generated data)
+ARCHIVE_FILES = [f"china_sites_2023012{d}.csv" for d in (0, 1, 2)]
 BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
 
 # an administrator's shell: none of this checkout's settings or virtualenv (pip's cache and configuration stay)
@@ -47,11 +51,15 @@ def localise(script: str, root: Path) -> str:
 
 
 def configure(env_file: Path, root: Path, pg: PostgresServer) -> None:
-    """What the operator does in step 5's editor: the server's folders and the instance database."""
+    """What the operator does in step 5's editor: the server's folders and the instance database; and what the
+    office's download job does: the national archive's files of the history load (step 6) in ENVMON_AIR_INPUT."""
     text = env_file.read_text(encoding="utf-8")
     text = text.replace("/var/lib/envmon", str(root) + "/var/lib/envmon")
     text = re.sub(r"^ENVMON_DAGSTER_POSTGRES_URL=.*$", f"ENVMON_DAGSTER_POSTGRES_URL={pg.url}", text, flags=re.M)
     env_file.write_text(text, encoding="utf-8")
+    (folder,) = re.findall(r"^ENVMON_AIR_INPUT=(.*)$", text, flags=re.M)
+    for name in ARCHIVE_FILES:
+        shutil.copy(CNEMC / name, folder)
 
 
 def test_the_document_has_runnable_steps_and_says_what_covers_the_others():
@@ -63,6 +71,7 @@ def test_the_document_has_runnable_steps_and_says_what_covers_the_others():
 
 
 def test_following_the_document_from_a_fresh_clone(tmp_path):
+    need_shared_data(*ARCHIVE_FILES)
     root = tmp_path / "server"
     root.mkdir()
     log = []

@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 
 from tests.browser import artifacts
+from tests.conftest import need_shared_data
 from tests.deploy.services import Deployment, wait_for
 from tests.postgres_server import PostgresServer, postgres_bin
 from tests.smtp_server import free_port
 from warehouse.paths import DataPaths
 from warehouse.query import run_query
 
-DAYS = ["2026-01-14", "2026-01-15"]
+DAYS = ["2023-01-20", "2023-01-21"]  # of the national archive: production reads no generated data
 RUN_TIMEOUT = 300  # seconds for one daily run on a busy 2-core machine (it takes well under a minute alone)
 GRAPHQL_WORKSPACE = """
 { workspaceOrError { ... on Workspace { locationEntries {
@@ -45,7 +46,8 @@ def deployment(postgres, tmp_path_factory):
         "DAGSTER_HOME": str(data / "dagster"),
         "ENVMON_DEPLOYMENT": "production",
         "ENVMON_DAGSTER_POSTGRES_URL": postgres.url,
-        "ENVMON_GENERATOR_FAULT_RATE": "0.003",
+        "ENVMON_AIR_SOURCE": "archive",  # rivers: landing (the default beside a real air source)
+        "ENVMON_AIR_INPUT": str(need_shared_data("china_sites_20230120.csv", "china_sites_20230122.csv")),
     }
     deploy = Deployment(folder, env, ui_port=free_port(), code_port=free_port())
     try:
@@ -186,3 +188,33 @@ def test_the_password_is_neither_on_disk_nor_in_the_logs(runs, deployment, postg
     assert postgres.password not in deployment.logs()
     leaked = postgres.query("SELECT count(*) FROM event_logs WHERE event LIKE %s", [f"%{postgres.password}%"])
     assert leaked == [(0,)]
+
+
+def test_a_run_launched_with_the_generator_fails_at_once_naming_the_setting(deployment, graphql, postgres):
+    """The launchpad's settings name the generator: the daemon launches the run, it fails before any step writes, and
+    its failure says which setting to change (the run-failure mail and the UI show that line)."""
+    daemon = deployment.service("daemon")
+    if not daemon.running:  # this test alone (after the runs above, the daemon runs)
+        daemon.start()
+    run_id = graphql.submit_job_execution(
+        "daily_job",
+        repository_location_name="envmon",
+        repository_name="__repository__",
+        run_config={"resources": {"settings": {"config": {"air_source": "generator"}}}},
+        tags={"dagster/partition": DAYS[0]},
+    )
+    done = ("SUCCESS", "FAILURE", "CANCELED")
+    wait_for(lambda: graphql.get_run_status(run_id).value in done, RUN_TIMEOUT, "the generator run finished")
+    assert graphql.get_run_status(run_id).value == "FAILURE"
+    said = postgres.query(
+        "SELECT count(*) FROM event_logs WHERE run_id = %s AND event LIKE %s",
+        [run_id, "%refuses the generator (demo data) as air and river source%ENVMON_AIR_SOURCE%"],
+    )
+    assert said[0][0] > 0, deployment.logs()[-3000:]
+    written = postgres.query(
+        "SELECT count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type IN ('STEP_SUCCESS', "
+        "'ASSET_MATERIALIZATION')",
+        [run_id],
+    )
+    assert written == [(0,)]
+    assert not list((Path(deployment.env["ENVMON_DATA_DIR"]) / "raw").glob("*/generator"))  # no generated batch
