@@ -7,12 +7,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.clock import DAILY_START
+
 # BackfillPolicy is a Dagster beta: say so once here instead of a warning per asset on every command.
 warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
 
-# A baseline year before the real national archive days of January 2023: the year-on-year comparisons of the
-# reports need the year before, and so does the national benchmark's year of history (bench/incremental.py).
-DAILY_START = "2022-01-01"
 
 daily_partitions = dg.DailyPartitionsDefinition(start_date=DAILY_START, timezone="Asia/Shanghai")
 

@@ -10,15 +10,16 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def envmon(data_dir: Path, *argv: str, **env: str) -> subprocess.CompletedProcess:
-    """The command, bounded (a hang fails the test); "before any run" is shown by the instance never being made."""
+def envmon(data_dir: Path, *argv: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
+    """The command, bounded by ``timeout`` (past it the test fails); "before any run" is shown by the instance never
+    being made."""
     return subprocess.run(
         [sys.executable, "-m", "pipelines", *argv],
         cwd=PROJECT,
         capture_output=True,
         text=True,
         env={**os.environ, "ENVMON_DATA_DIR": str(data_dir), **env},
-        timeout=60,
+        timeout=timeout,
     )
 
 

@@ -8,10 +8,8 @@ import sys
 
 from assets.clock import now_cst
 from assets.demo import demo_settings_line
-from assets.partitions import days_per_run
 from assets.settings import EnvmonSettings
 from pipelines.commands.run_options import check_options, sources_help
-from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
 from warehouse.query import run_query
 
@@ -74,8 +72,10 @@ def main(args) -> int:
 
         return full_refresh(args)
     days, started = window(args.start, args.end), now_cst()
+    from assets.partitions import days_per_run  # these import dagster: only once the options are known to be good
     from pipelines.definitions import defs  # loading takes seconds
-    from pipelines.runs import DEBUG_LOGS, Runs, range_tags  # imports dagster: only when needed
+    from pipelines.instance import get_instance
+    from pipelines.runs import DEBUG_LOGS, Runs, range_tags
 
     job = defs.resolve_job_def("daily_job")
     done = []

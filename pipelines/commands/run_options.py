@@ -9,9 +9,8 @@ from pathlib import Path
 
 from assets.air.sources import AIR_SOURCE_NOTES, NEEDS_INPUT_FOLDER, NEEDS_INPUT_OR_URL, NEEDS_SECRET
 from assets.catalog.stations import CatalogError, load_station_catalog
-from assets.clock import now_cst
+from assets.clock import DAILY_START, now_cst
 from assets.demo import production_refusal
-from assets.partitions import DAILY_START
 from assets.settings import EnvmonSettings, deployment
 from pipelines.commands.usage import UsageError
 
