@@ -10,7 +10,7 @@ from assets.alerts.transport import SmtpSettings
 from assets.resources import WarehouseResource
 from assets.settings import AlertSettings, EnvmonSettings
 from sensors.run_errors import failure_of
-from warehouse.snapshot import publish_snapshot
+from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 
 
 def _deliver(
@@ -22,7 +22,7 @@ def _deliver(
     """One pass; the snapshot is republished when the pass changed the queue (staff query the snapshot)."""
     out = delivery_pass(warehouse.connect, alerting, mail, settings.paths.outbox)
     if out.changed:
-        publish_snapshot(settings.paths.warehouse, settings.paths.snapshot)
+        publish_snapshot(settings.paths.warehouse, settings.paths.snapshot, verify=ALERT_TABLES)
     return out
 
 

@@ -93,14 +93,14 @@ def _deliver() -> None:
     from assets.alerts.delivery import deliver_pending
     from assets.alerts.transport import SmtpSettings, transport_for
     from warehouse.connection import write_connection
-    from warehouse.snapshot import publish_snapshot
+    from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 
     paths, smtp = DataPaths.from_env(), SmtpSettings.from_env()
     result = deliver_pending(
         lambda: write_connection(paths.warehouse), transport_for(smtp, paths.outbox), smtp.mail_from
     )
     if result.changed:  # staff see the queue in the snapshot
-        publish_snapshot(paths.warehouse, paths.snapshot)
+        publish_snapshot(paths.warehouse, paths.snapshot, verify=ALERT_TABLES)
 
 
 def _metadata(result) -> dict:
