@@ -82,7 +82,7 @@ def read_excel_strings(path: Path, problems: list[dict], limits: InputLimits | N
         problems.extend(_other_sheets(path, book))
     except XlsxLimitError as exc:
         raise BadFileError(path, exc.reason, exc.row, exc.field) from None
-    except (ValueError, ParseError, IndexError, KeyError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, ParseError, IndexError, KeyError) as exc:
         raise BadFileError(path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
     finally:
         book.close()

@@ -203,6 +203,32 @@ def _tokens_shown() -> str:
     return " ".join(repr(t) for t in MISSING_TOKENS[:6])
 
 
+def check_limits(path: Path | str, limits: InputLimits | None = None) -> None:
+    """The checks that need no parsing, in milliseconds whatever the file: a link, the size on disk, an XLSX's
+    declared unpacked size, a CSV header's width. ``BadFileError`` over a limit; the readers check the rest (rows,
+    inflated bytes) while streaming. Callers run it before copying a file or opening the warehouse."""
+    path, limits = Path(path), limits or InputLimits.from_env()
+    _check_size(path, limits.max_file_bytes)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        import zipfile
+
+        from assets.ingest.limits import too_big_unpacked
+
+        try:
+            with zipfile.ZipFile(path) as zf:
+                declared = sum(info.file_size for info in zf.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise BadFileError(path, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+        if declared > limits.max_unpacked_bytes:
+            raise BadFileError(path, too_big_unpacked(limits, declared, "a declared"))
+        return
+    with path.open("rb") as fh:
+        first = fh.readline(limits.max_columns * 64 + 1).decode("utf-8", errors="replace")
+    width = len(next(csv.reader([first]), []))
+    if width > limits.max_columns:
+        raise BadFileError(path, too_many_columns(limits, f"{width:,} or more columns in the header"), row=1)
+
+
 def _check_size(path: Path, max_bytes: int | None) -> None:
     link = link_problem(path)
     if link:  # before anything reads it: a link may point anywhere on the machine
@@ -285,12 +311,12 @@ def _parse_csv(path: Path, source: Path, limits: InputLimits) -> tuple[pl.DataFr
     found: list[dict] = []
     try:
         names = _header(source, limits)
-        check_header(path, names)
         if len(names) > limits.max_columns:  # before any row is parsed: a frame that wide takes minutes
             raise BadFileError(path, too_many_columns(limits, f"{len(names):,} columns in the header"), row=1)
+        check_header(path, names)
         lines = _ragged_rows(path, source, len(names), found)
-        if lines - 1 > limits.max_rows:
-            raise BadFileError(path, too_many_rows(limits), row=limits.max_rows + 2)
+        if lines > limits.max_rows:  # the header counts, as in a sheet
+            raise BadFileError(path, too_many_rows(limits), row=limits.max_rows + 1)
         frame = pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
     except UnicodeDecodeError:
         raise _NotUtf8 from None
@@ -307,7 +333,10 @@ def _parse_csv(path: Path, source: Path, limits: InputLimits) -> tuple[pl.DataFr
 def _header(source: Path, limits: InputLimits) -> list[str]:
     with source.open(encoding="utf-8-sig", newline="") as fh:  # one line only, parsed like the CSV reader does
         # bounded: a header is at most its columns' names (64 characters each, generously)
-        first = next(csv.reader([fh.readline(limits.max_columns * 64 + 1)]), [])
+        line = fh.readline(limits.max_columns * 64 + 1)
+    first = next(csv.reader([line]), [])
+    if len(line) > limits.max_columns * 64 and not line.endswith("\n"):  # cut: count what was read, and more
+        return [name.strip() for name in first] + [""]
     return [name.strip() for name in first]
 
 

@@ -6,6 +6,7 @@ import polars as pl
 from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
 from assets.ingest.changed_days import changed_day_materializations
+from assets.ingest.limits import InputLimits
 from assets.metadata import add_day_metadata, batches_table, markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.checks import batch_usable_result, batch_usable_spec, validation_metadata
@@ -154,7 +155,7 @@ def water_files(
                 now_cst(),
                 run_id=context.run.run_id,
                 horizon_days=settings.reading_horizon_days,
-                max_bytes=settings.max_file_mb << 20,
+                limits=InputLimits.from_settings(settings),
             )
             outcomes.append(outcome)
             log = context.log.warning if outcome.status in ("rejected", "missing") else context.log.info

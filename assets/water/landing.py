@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from assets.ingest.files import BadFileError, read_tabular, reject_file
+from assets.ingest.files import BadFileError, check_limits, read_tabular, reject_file
+from assets.ingest.limits import InputLimits
 from assets.ingest.problems import problem_frame, store_problems
 from assets.ingest.symlinks import link_problem
 from assets.quality.file_docs import document_file
@@ -163,6 +164,7 @@ def process_water_file(
     run_id: str | None = None,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     max_bytes: int | None = None,
+    limits: InputLimits | None = None,
 ) -> FileOutcome:
     path = Path(path)
     if not (path.exists() or path.is_symlink()):  # already handled by another run (the sensor and `envmon ingest` race)
@@ -171,6 +173,11 @@ def process_water_file(
     if link:  # never read: the link itself goes to rejected/
         moved = reject_file(path, paths.rejected, f"{path}: {link}")
         return _rejected(con, FileOutcome(path, "rejected", "", moved, reason=f"{path}: {link}"), now, run_id)
+    try:  # a file over a size, width or unpacked limit is refused before it is hashed or read (milliseconds)
+        check_limits(path, _limits(limits, max_bytes))
+    except BadFileError as exc:
+        moved = reject_file(path, paths.rejected, str(exc))
+        return _rejected(con, FileOutcome(path, "rejected", "", moved, reason=str(exc)), now, run_id)
     content_hash = file_hash(path)
     loaded = fetch_one(
         con,
@@ -193,7 +200,7 @@ def process_water_file(
         return _record(con, outcome, now)
     problems: list[dict] = []
     try:
-        frame = read_tabular(path, problems, with_row_numbers=True, max_bytes=max_bytes)
+        frame = read_tabular(path, problems, with_row_numbers=True, limits=_limits(limits, max_bytes))
         parsed, cells, notes = parse_water_frame(frame, path, sections, reference_date(path))
         problems += notes
         accepted, rejected = split_file_rows(parsed, sections["section_code"], now, truncated_rows(problems))
@@ -239,6 +246,11 @@ def process_water_file(
         store_problems(con, _problem_lines(outcome, now, run_id))
     _move_to(path, target)
     return outcome
+
+
+def _limits(limits: InputLimits | None, max_bytes: int | None) -> InputLimits:
+    limits = limits or InputLimits.from_env(max_bytes)
+    return limits if max_bytes is None else replace(limits, max_file_bytes=max_bytes)
 
 
 def _rejected(
