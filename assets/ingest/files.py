@@ -29,6 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from assets.clock import now_cst
+from assets.ingest import csv_lines
 from assets.ingest.limits import InputLimits, too_many_columns, too_many_rows
 from assets.ingest.symlinks import link_problem
 
@@ -314,10 +315,14 @@ def _parse_csv(path: Path, source: Path, limits: InputLimits) -> tuple[pl.DataFr
         if len(names) > limits.max_columns:  # before any row is parsed: a frame that wide takes minutes
             raise BadFileError(path, too_many_columns(limits, f"{len(names):,} columns in the header"), row=1)
         check_header(path, names)
-        lines = _ragged_rows(path, source, len(names), found)
+        lines, bad = _ragged_rows(path, source, len(names), found)
         if lines > limits.max_rows:  # the header counts, as in a sheet
             raise BadFileError(path, too_many_rows(limits), row=limits.max_rows + 1)
-        frame = pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
+        with tempfile.TemporaryDirectory(prefix="envmon-lines-") as tmp:
+            if bad.height:  # stray quotes: those lines are read as empty ones, the others as they are
+                found.extend(csv_lines.problems_for(path, bad))
+                source = csv_lines.without(source, set(bad["row"]), len(names), Path(tmp) / "lines.csv")
+            frame = pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
     except UnicodeDecodeError:
         raise _NotUtf8 from None
     except pl.exceptions.ComputeError as exc:
@@ -383,20 +388,25 @@ def _looks_numeric(text: str) -> bool:
         return False
 
 
-def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> int:
+def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> tuple[int, pl.DataFrame]:
     """Rows with more or fewer fields than the header (streamed; quoted commas are not separators); returns the
-    number of lines."""
+    number of lines and the malformed ones (row, line: ``assets.ingest.csv_lines``)."""
     lines = (
         pl.scan_csv(
             source, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"]
         )
         .with_row_index("row", offset=1)
-        .select("row", fields=pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1)
     )
-    counts, total = pl.collect_all(  # one scan of the file for both
-        [lines.filter(pl.col("fields").is_not_null() & (pl.col("fields") != width)), lines.select(pl.len())],
+    fields = lines.select("row", fields=pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1)
+    counts, total, bad = pl.collect_all(  # one scan of the file for the three
+        [
+            fields.filter(pl.col("fields").is_not_null() & (pl.col("fields") != width)),
+            lines.select(pl.len()),
+            csv_lines.malformed(lines.filter(pl.col("row") > 1)),
+        ],
         engine="streaming",
     )
+    counts = counts.filter(~pl.col("row").is_in(bad["row"].implode()))  # reported as malformed instead
     for row, fields in counts.iter_rows():  # only the bad rows: few
         kind = "truncated row" if fields < width else "ragged row"
         what = "missing fields are empty" if fields < width else f"fields after the {width}th dropped"
@@ -409,4 +419,4 @@ def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> 
                 "message": f"{kind}: {fields} fields where the header has {width} ({what})",
             }
         )
-    return int(total.item())
+    return int(total.item()), bad

@@ -19,6 +19,7 @@ its hash loaded and its archive place recorded, and the next look at it finishes
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -108,6 +109,19 @@ def split_file_rows(
     )
     rejected = pl.concat([flagged.filter(pl.col("reasons") != ""), cut_rows.select(flagged.columns)])
     return flagged.filter(pl.col("reasons") == "").drop("_cut"), rejected.sort("row_number").drop("_cut")
+
+
+def malformed_lines(problems: list[dict]) -> pl.DataFrame:
+    """The lines the CSV reader could not split (a stray quote), for ``quarantine.rejected_rows``: their text kept."""
+    bad = [p for p in problems if p.get("kind") == "malformed_line"]
+    return pl.DataFrame(
+        {
+            "row_number": [p["row"] for p in bad],
+            "reasons": ["malformed CSV line: a quote that neither opens nor closes a field"] * len(bad),
+            "record": [json.dumps({"line": p.get("line", "")}, ensure_ascii=False) for p in bad],
+        },
+        schema={"row_number": pl.Int64, "reasons": pl.String, "record": pl.String},
+    )
 
 
 def truncated_rows(problems: list[dict]) -> dict[int, str]:
@@ -214,7 +228,9 @@ def process_water_file(
         outcome = FileOutcome(path, "rejected", content_hash, moved, reason=str(exc), problems=problems)
         return _rejected(con, outcome, now, run_id)
     problems += old_readings(accepted, path, now, horizon_days) + unparsable_line(cells, path)
-    quarantine = rejected.select("row_number", "reasons", "record")
+    quarantine = pl.concat(
+        [rejected.select("row_number", "reasons", "record"), malformed_lines(problems)], how="vertical_relaxed"
+    )
     values = cells.join(parsed.select("row_number", "section_code", "ts"), on="row_number", how="left")
     target = _archive_place(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
     with transaction(con):  # one file, one commit (see the module's docstring)
@@ -237,7 +253,7 @@ def process_water_file(
             target,
             frame.height,
             result.staged.height,
-            rejected.height,
+            quarantine.height,
             problems=problems,
             days=result.changed_days,
             reports_only=result.reports_only,
