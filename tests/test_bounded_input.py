@@ -24,7 +24,7 @@ from warehouse.paths import DataPaths
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RELS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-HEADER = "<row><c t=\"inlineStr\"><is><t>断面名称</t></is></c><c t=\"inlineStr\"><is><t>监测时间</t></is></c></row>"
+HEADER = '<row><c t="inlineStr"><is><t>断面名称</t></is></c><c t="inlineStr"><is><t>监测时间</t></is></c></row>'
 ROW = '<row><c t="inlineStr"><is><t>濑溪河 泸县入境(川渝界)</t></is></c><c><v>46035.5</v></c></row>'
 
 
@@ -37,9 +37,8 @@ def bomb(path: Path, rows: int) -> Path:
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'spreadsheetml.sheet.main+xml"/></Types>',
         )
-        zf.writestr(
-            "xl/workbook.xml", f'<workbook {NS} {RELS}><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        )
+        sheets = '<sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets>'
+        zf.writestr("xl/workbook.xml", f"<workbook {NS} {RELS}>{sheets}</workbook>")
         zf.writestr(
             "xl/_rels/workbook.xml.rels",
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'

@@ -63,9 +63,9 @@ def is_corruption(error: BaseException | str) -> bool:
 
 
 def check_tables(path: Path, only: Collection[str] | None = None, *, source: Path | None = None) -> CheckResult:
-    """Read every column of the tables of ``path`` (all, or those named in ``only``: ``schema``,
-    ``schema.table`` or a pattern such as ``staging.air_*``); ``CorruptWarehouseError`` naming ``source`` (the file the copy came from) at the first bad
-    block."""
+    """Read every column of the tables of ``path`` (all, or those named in ``only``: ``schema``, ``schema.table``
+    or a pattern such as ``staging.air_*``); ``CorruptWarehouseError`` at the first bad block, naming ``source``
+    (the file the copy came from)."""
     named = Path(source or path)
     started = time.monotonic()
     try:

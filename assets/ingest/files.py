@@ -391,12 +391,9 @@ def _looks_numeric(text: str) -> bool:
 def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> tuple[int, pl.DataFrame]:
     """Rows with more or fewer fields than the header (streamed; quoted commas are not separators); returns the
     number of lines and the malformed ones (row, line: ``assets.ingest.csv_lines``)."""
-    lines = (
-        pl.scan_csv(
-            source, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"]
-        )
-        .with_row_index("row", offset=1)
-    )
+    lines = pl.scan_csv(
+        source, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"]
+    ).with_row_index("row", offset=1)
     fields = lines.select("row", fields=pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1)
     counts, total, bad = pl.collect_all(  # one scan of the file for the three
         [
