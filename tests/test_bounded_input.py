@@ -150,3 +150,34 @@ def test_limits_come_from_the_settings_with_their_defaults(monkeypatch):
     assert InputLimits.from_env() == InputLimits(1024 << 20, 256 << 20, 500_000, 5_000)
     monkeypatch.setenv("ENVMON_MAX_COLUMNS", "10")
     assert InputLimits.from_env().max_columns == 10
+
+
+def test_the_one_pass_reader_reads_cells_as_openpyxl_would(tmp_path):
+    """Title row, blank rows, dates and times styled as such, whole and fractional numbers, booleans, a formula with
+    and without a cached value, a ragged cell, a second sheet with data: what the two-pass openpyxl reader gave."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["川南渝西 export"])
+    sheet.append([])
+    sheet.append(["断面名称", "监测时间", "pH", "总磷", "note", "flag"])
+    sheet.append(["S1", dt.datetime(2026, 1, 13, 8, 0), 7.5, 0.12, "ok", True])
+    sheet.append(["S1", dt.date(2026, 1, 13), 7, "=C4*2", None, False])
+    sheet.append([])
+    sheet.append(["S2", 46035.5, 1e-5, 123456789012, "  spaced  ", "x", "extra"])
+    sheet.append(["S3", dt.time(8, 30), 0.5])
+    book.create_sheet("other").append(["a", "b"])
+    book.create_sheet("empty")
+    path = tmp_path / "cells.xlsx"
+    book.save(path)
+    found: list[dict] = []
+    frame = read_tabular(path, found)
+    assert frame.columns == ["断面名称", "监测时间", "pH", "总磷", "note", "flag"]
+    assert frame.rows() == [
+        ("S1", "2026-01-13 08:00:00", "7.5", "0.12", "ok", "True"),
+        ("S1", "2026-01-13 00:00:00", "7", "=C4*2", None, "False"),
+        (None, None, None, None, None, None),
+        ("S2", "46035.5", "1e-05", "123456789012", "spaced", "x"),
+        ("S3", "08:30:00", "0.5", None, None, None),
+    ]
+    kinds = [(p["kind"], p["row"], p["field"]) for p in found]
+    assert kinds == [("ragged_row", 7, None), ("xlsx_formula", None, "D5"), ("extra_sheet", None, "other")]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -81,31 +80,39 @@ def open_workbook(path: Path, limits: InputLimits) -> Workbook:
 def iter_rows(book: Workbook, part: str) -> Iterator[tuple[int, list[Cell]]]:
     """(row number, its non-empty cells) in sheet order; raises ``XlsxLimitError`` at the row or column over a
     limit, or when the inflated bytes pass the limit."""
-    limits, row_number, parent = book.limits, 0, None
+    limits, row_number, parent, tags = book.limits, 0, None, None
     cells: list[Cell] = []
     for event, elem in _parse(book, part):
-        tag = _local(elem.tag)
+        if tags is None:  # the root: its namespace (transitional or strict OOXML) names every tag
+            tags = _Tags(elem.tag[: elem.tag.index("}") + 1] if elem.tag.startswith("{") else "")
+        tag = elem.tag
         if event == "start":
-            if tag == "sheetData":
-                parent = elem
-            elif tag == "row":
+            if tag == tags.row:
                 row_number = int(elem.get("r") or row_number + 1)
                 if row_number > limits.max_rows:
                     raise XlsxLimitError(too_many_rows(limits), row=row_number)
                 cells = []
-            continue
-        if tag == "c":
-            column = _column(elem.get("r"), len(cells) and cells[-1].column + 1)
+            elif tag == tags.sheet_data:
+                parent = elem
+        elif tag == tags.c:
+            column = _column(elem.get("r"), cells[-1].column + 1 if cells else 0)
             if column >= limits.max_columns:
                 raise XlsxLimitError(too_many_columns(limits, f"a cell in column {column + 1:,}"), row_number)
-            cell = _cell(book, elem, column)
+            cell = _cell(book, elem, column, tags)
             if cell.text is not None:
                 cells.append(cell)
-            elem.clear()
-        elif tag == "row":
+        elif tag == tags.row:
             yield row_number, cells
             if parent is not None:
                 parent.clear()  # the rows read so far: memory stays that of one row
+
+
+class _Tags:
+    """The sheet's tags with their namespace, compared as whole strings (the per-element cost of the read)."""
+
+    def __init__(self, ns: str):
+        self.row, self.sheet_data, self.c = f"{ns}row", f"{ns}sheetData", f"{ns}c"
+        self.v, self.f, self.inline, self.t = f"{ns}v", f"{ns}f", f"{ns}is", f"{ns}t"
 
 
 def _parse(book: Workbook, part: str):
@@ -145,12 +152,14 @@ class _Counted:
 
 def _sheets(book: Workbook) -> tuple[list[tuple[str, str]], bool]:
     rels = {}
-    for _, elem in _parse(book, "xl/_rels/workbook.xml.rels"):
-        if _local(elem.tag) == "Relationship":
+    for event, elem in _parse(book, "xl/_rels/workbook.xml.rels"):
+        if event == "start" and _local(elem.tag) == "Relationship":
             target = elem.get("Target", "")
             rels[elem.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
     sheets, date1904 = [], False
-    for _, elem in _parse(book, "xl/workbook.xml"):
+    for event, elem in _parse(book, "xl/workbook.xml"):
+        if event != "start":
+            continue
         tag = _local(elem.tag)
         if tag == "sheet" and elem.get(REL) in rels:
             sheets.append((elem.get("name", ""), posixpath.normpath(rels[elem.get(REL)])))
@@ -199,16 +208,16 @@ def _date_styles(book: Workbook) -> dict[int, str]:
     return styles
 
 
-def _cell(book: Workbook, elem, column: int) -> Cell:
+def _cell(book: Workbook, elem, column: int, tags: _Tags) -> Cell:
     kind, value, formula, inline = elem.get("t", "n"), None, None, []
     for child in elem:
-        tag = _local(child.tag)
-        if tag == "v":
+        tag = child.tag
+        if tag == tags.v:
             value = child.text
-        elif tag == "f":
+        elif tag == tags.f:
             formula = child.text or ""
-        elif tag == "is":
-            inline = [t.text or "" for t in child.iter() if _local(t.tag) == "t"]
+        elif tag == tags.inline:
+            inline = [t.text or "" for t in child.iter(tags.t)]
     if value is None and formula is not None:
         return Cell(column, "=" + formula if formula else "=(shared formula)", uncached_formula=True)
     if kind == "inlineStr":
@@ -252,18 +261,23 @@ def _strip(text: str) -> str | None:
     return text.strip() or None
 
 
-_LETTERS = re.compile(r"[A-Z]+")
+_COLUMNS: dict[str, int] = {}  # "AB" -> 27: a sheet has few distinct column letters
 
 
 def _column(reference: str | None, following: int) -> int:
     """0-based column of ``B7`` (or the next one when a cell has no reference)."""
     if not reference:
         return following
-    letters = _LETTERS.match(reference).group(0)
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
+    letters = reference.rstrip("0123456789").upper()
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for letter in letters:
+            index = index * 26 + ord(letter) - 64
+        index -= 1
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = index
+    return index
 
 
 def _local(tag: str) -> str:
