@@ -45,10 +45,9 @@ SIDE_SCHEMAS = ("alerts", "meta", "quarantine", "forecast")
 
 
 def tables_to_check(selection: frozenset[dg.AssetKey] | None, upstream: list[dg.AssetKey]) -> list[str] | None:
-    """What a run's publish reads through: the tables of the assets the run selected (their keys are
-        ``schema/table``), the side schemas, and the staging tables of the domain (``air_*``, ``water_*``) of the staging
-    assets it ran; every table
-        (None) when the run selected the whole job or nothing but the snapshot (it cannot know what changed before)."""
+    """What a run's publish reads through: the tables of the assets the run selected (keys ``schema/table``), the
+    side schemas, and the staging tables of the domain (``air_*``, ``water_*``) of the staging assets it ran. Every
+    table (None) when the run selected the whole job, or nothing but the snapshot (it cannot know what changed)."""
     if selection is None:
         return None
     chosen = {".".join(k.path) for k in selection if k in set(upstream) and len(k.path) == 2}

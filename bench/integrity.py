@@ -63,7 +63,7 @@ def grow(source: Path, target: Path, scale: int) -> int:
         if code is None or scale == 1:
             continue
         names = ", ".join(f'"{c}"' for c in columns)
-        shifted = ", ".join(f'"{c}" || \'~\' || copy.n' if c == code else f'"{c}"' for c in columns)
+        shifted = ", ".join(f"\"{c}\" || '~' || copy.n" if c == code else f'"{c}"' for c in columns)
         con.execute(
             f'INSERT INTO "{schema}"."{table}" ({names}) SELECT {shifted} FROM "{schema}"."{table}", '
             f"range(1, {scale}) copy(n)"
