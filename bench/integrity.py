@@ -82,6 +82,6 @@ def timed_check(path: Path) -> dict:
     )
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
     result["process_seconds"] = time.monotonic() - started
     return result

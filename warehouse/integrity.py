@@ -76,6 +76,7 @@ def check_tables(path: Path, only: Collection[str] | None = None, *, source: Pat
         raise
     columns = 0
     try:
+        con.execute("SET enable_progress_bar = false")  # a long check would draw DuckDB's bar on stdout
         tables = _tables(con, only)
         for schema, table, names in tables:
             if not names:
