@@ -55,14 +55,14 @@ def bomb(path: Path, rows: int) -> Path:
 
 @pytest.fixture(scope="module")
 def big_bomb(tmp_path_factory) -> Path:
-    return bomb(tmp_path_factory.mktemp("bomb") / "bomb.xlsx", 3_000_000)  # ~300 MB of sheet in ~0.3 MB
+    return bomb(tmp_path_factory.mktemp("bomb") / "bomb.xlsx", 1_000_000)  # ~100 MB of sheet in ~0.1 MB
 
 
 def test_a_zip_bomb_xlsx_is_refused_from_its_declared_size_before_anything_is_inflated(tmp_path, big_bomb):
     path = tmp_path / "bomb.xlsx"
     shutil.copyfile(big_bomb, path)
     assert path.stat().st_size < 2 << 20
-    with pytest.raises(BadFileError, match=r"unpacks to a declared .* MiB, more than 256 MiB \(ENVMON_MAX_XLSX"):
+    with pytest.raises(BadFileError, match=r"unpacks to a declared .* MiB, more than 64 MiB \(ENVMON_MAX_XLSX"):
         read_tabular(path)
     with pytest.raises(BadFileError, match="ENVMON_MAX_XLSX_UNPACKED_MB"):
         check_limits(path)
@@ -147,7 +147,7 @@ def test_envmon_ingest_refuses_a_file_over_the_size_limit_before_copying_it(tmp_
 def test_limits_come_from_the_settings_with_their_defaults(monkeypatch):
     for name in ("ENVMON_MAX_ROWS", "ENVMON_MAX_COLUMNS", "ENVMON_MAX_XLSX_UNPACKED_MB", "ENVMON_MAX_FILE_MB"):
         monkeypatch.delenv(name, raising=False)
-    assert InputLimits.from_env() == InputLimits(1024 << 20, 256 << 20, 500_000, 5_000)
+    assert InputLimits.from_env() == InputLimits(1024 << 20, 64 << 20, 500_000, 5_000)
     monkeypatch.setenv("ENVMON_MAX_COLUMNS", "10")
     assert InputLimits.from_env().max_columns == 10
 

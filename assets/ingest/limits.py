@@ -17,7 +17,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class InputLimits:
     max_file_bytes: int = 1024 << 20  # ENVMON_MAX_FILE_MB
-    max_unpacked_bytes: int = 256 << 20  # ENVMON_MAX_XLSX_UNPACKED_MB
+    max_unpacked_bytes: int = 64 << 20  # ENVMON_MAX_XLSX_UNPACKED_MB
     max_rows: int = 500_000  # ENVMON_MAX_ROWS
     max_columns: int = 5_000  # ENVMON_MAX_COLUMNS
 
