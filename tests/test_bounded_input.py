@@ -181,3 +181,17 @@ def test_the_one_pass_reader_reads_cells_as_openpyxl_would(tmp_path):
     ]
     kinds = [(p["kind"], p["row"], p["field"]) for p in found]
     assert kinds == [("ragged_row", 7, None), ("xlsx_formula", None, "D5"), ("extra_sheet", None, "other")]
+
+
+def test_a_doctype_in_a_sheet_is_refused_even_after_a_long_comment(tmp_path):
+    """Entities are how an XML bomb grows; no spreadsheet part declares any."""
+    path = bomb(tmp_path / "entities.xlsx", 1000)
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    prolog = b'<?xml version="1.0"?><!--' + b"x" * 10_000 + b'--><!DOCTYPE w [<!ENTITY a "aaaa">]>'
+    parts["xl/worksheets/sheet1.xml"] = prolog + parts["xl/worksheets/sheet1.xml"]
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    with pytest.raises(BadFileError, match="declares a DOCTYPE or entities"):
+        read_tabular(path)

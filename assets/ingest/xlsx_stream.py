@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from assets.ingest.limits import InputLimits, too_big_unpacked, too_many_columns
 
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 PROLOG_BYTES = 4096
+ROOT_START = re.compile(rb"<[A-Za-z_]")  # the root element's start tag: the prolog (<?xml, <!--, <!DOCTYPE) ends there
 
 
 class XlsxLimitError(ValueError):
@@ -134,8 +136,13 @@ class _Counted:
         self.raw, self.book, self.buffer = raw, book, b""
 
     def peek_prolog(self) -> bytes:
-        self.buffer = self._take(self.raw.read(PROLOG_BYTES))
-        return self.buffer
+        """The bytes before the root element (where a DOCTYPE would be), read ahead and kept for the parser."""
+        while not (root := ROOT_START.search(self.buffer)):
+            chunk = self._take(self.raw.read(PROLOG_BYTES))
+            if not chunk:
+                return self.buffer
+            self.buffer += chunk
+        return self.buffer[: root.start()]
 
     def read(self, size: int = -1) -> bytes:
         if self.buffer:
