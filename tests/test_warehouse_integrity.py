@@ -115,3 +115,34 @@ def test_a_run_checks_the_tables_it_selected_and_everything_when_it_cannot_know(
     assert "staging.air_hourly" not in chosen and "staging.air_*" not in chosen
     assert tables_to_check(None, keys) is None
     assert tables_to_check(frozenset({dg.AssetKey(["published", "snapshot"])}), keys) is None
+
+
+def test_a_warehouse_that_cannot_queue_the_failure_mail_sends_it_directly(data_dir, monkeypatch):
+    """The run-failure e-mail is queued in the warehouse; when that file is the corrupt one, it goes out at once."""
+    import datetime as dt
+    import email
+    from contextlib import contextmanager
+    from email import policy
+
+    from pipelines.commands import alert_summary
+    from warehouse.paths import DataPaths
+
+    paths = DataPaths(data_dir)
+    paths.warehouse.parent.mkdir(parents=True)
+    paths.warehouse.write_bytes(b"")  # present (after_run needs a warehouse); every open below fails as corrupt
+    monkeypatch.setenv("ENVMON_SMTP_HOST", "")
+    error = CorruptWarehouseError(paths.warehouse, "intermediate.air_hourly_moving", "Corrupt database file: …")
+
+    @contextmanager
+    def corrupt(path):
+        raise error
+        yield
+
+    monkeypatch.setattr(alert_summary, "write_connection", corrupt)
+    failed = [("2026-01-14 .. 2026-01-14", "run-1", f"sql_models: {error}")]
+    lines = alert_summary.after_run([dt.date(2026, 1, 14)], failed, dt.datetime(2026, 1, 15))
+    assert lines == ["  run-failure e-mail sent directly to data operations (1): the warehouse cannot queue it"]
+    [mail] = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in paths.outbox.glob("*.eml")]
+    assert "data.ops" in str(mail["To"]) and "数据处理失败" in str(mail["Subject"])
+    body = mail.get_body(("plain",)).get_content()
+    assert "corrupt warehouse" in body and "restore the last good backup" in body and "run-1" in body
