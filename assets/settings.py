@@ -85,6 +85,9 @@ class EnvmonSettings(FromEnvironment):
     water_sections_csv: str = ""  # ENVMON_WATER_SECTIONS: the section catalog (default: the demo network)
     max_rejected_share: float = 0.2  # ENVMON_MAX_REJECTED_SHARE: above it a batch is unusable
     max_file_mb: int = 1024  # ENVMON_MAX_FILE_MB: a bigger input file is refused before it is read
+    max_xlsx_unpacked_mb: int = 64  # ENVMON_MAX_XLSX_UNPACKED_MB: an XLSX unpacking to more is refused
+    max_rows: int = 500_000  # ENVMON_MAX_ROWS: rows of one input file, its header included (ingest/limits.py)
+    max_columns: int = 5_000  # ENVMON_MAX_COLUMNS: columns of one input file
     reading_horizon_days: int = 90  # ENVMON_READING_HORIZON_DAYS: older readings in a file are reported
     openmeteo_url: str = ""  # ENVMON_OPENMETEO_URL (default: the public API)
     openaq_url: str = ""  # ENVMON_OPENAQ_URL

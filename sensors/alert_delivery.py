@@ -5,12 +5,13 @@ import dagster as dg
 
 from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import delivery_pass
-from assets.alerts.run_failures import queue_run_failure
-from assets.alerts.transport import SmtpSettings
+from assets.alerts.run_failures import queue_run_failure, send_run_failure_now
+from assets.alerts.transport import SmtpSettings, transport_for
 from assets.resources import WarehouseResource
 from assets.settings import AlertSettings, EnvmonSettings
 from sensors.run_errors import failure_of
-from warehouse.snapshot import publish_snapshot
+from warehouse.integrity import CorruptWarehouseError
+from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 
 
 def _deliver(
@@ -22,7 +23,7 @@ def _deliver(
     """One pass; the snapshot is republished when the pass changed the queue (staff query the snapshot)."""
     out = delivery_pass(warehouse.connect, alerting, mail, settings.paths.outbox)
     if out.changed:
-        publish_snapshot(settings.paths.warehouse, settings.paths.snapshot)
+        publish_snapshot(settings.paths.warehouse, settings.paths.snapshot, verify=ALERT_TABLES)
     return out
 
 
@@ -64,15 +65,14 @@ def run_failure_email_sensor(
 ):
     run = context.dagster_run
     partition = run.tags.get("dagster/partition")
-    with warehouse.connect() as con:
-        # the failing step's own error (e.g. the file and why it cannot be read), not the run's "steps failed"
-        error = failure_of(context.instance, run.run_id)
-        queue_run_failure(
-            con,
-            load_contacts(alerting.contacts),
-            run.run_id,
-            run.job_name,
-            partition,
-            f"{error}\n({context.failure_event.message or 'run failed'})",
-        )
+    # the failing step's own error (e.g. the file and why it cannot be read), not the run's "steps failed"
+    error = f"{failure_of(context.instance, run.run_id)}\n({context.failure_event.message or 'run failed'})"
+    contacts = load_contacts(alerting.contacts)
+    try:
+        with warehouse.connect() as con:
+            queue_run_failure(con, contacts, run.run_id, run.job_name, partition, error)
+    except CorruptWarehouseError:  # the queue lives in the damaged file: tell data operations directly
+        transport = transport_for(mail, settings.paths.outbox)
+        send_run_failure_now(contacts, transport, mail.mail_from, run.run_id, run.job_name, partition, error)
+        return
     _deliver(settings, alerting, mail, warehouse)

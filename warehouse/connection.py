@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.integrity import CorruptWarehouseError, is_corruption, mark_corrupt
 from warehouse.schema import ensure_schema
 
 LOCK_WAIT_SECONDS = 60.0
@@ -20,14 +21,22 @@ LOCK_WAIT_SECONDS = 60.0
 
 @contextmanager
 def write_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse for writing; wait (bounded) if another process holds the lock."""
+    """Open the warehouse for writing; wait (bounded) if another process holds the lock.
+
+    A damaged block met by any statement (DuckDB's checksum error) becomes ``CorruptWarehouseError``: one line
+    naming the file and the fix, and the file marked so that nothing publishes it (``warehouse.integrity``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open_with_retry(path)
     try:
-        ensure_schema(con)
-        yield con
-    finally:
-        con.close()
+        con = _open_with_retry(path)
+        try:
+            ensure_schema(con)
+            yield con
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        if not is_corruption(exc):
+            raise
+        raise mark_corrupt(path, CorruptWarehouseError(path, None, str(exc).strip().splitlines()[0])) from None
 
 
 @contextmanager

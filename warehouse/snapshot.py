@@ -4,6 +4,12 @@ The writer copies the warehouse while holding its write lock (so no other writer
 temporary file next to the snapshot, then renames it over the old one. The rename is atomic: a reader that has the
 old snapshot open keeps reading the old file, a new reader gets the new one, and nobody ever waits on the pipeline.
 
+Nothing corrupt is published or kept as a backup: the copy is read through before the rename
+(``warehouse.integrity``), and a copy that fails is removed, so the last good snapshot (or backup) stays. A
+failed check leaves ``warehouse.duckdb.corrupt`` (the error) next to the warehouse: while it is there every publish
+checks every table, whatever it was asked to check, and the marker goes once a full check passes (the warehouse
+restored from a backup). Otherwise a publish checks the tables it is given (the tables a run changed).
+
 Temporary files never stay behind: a failed copy (a full disk) removes its own, and since the whole publish
 happens under the write lock, any other temporary snapshot found while holding it is a leftover of a killed
 publisher and is removed.
@@ -14,11 +20,14 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 from warehouse.connection import write_connection
+from warehouse.integrity import CheckResult, CorruptWarehouseError, check_tables, corrupt_marker, mark_corrupt
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+ALERT_TABLES = ("alerts",)  # what a delivery pass or an acknowledgement changes, hence checks before publishing
 
 
 class DiskFullError(OSError):
@@ -33,8 +42,11 @@ def temporary_snapshots(snapshot: Path) -> list[Path]:
     return sorted(snapshot.parent.glob(f".{snapshot.name}.*.tmp"))
 
 
-def publish_snapshot(warehouse: Path, snapshot: Path) -> int:
-    """Replace ``snapshot`` by a consistent copy of ``warehouse``; returns its size in bytes."""
+def publish_snapshot(warehouse: Path, snapshot: Path, verify: Collection[str] | None = None) -> int:
+    """Replace ``snapshot`` by a consistent, checked copy of ``warehouse``; returns its size in bytes.
+
+    ``verify``: the tables (``schema`` or ``schema.table``) to read through on the copy; None checks them all.
+    ``CorruptWarehouseError`` when a block fails its checksum: ``snapshot`` is left as it was."""
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     tmp = snapshot.with_name(f".{snapshot.name}.{os.getpid()}.tmp")
     with write_connection(warehouse) as con:
@@ -44,13 +56,30 @@ def publish_snapshot(warehouse: Path, snapshot: Path) -> int:
         try:
             shutil.copyfile(warehouse, tmp)
             os.chmod(tmp, 0o444)
+            verify_copy(tmp, warehouse, verify)
             os.replace(tmp, snapshot)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             if exc.errno in DISK_FULL:
                 raise disk_full(snapshot, warehouse.stat().st_size) from None
             raise
+        except CorruptWarehouseError:
+            tmp.unlink(missing_ok=True)
+            raise
     return snapshot.stat().st_size
+
+
+def verify_copy(copy: Path, warehouse: Path, verify: Collection[str] | None) -> CheckResult:
+    """Check ``copy`` (of ``warehouse``); every table while the warehouse is marked corrupt."""
+    marker = corrupt_marker(warehouse)
+    marked = marker.exists()
+    try:
+        result = check_tables(copy, None if marked else verify, source=warehouse)
+    except CorruptWarehouseError as exc:
+        raise mark_corrupt(warehouse, exc) from None
+    if marked:
+        marker.unlink(missing_ok=True)  # a full check passed: the warehouse was restored
+    return result
 
 
 def disk_full(path: Path, needed: int | None = None) -> DiskFullError:

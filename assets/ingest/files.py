@@ -23,11 +23,14 @@ import csv
 import filecmp
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
 from assets.clock import now_cst
+from assets.ingest import csv_lines
+from assets.ingest.limits import InputLimits, too_many_columns, too_many_rows
 from assets.ingest.symlinks import link_problem
 
 # "NaN"/"nan" are not among them: a program that writes NaN had a computation fail, and that is reported (unparsable)
@@ -54,22 +57,28 @@ def read_tabular(
     *,
     with_row_numbers: bool = False,
     max_bytes: int | None = None,
+    limits: InputLimits | None = None,
 ) -> pl.DataFrame:
     """A CSV (UTF-8, UTF-8 with BOM, GBK) or XLSX file as a frame of strings.
 
     Ragged/truncated rows are appended to ``problems`` (dicts: file, row, field, message) when a list is given.
     With ``with_row_numbers`` the frame gets a ``_row`` column (row number in the file) and blank rows are dropped;
     without it, blank rows stay as all-null rows so that frame row i is file row i + 2.
+    ``limits`` (sizes, rows, columns: ``assets.ingest.limits``) default to the ENVMON_* variables; ``max_bytes``
+    overrides the file size limit.
     """
     path = Path(path)
-    _check_size(path, max_bytes)
+    limits = limits or InputLimits.from_env(max_bytes)
+    if max_bytes is not None and limits.max_file_bytes != max_bytes:
+        limits = replace(limits, max_file_bytes=max_bytes)
+    _check_size(path, limits.max_file_bytes)
     found: list[dict] = []
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        from assets.ingest.excel import read_excel_strings  # openpyxl only for Excel files
+        from assets.ingest.excel import read_excel_strings  # the XLSX reader only for Excel files
 
-        frame = read_excel_strings(path, found)
+        frame = read_excel_strings(path, found, limits)
     else:
-        frame = _read_csv(path, found)
+        frame = _read_csv(path, found, limits)
     if problems is not None:
         problems.extend(found)
     if with_row_numbers:
@@ -195,6 +204,32 @@ def _tokens_shown() -> str:
     return " ".join(repr(t) for t in MISSING_TOKENS[:6])
 
 
+def check_limits(path: Path | str, limits: InputLimits | None = None) -> None:
+    """The checks that need no parsing, in milliseconds whatever the file: a link, the size on disk, an XLSX's
+    declared unpacked size, a CSV header's width. ``BadFileError`` over a limit; the readers check the rest (rows,
+    inflated bytes) while streaming. Callers run it before copying a file or opening the warehouse."""
+    path, limits = Path(path), limits or InputLimits.from_env()
+    _check_size(path, limits.max_file_bytes)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        import zipfile
+
+        from assets.ingest.limits import too_big_unpacked
+
+        try:
+            with zipfile.ZipFile(path) as zf:
+                declared = sum(info.file_size for info in zf.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise BadFileError(path, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+        if declared > limits.max_unpacked_bytes:
+            raise BadFileError(path, too_big_unpacked(limits, declared, "a declared"))
+        return
+    with path.open("rb") as fh:
+        first = fh.readline(limits.max_columns * 64 + 1).decode("utf-8", errors="replace")
+    width = len(next(csv.reader([first]), []))
+    if width > limits.max_columns:
+        raise BadFileError(path, too_many_columns(limits, f"{width:,} or more columns in the header"), row=1)
+
+
 def _check_size(path: Path, max_bytes: int | None) -> None:
     link = link_problem(path)
     if link:  # before anything reads it: a link may point anywhere on the machine
@@ -251,12 +286,12 @@ def _utf8_copy(path: Path, encoding: str, tmp_dir: str) -> Path:
     return target
 
 
-def _read_csv(path: Path, problems: list[dict]) -> pl.DataFrame:
+def _read_csv(path: Path, problems: list[dict], limits: InputLimits) -> pl.DataFrame:
     encoding = detect_encoding(path)
     with tempfile.TemporaryDirectory(prefix="envmon-read-") as tmp:
         source = path if encoding == "utf-8" else _utf8_copy(path, encoding, tmp)
         try:
-            frame, found = _parse_csv(path, source)
+            frame, found = _parse_csv(path, source, limits)
         except _NotUtf8:
             # The first 64 KiB were plain ASCII and the Chinese text of a GBK file comes later.
             try:
@@ -264,7 +299,7 @@ def _read_csv(path: Path, problems: list[dict]) -> pl.DataFrame:
             except BadFileError:
                 _utf8_copy(path, "utf-8", tmp)  # raises, naming the row of the first bad UTF-8 byte
                 raise
-            frame, found = _parse_csv(path, source)
+            frame, found = _parse_csv(path, source, limits)
     problems.extend(found)
     return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW_COLUMN))
 
@@ -273,13 +308,21 @@ class _NotUtf8(Exception):
     pass
 
 
-def _parse_csv(path: Path, source: Path) -> tuple[pl.DataFrame, list[dict]]:
+def _parse_csv(path: Path, source: Path, limits: InputLimits) -> tuple[pl.DataFrame, list[dict]]:
     found: list[dict] = []
     try:
-        names = _header(source)
+        names = _header(source, limits)
+        if len(names) > limits.max_columns:  # before any row is parsed: a frame that wide takes minutes
+            raise BadFileError(path, too_many_columns(limits, f"{len(names):,} columns in the header"), row=1)
         check_header(path, names)
-        _ragged_rows(path, source, len(names), found)
-        frame = pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
+        lines, bad = _ragged_rows(path, source, len(names), found)
+        if lines > limits.max_rows:  # the header counts, as in a sheet
+            raise BadFileError(path, too_many_rows(limits), row=limits.max_rows + 1)
+        with tempfile.TemporaryDirectory(prefix="envmon-lines-") as tmp:
+            if bad.height:  # stray quotes: those lines are read as empty ones, the others as they are
+                found.extend(csv_lines.problems_for(path, bad))
+                source = csv_lines.without(source, set(bad["row"]), len(names), Path(tmp) / "lines.csv")
+            frame = pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
     except UnicodeDecodeError:
         raise _NotUtf8 from None
     except pl.exceptions.ComputeError as exc:
@@ -292,9 +335,13 @@ def _parse_csv(path: Path, source: Path) -> tuple[pl.DataFrame, list[dict]]:
     return frame, found
 
 
-def _header(source: Path) -> list[str]:
+def _header(source: Path, limits: InputLimits) -> list[str]:
     with source.open(encoding="utf-8-sig", newline="") as fh:  # one line only, parsed like the CSV reader does
-        first = next(csv.reader([fh.readline()]), [])
+        # bounded: a header is at most its columns' names (64 characters each, generously)
+        line = fh.readline(limits.max_columns * 64 + 1)
+    first = next(csv.reader([line]), [])
+    if len(line) > limits.max_columns * 64 and not line.endswith("\n"):  # cut: count what was read, and more
+        return [name.strip() for name in first] + [""]
     return [name.strip() for name in first]
 
 
@@ -341,17 +388,22 @@ def _looks_numeric(text: str) -> bool:
         return False
 
 
-def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> None:
-    """Rows with more or fewer fields than the header (streamed; quoted commas are not separators)."""
-    counts = (
-        pl.scan_csv(
-            source, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"]
-        )
-        .with_row_index("row", offset=1)
-        .select("row", fields=pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1)
-        .filter(pl.col("fields").is_not_null() & (pl.col("fields") != width))
-        .collect(engine="streaming")
+def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> tuple[int, pl.DataFrame]:
+    """Rows with more or fewer fields than the header (streamed; quoted commas are not separators); returns the
+    number of lines and the malformed ones (row, line: ``assets.ingest.csv_lines``)."""
+    lines = pl.scan_csv(
+        source, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"]
+    ).with_row_index("row", offset=1)
+    fields = lines.select("row", fields=pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1)
+    counts, total, bad = pl.collect_all(  # one scan of the file for the three
+        [
+            fields.filter(pl.col("fields").is_not_null() & (pl.col("fields") != width)),
+            lines.select(pl.len()),
+            csv_lines.malformed(lines.filter(pl.col("row") > 1)),
+        ],
+        engine="streaming",
     )
+    counts = counts.filter(~pl.col("row").is_in(bad["row"].implode()))  # reported as malformed instead
     for row, fields in counts.iter_rows():  # only the bad rows: few
         kind = "truncated row" if fields < width else "ragged row"
         what = "missing fields are empty" if fields < width else f"fields after the {width}th dropped"
@@ -364,3 +416,4 @@ def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> 
                 "message": f"{kind}: {fields} fields where the header has {width} ({what})",
             }
         )
+    return int(total.item()), bad

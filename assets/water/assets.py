@@ -7,6 +7,7 @@ from assets.automation import REFERENCE_TAGS
 from assets.clock import now_cst
 from assets.demo import tag_run
 from assets.ingest.changed_days import changed_day_materializations
+from assets.ingest.limits import InputLimits
 from assets.metadata import add_day_metadata, batches_table, markdown_table, source_summary
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, run_days
 from assets.quality.checks import batch_usable_result, batch_usable_spec, validation_metadata
@@ -157,7 +158,7 @@ def water_files(
                 now_cst(),
                 run_id=context.run.run_id,
                 horizon_days=settings.reading_horizon_days,
-                max_bytes=settings.max_file_mb << 20,
+                limits=InputLimits.from_settings(settings),
             )
             outcomes.append(outcome)
             log = context.log.warning if outcome.status in ("rejected", "missing") else context.log.info

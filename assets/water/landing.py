@@ -19,14 +19,16 @@ its hash loaded and its archive place recorded, and the next look at it finishes
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from assets.ingest.files import BadFileError, read_tabular, reject_file
+from assets.ingest.files import BadFileError, check_limits, read_tabular, reject_file
+from assets.ingest.limits import InputLimits
 from assets.ingest.problems import problem_frame, store_problems
 from assets.ingest.symlinks import link_problem
 from assets.quality.file_docs import document_file
@@ -109,6 +111,19 @@ def split_file_rows(
     return flagged.filter(pl.col("reasons") == "").drop("_cut"), rejected.sort("row_number").drop("_cut")
 
 
+def malformed_lines(problems: list[dict]) -> pl.DataFrame:
+    """The lines the CSV reader could not split (a stray quote), for ``quarantine.rejected_rows``: their text kept."""
+    bad = [p for p in problems if p.get("kind") == "malformed_line"]
+    return pl.DataFrame(
+        {
+            "row_number": [p["row"] for p in bad],
+            "reasons": ["malformed CSV line: a quote that neither opens nor closes a field"] * len(bad),
+            "record": [json.dumps({"line": p.get("line", "")}, ensure_ascii=False) for p in bad],
+        },
+        schema={"row_number": pl.Int64, "reasons": pl.String, "record": pl.String},
+    )
+
+
 def truncated_rows(problems: list[dict]) -> dict[int, str]:
     return {p["row"]: p["message"] for p in problems if p.get("kind") == "truncated_row"}
 
@@ -163,6 +178,7 @@ def process_water_file(
     run_id: str | None = None,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     max_bytes: int | None = None,
+    limits: InputLimits | None = None,
 ) -> FileOutcome:
     path = Path(path)
     if not (path.exists() or path.is_symlink()):  # already handled by another run (the sensor and `envmon ingest` race)
@@ -171,6 +187,11 @@ def process_water_file(
     if link:  # never read: the link itself goes to rejected/
         moved = reject_file(path, paths.rejected, f"{path}: {link}")
         return _rejected(con, FileOutcome(path, "rejected", "", moved, reason=f"{path}: {link}"), now, run_id)
+    try:  # a file over a size, width or unpacked limit is refused before it is hashed or read (milliseconds)
+        check_limits(path, _limits(limits, max_bytes))
+    except BadFileError as exc:
+        moved = reject_file(path, paths.rejected, str(exc))
+        return _rejected(con, FileOutcome(path, "rejected", "", moved, reason=str(exc)), now, run_id)
     content_hash = file_hash(path)
     loaded = fetch_one(
         con,
@@ -193,7 +214,7 @@ def process_water_file(
         return _record(con, outcome, now)
     problems: list[dict] = []
     try:
-        frame = read_tabular(path, problems, with_row_numbers=True, max_bytes=max_bytes)
+        frame = read_tabular(path, problems, with_row_numbers=True, limits=_limits(limits, max_bytes))
         parsed, cells, notes = parse_water_frame(frame, path, sections, reference_date(path))
         problems += notes
         accepted, rejected = split_file_rows(parsed, sections["section_code"], now, truncated_rows(problems))
@@ -207,7 +228,9 @@ def process_water_file(
         outcome = FileOutcome(path, "rejected", content_hash, moved, reason=str(exc), problems=problems)
         return _rejected(con, outcome, now, run_id)
     problems += old_readings(accepted, path, now, horizon_days) + unparsable_line(cells, path)
-    quarantine = rejected.select("row_number", "reasons", "record")
+    quarantine = pl.concat(
+        [rejected.select("row_number", "reasons", "record"), malformed_lines(problems)], how="vertical_relaxed"
+    )
     values = cells.join(parsed.select("row_number", "section_code", "ts"), on="row_number", how="left")
     target = _archive_place(path, paths.archive / "water" / now.strftime("%Y-%m"), content_hash)
     with transaction(con):  # one file, one commit (see the module's docstring)
@@ -230,7 +253,7 @@ def process_water_file(
             target,
             frame.height,
             result.staged.height,
-            rejected.height,
+            quarantine.height,
             problems=problems,
             days=result.changed_days,
             reports_only=result.reports_only,
@@ -239,6 +262,11 @@ def process_water_file(
         store_problems(con, _problem_lines(outcome, now, run_id))
     _move_to(path, target)
     return outcome
+
+
+def _limits(limits: InputLimits | None, max_bytes: int | None) -> InputLimits:
+    limits = limits or InputLimits.from_env(max_bytes)
+    return limits if max_bytes is None else replace(limits, max_file_bytes=max_bytes)
 
 
 def _rejected(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.ingest.excel_dates import serial_datetime, serial_number, serial_problems
 from assets.ingest.files import MISSING_TOKENS, ROW_COLUMN, BadFileError, parse_numbers
 from assets.water.faults import VALUE_COLUMNS
 from assets.water.report_choice import normalise_provinces
@@ -93,8 +94,8 @@ def reference_date(path: Path) -> dt.datetime:
 
 
 def parse_times(text: pl.Expr, reference: dt.datetime) -> pl.Expr:
-    """``YYYY-MM-DD HH:MM[:SS]`` (also with ``/`` or ``T``) or yearless ``MM-DD HH:MM`` -> datetime (null if
-    neither)."""
+    """``YYYY-MM-DD HH:MM[:SS]`` (also with ``/`` or ``T``), yearless ``MM-DD HH:MM`` or an Excel serial number ->
+    datetime (null if none)."""
     clean = (
         text.str.strip_chars()
         .str.replace_all("/", "-")
@@ -111,7 +112,10 @@ def parse_times(text: pl.Expr, reference: dt.datetime) -> pl.Expr:
     nearest = nearest.when(distance[0] <= distance[2]).then(candidates[0]).otherwise(candidates[2])
     yearless = clean.str.contains(r"^\d{1,2}-\d{1,2} \d{1,2}:\d{2}$")
     # a missing candidate (29 February of a common year) has a null distance: the conditions above then skip it
-    return pl.when(yearless).then(nearest).otherwise(full).cast(pl.Datetime("us"))
+    serial = serial_datetime(text)  # an Excel serial number (assets/ingest/excel_dates.py)
+    return (
+        pl.when(yearless).then(nearest).when(serial.is_not_null()).then(serial).otherwise(full).cast(pl.Datetime("us"))
+    )
 
 
 def platform_class(text: pl.Expr) -> pl.Expr:
@@ -177,8 +181,11 @@ def parse_water_frame(
         )
         .sort(ROW_COLUMN)
     )
-    time_problem = pl.when(pl.col("ts").is_null() & pl.col("time").is_not_null()).then(
-        pl.format("time: not understood ({}); expected YYYY-MM-DD HH:MM or MM-DD HH:MM", pl.col("time"))
+    time_problem = (
+        pl.when(pl.col("ts").is_null() & serial_number(pl.col("time")).is_not_null())
+        .then(pl.format("time: a number outside the Excel serial dates of 1990-2099 ({})", pl.col("time")))
+        .when(pl.col("ts").is_null() & pl.col("time").is_not_null())
+        .then(pl.format("time: not understood ({}); expected YYYY-MM-DD HH:MM or MM-DD HH:MM", pl.col("time")))
     )
     records = frame.select(ROW_COLUMN, pl.struct(pl.exclude(ROW_COLUMN)).struct.json_encode().alias("record"))
     readings = (
@@ -203,7 +210,9 @@ def parse_water_frame(
         pl.col("value").alias("original"),
         "reason",
     )
-    return readings, cells, _normalised_codes(tidy, path) if "section_code" in mapping.values() else []
+    serials = serial_problems(tidy.select(pl.col(ROW_COLUMN).alias("row_number"), "time", "ts"), path)
+    codes = _normalised_codes(tidy, path) if "section_code" in mapping.values() else []
+    return readings, cells, codes + serials
 
 
 def _normalised_codes(tidy: pl.DataFrame, path: Path | str) -> list[dict]:

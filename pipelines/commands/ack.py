@@ -6,7 +6,7 @@ from assets.alerts.ack import acknowledge
 from assets.clock import now_cst
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
-from warehouse.snapshot import publish_snapshot
+from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 
 
 def add_parser(sub) -> None:
@@ -28,7 +28,7 @@ def main(args) -> int:
     when = ack.acknowledged_at.strftime("%Y-%m-%d %H:%M")
     if ack.recorded:
         print(f"envmon ack: {ack.event_id} acknowledged for {ack.name} <{ack.recipient}> at {when} (CST)")
-        publish_snapshot(paths.warehouse, paths.snapshot)
+        publish_snapshot(paths.warehouse, paths.snapshot, verify=ALERT_TABLES)
     else:
         print(
             f"envmon ack: {ack.event_id} was already acknowledged for {ack.name} <{ack.recipient}> at {when} "

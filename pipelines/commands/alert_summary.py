@@ -8,10 +8,11 @@ from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import dispatch
 from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.rules_config import load_rules
-from assets.alerts.run_failures import queue_run_failure
+from assets.alerts.run_failures import queue_run_failure, send_run_failure_now
 from assets.alerts.transport import SmtpSettings, transport_for
 from assets.settings import AlertSettings
 from warehouse.connection import fetch_polars, write_connection
+from warehouse.integrity import CorruptWarehouseError
 from warehouse.paths import DataPaths
 
 
@@ -23,9 +24,17 @@ def after_run(days: list[dt.date], failed: list, started: dt.datetime) -> list[s
     contacts, notify = load_contacts(settings.contacts), NotifyRules.from_rules(load_rules(settings.rules))
     connect = lambda: write_connection(paths.warehouse)  # noqa: E731
     if failed:  # in-process runs have no daemon, hence no run-failure sensor: notify from here
-        with connect() as con:
-            for label, run_id, error in failed:
-                queue_run_failure(con, contacts, run_id, "daily_job", label, error)
+        try:
+            with connect() as con:
+                for label, run_id, error in failed:
+                    queue_run_failure(con, contacts, run_id, "daily_job", label, error)
+        except CorruptWarehouseError:  # the queue lives in the damaged file: tell data operations directly
+            transport = transport_for(smtp, paths.outbox)
+            sent = sum(
+                send_run_failure_now(contacts, transport, smtp.mail_from, run_id, "daily_job", label, error)
+                for label, run_id, error in failed
+            )
+            return [f"  run-failure e-mail sent directly to data operations ({sent}): the warehouse cannot queue it"]
     dispatch(connect, contacts, notify, transport_for(smtp, paths.outbox), smtp.mail_from)
     with connect() as con:
         changes = fetch_polars(  # a state change gets its notification rows once, when it is first evaluated

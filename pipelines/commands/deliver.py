@@ -12,7 +12,7 @@ from assets.alerts.transport import SmtpSettings
 from assets.settings import AlertSettings
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
-from warehouse.snapshot import publish_snapshot
+from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 
 
 def add_parser(sub) -> None:
@@ -43,6 +43,6 @@ def main(args) -> int:
         counts = queue_counts(con)
     print("  queue: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty"))
     if out.changed:
-        publish_snapshot(paths.warehouse, paths.snapshot)
+        publish_snapshot(paths.warehouse, paths.snapshot, verify=ALERT_TABLES)
         print(f"  snapshot republished: {paths.snapshot}")
     return 1 if result.errors and not result.sent else 0

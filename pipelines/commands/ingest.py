@@ -14,7 +14,10 @@ import sys
 from pathlib import Path
 
 from assets.clock import now_cst
+from assets.ingest.files import BadFileError, check_limits
+from assets.ingest.limits import InputLimits
 from assets.ingest.symlinks import check_input
+from assets.settings import EnvmonSettings
 from assets.water.landing_scan import content_hash
 from pipelines.instance import get_instance
 from warehouse.paths import DataPaths
@@ -32,6 +35,8 @@ def stage_into_landing(path: Path, landing: Path) -> Path:
     check_input(path)  # a symbolic link (unless ENVMON_ALLOW_SYMLINKS allows it) is refused before it is read
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    # sizes (on disk, an XLSX's unpacked size) and the header's width before a byte is copied: BadFileError
+    check_limits(path, InputLimits.from_settings(EnvmonSettings.from_env()))
     landing.mkdir(parents=True, exist_ok=True)
     if path.resolve().parent == landing.resolve():
         return path.resolve()
@@ -49,6 +54,17 @@ def stage_into_landing(path: Path, landing: Path) -> Path:
 
 
 def main(args) -> int:
+    landing = DataPaths.from_env().landing / "water"
+    staged, failed, days = [], 0, set()
+    for original in args.paths:
+        try:
+            staged.append((original, stage_into_landing(original, landing)))
+        except BadFileError as exc:  # over a limit: refused where it is, nothing copied
+            print(f"FAILED {original}: {exc.reason} (not copied; the file stays where it is)", file=sys.stderr)
+            failed += 1
+    if not staged:
+        return 1
+
     import dagster as dg  # loading takes seconds: only when needed
 
     from pipelines.definitions import defs
@@ -56,12 +72,9 @@ def main(args) -> int:
 
     started = now_cst()  # the alerts' state changes evaluated from now on are this command's
     water_marts = dg.AssetKey(["marts", "water_reading_class"])  # its partitions: the days built so far
-    landing = DataPaths.from_env().landing / "water"
-    staged = [stage_into_landing(p, landing) for p in args.paths]
     job = defs.resolve_job_def("water_file_job")
-    failed, days = 0, set()
     with Runs(get_instance(), "ingest") as runs:
-        for original, path in zip(args.paths, staged):
+        for original, path in staged:
             result = runs.run(
                 job,
                 path.name,
@@ -99,14 +112,14 @@ def _deliver() -> None:
     from assets.alerts.delivery import deliver_pending
     from assets.alerts.transport import SmtpSettings, transport_for
     from warehouse.connection import write_connection
-    from warehouse.snapshot import publish_snapshot
+    from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 
     paths, smtp = DataPaths.from_env(), SmtpSettings.from_env()
     result = deliver_pending(
         lambda: write_connection(paths.warehouse), transport_for(smtp, paths.outbox), smtp.mail_from
     )
     if result.changed:  # staff see the queue in the snapshot
-        publish_snapshot(paths.warehouse, paths.snapshot)
+        publish_snapshot(paths.warehouse, paths.snapshot, verify=ALERT_TABLES)
 
 
 def _metadata(result) -> dict:
