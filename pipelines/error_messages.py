@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from pipelines.instance_errors import instance_problem
+from pipelines.instance_errors import causes, instance_problem
 from warehouse.snapshot import DISK_FULL, DiskFullError, disk_full
 
 SQLITE_FULL = ("disk I/O error", "database or disk is full")
@@ -16,7 +16,7 @@ DUCKDB_FULL = "No space left on device"
 
 
 def describe(exc: BaseException) -> str:
-    for error in _chain(exc):
+    for error in causes(exc):
         if isinstance(error, DiskFullError):
             return str(error)
         if isinstance(error, OSError) and error.errno in DISK_FULL:
@@ -32,14 +32,6 @@ def describe(exc: BaseException) -> str:
                 "free some space, then run again (a stale run is marked failed at the next start)"
             )
     return instance_problem(exc) or str(exc)
-
-
-def _chain(exc: BaseException):
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        yield exc
-        exc = exc.__cause__ or exc.__context__
 
 
 def _existing(path: Path) -> Path:

@@ -24,7 +24,7 @@ PERMISSION = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 def instance_problem(exc: BaseException) -> str | None:
     """The one-line message for a read-only data folder or a corrupt instance database in ``exc``'s chain."""
-    for error in _chain(exc):
+    for error in causes(exc):
         text = str(error)
         if any(s in text for s in CORRUPT):
             bad = next((p for p in _databases(_home()) if _unreadable(p)), None)
@@ -98,7 +98,8 @@ def _user() -> str:
         return str(os.getuid())
 
 
-def _chain(exc: BaseException):
+def causes(exc: BaseException):
+    """The exception and each one it was raised from or during, once each."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
