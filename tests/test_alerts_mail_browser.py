@@ -82,11 +82,13 @@ def test_the_configured_sender_a_cst_date_and_the_kind_of_mail(received):
             r"[0-9a-f ]*", str(msg["X-Envmon-Changes"])
         )
     immediate = received["joint.office@example.cn|alert|2025-11-03"]
-    assert str(immediate["Subject"]).startswith(
-        "【川南渝西联合预警】2项预警 — 红色 重污染天气预警 — 自贡；黄色 区域重污染天气联合预警"
+    assert str(immediate["Subject"]).startswith(  # generated data: the demo mark first (assets/demo.py)
+        "【演示数据 demo data】【川南渝西联合预警】2项预警 — 红色 重污染天气预警 — 自贡；黄色 区域重污染天气联合预警"
     )
     digest = received["joint.office@example.cn|digest|2025-11-03"]
-    assert str(digest["Subject"]).startswith("【川南渝西联合预警】每日摘要 daily digest 2025-11-03 — 7项变化")
+    assert str(digest["Subject"]).startswith(
+        "【演示数据 demo data】【川南渝西联合预警】每日摘要 daily digest 2025-11-03 — 7项变化"
+    )
     assert "air.zigong@example.cn|digest|2025-11-03" not in received  # 自贡's only change was mailed at once
 
 

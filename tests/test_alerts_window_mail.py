@@ -169,6 +169,4 @@ def test_envmon_ack_records_once_and_the_report_shows_the_section(window, capsys
     assert envmon(["report", "--month", "2026-11"]) == 0
     html = (window["paths"].reports / "2026-11" / "envmon_report_2026-11.html").read_text(encoding="utf-8")
     section = html.split("Time to notify / time to acknowledge")[1].split("<h2>")[0]
-    assert (
-        "joint_office" in section and "通知中位数 Notify median (min)" in section and "已确认 Acknowledged" in section
-    )
+    assert "联合办公室" in section and "通知中位数 Notify median (min)" in section and "已确认 Acknowledged" in section

@@ -26,13 +26,16 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def _migrate_event_log(con: duckdb.DuckDBPyConnection) -> None:
     """Warehouses made before alerts.event_log became append-only (key (event_id, day), issue 24): the same rows
-    under the key (event_id, day, revision); DuckDB cannot change a primary key in place."""
+    under the key (event_id, day, revision); DuckDB cannot change a primary key in place. Its view alerts.events is
+    made anew on the new log (the DDL creates views only where missing: re-creating them on every connection would
+    make concurrent writers' transactions conflict on the catalog)."""
     key = con.execute(
         "SELECT constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() "
         "AND schema_name = 'alerts' AND table_name = 'event_log' AND constraint_type = 'PRIMARY KEY'"
     ).fetchone()
     if key is None or list(key[0]) != ["event_id", "day"]:
         return
+    con.execute("DROP VIEW IF EXISTS alerts.events")
     con.execute("ALTER TABLE alerts.event_log RENAME TO event_log_keyed_by_day")
     con.execute(_ddl())
     con.execute("INSERT INTO alerts.event_log BY NAME SELECT * FROM alerts.event_log_keyed_by_day")

@@ -27,14 +27,14 @@ CREATE TABLE IF NOT EXISTS alerts.event_log (
 );
 
 -- Each (alert, day)'s state now: its highest revision, unless that is void.
-CREATE OR REPLACE VIEW alerts.event_states AS
+CREATE VIEW IF NOT EXISTS alerts.event_states AS
 SELECT * FROM (
     SELECT * FROM alerts.event_log
     QUALIFY row_number() OVER (PARTITION BY event_id, day ORDER BY revision DESC) = 1
 ) WHERE status <> 'void';
 
 -- One row per alert: its current state (the latest day of its states), first and last day seen active.
-CREATE OR REPLACE VIEW alerts.events AS
+CREATE VIEW IF NOT EXISTS alerts.events AS
 SELECT
     l.event_id, l.kind, l.subject, l.level, l.status, l.title_zh, l.title_en,
     s.first_seen, s.last_seen, l.evidence, l.standard, l.data_status, l.capture_pct, l.day AS last_evaluated
