@@ -17,6 +17,7 @@ from assets.settings import AlertSettings, EnvmonSettings
 from pipelines.mail_jobs import RUN_FAILURE_MAIL_JOB, mail_delivery_job, run_failure_mail_job
 from sensors.mail_work import due_deliveries, in_flight
 from sensors.run_errors import failure_of
+from warehouse.integrity import corrupt_marker
 
 
 @dg.sensor(
@@ -36,6 +37,8 @@ def alert_delivery_sensor(
     paths = settings.paths
     if not paths.warehouse.exists():
         return dg.SkipReason("no warehouse yet")
+    if corrupt_marker(paths.warehouse).exists():  # every pass would fail (and each failure mail data operations)
+        return dg.SkipReason(f"{paths.warehouse} is marked corrupt: no pass until it is restored (docs/deployment.md)")
     if in_flight(context.instance, mail_delivery_job.name):
         return dg.SkipReason("a mail_delivery_job run is queued or running: the next tick looks again")
     now = now_cst()

@@ -18,7 +18,7 @@ from sensors.alert_delivery import alert_delivery_sensor, run_failure_email_sens
 from sensors.ingest_problems import ingest_problems_failure_sensor
 from tests.smtp_server import SmtpServer, free_port
 from warehouse.connection import write_connection
-from warehouse.integrity import CorruptWarehouseError
+from warehouse.integrity import CorruptWarehouseError, corrupt_marker
 from warehouse.paths import DataPaths
 from warehouse.snapshot import publish_snapshot
 
@@ -125,6 +125,10 @@ def test_the_delivery_sensor_requests_nothing_when_nothing_is_pending(data_dir, 
         assert isinstance(alert_delivery_sensor(context), dg.RunRequest)  # the day's digests
         result = alert_delivery_sensor(context)
     assert isinstance(result, dg.SkipReason) and "nothing pending and due" in result.skip_message
+    corrupt_marker(paths.warehouse).write_text("block checksum mismatch\n")  # every pass would fail: none requested
+    with dg.build_sensor_context(instance=instance, resources=resources_for(str(data_dir))) as context:
+        result = alert_delivery_sensor(context)
+    assert isinstance(result, dg.SkipReason) and "marked corrupt" in result.skip_message
 
 
 def test_a_failed_run_is_mailed_at_once_when_the_warehouse_cannot_queue_it(data_dir, monkeypatch):
