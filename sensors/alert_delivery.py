@@ -6,18 +6,22 @@ read-only (``sensors/mail_work.py``): once a day when the digest time has come (
 CST), and otherwise only when the snapshot holds deliveries whose next attempt has come. Nothing pending, nothing
 requested: the run list shows passes, not a run a minute."""
 
+import datetime as dt
 import json
+import time
 
 import dagster as dg
 
 from assets.alerts.notify_rules import NotifyRules
 from assets.alerts.rules_config import load_rules
-from assets.clock import now_cst
+from assets.clock import CST, now_cst
 from assets.settings import AlertSettings, EnvmonSettings
 from pipelines.mail_jobs import RUN_FAILURE_MAIL_JOB, mail_delivery_job, run_failure_mail_job
-from sensors.mail_work import due_deliveries, in_flight
+from sensors.mail_work import due_deliveries, failed_recently, in_flight
 from sensors.run_errors import failure_of
 from warehouse.integrity import corrupt_marker
+
+RETRY_FAILED_PASS_SECONDS = 15 * 60  # a pass that failed (not a failed send: those back off in the queue)
 
 
 @dg.sensor(
@@ -41,6 +45,9 @@ def alert_delivery_sensor(
         return dg.SkipReason(f"{paths.warehouse} is marked corrupt: no pass until it is restored (docs/deployment.md)")
     if in_flight(context.instance, mail_delivery_job.name):
         return dg.SkipReason("a mail_delivery_job run is queued or running: the next tick looks again")
+    if failed := failed_recently(context.instance, mail_delivery_job.name, time.time(), RETRY_FAILED_PASS_SECONDS):
+        when = dt.datetime.fromtimestamp(failed, CST).strftime("%H:%M")
+        return dg.SkipReason(f"the last mail_delivery_job run failed at {when} CST (see its log): the next in 15 min")
     now = now_cst()
     cursor = json.loads(context.cursor) if context.cursor else {}
     digest_day = NotifyRules.from_rules(load_rules(alerting.rules)).latest_due_day(now).isoformat()

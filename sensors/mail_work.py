@@ -60,3 +60,14 @@ def run_problem_lines(snapshot: Path, run_id: str, ended: float | None) -> int |
 def in_flight(instance: dg.DagsterInstance, job_name: str) -> bool:
     """A run of ``job_name`` queued or running (the run storage, not the warehouse): the next tick waits for it."""
     return bool(instance.get_run_ids(dg.RunsFilter(job_name=job_name, statuses=IN_FLIGHT), limit=1))
+
+
+def failed_recently(instance: dg.DagsterInstance, job_name: str, now: float, wait: float) -> float | None:
+    """When the last run of ``job_name`` failed, if that was less than ``wait`` seconds before ``now`` (a
+    timestamp): a pass that fails every time (a broken mail setting) then runs every ``wait`` seconds, not every
+    minute, each failure being a run in the UI and an e-mail to data operations."""
+    records = instance.get_run_records(dg.RunsFilter(job_name=job_name), limit=1)
+    if not records or records[0].dagster_run.status != dg.DagsterRunStatus.FAILURE:
+        return None
+    ended = records[0].end_time
+    return ended if ended is not None and now - ended < wait else None

@@ -113,7 +113,7 @@ def test_sensor_ticks_only_request_runs_and_the_runs_send_each_mail_once(data_di
     assert all(n == 1 for n in received.values()), received
 
 
-def test_the_delivery_sensor_requests_nothing_when_nothing_is_pending(data_dir, monkeypatch):
+def test_the_delivery_sensor_requests_nothing_when_nothing_is_pending_or_a_pass_cannot_work(data_dir, monkeypatch):
     monkeypatch.delenv("ENVMON_SMTP_HOST", raising=False)
     paths = DataPaths(data_dir)
     with write_connection(paths.warehouse) as con:
@@ -125,6 +125,14 @@ def test_the_delivery_sensor_requests_nothing_when_nothing_is_pending(data_dir, 
         assert isinstance(alert_delivery_sensor(context), dg.RunRequest)  # the day's digests
         result = alert_delivery_sensor(context)
     assert isinstance(result, dg.SkipReason) and "nothing pending and due" in result.skip_message
+    monkeypatch.setenv("ENVMON_ALERT_RULES", str(data_dir / "missing-rules.yaml"))  # a pass that cannot work
+    run = mail_delivery_job.execute_in_process(
+        instance=instance, resources=resources_for(str(data_dir)), raise_on_error=False
+    )
+    assert not run.success
+    with dg.build_sensor_context(instance=instance, resources=resources_for(str(data_dir))) as context:
+        result = alert_delivery_sensor(context)  # not a failed run a minute: the next pass in 15 minutes
+    assert isinstance(result, dg.SkipReason) and "last mail_delivery_job run failed" in result.skip_message
     corrupt_marker(paths.warehouse).write_text("block checksum mismatch\n")  # every pass would fail: none requested
     with dg.build_sensor_context(instance=instance, resources=resources_for(str(data_dir))) as context:
         result = alert_delivery_sensor(context)
