@@ -14,6 +14,7 @@ from assets.sql_models.assets import model_assets, seed_assets
 from assets.sql_models.tables import check_declared_writers
 from assets.water.assets import water_files, water_readings, water_section_catalog
 from pipelines.jobs import daily_job, daily_schedule
+from pipelines.mail_jobs import mail_jobs
 from pipelines.report_jobs import report_jobs, report_schedules
 from pipelines.water_jobs import water_file_job
 from sensors.alert_delivery import alert_delivery_sensor, run_failure_email_sensor
@@ -40,7 +41,7 @@ check_declared_writers({key for a in [*all_assets, *report_assets] for key in a.
 
 defs = dg.Definitions(
     assets=[*all_assets, *report_assets],  # reports: month/year partitions, in their own jobs
-    jobs=[daily_job, *report_jobs, water_file_job],
+    jobs=[daily_job, *report_jobs, water_file_job, *mail_jobs],  # mail jobs: requested by the mail sensors
     sensors=[
         water_landing_sensor,
         alert_delivery_sensor,

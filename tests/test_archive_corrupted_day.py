@@ -16,6 +16,7 @@ import polars as pl
 
 from assets.resources import resources_for
 from pipelines.instance import get_instance
+from pipelines.mail_jobs import problem_mail_job, run_failure_mail_job
 from sensors.alert_delivery import run_failure_email_sensor
 from sensors.ingest_problems import ingest_problems_sensor
 from tests.conftest import need_shared_data
@@ -175,7 +176,10 @@ def test_a_corrupted_national_day_keeps_every_bad_cell_and_the_rest_of_each_row(
         dagster_event=instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)[0].dagster_event,
         resources=resources_for(str(data_dir)),
     )
-    ingest_problems_sensor(context)  # the daemon's path: the same message (keyed by the run), not a second one
+    request = ingest_problems_sensor(context)  # the daemon's path: a run that queues the same message, not a second
+    problem_mail_job.execute_in_process(
+        run_config=request.run_config, instance=instance, resources=resources_for(str(data_dir))
+    )
     with duckdb.connect(str(DataPaths(data_dir).warehouse)) as con:
         assert con.sql("SELECT count(*) FROM alerts.messages WHERE subject LIKE '%data problems%'").fetchall() == [(1,)]
 
@@ -213,7 +217,10 @@ def test_a_header_only_archive_file_fails_the_day_naming_it_with_a_copy_in_rejec
         dagster_event=event,
         resources=resources_for(str(data_dir)),
     ).for_run_failure()
-    run_failure_email_sensor(context)
+    request = run_failure_email_sensor(context)
+    run_failure_mail_job.execute_in_process(
+        run_config=request.run_config, instance=instance, resources=resources_for(str(data_dir))
+    )
     with duckdb.connect(str(DataPaths(data_dir).warehouse)) as con:
         (text,) = [t for (t,) in con.execute("SELECT body_text FROM alerts.messages").fetchall()]
     assert "staging__air_hourly" in text and "china_sites_20230121.csv, row 2: header only" in text

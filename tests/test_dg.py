@@ -30,7 +30,9 @@ def test_dg_list_defs_lists_the_jobs_schedules_sensors_and_checks(tmp_path):
     result = dg("list", "defs", "--json", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     defs = json.loads(result.stdout)
-    assert {"daily_job", "water_file_job", "monthly_report_job"} <= {j["name"] for j in defs["jobs"]}
+    assert {"daily_job", "water_file_job", "monthly_report_job", "mail_delivery_job", "run_failure_mail_job"} <= {
+        j["name"] for j in defs["jobs"]
+    }
     assert {"daily_job_schedule", "monthly_report_schedule"} <= {s["name"] for s in defs["schedules"]}
     assert {"water_landing_sensor", "alert_delivery_sensor"} <= {s["name"] for s in defs["sensors"]}
     assert "staging/air_hourly" in {a["asset_key"] for a in defs["assets"]}
