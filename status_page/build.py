@@ -54,5 +54,8 @@ def refresh_after_publish(snapshot: Path, folder: Path, warn: Callable[[str], No
     try:
         return build_status_page(snapshot, folder)
     except Exception as exc:  # deliberate: the page is a by-product of the run, never a reason to fail it
-        warn(f"status page not refreshed ({type(exc).__name__}: {exc}); the snapshot is published. Rebuild: envmon status")
+        warn(
+            f"status page not refreshed ({type(exc).__name__}: {exc}); the snapshot is published. Rebuild: "
+            "envmon status"
+        )
         return None

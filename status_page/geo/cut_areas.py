@@ -42,8 +42,15 @@ def thin(ring: list) -> list:
 
 
 def polygons(geometry: dict) -> list:
+    """The polygons with their rings thinned; a ring (outer or hole) smaller than the rounding is dropped, a
+    polygon whose outer ring is dropped with it."""
     parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    return [[thin(ring) for ring in part] for part in parts if len(thin(part[0])) >= 4]
+    kept = []
+    for part in parts:
+        rings = [thin(ring) for ring in part]
+        if len(rings[0]) >= 4:
+            kept.append([rings[0]] + [ring for ring in rings[1:] if len(ring) >= 4])
+    return kept
 
 
 def cut(wheel: Path) -> dict:
