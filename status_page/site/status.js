@@ -137,7 +137,7 @@ function drawMap(data, geojson) {
       },
     },
     geo: {
-      map: "region", roam: true, regions,
+      map: "region", roam: true, regions, layoutCenter: ["50%", "50%"], layoutSize: "98%",
       label: { show: true, color: "#222", fontSize: 12 },
       itemStyle: { borderColor: "#555", borderWidth: 1 },
       emphasis: { label: { show: true } },
