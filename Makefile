@@ -18,7 +18,7 @@ export DAGSTER_HOME := $(abspath $(ENVMON_DATA_DIR))/dagster
 UI_HOST ?= $(or $(ENVMON_UI_HOST),127.0.0.1)
 UI_PORT ?= $(or $(ENVMON_UI_PORT),3000)
 
-.PHONY: install run test lint ui check-defs data-docs-assets bench lock clean
+.PHONY: install run test lint ui status check-defs data-docs-assets status-assets bench lock clean
 
 install: $(STAMP)
 
@@ -52,6 +52,13 @@ check-defs: $(STAMP)  ## load every definition as the UI and the daemon do (`dg 
 
 data-docs-assets:  ## refresh the vendored Data Docs CSS/JS/fonts from npm (by hand; needs npm)
 	$(BIN)/python -m assets.quality.vendor_data_docs
+
+status: $(STAMP)  ## the status page (联防联控看板) rebuilt from the snapshot and served on http://127.0.0.1:8080
+	$(BIN)/envmon status
+	exec $(BIN)/envmon serve
+
+status-assets:  ## refresh the status page's vendored ECharts from npm (by hand; needs npm; VERSION=x.y.z to pin)
+	$(BIN)/python -m status_page.vendor_echarts $(VERSION)
 
 bench: $(STAMP)  ## benchmarks (by hand; figures go to bench/README.md)
 	$(BIN)/python -m bench $(ARGS)

@@ -5,6 +5,7 @@ import dagster as dg
 from assets.automation import changed_upstream
 from assets.partitions import WRITER_POOL
 from assets.settings import EnvmonSettings
+from status_page.build import refresh_after_publish
 from warehouse.snapshot import publish_snapshot
 
 
@@ -28,9 +29,11 @@ def snapshot_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         paths = settings.paths
         verify = tables_to_check(context.dagster_run.asset_selection, upstream)
         size = publish_snapshot(paths.warehouse, paths.snapshot, verify)
+        page = refresh_after_publish(paths.snapshot, paths.status_page, context.log.warning)  # never fails the run
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(paths.snapshot)),
+                "status_page": dg.MetadataValue.path(str(page)) if page else "not refreshed (see the warning)",
                 "size_mb": round(size / 1e6, 2),
                 "checked": "every table" if verify is None else f"{len(verify)} asset table(s) and side tables",
             }

@@ -15,7 +15,20 @@ from pipelines.instance_errors import instance_problem
 
 COMMANDS = {
     name: f"pipelines.commands.{name}"
-    for name in ("run", "ingest", "query", "export", "report", "deliver", "instance", "backup", "ack", "exclude")
+    for name in (
+        "run",
+        "ingest",
+        "query",
+        "export",
+        "report",
+        "deliver",
+        "instance",
+        "backup",
+        "ack",
+        "exclude",
+        "status",
+        "serve",
+    )
 }
 
 

@@ -56,5 +56,9 @@ class DataPaths:
         return self.root / "data_docs"
 
     @property
+    def status_page(self) -> Path:
+        return self.root / "status"
+
+    @property
     def dagster_home(self) -> Path:
         return self.root / "dagster"

@@ -117,4 +117,8 @@ def print_summary(days: list[dt.date], done: list[dt.date], failed: list) -> Non
     print(f"  outbox / reports:           {paths.outbox}  {paths.reports}")
     print('\n  query it:   .venv/bin/envmon query "SELECT * FROM marts.air_area_daily ORDER BY day DESC LIMIT 20"')
     print("  open the UI: make ui   then http://127.0.0.1:3000 (runs above are listed under Runs)")
+    if (paths.status_page / "index.html").exists():
+        print(
+            f"  status page (联防联控看板): {paths.status_page}  serve it: .venv/bin/envmon serve  then http://127.0.0.1:8080/"
+        )
     sys.stdout.flush()
