@@ -10,7 +10,10 @@ from warehouse.paths import DataPaths
 
 AIR = dg.AssetKey(["staging", "air_hourly"])
 VALID = dg.AssetKey(["intermediate", "air_hourly_valid"])
-NEEDED = {AIR, VALID, dg.AssetKey(["seeds", "stations"]), dg.AssetKey(["seeds", "quality_flags"])}
+# the SQL models are one step that builds all of them, the river models too: their section catalog is needed (without
+# it the step fails at the first river model, and whether air_hourly_valid was built first hung on the build order)
+CATALOGS = {dg.AssetKey(["seeds", "stations"]), dg.AssetKey(["seeds", "water_sections"])}
+NEEDED = {AIR, VALID, dg.AssetKey(["seeds", "quality_flags"]), *CATALOGS}
 SELECTED = [a for a in all_assets if set(a.keys) & NEEDED]
 
 
