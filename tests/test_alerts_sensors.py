@@ -3,6 +3,7 @@
 import email
 
 import dagster as dg
+import pytest
 
 from assets.alerts.contacts import Contact
 from assets.alerts.queue import enqueue_email
@@ -10,6 +11,8 @@ from assets.resources import resources_for
 from sensors.alert_delivery import alert_delivery_sensor, run_failure_email_sensor
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.pipeline
 
 
 def test_delivery_sensor_writes_pending_mail_to_the_outbox(data_dir, monkeypatch):

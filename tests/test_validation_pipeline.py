@@ -8,6 +8,8 @@ from pipelines.definitions import all_assets
 from warehouse.connection import read_connection
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.pipeline
+
 AIR = dg.AssetKey(["staging", "air_hourly"])
 VALID = dg.AssetKey(["intermediate", "air_hourly_valid"])
 NEEDED = {AIR, VALID, dg.AssetKey(["seeds", "stations"]), dg.AssetKey(["seeds", "quality_flags"])}
