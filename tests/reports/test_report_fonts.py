@@ -23,7 +23,7 @@ from tests.browser import artifacts, browser_page
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
 
 PERIOD = ReportPeriod.parse("2026-02")
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
