@@ -18,7 +18,7 @@ export DAGSTER_HOME := $(abspath $(ENVMON_DATA_DIR))/dagster
 UI_HOST ?= $(or $(ENVMON_UI_HOST),127.0.0.1)
 UI_PORT ?= $(or $(ENVMON_UI_PORT),3000)
 
-.PHONY: install run test lint ui status check-defs data-docs-assets status-assets bench lock clean
+.PHONY: install run test test-fast lint ui status check-defs data-docs-assets status-assets bench lock clean
 
 install: $(STAMP)
 
@@ -33,6 +33,9 @@ run: $(STAMP)  ## the daily job over the default window (14 days ending yesterda
 
 test: $(STAMP)  ## the whole test suite, on both cores (a test file stays on one worker: its fixtures are shared)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+
+test-fast: $(STAMP)  ## the tests that start no server, browser, subprocess or Dagster run (tests/tiers.py), < 2 min
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --fast $(ARGS)
 
 lint: $(STAMP)  ## ruff check, ruff format --check ([tool.ruff]) and sqlfluff lint dbt_like_sql (.sqlfluff)
 	$(BIN)/ruff check .

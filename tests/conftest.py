@@ -27,3 +27,14 @@ def need_shared_data(*names: str) -> Path:
 
 def pytest_configure(config):
     os.environ.setdefault("ENVMON_GENERATOR_FAULT_RATE", "0.003")
+    tiers.configure(config)
+
+
+# The fast and full tiers (markers, `--fast`, the guard): tests/tiers.py. Its hooks are pytest's, so they are
+# imported here, where pytest looks for them.
+from tests import tiers  # noqa: E402
+from tests.tiers import (  # noqa: E402, F401
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_runtest_protocol,
+)

@@ -12,6 +12,7 @@ from collections import Counter
 from functools import partial
 
 import duckdb
+import pytest
 
 from assets.alerts.contacts import Contact
 from assets.alerts.delivery import MAX_PERMANENT_REFUSALS, deliver_pending
@@ -21,6 +22,8 @@ from tests.conftest import PROJECT
 from tests.smtp_server import Inbox, SmtpServer, free_port
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
+
+pytestmark = [pytest.mark.subprocess, pytest.mark.server]
 
 T0 = dt.datetime(2026, 11, 27, 9, 0)
 FROM = "川南渝西 envmon <envmon@example.cn>"

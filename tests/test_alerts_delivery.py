@@ -15,6 +15,8 @@ from assets.clock import now_cst
 from tests.smtp_server import SmtpServer, free_port
 from warehouse.connection import fetch_polars, write_connection
 
+pytestmark = pytest.mark.server
+
 T0 = dt.datetime(2026, 11, 27, 9, 0)
 FROM = "川南渝西 envmon <envmon@example.cn>"
 

@@ -20,6 +20,8 @@ from tests.pipeline_runs import run_days
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
 
+pytestmark = [pytest.mark.pipeline, pytest.mark.server]
+
 EPISODE = (FIXTURES / "open_meteo" / "episode_6days.json").read_text(encoding="utf-8")
 FEED = FIXTURES / "livefeed"  # two hourly snapshots of 2026-11-11
 DAY = dt.date(2026, 11, 11)  # the live-feed fixture's day; its forecast is issued on the 12th

@@ -24,6 +24,8 @@ from tests.alerts_scenario import prepare, run_day
 from tests.smtp_server import SmtpServer, free_port
 from warehouse.connection import write_connection
 
+pytestmark = [pytest.mark.subprocess, pytest.mark.server]
+
 CHROMIUM = Path("/usr/bin/chromium")
 DAYS = [dt.date(2025, 11, 3), dt.date(2025, 11, 4)]
 # a delivery pass two days after the immediate mails were queued (tests.alerts_scenario.NOW): the days' digests are

@@ -13,12 +13,15 @@ import datetime as dt
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from assets.resources import resources_for
 from pipelines.definitions import all_assets
 from tests.conftest import need_shared_data
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.pipeline
 
 DAYS = [dt.date(2023, 1, 21), dt.date(2023, 1, 22), dt.date(2023, 1, 23)]
 

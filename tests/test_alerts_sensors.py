@@ -9,6 +9,7 @@ import os
 from collections import Counter
 
 import dagster as dg
+import pytest
 
 from assets.alerts.contacts import Contact
 from assets.alerts.queue import enqueue_email
@@ -23,6 +24,8 @@ from warehouse.paths import DataPaths
 from warehouse.snapshot import publish_snapshot
 
 JOBS = {j.name: j for j in [mail_delivery_job, run_failure_mail_job, problem_mail_job]}
+
+pytestmark = pytest.mark.pipeline
 
 
 def use_smtp(monkeypatch, server) -> None:

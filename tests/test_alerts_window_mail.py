@@ -29,6 +29,8 @@ from pipelines.cli import main as envmon
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.pipeline
+
 START, END = dt.date(2026, 11, 18), dt.date(2026, 12, 1)
 
 

@@ -13,6 +13,7 @@ import sys
 import dagster as dg
 import duckdb
 import polars as pl
+import pytest
 
 from assets.resources import resources_for
 from pipelines.instance import get_instance
@@ -22,6 +23,8 @@ from sensors.ingest_problems import ingest_problems_sensor
 from tests.conftest import need_shared_data
 from tests.national_files import tidy_national
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.subprocess
 
 DAY = dt.date(2023, 1, 21)
 BAD = {

@@ -4,10 +4,13 @@ import datetime as dt
 
 import dagster as dg
 import duckdb
+import pytest
 
 from tests.conftest import need_shared_data
 from tests.pipeline_runs import run_days
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.pipeline
 
 DAY = dt.date(2023, 1, 21)
 

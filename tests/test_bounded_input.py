@@ -22,6 +22,8 @@ from assets.water.sections import load_sections
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.subprocess
+
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RELS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 HEADER = '<row><c t="inlineStr"><is><t>断面名称</t></is></c><c t="inlineStr"><is><t>监测时间</t></is></c></row>'

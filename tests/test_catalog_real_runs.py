@@ -23,6 +23,8 @@ from assets.catalog.stations import load_station_catalog
 from tests.conftest import PROJECT, need_shared_data
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.subprocess
+
 DAY = dt.date(2023, 1, 22)
 FILES = ("china_sites_20230122.csv", "china_sites_20230123.csv")
 CATALOGS = {"national": "stations_national_2018.csv", "region": "stations_region.csv"}

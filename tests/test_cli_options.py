@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.subprocess
+
 PROJECT = Path(__file__).resolve().parents[1]
 
 

@@ -15,9 +15,12 @@ from email import policy
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from warehouse.integrity import check_tables, corrupt_marker
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.subprocess
 
 TIMEOUT = 600  # a hung command fails the test instead of hanging it
 HEADERS = 3 * 4096  # DuckDB's main header and its two database headers come before block 0

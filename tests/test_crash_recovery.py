@@ -19,6 +19,8 @@ from tests.test_pipeline_idempotent import dump_tables
 from warehouse.paths import DataPaths
 from warehouse.snapshot import publish_snapshot, temporary_snapshots
 
+pytestmark = pytest.mark.subprocess
+
 DAY = "2026-01-14"
 POOL = "duckdb_writer"
 RUN_TIMEOUT = 600  # a hung re-run fails the test instead of hanging it

@@ -13,6 +13,8 @@ from tests.deploy.services import Service, wait_for
 from tests.deploy.units import PROJECT
 from tests.smtp_server import free_port
 
+pytestmark = [pytest.mark.subprocess, pytest.mark.server, pytest.mark.browser]
+
 DAYS = ("2026-01-14", "2026-01-15")  # a short window keeps `make run` to seconds
 LOADED = "{ workspaceOrError { ... on Workspace { locationEntries { locationOrLoadError { __typename } } } } }"
 

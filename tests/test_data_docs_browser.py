@@ -7,6 +7,8 @@ import pytest
 from tests.browser import artifacts, browser_page, need_chromium
 from tests.data_docs_site import DAYS, build_site
 
+pytestmark = pytest.mark.browser
+
 RUNS_TABLE = "table.ge-index-page-validation-results-table tbody tr"
 
 

@@ -17,6 +17,8 @@ from assets.demo import MARK, NOTICE, RUN_TAG
 from tests.conftest import PROJECT, need_shared_data
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.subprocess
+
 ARCHIVE_FILES = [f"china_sites_2023012{d}.csv" for d in (0, 1, 2, 3)]
 
 

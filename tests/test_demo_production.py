@@ -15,6 +15,8 @@ from pipelines.runs import Runs, range_tags
 from tests.conftest import PROJECT
 from tests.test_cli_options import envmon
 
+pytestmark = pytest.mark.pipeline
+
 TEMPLATE = PROJECT / "deploy" / "envmon.production.env"
 
 

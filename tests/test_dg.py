@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.subprocess
+
 PROJECT = Path(__file__).resolve().parents[1]
 DG = Path(sys.executable).with_name("dg")
 

@@ -13,6 +13,8 @@ import pytest
 
 from assets.catalog.stations import CatalogError, load_station_catalog
 
+pytestmark = pytest.mark.subprocess
+
 PROJECT = Path(__file__).resolve().parents[1]
 NOBODY = 65534
 SETPRIV = shutil.which("setpriv")  # util-linux: runs a command as another user (root ignores file modes)

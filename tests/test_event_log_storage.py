@@ -7,11 +7,14 @@ import sys
 import threading
 
 import dagster as dg
+import pytest
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from pipelines.event_log_storage import KeptConnectionSqliteEventLogStorage
 from pipelines.instance import get_instance
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
 
 
 @dg.asset(partitions_def=dg.DailyPartitionsDefinition("2026-11-01"))

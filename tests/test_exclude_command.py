@@ -16,6 +16,8 @@ from tests.conftest import PROJECT
 from tests.pipeline_runs import day_range
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.subprocess
+
 DAYS = day_range("2026-02-24", 5)
 TODAY = now_cst().date()
 TOMORROW = TODAY + dt.timedelta(days=1)

@@ -29,6 +29,8 @@ from tests.water.test_water_files import platform_rows, write_csv
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess, pytest.mark.server]
+
 PASSWD = "/etc/passwd"
 PASSWD_FIRST_LINE = open(PASSWD, encoding="utf-8").readline().strip()
 NOW = dt.datetime(2026, 12, 1, 9)

@@ -5,6 +5,8 @@ import pytest
 from assets.http_sources.client import HttpClient, HttpSourceError, redact_url
 from tests.http_replay import Delay, ReplayServer
 
+pytestmark = pytest.mark.server
+
 
 def client(**kw) -> HttpClient:
     kw.setdefault("backoff", 0.5)

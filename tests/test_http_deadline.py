@@ -17,6 +17,8 @@ from assets.settings import EnvmonSettings
 from tests.http_replay import Delay, ReplayServer, json_body
 from tests.silent_servers import BlackHole, SlowDrip
 
+pytestmark = pytest.mark.server
+
 
 def limits(connect=1.0, read=1.0, deadline=3.0) -> HttpLimits:
     return HttpLimits.starting_now(connect, read, deadline)

@@ -2,12 +2,15 @@
 
 import dagster as dg
 import duckdb
+import pytest
 
 from assets.sql_models.assets import PARTITIONED_MODELS
 from pipelines.cli import main as envmon
 from tests.pipeline_runs import day_range, jobs_for, run_windows
 from tests.table_dumps import dump_tables
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.pipeline
 
 DAYS = day_range("2026-03-01", 6)
 MARTS = (

@@ -11,7 +11,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from pipelines.cli import main as envmon
+
+pytestmark = pytest.mark.subprocess
 
 PROJECT = Path(__file__).resolve().parents[1]
 QUERY = """{

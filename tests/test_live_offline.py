@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.http_replay import FIXTURES
 from tests.silent_servers import BlackHole
 from warehouse.connection import fetch_polars, read_connection
 from warehouse.paths import DataPaths
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess, pytest.mark.server]
 
 PROJECT = Path(__file__).resolve().parents[1]
 DAY = "2026-11-11"  # the live-feed fixture's day

@@ -12,6 +12,8 @@ from assets.http_sources.client import HttpClient, HttpSourceError
 from assets.http_sources.livefeed import PUBLISHED_TABLE, livefeed_source
 from tests.http_replay import FIXTURES, ReplayServer
 
+pytestmark = pytest.mark.server
+
 FEED = FIXTURES / "livefeed"
 CATALOG = load_station_catalog()
 DAY = dt.date(2026, 11, 11)

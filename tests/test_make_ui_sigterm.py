@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.deploy.services import wait_for
 from tests.smtp_server import free_port
+
+pytestmark = [pytest.mark.subprocess, pytest.mark.server]
 
 PROJECT = Path(__file__).resolve().parents[1]
 VENV = Path(sys.executable).parent.parent  # the venv running the tests (make's VENV: its stamp is there)

@@ -22,6 +22,8 @@ from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 from warehouse.schema import ensure_schema
 
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
+
 PROJECT = Path(__file__).resolve().parents[1]
 DAY = dt.date(2026, 6, 2)
 

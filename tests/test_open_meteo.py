@@ -18,6 +18,8 @@ from tests.conftest import SHARED_DATA
 from tests.http_replay import FIXTURES, ReplayServer
 from warehouse.connection import fetch_polars, write_connection
 
+pytestmark = pytest.mark.server
+
 EPISODE = (FIXTURES / "open_meteo" / "episode_6days.json").read_text(encoding="utf-8")
 SAMPLE = SHARED_DATA / "api_samples" / "open_meteo" / "air_quality_hourly_sample.json"
 CATALOG = load_station_catalog()

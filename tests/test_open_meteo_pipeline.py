@@ -5,6 +5,7 @@ import datetime as dt
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from assets.air.assets import air_hourly, station_catalog
 from assets.alerts.air_warnings import area_warnings
@@ -15,6 +16,8 @@ from assets.resources import resources_for
 from tests.http_replay import FIXTURES, ReplayServer
 from warehouse.connection import fetch_polars, read_connection
 from warehouse.paths import DataPaths
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.server]
 
 EPISODE = (FIXTURES / "open_meteo" / "episode_6days.json").read_text(encoding="utf-8")
 

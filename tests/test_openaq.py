@@ -13,6 +13,8 @@ from assets.http_sources.openaq import match_locations, openaq_source, parse_hou
 from tests.conftest import SHARED_DATA
 from tests.http_replay import FIXTURES, ReplayServer, json_body
 
+pytestmark = pytest.mark.server
+
 SAMPLES = SHARED_DATA / "api_samples" / "openaq_v3"
 CATALOG = load_station_catalog()
 KEY = "openaq-test-key-0123456789"

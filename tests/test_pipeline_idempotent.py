@@ -2,10 +2,13 @@
 
 import dagster as dg
 import duckdb
+import pytest
 
 from tests.pipeline_runs import day_range, run_days
 from tests.table_dumps import dump_tables
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.pipeline
 
 TABLES_WITH_KEYS = {
     "staging.air_hourly": ("station_code", "ts"),

@@ -16,6 +16,8 @@ import pytest
 
 from warehouse.query_settings import QuerySettingError, parse_timeout, query_memory, query_timeout
 
+pytestmark = pytest.mark.subprocess
+
 PROJECT = Path(__file__).resolve().parents[1]
 
 

@@ -20,6 +20,8 @@ from warehouse.paths import DataPaths
 from warehouse.query import QueryRefused, QueryTimeout, run_query
 from warehouse.snapshot import publish_snapshot
 
+pytestmark = pytest.mark.subprocess
+
 SLOW = "SELECT count(*) AS n FROM range(100000000) a, range(100000000) b WHERE a.range * b.range = -1"
 
 

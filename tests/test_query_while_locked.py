@@ -4,8 +4,12 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.pipeline_runs import day_range, run_days
 from warehouse.paths import DataPaths
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
 
 
 def test_envmon_query_answers_while_another_process_holds_the_write_lock(data_dir):

@@ -4,10 +4,13 @@ column schemas on its last day (the asset's latest in the UI), instead of copyin
 from collections import Counter
 
 import dagster as dg
+import pytest
 import sqlalchemy as db
 
 from pipelines.instance import get_instance
 from tests.pipeline_runs import day_range, run_windows
+
+pytestmark = pytest.mark.pipeline
 
 DAYS = day_range("2026-06-01", 3)
 AIR, MART, ALERTS = (

@@ -3,11 +3,14 @@ code location, a run's resource config wins over it, and secrets never reach the
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from assets.resources import settings_resource
 from assets.settings import EnvmonSettings
 from pipelines.definitions import defs
 from warehouse.connection import read_connection
+
+pytestmark = pytest.mark.pipeline
 
 SEEDS = "dbt_like_sql/seeds/stations.csv"
 STATIONS = dg.AssetKey(["seeds", "stations"])

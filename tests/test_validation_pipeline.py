@@ -8,6 +8,8 @@ from pipelines.definitions import all_assets
 from warehouse.connection import read_connection
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.pipeline
+
 AIR = dg.AssetKey(["staging", "air_hourly"])
 VALID = dg.AssetKey(["intermediate", "air_hourly_valid"])
 # the SQL models are one step that builds all of them, the river models too: their section catalog is needed (without

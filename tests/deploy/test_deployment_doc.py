@@ -29,7 +29,11 @@ BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
 SHELL_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("ENVMON_", "DAGSTER_", "VIRTUAL_ENV", "MAKE"))}
 SHELL_ENV["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/run)")
+pytestmark = [
+    pytest.mark.subprocess,
+    pytest.mark.server,
+    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/run)"),
+]
 
 
 def blocks() -> list[tuple[str, str]]:

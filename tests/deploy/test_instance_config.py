@@ -14,6 +14,8 @@ from pipelines.deployment import deployment
 from pipelines.instance_config import InstanceConfigError, describe_storage, instance_yaml, write_instance_yaml
 from tests.deploy.units import PROJECT
 
+pytestmark = pytest.mark.subprocess
+
 SECRET = "pa:ss/w@rd-秘密"
 URL = f"postgresql://envmon:{quote(SECRET, safe='')}@db.example.cn:5433/envmon_dagster"
 PARTS = {

@@ -27,7 +27,11 @@ GRAPHQL_WORKSPACE = """
     name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }
 """
 
-pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/run)")
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.browser,
+    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/run)"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,11 @@ from pipelines.instance import get_instance
 from pipelines.postgres_event_log_storage import KeptConnectionPostgresEventLogStorage
 from tests.postgres_server import PostgresServer, postgres_bin
 
-pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/run)")
+pytestmark = [
+    pytest.mark.pipeline,
+    pytest.mark.server,
+    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/run)"),
+]
 
 
 @dg.asset(partitions_def=dg.DailyPartitionsDefinition("2026-11-01"))

@@ -9,6 +9,8 @@ import yaml
 
 from tests.deploy.units import INSTALL_DIR, PROJECT, UNITS, parse_unit, unit_environment, values
 
+pytestmark = pytest.mark.subprocess
+
 NAMES = ("code", "webserver", "daemon")
 
 

@@ -21,6 +21,8 @@ from assets.resources import resources_for
 from tests.reports.conftest import MONTH  # the February report covers `envmon run`'s default window
 from warehouse.paths import DataPaths
 
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess, pytest.mark.browser]
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

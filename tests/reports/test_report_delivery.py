@@ -13,6 +13,8 @@ from tests.smtp_server import SmtpServer, free_port
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
 
+pytestmark = [pytest.mark.pipeline, pytest.mark.server]
+
 
 @pytest.fixture
 def server(tmp_path):

@@ -23,6 +23,8 @@ from tests.browser import artifacts, browser_page
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 
+pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
+
 PERIOD = ReportPeriod.parse("2026-02")
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 MODES = ["with_cjk_font", "without_cjk_font"]

@@ -8,6 +8,7 @@ import time
 
 import dagster as dg
 import duckdb
+import pytest
 
 from assets.partitions import days_per_run
 from assets.settings import EnvmonSettings
@@ -18,6 +19,8 @@ from pipelines.runs import QUIET, Runs, range_tags
 from sensors.water_landing import water_landing_sensor
 from tests.pipeline_runs import day_range, jobs_for
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.pipeline
 
 DAYS = day_range("2026-04-01", 11)
 FILE_DAY = DAYS[0]  # ten days before the last day run

@@ -19,6 +19,8 @@ from pipelines.definitions import all_assets
 from warehouse.connection import fetch_polars, read_connection
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.pipeline
+
 KEY = ["section_code", "ts", "parameter"]
 FIRST = dt.date(2025, 6, 1)  # the wet season: rain events and discharges
 DAYS = 45

@@ -15,6 +15,8 @@ from tests.water.test_water_files import platform_rows, write_csv
 from warehouse.connection import fetch_one, write_connection
 from warehouse.paths import DataPaths
 
+pytestmark = pytest.mark.subprocess
+
 TIMES = [f"2026-11-0{d} {h:02d}:00" for d in (1, 2) for h in (0, 4, 8, 12, 16, 20)]  # 12 readings
 POINTS = {
     "mid-transaction": "assets.water.ingest:insert_frame:staging.water_readings",

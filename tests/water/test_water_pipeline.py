@@ -3,6 +3,7 @@
 import datetime as dt
 
 import duckdb
+import pytest
 
 from assets.water.generator import WaterGeneratorConfig, generate_water_day
 from assets.water.ingest import ingest_water_day
@@ -12,6 +13,8 @@ from pipelines.cli import main as envmon
 from tests.pipeline_runs import day_range, run_days
 from tests.water.marts_harness import build_water_marts, query, rebuild
 from warehouse.paths import DataPaths
+
+pytestmark = pytest.mark.pipeline
 
 
 def test_daily_job_includes_water(data_dir):
