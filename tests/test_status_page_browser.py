@@ -10,6 +10,9 @@ from tests.browser import artifacts, browser_page, need_chromium
 from tests.pipeline_runs import day_range, run_windows
 from tests.status_page_site import AREA_PIXELS_JS, served
 
+# a generator run of three days, then Chromium over the page served on 127.0.0.1
+pytestmark = [pytest.mark.pipeline, pytest.mark.browser, pytest.mark.server]
+
 LATEST_AREA_COLOURS = """
 SELECT area, color FROM marts.air_area_daily WHERE aqi IS NOT NULL
 QUALIFY day = max(day) OVER (PARTITION BY area)

@@ -85,6 +85,7 @@ def request(url: str, method: str, path: str) -> tuple[int, bytes]:
         con.close()
 
 
+@pytest.mark.server
 def test_the_server_reads_its_folder_only(tmp_path):
     folder = tmp_path / "status"
     (folder / "vendor").mkdir(parents=True)
@@ -116,6 +117,7 @@ def envmon(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.subprocess
 def test_the_commands_name_the_fix(tmp_path):
     status = envmon("status", data_dir=tmp_path)
     assert status.returncode == 1
