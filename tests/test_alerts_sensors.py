@@ -25,7 +25,7 @@ from warehouse.snapshot import publish_snapshot
 
 JOBS = {j.name: j for j in [mail_delivery_job, run_failure_mail_job, problem_mail_job]}
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.server]
 
 
 def use_smtp(monkeypatch, server) -> None:

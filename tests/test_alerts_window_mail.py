@@ -29,7 +29,7 @@ from pipelines.cli import main as envmon
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.paths import DataPaths
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
 
 START, END = dt.date(2026, 11, 18), dt.date(2026, 12, 1)
 

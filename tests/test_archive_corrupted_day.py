@@ -24,7 +24,7 @@ from tests.conftest import need_shared_data
 from tests.national_files import tidy_national
 from warehouse.paths import DataPaths
 
-pytestmark = pytest.mark.subprocess
+pytestmark = [pytest.mark.subprocess, pytest.mark.pipeline]
 
 DAY = dt.date(2023, 1, 21)
 BAD = {

@@ -15,7 +15,7 @@ from pipelines.runs import Runs, range_tags
 from tests.conftest import PROJECT
 from tests.test_cli_options import envmon
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
 
 TEMPLATE = PROJECT / "deploy" / "envmon.production.env"
 

@@ -16,7 +16,7 @@ from tests.conftest import PROJECT
 from tests.pipeline_runs import day_range
 from warehouse.paths import DataPaths
 
-pytestmark = pytest.mark.subprocess
+pytestmark = [pytest.mark.subprocess, pytest.mark.pipeline]
 
 DAYS = day_range("2026-02-24", 5)
 TODAY = now_cst().date()

@@ -10,7 +10,7 @@ from tests.pipeline_runs import day_range, jobs_for, run_windows
 from tests.table_dumps import dump_tables
 from warehouse.paths import DataPaths
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
 
 DAYS = day_range("2026-03-01", 6)
 MARTS = (

@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.cli import main as envmon
 
-pytestmark = pytest.mark.subprocess
+pytestmark = [pytest.mark.subprocess, pytest.mark.pipeline]
 
 PROJECT = Path(__file__).resolve().parents[1]
 QUERY = """{

@@ -10,7 +10,7 @@ import sqlalchemy as db
 from pipelines.instance import get_instance
 from tests.pipeline_runs import day_range, run_windows
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
 
 DAYS = day_range("2026-06-01", 3)
 AIR, MART, ALERTS = (

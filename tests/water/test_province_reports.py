@@ -163,6 +163,7 @@ def test_the_river_alert_says_that_the_two_sides_classes_differ(data_dir, files)
 
 
 @pytest.mark.pipeline
+@pytest.mark.subprocess
 def test_through_envmon_ingest_the_marts_and_the_alert_e_mail_follow(data_dir, files):
     from pipelines.cli import main as envmon
 

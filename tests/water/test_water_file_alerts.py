@@ -20,7 +20,7 @@ from sensors.water_landing import water_landing_sensor
 from tests.pipeline_runs import day_range, jobs_for
 from warehouse.paths import DataPaths
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
 
 DAYS = day_range("2026-04-01", 11)
 FILE_DAY = DAYS[0]  # ten days before the last day run

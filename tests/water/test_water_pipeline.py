@@ -14,7 +14,7 @@ from tests.pipeline_runs import day_range, run_days
 from tests.water.marts_harness import build_water_marts, query, rebuild
 from warehouse.paths import DataPaths
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
 
 
 def test_daily_job_includes_water(data_dir):
