@@ -18,7 +18,6 @@ never read into Python strings line by line.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import filecmp
 import shutil
@@ -30,25 +29,16 @@ import polars as pl
 
 from assets.clock import now_cst
 from assets.ingest import csv_lines
+from assets.ingest.encoding import detect_encoding, utf8_copy
+from assets.ingest.errors import BadFileError
 from assets.ingest.limits import InputLimits, too_many_columns, too_many_rows
 from assets.ingest.symlinks import link_problem
 
 # "NaN"/"nan" are not among them: a program that writes NaN had a computation fail, and that is reported (unparsable)
 MISSING_TOKENS = ("", "—", "——", "-", "--", "-;", "NA", "N/A", "null", "NULL", "*", "/")
 ROW_COLUMN = "_row"  # the file's row number, added by ``read_tabular(..., with_row_numbers=True)``
-SAMPLE_BYTES = 1 << 16
-CHUNK_BYTES = 1 << 20
 DEFAULT_MAX_MB = 1024  # ENVMON_MAX_FILE_MB: a bigger file is refused before anything is read
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-
-
-class BadFileError(ValueError):
-    """A file (or one of its rows/fields) that cannot be used; the message names file, row and field."""
-
-    def __init__(self, path: Path | str, reason: str, row: int | None = None, field: str | None = None):
-        self.path, self.reason, self.row, self.field = Path(path), reason, row, field
-        where = "".join([f", row {row}" if row is not None else "", f", field {field!r}" if field else ""])
-        super().__init__(f"{path}{where}: {reason}")
 
 
 def read_tabular(
@@ -248,56 +238,18 @@ def _check_size(path: Path, max_bytes: int | None) -> None:
         )
 
 
-def detect_encoding(path: Path) -> str:
-    """'utf-8-sig', 'utf-8' or 'gb18030' (a superset of GBK), from the first 64 KiB; BadFileError otherwise."""
-    with path.open("rb") as fh:
-        sample = fh.read(SAMPLE_BYTES)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in sample:
-        raise BadFileError(path, "binary or UTF-16 content; expected a CSV in UTF-8 or GBK")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise BadFileError(path, "unreadable encoding: neither UTF-8 nor GBK")
-
-
-def _utf8_copy(path: Path, encoding: str, tmp_dir: str) -> Path:
-    """Transcode to UTF-8 in chunks (constant memory); a bad byte later in the file names its line."""
-    target = Path(tmp_dir) / "utf8.csv"
-    decoder = codecs.getincrementaldecoder(encoding)()
-    line = 1
-    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
-        if encoding == "utf-8-sig":  # strip the BOM here so that error offsets stay offsets in the file
-            src.seek(len(codecs.BOM_UTF8))
-            decoder = codecs.getincrementaldecoder("utf-8")()
-        while chunk := src.read(CHUNK_BYTES):
-            try:
-                text = decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                line += chunk[: exc.start].count(b"\n")
-                raise BadFileError(path, f"unreadable encoding: invalid {encoding} bytes", row=line) from None
-            line += text.count("\n")
-            dst.write(text)
-        dst.write(decoder.decode(b"", final=True))
-    return target
-
-
 def _read_csv(path: Path, problems: list[dict], limits: InputLimits) -> pl.DataFrame:
     encoding = detect_encoding(path)
     with tempfile.TemporaryDirectory(prefix="envmon-read-") as tmp:
-        source = path if encoding == "utf-8" else _utf8_copy(path, encoding, tmp)
+        source = path if encoding == "utf-8" else utf8_copy(path, encoding, tmp)
         try:
             frame, found = _parse_csv(path, source, limits)
         except _NotUtf8:
             # The first 64 KiB were plain ASCII and the Chinese text of a GBK file comes later.
             try:
-                source = _utf8_copy(path, "gb18030", tmp)
+                source = utf8_copy(path, "gb18030", tmp)
             except BadFileError:
-                _utf8_copy(path, "utf-8", tmp)  # raises, naming the row of the first bad UTF-8 byte
+                utf8_copy(path, "utf-8", tmp)  # raises, naming the row of the first bad UTF-8 byte
                 raise
             frame, found = _parse_csv(path, source, limits)
     problems.extend(found)
