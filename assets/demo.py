@@ -39,6 +39,24 @@ KIND_DATASETS = {
 ALL_DATASETS = {AIR, WATER, FORECAST}
 
 
+# Demo mail reaches a person only at an example address: the shipped contacts' domain and the domains reserved for
+# examples and tests (RFC 2606, RFC 6761). Any other recipient gets it in the .eml outbox instead
+# (``assets/alerts/transport.py``): a workstation's demo never mails a real contact, whatever its contacts file says.
+EXAMPLE_MAIL_DOMAINS = ("example.cn", "example.com", "example.net", "example.org", "example")
+EXAMPLE_MAIL_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+
+
+def is_demo_mail(subject: str | None) -> bool:
+    """Whether a mail was made from generated data (``marked`` puts ``MARK`` before its subject)."""
+    return bool(subject) and subject.startswith(MARK)
+
+
+def may_receive_demo(address: str) -> bool:
+    """Whether ``address`` is an example address, to which demo mail may go by SMTP."""
+    domain = address.rpartition("@")[2].strip().rstrip(".>").lower()
+    return domain in EXAMPLE_MAIL_DOMAINS or domain.endswith(EXAMPLE_MAIL_SUFFIXES)
+
+
 def river_default(air_source: str) -> str:
     """The river source when ENVMON_WATER_SOURCE is unset: generated rivers only beside generated air."""
     return GENERATOR if air_source == GENERATOR else RIVER_DEFAULT_WITH_REAL_AIR

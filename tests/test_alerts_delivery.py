@@ -163,3 +163,28 @@ def test_attachments_reach_the_server(tmp_path, server):
     (att,) = list(server.inbox.received[0]["message"].iter_attachments())
     assert att.get_filename() == "月报-2026-10.csv" and att.get_payload(decode=True) == report.read_bytes()
     assert att.get_content_charset() == "utf-8"
+
+
+def test_demo_mail_reaches_only_example_addresses_the_rest_waits_in_the_outbox(tmp_path, server):
+    """A workstation's demo with a real contacts file and a real server: the mail made from generated data goes by
+    SMTP only to example addresses; a real address gets it as an .eml file in the outbox, recorded so."""
+    from assets.alerts.transport import DEMO_DIVERTED, transport_for
+    from assets.demo import marked
+
+    db, outbox = tmp_path / "w.duckdb", tmp_path / "outbox"
+    contacts = [Contact("joint_office", "示例", "demo@example.cn"), Contact("river_chief", "河长", "hezhang@cq.gov.cn")]
+    subject, text, _ = marked("濑溪河 水质超标", "正文")
+    with write_connection(db) as con:
+        enqueue_email(con, key="demo:1", to=contacts, subject=subject, text=text, now=T0)
+        enqueue_email(con, key="real:1", to=contacts, subject="濑溪河 水质超标", text="正文", now=T0)
+
+    result = deliver_pending(partial(write_connection, db), transport_for(settings(server), outbox), FROM, Clock())
+
+    assert (result.sent, result.errors) == (4, [])
+    smtp = Counter((r["message"]["Subject"].startswith("【演示数据"), r["rcpt"][0]) for r in server.inbox.received)
+    assert smtp == {(True, "demo@example.cn"): 1, (False, "demo@example.cn"): 1, (False, "hezhang@cq.gov.cn"): 1}
+    kept = list(outbox.glob("*.eml"))
+    assert len(kept) == 1 and "hezhang@cq.gov.cn" in kept[0].name
+    rows = deliveries(db).select("recipient", "transport", "status").rows()
+    assert ("hezhang@cq.gov.cn", DEMO_DIVERTED, "sent") in rows
+    assert all(t == "smtp" for r, t, _ in rows if r == "demo@example.cn")

@@ -124,7 +124,7 @@ def _send_one(connect, session, transport_name: str, row: dict, mail_from: str, 
         now(),
     )
     try:
-        session.send(msg, row["recipient"])
+        used = session.send(msg, row["recipient"]) or transport_name  # the demo guard may divert to the outbox
     except DeliveryError as exc:
         attempts, refusals = row["attempts"] + 1, row["refusals"] + exc.permanent
         give_up = exc.permanent and refusals >= MAX_PERMANENT_REFUSALS
@@ -147,6 +147,6 @@ def _send_one(connect, session, transport_name: str, row: dict, mail_from: str, 
         result.errors.append(str(exc))
         return
     with connect() as con:
-        mark_sent(con, row["message_id"], row["recipient"], now(), transport_name, worker)
+        mark_sent(con, row["message_id"], row["recipient"], now(), used, worker)
     result.sent += 1
     result.settled.add(row["message_id"])

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
+from assets.demo import is_demo_mail, may_receive_demo
+
 SECURITY = ("starttls", "ssl", "none")
+DEMO_DIVERTED = "outbox (demo data)"  # the transport recorded for demo mail kept from a real address
 # The sender when ENVMON_MAIL_FROM is not set: an illustrative address like the example contacts (set your own).
 DEFAULT_MAIL_FROM = "川南渝西联合监测 envmon <envmon@example.cn>"
 
@@ -151,9 +154,27 @@ class SmtpTransport:
             self._smtp = None
 
 
+class DemoGuardedSmtp(SmtpTransport):
+    """SMTP, except demo mail (made from generated data) to anyone but an example address, which goes to the outbox:
+    a workstation's demo with a real contacts file and a real server never mails a real contact (``assets/demo.py``).
+    ``send`` returns the transport that took the message, recorded with the delivery."""
+
+    def __init__(self, settings: SmtpSettings, outbox: Path):
+        super().__init__(settings)
+        self.outbox = OutboxTransport(outbox)
+
+    def send(self, msg: EmailMessage, recipient: str) -> str:
+        if is_demo_mail(msg["Subject"]) and not may_receive_demo(recipient):
+            with self.outbox as outbox:
+                outbox.send(msg, recipient)
+            return DEMO_DIVERTED
+        super().send(msg, recipient)
+        return self.name
+
+
 def transport_for(settings: SmtpSettings, outbox: Path):
-    """SMTP when a host is configured, else the .eml outbox."""
-    return SmtpTransport(settings) if settings.host else OutboxTransport(outbox)
+    """SMTP when a host is configured (demo mail only to example addresses), else the .eml outbox."""
+    return DemoGuardedSmtp(settings, outbox) if settings.host else OutboxTransport(outbox)
 
 
 def _text(value) -> str:
