@@ -131,7 +131,7 @@ def _compose(
 
 def _reminders(con: duckdb.DuckDBPyConnection, notify: NotifyRules, now: dt.datetime) -> dict[str, list[Reminder]]:
     """Recipient -> immediate alerts mailed to them at least ``remind_after`` ago (within ``remind_for``) that they
-    have not acknowledged."""
+    have not acknowledged, unless a correction retracted the alert since (nobody acknowledges a withdrawn warning)."""
     frame = fetch_polars(
         con,
         """
@@ -143,6 +143,7 @@ def _reminders(con: duckdb.DuckDBPyConnection, notify: NotifyRules, now: dt.date
         JOIN alerts.event_log l USING (event_id, day, revision)
         LEFT JOIN alerts.acknowledgements a ON a.event_id = n.event_id AND a.recipient = n.recipient
         WHERE n.channel = 'immediate' AND a.event_id IS NULL AND n.status IN ('issued', 'upgraded')
+          AND n.event_id NOT IN (SELECT event_id FROM alerts.events WHERE status = 'retracted')
           AND n.evaluated_at >= ?  -- told within the reminder period (a mail is queued when it is evaluated)
         GROUP BY n.recipient, n.name, n.role, n.event_id
         HAVING min(d.queued_at) <= ? AND min(d.queued_at) >= ?
