@@ -130,3 +130,15 @@ def test_outage_text_tells_missing_hours_invalidated_values_and_late_data_apart(
     assert "收到18/24小时，缺测6小时，迟到3小时（随后续批次补报）" in slow.summary_zh
     assert "3 hours arrived late (with a later day's batch)" in slow.summary_en
     assert slow.evidence[0]["迟到小时 hours late"] == 3 and slow.topic == "outage:air"
+
+
+def test_a_national_catalog_raises_outages_only_for_the_region_stations(tmp_path):
+    """The national list's stations beyond the ten areas are context: silent, they raise nothing."""
+    with write_connection(tmp_path / "w.duckdb") as con:
+        prepare(con)
+        con.execute(
+            "INSERT INTO seeds.stations SELECT * REPLACE ('1431A' AS code, '成都' AS area, '成都市' AS city) "
+            "FROM seeds.stations WHERE code = '1882A'"
+        )  # a 成都 station of the national list, in service, silent all day
+        found = {c.subject for c in air_outages(con, D, load_rules()["outage"])}
+    assert found == {"1882A", "1883A"}

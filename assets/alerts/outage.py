@@ -1,4 +1,5 @@
-"""Data outage alerts for the data-operations contact: a station or section silent for too long on day D, or a day
+"""Data outage alerts for the data-operations contact: a region station (of the ten areas, whatever the catalog) or
+section silent for too long on day D, or a day
 below the validity rule (fewer valid hourly PM2.5 values than GB 3095 needs; fewer river readings than configured).
 Only for a day whose daily batch was fetched (meta.batches, an empty batch included): a day before the pipeline
 ran, or one that only a late reading or a monitoring-centre file touched, is not an outage of the feed.
@@ -65,7 +66,8 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
             FROM seeds.stations s CROSS JOIN hours h
             LEFT JOIN raw r ON r.station_code = s.code AND r.ts = h.ts
             LEFT JOIN intermediate.air_hourly_valid v ON v.station_code = s.code AND v.ts = h.ts
-            WHERE s.in_service
+            -- the region's stations only: a national catalog's other stations are context, not the office's feed
+            WHERE s.in_service AND s.area IN (SELECT area FROM seeds.areas)
         ),
         runs AS (
             SELECT *, sum(CASE WHEN present THEN 1 ELSE 0 END) OVER (PARTITION BY code ORDER BY ts) AS grp FROM grid
