@@ -1,6 +1,6 @@
 """Data outage alerts for the data-operations contact: a region station (of the ten areas, whatever the catalog) or
-section silent for too long on day D, or a day
-below the validity rule (fewer valid hourly PM2.5 values than GB 3095 needs; fewer river readings than configured).
+section silent for too long on day D, or a day below the validity rule (fewer valid hourly PM2.5 values than GB 3095
+needs; fewer river readings than configured).
 Only for a day whose daily batch was fetched (meta.batches, an empty batch included): a day before the pipeline
 ran, or one that only a late reading or a monitoring-centre file touched, is not an outage of the feed.
 
