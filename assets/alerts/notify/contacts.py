@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from assets.alerts.yaml_files import load_yaml
+from assets.alerts.rules.yaml_files import load_yaml
 
 EXAMPLE_FILE = Path(__file__).with_name("contacts.example.yaml")
 AREAS_CSV = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "areas.csv"
