@@ -8,7 +8,7 @@ the ``duckdb_writer`` pool (a sensor tick only reads; ``sensors/mail_work.py``).
   at once without the queue.
 - ``problem_mail_job``: the problem lines a run stored (meta.ingest_problems), queued once per run id, then a pass.
 
-Exactly-once is the queue's (message keys, claims and leases: ``assets/alerts/queue.py``), as for `envmon deliver`.
+Exactly-once is the queue's (message keys, claims and leases: ``assets/alerts/mail/queue.py``), as for `envmon deliver`.
 """
 
 import dagster as dg

@@ -217,7 +217,7 @@ def alert_assets() -> list[dg.AssetsDefinition]:
         pool=WRITER_POOL,
         kinds={"duckdb", "sql"},
         automation_condition=changed_upstream,
-        description="The accountability ledger alerts.ledger (assets/alerts/ledger.sql): per alert and recipient, "
+        description="The accountability ledger alerts.ledger (alerts/ledger/ledger.sql): per alert and recipient, "
         "when the triggering data arrived, the rule evaluated it, the mail was queued, delivered and acknowledged "
         "(envmon ack). Refreshed here for the alerts of the run's days, and by delivery passes and envmon ack. Not a "
         "SQL model: it reads alerts.*, which the alert assets write after the models (docs/alerts.md).",

@@ -1,6 +1,6 @@
 """Turns a day's state changes into notifications: each change is recorded once per recipient, on the channel the
 notify rules choose; the immediate ones of one group go out as one mail per recipient at once, the others wait for
-the recipient's daily digest (``assets.alerts.digest``). Within the caller's transaction (the evaluation of the
+the recipient's daily digest (``assets.alerts.notify.digest``). Within the caller's transaction (the evaluation of the
 day commits its states and their notifications together)."""
 
 from __future__ import annotations

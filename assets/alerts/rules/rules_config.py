@@ -1,4 +1,4 @@
-"""The alert rules' configuration (assets/alerts/rules.yaml, or the file in ENVMON_ALERT_RULES)."""
+"""The alert rules' configuration (assets/alerts/rules/rules.yaml, or the file in ENVMON_ALERT_RULES)."""
 
 from __future__ import annotations
 
