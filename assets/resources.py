@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from assets.alerts.transport import SmtpSettings
+from assets.alerts.mail.transport import SmtpSettings
 from assets.demo import production_refusal
 from assets.http_sources.deadline import HttpLimits
 from assets.settings import AlertSettings, EnvmonSettings, deployment

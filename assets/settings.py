@@ -119,8 +119,8 @@ class AlertSettings(FromEnvironment):
 
     VARIABLES: ClassVar = {"contacts_file": "ENVMON_CONTACTS", "rules_file": "ENVMON_ALERT_RULES"}
 
-    contacts_file: str = str(ALERTS_DIR / "contacts.example.yaml")  # ENVMON_CONTACTS
-    rules_file: str = str(ALERTS_DIR / "rules.yaml")  # ENVMON_ALERT_RULES
+    contacts_file: str = str(ALERTS_DIR / "notify" / "contacts.example.yaml")  # ENVMON_CONTACTS
+    rules_file: str = str(ALERTS_DIR / "rules" / "rules.yaml")  # ENVMON_ALERT_RULES
     forecast_input: str = ""  # ENVMON_FORECAST_INPUT: a forecast CSV file or folder
 
     @property

@@ -206,7 +206,7 @@ def _prepare_national(data: Path) -> None:
     from assets.air.event_assets import exceptional_events
     from assets.sql_models.assets import model_assets, seed_assets
     from assets.water.assets import water_section_catalog
-    from pipelines.commands.run import chunks
+    from pipelines.commands.day_chunks import chunks
     from pipelines.definitions import defs, station_catalog
     from pipelines.instance import get_instance
     from pipelines.runs import Runs, range_tags

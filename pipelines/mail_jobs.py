@@ -8,15 +8,15 @@ the ``duckdb_writer`` pool (a sensor tick only reads; ``sensors/mail_work.py``).
   at once without the queue.
 - ``problem_mail_job``: the problem lines a run stored (meta.ingest_problems), queued once per run id, then a pass.
 
-Exactly-once is the queue's (message keys, claims and leases: ``assets/alerts/queue.py``), as for `envmon deliver`.
+Exactly-once is the queue's (message keys, claims and leases: ``assets/alerts/mail/queue.py``), as for `envmon deliver`.
 """
 
 import dagster as dg
 
-from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import DispatchResult, delivery_pass
-from assets.alerts.run_failures import queue_run_failure, send_run_failure_now
-from assets.alerts.transport import SmtpSettings, transport_for
+from assets.alerts.mail.run_failures import queue_run_failure, send_run_failure_now
+from assets.alerts.mail.transport import SmtpSettings, transport_for
+from assets.alerts.notify.contacts import load_contacts
 from assets.ingest.problem_mail import queue_problem_mail
 from assets.partitions import WRITER_POOL
 from assets.resources import WarehouseResource

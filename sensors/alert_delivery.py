@@ -12,8 +12,8 @@ import time
 
 import dagster as dg
 
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.rules_config import load_rules
 from assets.clock import CST, now_cst
 from assets.settings import AlertSettings, EnvmonSettings
 from pipelines.mail_jobs import RUN_FAILURE_MAIL_JOB, mail_delivery_job, run_failure_mail_job

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from assets.alerts.digest_render import KINDS
-from assets.alerts.email_render import COLOURS, DATA_STATUSES, LEVELS, STATUSES
+from assets.alerts.mail.digest_render import KINDS
+from assets.alerts.mail.email_render import COLOURS, DATA_STATUSES, LEVELS, STATUSES
 from assets.reports.alert_labels import ACTIVE, ROLES
 
 

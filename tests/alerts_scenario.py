@@ -10,12 +10,12 @@ from pathlib import Path
 import polars as pl
 
 from assets.air.generator import GeneratorConfig, generate_air_day
-from assets.alerts.contacts import load_contacts
 from assets.alerts.evaluate import evaluate_day
-from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecast
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.rules.rules_config import load_rules
 from assets.catalog.stations import active_stations, load_station_catalog
 from assets.forecast.daily_aqi import daily_aqi, daily_concentrations
+from assets.forecast.inputs import GENERATOR_SOURCE, generator_forecast
 from assets.forecast.table import write_forecast
 from assets.sql_models.models import build_model, load_seed
 from warehouse.connection import write_connection

@@ -11,14 +11,14 @@ import re
 import polars as pl
 import pytest
 
-from assets.alerts.announce import notification_for
-from assets.alerts.candidates import Candidate, area_audience
-from assets.alerts.contacts import load_contacts
-from assets.alerts.digest_render import render_digest
-from assets.alerts.email_render import render
 from assets.alerts.evaluate import evaluate_day
-from assets.alerts.rules_config import load_rules
-from assets.alerts.warning_status import warning_status
+from assets.alerts.mail.digest_render import render_digest
+from assets.alerts.mail.email_render import render
+from assets.alerts.notify.announce import notification_for
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.rules.candidates import Candidate, area_audience
+from assets.alerts.rules.rules_config import load_rules
+from assets.alerts.rules.warning_status import warning_status
 from tests import test_alerts_outage as outage_case
 from tests import test_alerts_river as river_case
 from tests.alerts_scenario import build_models, prepare
@@ -240,7 +240,7 @@ def test_the_outage_mail_and_its_retraction_are_chinese(tmp_path):
 
 
 def test_a_lift_says_it_is_lifted_and_that_the_evidence_is_from_before():
-    from assets.alerts.email_render import Notification
+    from assets.alerts.mail.email_render import Notification
 
     n = Notification(
         "area_warning/自贡/2026-01-18",

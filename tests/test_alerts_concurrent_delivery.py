@@ -14,10 +14,10 @@ from functools import partial
 import duckdb
 import pytest
 
-from assets.alerts.contacts import Contact
-from assets.alerts.delivery import MAX_PERMANENT_REFUSALS, deliver_pending
-from assets.alerts.queue import claim_due, enqueue_email, queue_counts
-from assets.alerts.transport import SmtpSettings, SmtpTransport
+from assets.alerts.mail.delivery import MAX_PERMANENT_REFUSALS, deliver_pending
+from assets.alerts.mail.queue import claim_due, enqueue_email, queue_counts
+from assets.alerts.mail.transport import SmtpSettings, SmtpTransport
+from assets.alerts.notify.contacts import Contact
 from tests.conftest import PROJECT
 from tests.smtp_server import Inbox, SmtpServer, free_port
 from warehouse.connection import fetch_polars, write_connection

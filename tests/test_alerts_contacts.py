@@ -2,8 +2,8 @@
 
 import pytest
 
-from assets.alerts.contacts import ContactsError, load_contacts, recipients_for
-from assets.alerts.email_render import Notification, render
+from assets.alerts.mail.email_render import Notification, render
+from assets.alerts.notify.contacts import ContactsError, load_contacts, recipients_for
 
 
 def write(tmp_path, body):

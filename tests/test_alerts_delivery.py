@@ -6,11 +6,11 @@ from functools import partial
 
 import pytest
 
-from assets.alerts.contacts import Contact
-from assets.alerts.delivery import deliver_pending
-from assets.alerts.email_render import Notification, render
-from assets.alerts.queue import enqueue_email, queue_counts
-from assets.alerts.transport import OutboxTransport, SmtpSettings, SmtpTransport
+from assets.alerts.mail.delivery import deliver_pending
+from assets.alerts.mail.email_render import Notification, render
+from assets.alerts.mail.queue import enqueue_email, queue_counts
+from assets.alerts.mail.transport import OutboxTransport, SmtpSettings, SmtpTransport
+from assets.alerts.notify.contacts import Contact
 from assets.clock import now_cst
 from tests.smtp_server import SmtpServer, free_port
 from warehouse.connection import fetch_polars, write_connection

@@ -7,11 +7,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from assets.alerts.air_inputs import daily_series
-from assets.alerts.contacts import load_contacts
-from assets.alerts.digest import compose_due_digests
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.notify.digest import compose_due_digests
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.air_inputs import daily_series
+from assets.alerts.rules.rules_config import load_rules
 from assets.http_sources.forecast_days import forecast_days
 from assets.http_sources.open_meteo import PATH
 from tests.alerts_scenario import prepare

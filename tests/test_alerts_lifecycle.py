@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from assets.alerts.announce import announce
-from assets.alerts.candidates import Candidate, area_audience
-from assets.alerts.contacts import load_contacts
-from assets.alerts.lifecycle import apply_day
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.announce import announce
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.candidates import Candidate, area_audience
+from assets.alerts.rules.lifecycle import apply_day
+from assets.alerts.rules.rules_config import load_rules
 from warehouse.connection import fetch_polars, write_connection
 
 D = dt.date(2026, 1, 10)

@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from matplotlib import image as mpimg
 
-from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import dispatch
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
-from assets.alerts.transport import SmtpSettings, SmtpTransport
+from assets.alerts.mail.transport import SmtpSettings, SmtpTransport
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.rules_config import load_rules
 from tests.alerts_scenario import prepare, run_day
 from tests.smtp_server import SmtpServer, free_port
 from warehouse.connection import write_connection

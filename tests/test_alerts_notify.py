@@ -8,13 +8,13 @@ import json
 import polars as pl
 import pytest
 
-from assets.alerts.announce import announce
-from assets.alerts.candidates import DATA_OPS, Candidate, area_audience, river_audience
-from assets.alerts.contacts import load_contacts
-from assets.alerts.digest import compose_due_digests
-from assets.alerts.lifecycle import apply_day
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.announce import announce
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.notify.digest import compose_due_digests
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.candidates import DATA_OPS, Candidate, area_audience, river_audience
+from assets.alerts.rules.lifecycle import apply_day
+from assets.alerts.rules.rules_config import load_rules
 from warehouse.connection import fetch_polars, write_connection
 
 D = dt.date(2026, 1, 10)

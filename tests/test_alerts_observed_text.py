@@ -5,11 +5,11 @@ import datetime as dt
 
 import polars as pl
 
-from assets.alerts.candidates import Candidate, area_audience
-from assets.alerts.contacts import load_contacts
 from assets.alerts.evaluate import evaluate_day
-from assets.alerts.lifecycle import apply_day
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.rules.candidates import Candidate, area_audience
+from assets.alerts.rules.lifecycle import apply_day
+from assets.alerts.rules.rules_config import load_rules
 from tests.alerts_scenario import prepare
 from warehouse.connection import write_connection
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.alerts.contacts import load_contacts
 from assets.alerts.evaluate import evaluate_day
-from assets.alerts.outage import air_outages, water_outages
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.rules.outage import air_outages, water_outages
+from assets.alerts.rules.rules_config import load_rules
 from assets.ingest.batches import record_batch
 from pipelines.cli import main as cli
 from tests.alerts_scenario import build_models

@@ -5,8 +5,8 @@ import datetime as dt
 
 import duckdb
 
-from assets.alerts.ledger import refresh_ledger
-from assets.alerts.lifecycle import apply_day
+from assets.alerts.ledger.ledger import refresh_ledger
+from assets.alerts.rules.lifecycle import apply_day
 from tests.test_alerts_lifecycle import KINDS, NOW, D, step, warn
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.schema import ensure_schema

@@ -6,10 +6,10 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from assets.alerts.contacts import load_contacts
 from assets.alerts.evaluate import evaluate_day
-from assets.alerts.river import attribution_of
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.rules.river import attribution_of
+from assets.alerts.rules.rules_config import load_rules
 from tests.alerts_scenario import build_models
 from warehouse.connection import fetch_polars, write_connection
 
@@ -119,7 +119,7 @@ def test_withdrawn_readings_retract_the_alert_with_an_email(warehouse):
 
 
 def test_below_a_confluence_one_row_per_reading_and_any_exceeding_upstream_counts():
-    from assets.alerts.river import attribute
+    from assets.alerts.rules.river import attribute
 
     sections = pl.read_csv("dbt_like_sql/seeds/water_sections.csv")
     t = dt.datetime(2026, 6, 10, 12)

@@ -16,8 +16,8 @@ import duckdb
 import polars as pl
 
 from assets.air.archive import read_archive_day
-from assets.alerts.air_inputs import observed_heavy
-from assets.alerts.rules_config import load_rules
+from assets.alerts.rules.air_inputs import observed_heavy
+from assets.alerts.rules.rules_config import load_rules
 from assets.catalog.stations import load_station_catalog
 from assets.sql_models.build import models_in_order
 from assets.sql_models.models import build_model, discover_seeds, load_seed

@@ -5,9 +5,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from assets.alerts.air_warnings import area_warnings, regional_level, warning_candidates
-from assets.alerts.forecast_input import read_forecast_csv
-from assets.alerts.rules_config import load_rules
+from assets.alerts.rules.air_warnings import area_warnings, regional_level, warning_candidates
+from assets.alerts.rules.rules_config import load_rules
+from assets.forecast.inputs import read_forecast_csv
 
 D = dt.date(2026, 1, 10)
 RULES = load_rules()

@@ -11,8 +11,8 @@ from collections import Counter
 import dagster as dg
 import pytest
 
-from assets.alerts.contacts import Contact
-from assets.alerts.queue import enqueue_email
+from assets.alerts.mail.queue import enqueue_email
+from assets.alerts.notify.contacts import Contact
 from assets.resources import resources_for
 from pipelines.mail_jobs import mail_delivery_job, problem_mail_job, run_failure_mail_job
 from sensors.alert_delivery import alert_delivery_sensor, run_failure_email_sensor

@@ -19,11 +19,11 @@ from email import message_from_bytes, policy
 import polars as pl
 import pytest
 
-from assets.alerts.contacts import load_contacts, recipients_for
 from assets.alerts.dispatch import dispatch
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
-from assets.alerts.transport import OutboxTransport
+from assets.alerts.mail.transport import OutboxTransport
+from assets.alerts.notify.contacts import load_contacts, recipients_for
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.rules_config import load_rules
 from assets.clock import now_cst
 from pipelines.cli import main as envmon
 from warehouse.connection import fetch_polars, write_connection

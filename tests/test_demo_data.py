@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assets.alerts.announce import announce
-from assets.alerts.contacts import EXAMPLE_FILE, load_contacts
-from assets.alerts.digest import compose_due_digests
 from assets.alerts.evaluate import LOOKBACK_DAYS
-from assets.alerts.lifecycle import apply_day
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.announce import announce
+from assets.alerts.notify.contacts import EXAMPLE_FILE, load_contacts
+from assets.alerts.notify.digest import compose_due_digests
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.lifecycle import apply_day
+from assets.alerts.rules.rules_config import load_rules
 from assets.demo import MARK, NOTICE, mark_alerts, period_generated, production_refusal
 from assets.ingest.batches import record_batch
 from assets.reports.build import build_report

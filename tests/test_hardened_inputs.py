@@ -14,8 +14,8 @@ import pytest
 from assets.air.archive import read_archive_day
 from assets.air.assets import air_hourly, station_catalog
 from assets.air.sources import SourceOptions
-from assets.alerts.contacts import ContactsError, load_contacts
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.contacts import ContactsError, load_contacts
+from assets.alerts.rules.rules_config import load_rules
 from assets.catalog.stations import load_station_catalog
 from assets.http_sources.client import HttpClient, HttpSourceError
 from assets.http_sources.livefeed import livefeed_source

@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from assets.air.assets import air_hourly, station_catalog
-from assets.alerts.air_warnings import area_warnings
-from assets.alerts.rules_config import load_rules
+from assets.alerts.rules.air_warnings import area_warnings
+from assets.alerts.rules.rules_config import load_rules
 from assets.http_sources.assets import open_meteo_forecast_asset
 from assets.http_sources.open_meteo import PATH
 from assets.resources import resources_for

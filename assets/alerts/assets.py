@@ -12,16 +12,16 @@ import dagster as dg
 import polars as pl
 
 from assets.alerts.checks import FORECAST_COVERAGE, forecast_coverage_result
-from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import delivery_pass
 from assets.alerts.evaluate import LOOKBACK_DAYS, evaluate_day
-from assets.alerts.forecast_input import GENERATOR_SOURCE, generator_forecasts, read_forecast_csv
-from assets.alerts.ledger import events_of_days, refresh_ledger
-from assets.alerts.rules_config import load_rules
-from assets.alerts.transport import SmtpSettings
+from assets.alerts.ledger.ledger import events_of_days, refresh_ledger
+from assets.alerts.mail.transport import SmtpSettings
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.rules.rules_config import load_rules
 from assets.automation import changed_upstream
 from assets.catalog.stations import load_station_catalog
 from assets.clock import now_cst
+from assets.forecast.inputs import GENERATOR_SOURCE, generator_forecasts, read_forecast_csv
 from assets.forecast.table import write_forecast
 from assets.metadata import add_day_metadata, markdown_table
 from assets.partitions import DAILY_BACKFILL, WRITER_POOL, daily_partitions, lookback, run_days
@@ -217,7 +217,7 @@ def alert_assets() -> list[dg.AssetsDefinition]:
         pool=WRITER_POOL,
         kinds={"duckdb", "sql"},
         automation_condition=changed_upstream,
-        description="The accountability ledger alerts.ledger (assets/alerts/ledger.sql): per alert and recipient, "
+        description="The accountability ledger alerts.ledger (alerts/ledger/ledger.sql): per alert and recipient, "
         "when the triggering data arrived, the rule evaluated it, the mail was queued, delivered and acknowledged "
         "(envmon ack). Refreshed here for the alerts of the run's days, and by delivery passes and envmon ack. Not a "
         "SQL model: it reads alerts.*, which the alert assets write after the models (docs/alerts.md).",

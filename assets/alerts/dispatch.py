@@ -15,13 +15,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from assets.alerts.contacts import Contact, load_contacts
-from assets.alerts.delivery import PassResult, deliver_pending
-from assets.alerts.digest import compose_due_digests
-from assets.alerts.ledger import events_of_messages, refresh_ledger
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
-from assets.alerts.transport import SmtpSettings, transport_for
+from assets.alerts.ledger.ledger import events_of_messages, refresh_ledger
+from assets.alerts.mail.delivery import PassResult, deliver_pending
+from assets.alerts.mail.transport import SmtpSettings, transport_for
+from assets.alerts.notify.contacts import Contact, load_contacts
+from assets.alerts.notify.digest import compose_due_digests
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.rules_config import load_rules
 from assets.clock import now_cst
 from assets.settings import AlertSettings
 

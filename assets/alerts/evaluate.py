@@ -14,18 +14,18 @@ from dataclasses import dataclass, field, replace
 import duckdb
 import polars as pl
 
-from assets.alerts.air_inputs import area_capture, daily_series, has_table, observed_heavy
-from assets.alerts.air_warnings import warning_candidates
-from assets.alerts.announce import announce
-from assets.alerts.candidates import Candidate
-from assets.alerts.contacts import Contact, area_provinces
-from assets.alerts.forecast_coverage import forecast_gaps, record_evaluation
-from assets.alerts.lifecycle import apply_day, latest_before, open_subjects
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.outage import air_outages, water_outages
-from assets.alerts.retraction import explain_retractions
-from assets.alerts.river import river_candidates, with_report_disputes
-from assets.alerts.warning_status import warning_status
+from assets.alerts.notify.announce import announce
+from assets.alerts.notify.contacts import Contact, area_provinces
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.air_inputs import area_capture, daily_series, has_table, observed_heavy
+from assets.alerts.rules.air_warnings import warning_candidates
+from assets.alerts.rules.candidates import Candidate
+from assets.alerts.rules.forecast_coverage import forecast_gaps, record_evaluation
+from assets.alerts.rules.lifecycle import apply_day, latest_before, open_subjects
+from assets.alerts.rules.outage import air_outages, water_outages
+from assets.alerts.rules.retraction import explain_retractions
+from assets.alerts.rules.river import river_candidates, with_report_disputes
+from assets.alerts.rules.warning_status import warning_status
 from assets.demo import mark_alerts
 from warehouse.connection import fetch_polars
 from warehouse.partitions import transaction

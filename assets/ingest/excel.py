@@ -19,13 +19,13 @@ from xml.etree.ElementTree import ParseError
 
 import polars as pl
 
+from assets.ingest.errors import BadFileError
+from assets.ingest.header import ROW_COLUMN, check_header
 from assets.ingest.limits import InputLimits
 from assets.ingest.xlsx_stream import Workbook, XlsxLimitError, iter_rows, open_workbook
 
 
 def read_excel_strings(path: Path, problems: list[dict], limits: InputLimits | None = None) -> pl.DataFrame:
-    from assets.ingest.files import ROW_COLUMN, BadFileError, check_header
-
     limits = limits or InputLimits.from_env()
     try:
         book = open_workbook(path, limits)

@@ -31,12 +31,12 @@ from assets.clock import now_cst
 from assets.ingest import csv_lines
 from assets.ingest.encoding import detect_encoding, utf8_copy
 from assets.ingest.errors import BadFileError
+from assets.ingest.header import ROW_COLUMN, check_header
 from assets.ingest.limits import InputLimits, too_many_columns, too_many_rows
 from assets.ingest.symlinks import link_problem
 
 # "NaN"/"nan" are not among them: a program that writes NaN had a computation fail, and that is reported (unparsable)
 MISSING_TOKENS = ("", "—", "——", "-", "--", "-;", "NA", "N/A", "null", "NULL", "*", "/")
-ROW_COLUMN = "_row"  # the file's row number, added by ``read_tabular(..., with_row_numbers=True)``
 DEFAULT_MAX_MB = 1024  # ENVMON_MAX_FILE_MB: a bigger file is refused before anything is read
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -297,16 +297,6 @@ def _header(source: Path, limits: InputLimits) -> list[str]:
     return [name.strip() for name in first]
 
 
-def check_header(path: Path, names: list[str]) -> None:
-    if not any(names):
-        raise BadFileError(path, "no header: the first row is empty", row=1)
-    if all(_looks_numeric(n) for n in names if n):
-        raise BadFileError(path, f"no header: the first row holds values ({', '.join(names[:5])} ...)", row=1)
-    dupes = sorted({n for n in names if n and names.count(n) > 1})
-    if dupes:
-        raise BadFileError(path, f"header repeats column name(s) {', '.join(dupes[:10])}", row=1)
-
-
 def _placeholders(names: list[str]) -> list[str]:
     return [name or f"column_{i}" for i, name in enumerate(names, start=1)]
 
@@ -330,14 +320,6 @@ def _unnamed_columns(path: Path, frame: pl.DataFrame, problems: list[dict]) -> p
             }
         )
     return frame.drop(c for c in unnamed if c not in keep)
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
 
 
 def _ragged_rows(path: Path, source: Path, width: int, problems: list[dict]) -> tuple[int, pl.DataFrame]:

@@ -11,8 +11,8 @@ import datetime as dt
 
 import duckdb
 
-from assets.alerts.contacts import Contact
-from assets.alerts.queue import enqueue_email
+from assets.alerts.mail.queue import enqueue_email
+from assets.alerts.notify.contacts import Contact
 from assets.ingest.problems import grouped_lines, run_problems
 
 MAX_LINES = 200  # the rest is one query away

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.alerts.digest_render import KINDS
-from assets.alerts.email_render import LEVELS, STATUSES
+from assets.alerts.mail.digest_render import KINDS
+from assets.alerts.mail.email_render import LEVELS, STATUSES
 
 ACTIVE = ("生效中", "active")  # a status of the lifecycle that is never mailed (no change that day)
 ROLES = {

@@ -5,7 +5,7 @@ import base64
 import dagster as dg
 
 from assets.alerts.dispatch import delivery_pass
-from assets.alerts.transport import SmtpSettings
+from assets.alerts.mail.transport import SmtpSettings
 from assets.metadata import markdown_table
 from assets.partitions import WRITER_POOL
 from assets.reports.build import ReportOutput, build_report

@@ -7,11 +7,11 @@ import datetime as dt
 import re
 
 import jinja2
-import polars as pl
 
 from assets import demo
 from assets.reports import notify_times
 from assets.reports.alert_labels import labelled
+from assets.reports.html_table import html_table
 from assets.reports.joint_html import border_section, composite_section, exceptional_section
 from assets.reports.tables import ReportTables
 
@@ -105,32 +105,6 @@ Method: HJ 663 (GB 3095 Grade II limits in force), GB 3838-2002 single-factor wa
 <p style="font-size:12px;color:#777">CSV/XLSX: every table of this report in full, beside this file.</p>
 </body></html>"""
 )
-
-
-def html_table(frame: pl.DataFrame | None, columns: dict[str, str]) -> str:
-    if frame is None or frame.height == 0:
-        return "<p>无数据 No data for this period.</p>"
-    shown = {c: h for c, h in columns.items() if c in frame.columns}
-    env = jinja2.Environment(autoescape=True)
-    tpl = env.from_string(
-        "<table><tr>{% for h in heads %}<th>{{ h }}</th>{% endfor %}</tr>"
-        "{% for row in rows %}<tr>{% for v in row %}<td{% if v == '否' %} class=bad{% endif %}>{{ v }}</td>"
-        "{% endfor %}</tr>{% endfor %}</table>"
-    )
-    rows = [[_cell(v) for v in row] for row in frame.select(list(shown)).iter_rows()]
-    return tpl.render(heads=list(shown.values()), rows=rows)
-
-
-def _cell(v) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, float):
-        return f"{v:g}"
-    if isinstance(v, list):
-        return "、".join(map(str, v))
-    return str(v)
 
 
 def render_html(t: ReportTables, charts: dict[str, tuple[str, bytes]], generated: dt.datetime) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from assets.reports.html_table import html_table
 from assets.reports.tables import ReportTables
 
 INDEX_COLUMNS = {
@@ -91,8 +92,6 @@ MAX_DISPUTES_SHOWN = 30  # the CSV/XLSX carry all
 
 
 def composite_section(t: ReportTables, chart) -> dict:
-    from assets.reports.html import html_table
-
     index, ytd = t.tables.get("composite_index"), t.tables.get("composite_index_ytd")
     columns = INDEX_COLUMNS | (EXCLUDED_COLUMNS if _any_excluded(index) else {})
     table = html_table(index, columns)
@@ -111,8 +110,6 @@ def composite_section(t: ReportTables, chart) -> dict:
 
 
 def exceptional_section(t: ReportTables) -> dict:
-    from assets.reports.html import html_table
-
     events, both = t.tables.get("exceptional_events"), t.tables.get("exceptional_attainment")
     if events is None or not events.height:
         return {
@@ -139,8 +136,6 @@ def exceptional_section(t: ReportTables) -> dict:
 
 
 def border_section(t: ReportTables) -> dict:
-    from assets.reports.html import html_table
-
     disputes = t.tables.get("water_report_disputes")
     shown = disputes.head(MAX_DISPUTES_SHOWN) if disputes is not None else None
     hidden = disputes.height - shown.height if shown is not None else 0

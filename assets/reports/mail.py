@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from assets.alerts.contacts import load_contacts, recipients_for
-from assets.alerts.queue import enqueue_email
+from assets.alerts.mail.queue import enqueue_email
+from assets.alerts.notify.contacts import load_contacts, recipients_for
 from assets.demo import marked
 from assets.reports.build import ReportOutput
 from assets.reports.joint_mail import joint_mail_lines

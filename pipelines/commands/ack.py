@@ -2,7 +2,7 @@
 confirmation). Every alert e-mail prints the exact command for its recipient. Acknowledging twice is harmless: the
 first acknowledgement stays. The published snapshot is replaced so that staff see it (alerts.ledger)."""
 
-from assets.alerts.ack import acknowledge
+from assets.alerts.ledger.ack import acknowledge
 from assets.clock import now_cst
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths

@@ -4,12 +4,12 @@ queue), and the alert lines of the summary: the state changes and the e-mails th
 
 import datetime as dt
 
-from assets.alerts.contacts import load_contacts
 from assets.alerts.dispatch import dispatch
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
-from assets.alerts.run_failures import queue_run_failure, send_run_failure_now
-from assets.alerts.transport import SmtpSettings, transport_for
+from assets.alerts.mail.run_failures import queue_run_failure, send_run_failure_now
+from assets.alerts.mail.transport import SmtpSettings, transport_for
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.rules_config import load_rules
 from assets.settings import AlertSettings
 from warehouse.connection import fetch_polars, write_connection
 from warehouse.integrity import CorruptWarehouseError

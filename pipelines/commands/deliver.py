@@ -7,8 +7,8 @@ staff see it."""
 import sys
 
 from assets.alerts.dispatch import delivery_pass
-from assets.alerts.queue import queue_counts
-from assets.alerts.transport import SmtpSettings
+from assets.alerts.mail.queue import queue_counts
+from assets.alerts.mail.transport import SmtpSettings
 from assets.settings import AlertSettings
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths

@@ -113,7 +113,7 @@ def rebuild(event: dict) -> int:
     have been built; then the snapshot."""
     import dagster as dg
 
-    from pipelines.commands.run import chunks
+    from pipelines.commands.day_chunks import chunks
     from pipelines.definitions import defs, snapshot
     from pipelines.runs import Runs, range_tags
 

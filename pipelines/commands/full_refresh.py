@@ -48,7 +48,7 @@ def drop_models(con) -> int:
 
 def full_refresh(args) -> int:
     from assets.sql_models.assets import PARTITIONED_MODELS, model_assets
-    from pipelines.commands.run import chunks
+    from pipelines.commands.day_chunks import chunks
     from pipelines.definitions import defs, snapshot
     from pipelines.runs import Runs, range_tags
 

@@ -109,8 +109,8 @@ def main(args) -> int:
 
 
 def _deliver() -> None:
-    from assets.alerts.delivery import deliver_pending
-    from assets.alerts.transport import SmtpSettings, transport_for
+    from assets.alerts.mail.delivery import deliver_pending
+    from assets.alerts.mail.transport import SmtpSettings, transport_for
     from warehouse.connection import write_connection
     from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 

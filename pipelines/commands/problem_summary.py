@@ -1,7 +1,7 @@
 """After `envmon run` / `envmon ingest`: the problem lines the command's runs stored (meta.ingest_problems), as
 lines of the closing summary, and their e-mail to data operations (one per run, queued before the delivery pass)."""
 
-from assets.alerts.contacts import load_contacts
+from assets.alerts.notify.contacts import load_contacts
 from assets.ingest.problem_mail import queue_problem_mail
 from assets.ingest.problems import grouped_lines, run_problems
 from assets.settings import AlertSettings

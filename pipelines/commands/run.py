@@ -9,6 +9,7 @@ import sys
 from assets.clock import now_cst
 from assets.demo import demo_settings_line
 from assets.settings import EnvmonSettings
+from pipelines.commands.day_chunks import chunks
 from pipelines.commands.run_options import check_options, sources_help
 from warehouse.paths import DataPaths
 from warehouse.query import run_query
@@ -47,11 +48,6 @@ def window(start: dt.date | None, end: dt.date | None) -> list[dt.date]:
     if start > end:
         raise ValueError(f"--start {start} is after --end {end}")
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-
-
-def chunks(days: list[dt.date], size: int) -> list[list[dt.date]]:
-    """The window cut into runs of at most ``size`` days (``days_per_run``, as the assets' backfill policy)."""
-    return [days[i : i + size] for i in range(0, len(days), size)]
 
 
 def settings_config(args) -> dict:

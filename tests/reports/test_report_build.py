@@ -47,7 +47,7 @@ def test_annual_report_has_the_year_calendar_and_says_what_is_not_built(tmp_path
 
 
 def test_report_mail_goes_to_the_joint_office_once_and_fails_loudly_without_one(tmp_path):
-    from assets.alerts.contacts import EXAMPLE_FILE
+    from assets.alerts.notify.contacts import EXAMPLE_FILE
     from assets.reports.mail import queue_report_mail
     from warehouse.schema import ensure_schema
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import polars as pl
 
-from assets.alerts.lifecycle import apply_day
+from assets.alerts.rules.lifecycle import apply_day
 from assets.reports.build import build_report
 from assets.reports.period import ReportPeriod
 from assets.sql_models.models import build_model, discover_models, load_seed

@@ -7,9 +7,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from assets.alerts.contacts import load_contacts
 from assets.alerts.evaluate import evaluate_day
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.rules.rules_config import load_rules
 from assets.sql_models.models import discover_seeds, load_seed
 from assets.water.landing import process_water_file
 from assets.water.report_choice import preferred_provinces

@@ -4,7 +4,7 @@ CREATE SCHEMA IF NOT EXISTS alerts;
 -- it in that day. status: issued | upgraded | downgraded | active (unchanged) | lifted | retracted | void (a
 -- correction withdrew the revision below: the later days of a retracted alert). revision counts how often a re-run
 -- of that day changed the state (part of the e-mail's identity, so an unchanged re-run never re-sends and a
--- corrected one does); a correction adds a revision and never deletes one (assets/alerts/lifecycle.py).
+-- corrected one does); a correction adds a revision and never deletes one (assets/alerts/rules/lifecycle.py).
 CREATE TABLE IF NOT EXISTS alerts.event_log (
     event_id     VARCHAR NOT NULL,
     day          DATE NOT NULL,
@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS alerts.messages (
 -- The delivery queue: one row per message x recipient. A row is created once (re-queuing is a no-op) and only
 -- leaves 'pending' when the server accepted it ('sent') or after max attempts ('failed', kept for operators).
 -- claimed_by / claimed_until: the delivery pass that holds the row and until when (its lease): a pass sends only
--- rows it holds, so two passes at once never send one message twice (assets/alerts/queue.py).
+-- rows it holds, so two passes at once never send one message twice (assets/alerts/mail/queue.py).
 CREATE TABLE IF NOT EXISTS alerts.deliveries (
     message_id   VARCHAR NOT NULL,
     recipient    VARCHAR NOT NULL,
@@ -90,7 +90,7 @@ ALTER TABLE alerts.messages ADD COLUMN IF NOT EXISTS headers JSON;
 -- Every state change (a notifying row of alerts.event_log) x each of its recipients, and the one mail that tells
 -- that recipient about it: an immediate alert mail, or the recipient's daily digest (message_id NULL until the
 -- digest is composed). change_id = alerts.event_log.message_id of the change. superseded: a re-run replaced the
--- change in the log before its digest was composed (nothing left to tell). assets/alerts/notifications.py.
+-- change in the log before its digest was composed (nothing left to tell). assets/alerts/notify/notifications.py.
 CREATE TABLE IF NOT EXISTS alerts.notifications (
     change_id    VARCHAR NOT NULL,
     event_id     VARCHAR NOT NULL,
@@ -139,7 +139,7 @@ CREATE TABLE IF NOT EXISTS alerts.acknowledgements (
     PRIMARY KEY (event_id, recipient)
 );
 
--- The accountability ledger, one row per alert x recipient (assets/alerts/ledger.sql, docs/alerts.md): when the
+-- The accountability ledger, one row per alert x recipient (assets/alerts/ledger/ledger.sql, docs/alerts.md): when the
 -- triggering data arrived, the rule evaluated it, the first mail about it was queued and delivered, and the
 -- recipient acknowledged it. Rebuilt per alert by the alerts/ledger asset, delivery passes and `envmon ack`.
 CREATE TABLE IF NOT EXISTS alerts.ledger (

@@ -16,9 +16,9 @@ import datetime as dt
 
 import polars as pl
 
-from assets.alerts.candidates import Candidate, river_audience
-from assets.alerts.outage import section_label
-from assets.alerts.parameter_names import ParameterNames
+from assets.alerts.rules.candidates import Candidate, river_audience
+from assets.alerts.rules.outage import section_label
+from assets.alerts.rules.parameter_names import ParameterNames
 
 SHOWN_PARAMETERS = ["total_phosphorus", "ammonia_nitrogen", "codmn", "dissolved_oxygen", "ph"]
 

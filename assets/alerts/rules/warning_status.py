@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assets.alerts.candidates import Candidate
-from assets.alerts.email_render import LEVELS
+from assets.alerts.mail.email_render import LEVELS
+from assets.alerts.rules.candidates import Candidate
 
 OPEN = ("issued", "upgraded", "downgraded", "active")
 

@@ -20,15 +20,15 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from assets.alerts.announce import ack_command, mail_headers, notification_for, offices
-from assets.alerts.contacts import Contact, recipients_for
-from assets.alerts.digest_render import Reminder, render_digest
-from assets.alerts.email_render import headline
 from assets.alerts.evaluate import LOOKBACK_DAYS
-from assets.alerts.forecast_coverage import unreported_gaps
-from assets.alerts.notifications import attach, change_id, supersede_stale
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.queue import message_id_for, queue_messages
+from assets.alerts.mail.digest_render import Reminder, render_digest
+from assets.alerts.mail.email_render import headline
+from assets.alerts.mail.queue import message_id_for, queue_messages
+from assets.alerts.notify.announce import ack_command, mail_headers, notification_for, offices
+from assets.alerts.notify.contacts import Contact, recipients_for
+from assets.alerts.notify.notifications import attach, change_id, supersede_stale
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.forecast_coverage import unreported_gaps
 from assets.demo import mark_alerts
 from warehouse.connection import fetch_polars
 from warehouse.partitions import registered, transaction

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from assets.alerts.candidates import LEVEL_RANKS
+from assets.alerts.rules.candidates import LEVEL_RANKS
 
 KINDS = ("area_warning", "regional_warning", "observed_heavy", "river_exceedance", "river_incident", "data_outage")
 STATUSES = ("issued", "upgraded", "downgraded", "lifted", "retracted")

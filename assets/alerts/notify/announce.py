@@ -1,6 +1,6 @@
 """Turns a day's state changes into notifications: each change is recorded once per recipient, on the channel the
 notify rules choose; the immediate ones of one group go out as one mail per recipient at once, the others wait for
-the recipient's daily digest (``assets.alerts.digest``). Within the caller's transaction (the evaluation of the
+the recipient's daily digest (``assets.alerts.notify.digest``). Within the caller's transaction (the evaluation of the
 day commits its states and their notifications together)."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import shlex
 
 import duckdb
 
-from assets.alerts.contacts import Contact, recipients_for
-from assets.alerts.email_render import Notification, render_alert_mail
-from assets.alerts.lifecycle import set_message_ids
-from assets.alerts.notifications import attach, change_id, immediate_recipients, record
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.queue import message_id_for, queue_messages
+from assets.alerts.mail.email_render import Notification, render_alert_mail
+from assets.alerts.mail.queue import message_id_for, queue_messages
+from assets.alerts.notify.contacts import Contact, recipients_for
+from assets.alerts.notify.notifications import attach, change_id, immediate_recipients, record
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.lifecycle import set_message_ids
 
 ROLE_LABELS = {"joint_office": "联合办公室 joint office", "data_operations": "数据运维 data operations"}
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from assets.alerts.yaml_files import load_yaml
+from assets.alerts.rules.yaml_files import load_yaml
 
 EXAMPLE_FILE = Path(__file__).with_name("contacts.example.yaml")
-AREAS_CSV = Path(__file__).resolve().parents[2] / "dbt_like_sql" / "seeds" / "areas.csv"
+AREAS_CSV = Path(__file__).resolve().parents[3] / "dbt_like_sql" / "seeds" / "areas.csv"
 ROLES = ("area_air_office", "river_chief", "joint_office", "data_operations")
 LANGUAGES = ("zh", "en")
 # Deliberately strict: ASCII local part and domain, so that no header syntax or line break can ride in an address.

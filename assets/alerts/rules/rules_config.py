@@ -1,4 +1,4 @@
-"""The alert rules' configuration (assets/alerts/rules.yaml, or the file in ENVMON_ALERT_RULES)."""
+"""The alert rules' configuration (assets/alerts/rules/rules.yaml, or the file in ENVMON_ALERT_RULES)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.yaml_files import load_yaml
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.yaml_files import load_yaml
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 SECTIONS = ("warning", "regional", "observed", "river", "outage", "notify")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from assets.alerts.mime import one_line
+from assets.alerts.mail.mime import one_line
 from assets.demo import marked
 
 SUBJECT_PREFIX = "【川南渝西联合预警】"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.alerts.candidates import LEVEL_RANKS, Candidate, area_audience
+from assets.alerts.rules.candidates import LEVEL_RANKS, Candidate, area_audience
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 import duckdb
 import polars as pl
 
-from assets.alerts.candidates import Candidate, area_audience
+from assets.alerts.rules.candidates import Candidate, area_audience
 from warehouse.connection import fetch_one, fetch_polars
 
 FALLBACK_SOURCES = ("open_meteo",)  # forecasts used only where no official one covers the area-day

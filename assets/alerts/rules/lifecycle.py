@@ -28,7 +28,7 @@ import json
 import duckdb
 import polars as pl
 
-from assets.alerts.candidates import LEVEL_RANKS, Candidate
+from assets.alerts.rules.candidates import LEVEL_RANKS, Candidate
 from warehouse.connection import fetch_polars
 from warehouse.partitions import registered
 

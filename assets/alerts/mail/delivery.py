@@ -23,9 +23,9 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
-from assets.alerts.mime import build_message
-from assets.alerts.queue import claim_due, mark_retry, mark_sent, release_claims, stored_attachments
-from assets.alerts.transport import DeliveryError
+from assets.alerts.mail.mime import build_message
+from assets.alerts.mail.queue import claim_due, mark_retry, mark_sent, release_claims, stored_attachments
+from assets.alerts.mail.transport import DeliveryError
 from assets.clock import now_cst
 
 BACKOFF_BASE = dt.timedelta(minutes=1)

@@ -29,7 +29,7 @@ class Candidate:
     title_zh: str
     title_en: str
     subjects: list[str]  # names for the e-mail subject line
-    recipients: list[dict]  # contact selectors, see assets.alerts.contacts.recipients_for
+    recipients: list[dict]  # contact selectors, see assets.alerts.notify.contacts.recipients_for
     evidence: list[dict] = field(default_factory=list)
     summary_zh: str = ""
     summary_en: str = ""

@@ -16,10 +16,10 @@ import json
 import duckdb
 import polars as pl
 
-from assets.alerts.air_inputs import daily_series, has_table
-from assets.alerts.candidates import Candidate
-from assets.alerts.email_render import LEVELS
-from assets.alerts.parameter_names import ParameterNames
+from assets.alerts.mail.email_render import LEVELS
+from assets.alerts.rules.air_inputs import daily_series, has_table
+from assets.alerts.rules.candidates import Candidate
+from assets.alerts.rules.parameter_names import ParameterNames
 from warehouse.connection import fetch_polars
 
 LEAD = (

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from assets.air.generator import GeneratorConfig, generate_air_day
-from assets.alerts.contacts import area_provinces
+from assets.alerts.notify.contacts import area_provinces
 from assets.catalog.stations import active_stations
 from assets.forecast.daily_aqi import daily_aqi
 from assets.http_sources.open_meteo_sources import score_forecasts

@@ -21,9 +21,9 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from assets.alerts.air_inputs import has_table
-from assets.alerts.candidates import DATA_OPS, Candidate
-from assets.alerts.outage_status import air_details, air_status, flags_text, water_details, water_status
+from assets.alerts.rules.air_inputs import has_table
+from assets.alerts.rules.candidates import DATA_OPS, Candidate
+from assets.alerts.rules.outage_status import air_details, air_status, flags_text, water_details, water_status
 from warehouse.connection import fetch_one, fetch_polars
 
 # Batches that are no daily feed: monitoring-centre files, and the empty daily batch of the river source `landing`

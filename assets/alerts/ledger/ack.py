@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from assets.alerts.ledger import refresh_ledger
+from assets.alerts.ledger.ledger import refresh_ledger
 from warehouse.connection import fetch_one, fetch_polars
 from warehouse.partitions import transaction
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
-from assets.alerts.contacts import Contact
-from assets.alerts.mime import one_line
-from assets.alerts.queue import enqueue_email
+from assets.alerts.mail.mime import one_line
+from assets.alerts.mail.queue import enqueue_email
+from assets.alerts.notify.contacts import Contact
 
 
 def queue_run_failure(
@@ -26,8 +26,8 @@ def send_run_failure_now(
     from email.utils import make_msgid
     from html import escape
 
-    from assets.alerts.mime import build_message
-    from assets.alerts.transport import DeliveryError
+    from assets.alerts.mail.mime import build_message
+    from assets.alerts.mail.transport import DeliveryError
 
     subject, text = run_failure_mail(run_id, job, partition, error)
     sent = 0

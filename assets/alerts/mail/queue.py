@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.alerts.contacts import Contact
+from assets.alerts.notify.contacts import Contact
 from assets.clock import now_cst
 from warehouse.connection import fetch_one, fetch_polars
 from warehouse.partitions import registered, transaction

@@ -15,7 +15,7 @@ import hashlib
 import duckdb
 import polars as pl
 
-from assets.alerts.contacts import Contact
+from assets.alerts.notify.contacts import Contact
 from warehouse.partitions import registered
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 
-from assets.alerts.email_render import (
+from assets.alerts.mail.email_render import (
     LEVELS,
     STATUSES,
     SUBJECT_PREFIX,
@@ -17,7 +17,7 @@ from assets.alerts.email_render import (
     summary,
     text_table,
 )
-from assets.alerts.mime import one_line
+from assets.alerts.mail.mime import one_line
 
 KINDS = {  # order and names of the digest's sections
     "area_warning": ("重污染天气预警", "heavy air pollution warnings"),

@@ -1,0 +1,1 @@
+"""The accountability ledger (alerts.ledger) and receipt acknowledgements (`envmon ack`)."""

@@ -1,0 +1,1 @@
+"""Alert mail: rendering (Chinese first, then English), MIME, the persisted queue, transport and delivery."""
