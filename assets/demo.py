@@ -41,7 +41,7 @@ ALL_DATASETS = {AIR, WATER, FORECAST}
 
 # Demo mail reaches a person only at an example address: the shipped contacts' domain and the domains reserved for
 # examples and tests (RFC 2606, RFC 6761). Any other recipient gets it in the .eml outbox instead
-# (``assets/alerts/transport.py``): a workstation's demo never mails a real contact, whatever its contacts file says.
+# (``assets/alerts/mail/transport.py``): a workstation's demo never mails a real contact, whatever its contacts say.
 EXAMPLE_MAIL_DOMAINS = ("example.cn", "example.com", "example.net", "example.org", "example")
 EXAMPLE_MAIL_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
 

@@ -168,7 +168,7 @@ def test_attachments_reach_the_server(tmp_path, server):
 def test_demo_mail_reaches_only_example_addresses_the_rest_waits_in_the_outbox(tmp_path, server):
     """A workstation's demo with a real contacts file and a real server: the mail made from generated data goes by
     SMTP only to example addresses; a real address gets it as an .eml file in the outbox, recorded so."""
-    from assets.alerts.transport import DEMO_DIVERTED, transport_for
+    from assets.alerts.mail.transport import DEMO_DIVERTED, transport_for
     from assets.demo import marked
 
     db, outbox = tmp_path / "w.duckdb", tmp_path / "outbox"

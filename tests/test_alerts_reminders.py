@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
-from assets.alerts.contacts import load_contacts
-from assets.alerts.digest import compose_due_digests
 from assets.alerts.evaluate import evaluate_day
-from assets.alerts.notify_rules import NotifyRules
-from assets.alerts.rules_config import load_rules
+from assets.alerts.notify.contacts import load_contacts
+from assets.alerts.notify.digest import compose_due_digests
+from assets.alerts.notify.notify_rules import NotifyRules
+from assets.alerts.rules.rules_config import load_rules
 from tests.alerts_scenario import prepare
 from tests.test_alerts_chinese_text import NOW, D, air_day
 from warehouse.connection import fetch_polars, write_connection
