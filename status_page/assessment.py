@@ -14,7 +14,7 @@ import duckdb
 
 from assets.reports.joint_tables import joint_queries
 from assets.reports.period import ReportPeriod
-from status_page.overview import plain, rows
+from status_page.overview import plain
 
 LATEST_MONTH = "SELECT max(period_start) FROM marts.air_composite_index WHERE period_kind = 'month'"
 
@@ -85,4 +85,3 @@ def build_assessment(con: duckdb.DuckDBPyConnection, reports: Path | None = None
         "air_disputes": query(con, AIR_DISPUTES, [period.start, period.end]),
     }
     return out
-

@@ -26,7 +26,8 @@ ORDER BY id, d.day
 """
 
 AREAS = """
-SELECT area AS id, area_en AS name_en, province, province_en, official_name FROM seeds.areas ORDER BY province DESC, area
+SELECT area AS id, area_en AS name_en, province, province_en, official_name
+FROM seeds.areas ORDER BY province DESC, area
 """
 
 # Every station in service of the ten areas (the pages' catalog; the national catalog's thousands included).

@@ -73,11 +73,15 @@ def build_places(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dict]]:
         }  # fmt: skip
     for s in stations:
         out["station"][s["id"]] = {
-            "place": s, "days": air["station"].get(s["id"], []), "alerts": alerts[("station", s["id"])]
+            "place": s,
+            "days": air["station"].get(s["id"], []),
+            "alerts": alerts[("station", s["id"])],
         }
     for s in sections:
         out["section"][s["id"]] = {
-            "place": s, "readings": readings.get(s["id"], []), "alerts": alerts.get(("section", s["id"]), [])
+            "place": s,
+            "readings": readings.get(s["id"], []),
+            "alerts": alerts.get(("section", s["id"]), []),
         }
     return out
 
