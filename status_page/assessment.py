@@ -64,7 +64,7 @@ def report_files(reports: Path | None) -> list[dict]:
         if html.is_file():
             found.append({"label": period.label, "kind": period.kind, "title_zh": period.title_zh,
                           "title_en": period.title_en, "source": html, "href": f"reports/{html.name}"})  # fmt: skip
-    return sorted(found, key=lambda r: (r["kind"] != "month", r["label"]), reverse=True)
+    return sorted(found, key=lambda r: (r["kind"] == "month", r["label"]), reverse=True)  # months, newest first
 
 
 def build_assessment(con: duckdb.DuckDBPyConnection, reports: Path | None = None) -> dict:
