@@ -14,7 +14,7 @@ WINDOW_DAYS = 30
 AIR_DAYS = """
 WITH last AS (SELECT max(day) AS day FROM marts.air_station_daily)
 SELECT d.{key} AS id, d.day, d.aqi, d.level, d.category_zh, d.category_en, d.color, d.primary_pollutant,
-       round(d.pm25, 1) AS pm25, round(d.o3_8h_max, 1) AS o3_8h, pm.grade_ii AS pm25_limit,
+       round(d.pm25, 1)::DOUBLE AS pm25, round(d.o3_8h_max, 1)::DOUBLE AS o3_8h, pm.grade_ii AS pm25_limit,
        o3.grade_ii AS o3_8h_limit, d.limits_standard, d.complete
 FROM {table} AS d
 LEFT JOIN seeds.air_quality_limits AS pm

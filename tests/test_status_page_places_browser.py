@@ -37,6 +37,19 @@ CALENDAR_PIXELS_JS = """
   return out;
 }
 """
+# The overview's station dot farthest from any other mark (viewport pixels) and its station's code.
+STATION_DOT_JS = """
+() => {
+  const cs = statusChart.getModel().getComponent("geo").coordinateSystem;
+  const marks = statusChart.getOption().series.flatMap((s) => s.data.map((d) => ({
+    code: s.id === "stations" ? d.station.code : null, at: cs.dataToPoint(d.value.slice(0, 2)) })));
+  const gap = (m) => Math.min(...marks.filter((o) => o !== m)
+    .map((o) => Math.hypot(o.at[0] - m.at[0], o.at[1] - m.at[1])));
+  const dot = marks.filter((m) => m.code).sort((a, b) => gap(b) - gap(a))[0];
+  const box = statusChart.getDom().getBoundingClientRect();
+  return [box.left + dot.at[0], box.top + dot.at[1], dot.code];
+}
+"""
 MONTH = "(SELECT max(period_start) FROM marts.air_composite_index WHERE period_kind = 'month')"
 SQL = {
     "area": "SELECT area FROM seeds.areas ORDER BY area LIMIT 1",
@@ -141,7 +154,12 @@ def test_an_area_page_from_the_overview_and_back(site):
         assert listed_alerts(page) == facts["area_alerts"]
         assert page.get_attribute("#alerts li[data-event-id] a", "href").startswith("alert.html?id=")
         page.click("header nav a[href='index.html']")
-        page.wait_for_selector("#map")
+        page.wait_for_selector("body[data-ready]")
+        # a station's dot on the map opens its page
+        x, y, code = page.evaluate(STATION_DOT_JS)
+        page.mouse.click(x, y)
+        page.wait_for_selector("body[data-kind='station'][data-ready]")
+        assert page.url == f"{url}station.html?id={code}"
     only_the_server(requests, url, page)
 
 

@@ -191,6 +191,7 @@ function readingTable(data, common) {
 // the days it stayed unchanged, and a link to its own page (alert.html, with who was told and who acknowledged).
 function alertList(data, common) {
   const L = common.labels;
+  if (KIND === "station") document.querySelector("#alerts h2").append(" ", both("（所在地区的）", "of its area"));
   const list = document.querySelector("#alerts ul");
   if (!data.alerts.length) {
     list.append(el("li", "近30日没有预警或告警 (no warning or alert in the last 30 days)", "none"));
