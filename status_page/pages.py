@@ -9,6 +9,7 @@ the snapshot holds. Each file is written beside itself and renamed over it (``bu
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -50,12 +51,21 @@ def write_pages(pages: dict, folder: Path, replace_file) -> int:
     replace_file(folder / "assessment.json", as_json(pages["assessment"]))
     copies = folder / "reports"
     for report in pages["report_files"]:
-        content = report["source"].read_bytes()
-        target = copies / report["source"].name
-        if not target.exists() or target.read_bytes() != content:
-            replace_file(target, content)
+        source, target = report["source"], copies / report["source"].name
+        if not same_file(source, target):  # a year of reports is not re-read on every build
+            replace_file(target, source.read_bytes())
+            stat = source.stat()
+            os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     remove_others(copies, {r["source"].name for r in pages["report_files"]})
     return written
+
+
+def same_file(source: Path, copy: Path) -> bool:
+    """The copy is the source's: same size and modification time (the copy takes the source's)."""
+    if not copy.exists():
+        return False
+    a, b = source.stat(), copy.stat()
+    return (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns)
 
 
 def remove_others(folder: Path, keep: set[str]) -> None:

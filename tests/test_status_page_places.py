@@ -114,3 +114,6 @@ def test_the_folder_holds_what_the_snapshot_holds(tmp_path):
         "reports/envmon_report_2025-11.html",
     ]
     assert json.loads((folder / "places" / "area" / "自贡.json").read_text(encoding="utf-8")) == {"days": []}
+    source.write_text("<p>月报（重新生成）</p>", encoding="utf-8")  # `envmon report` run again for the month
+    write_pages(pages, folder, replace_file)
+    assert (folder / "reports" / source.name).read_text(encoding="utf-8") == "<p>月报（重新生成）</p>"
