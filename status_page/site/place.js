@@ -155,7 +155,7 @@ function classChart(data, common) {
       },
     },
     grid: { left: 44, right: 12, top: 16, bottom: 28 },
-    xAxis: { type: "time" },
+    xAxis: { type: "time", axisLabel: { hideOverlap: true } },
     yAxis: { type: "value", min: 1, max: classes.length, interval: 1, axisLabel: { formatter: (v) => name(v) } },
     series: [{
       id: "readings", type: "line", symbolSize: 8, lineStyle: { color: "#aaa", width: 1 },
