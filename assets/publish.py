@@ -29,7 +29,8 @@ def snapshot_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         paths = settings.paths
         verify = tables_to_check(context.dagster_run.asset_selection, upstream)
         size = publish_snapshot(paths.warehouse, paths.snapshot, verify)
-        page = refresh_after_publish(paths.snapshot, paths.status_page, context.log.warning)  # never fails the run
+        # never fails the run; links the reports already written
+        page = refresh_after_publish(paths.snapshot, paths.status_page, context.log.warning, paths.reports)
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(paths.snapshot)),

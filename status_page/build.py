@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from status_page.overview import build_overview
+from status_page.pages import PAGE_FILES, read_pages, write_pages
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"
@@ -24,6 +25,7 @@ STATIC = {  # source -> path in the status folder
     SITE / "status.css": "status.css",
     HERE / "geo" / "areas.geojson": "areas.geojson",
     **{f: f"vendor/echarts/{f.name}" for f in sorted((HERE / "vendor" / "echarts").iterdir())},
+    **{f: f.name for f in PAGE_FILES},  # the area, station, section and assessment pages (pages.py)
 }
 
 log = logging.getLogger(__name__)
@@ -36,23 +38,27 @@ def replace_file(target: Path, content: bytes) -> None:
     os.replace(tmp, target)
 
 
-def build_status_page(snapshot: Path, folder: Path) -> Path:
+def build_status_page(snapshot: Path, folder: Path, reports: Path | None = None) -> Path:
     """The page for ``snapshot`` in ``folder``; returns the index's path. The data first: a snapshot that cannot
-    be read leaves the last page as it was."""
+    be read leaves the last page as it was. ``reports``: the folder `envmon report` writes into (linked if there)."""
     data = build_overview(snapshot)
+    pages = read_pages(snapshot, reports)
     for source, name in STATIC.items():
         target = folder / name
         if not target.exists() or target.read_bytes() != source.read_bytes():
             replace_file(target, source.read_bytes())
     replace_file(folder / "overview.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_pages(pages, folder, replace_file)
     return folder / "index.html"
 
 
-def refresh_after_publish(snapshot: Path, folder: Path, warn: Callable[[str], None] = log.warning) -> Path | None:
+def refresh_after_publish(
+    snapshot: Path, folder: Path, warn: Callable[[str], None] = log.warning, reports: Path | None = None
+) -> Path | None:
     """For the publish step: the page refreshed, or ``warn`` told why not. A page that cannot be built never fails
     a run (the snapshot, what staff query, is already published); ``envmon status`` shows the error itself."""
     try:
-        return build_status_page(snapshot, folder)
+        return build_status_page(snapshot, folder, reports)
     except Exception as exc:  # deliberate: the page is a by-product of the run, never a reason to fail it
         warn(
             f"status page not refreshed ({type(exc).__name__}: {exc}); the snapshot is published. Rebuild: "

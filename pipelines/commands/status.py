@@ -18,6 +18,6 @@ def add_parser(sub) -> None:
 
 def main(args) -> int:
     paths = DataPaths.from_env()
-    index = build_status_page(paths.snapshot, paths.status_page)
+    index = build_status_page(paths.snapshot, paths.status_page, paths.reports)
     print(f"envmon status: {index}\n  open it: envmon serve   then http://127.0.0.1:8080/")
     return 0

@@ -49,7 +49,9 @@ function areaTable(data) {
   for (const a of data.areas) {
     const tr = el("tr");
     tr.dataset.area = a.area;
-    const name = el("td"); name.append(swatch(a.color), both(a.area, a.area_en));
+    const name = el("td");
+    const page = el("a"); page.href = `area.html?id=${encodeURIComponent(a.area)}`; page.append(both(a.area, a.area_en));
+    name.append(swatch(a.color), page);
     const level = el("td", a.category_zh ? `${a.level} ${a.category_zh}` : "无数据 no data");
     level.className = "level";
     level.dataset.color = a.color || "";
@@ -150,6 +152,12 @@ function drawMap(data, geojson) {
     ],
   });
   window.addEventListener("resize", () => chart.resize());
+  // a click opens the area's, station's or section's own page (place.js)
+  chart.on("click", (p) => {
+    const [kind, id] = p.data?.station ? ["station", p.data.station.code]
+      : p.data?.section ? ["section", p.data.section.code] : p.componentType === "geo" ? ["area", p.name] : [];
+    if (kind) location.href = `${kind}.html?id=${encodeURIComponent(id)}`;
+  });
   window.statusChart = chart;
 }
 
