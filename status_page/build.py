@@ -14,7 +14,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from status_page.overview import build_overview
+from status_page.alert_pages import write_alert_pages
+from status_page.overview import build_overview, open_snapshot
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"
@@ -22,6 +23,8 @@ STATIC = {  # source -> path in the status folder
     SITE / "index.html": "index.html",
     SITE / "status.js": "status.js",
     SITE / "status.css": "status.css",
+    SITE / "alert.html": "alert.html",
+    SITE / "alert.js": "alert.js",
     HERE / "geo" / "areas.geojson": "areas.geojson",
     **{f: f"vendor/echarts/{f.name}" for f in sorted((HERE / "vendor" / "echarts").iterdir())},
 }
@@ -44,6 +47,8 @@ def build_status_page(snapshot: Path, folder: Path) -> Path:
         target = folder / name
         if not target.exists() or target.read_bytes() != source.read_bytes():
             replace_file(target, source.read_bytes())
+    with open_snapshot(snapshot) as con:
+        write_alert_pages(con, folder, replace_file)  # alert.html?id=…: one JSON per alert (alert_pages.py)
     replace_file(folder / "overview.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
     return folder / "index.html"
 
