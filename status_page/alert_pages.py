@@ -64,10 +64,7 @@ def build_alerts(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     for r in mark_alerts(con, changes, LOOKBACK_DAYS):  # made from generated data: the page says so, as the mail
         said = words(r)
         log.setdefault(r["event_id"], []).append(
-            {
-                k: r[k]
-                for k in ("day", "revision", "status", "level", "evaluated_at", "current", "told", "told_at_once")
-            }
+            {k: r[k] for k in ("day", "revision", "status", "level", "evaluated_at", "current", "told", "told_at_once")}
             | {k: said[k] for k in ("summary_zh", "summary_en", "retraction_reason")}
             | {"demo": r["demo"], "status_words": named(r["status"], STATES), "level_words": named(r["level"], LEVELS)}
         )

@@ -19,20 +19,24 @@ LEFT JOIN seeds.areas AS a ON a.area = coalesce(s.area, e.subject)
 ORDER BY e.event_id
 """
 
-# The lifecycle: every row of the log except the quiet days (``active``: nothing changed, nothing mailed), with
-# whether it is still the day's state (a later revision of the same day corrected it) and how many were told.
+# The lifecycle: every row of the log except the quiet days (``active``: nothing changed, nothing mailed) and the
+# voids that withdraw a quiet day, with whether it is still the day's state (a later revision of the same day
+# corrected it) and how many were told of it.
 LIFECYCLE = """
-WITH told AS (
+WITH log AS (
+    SELECT *, lag(status) OVER (PARTITION BY event_id, day ORDER BY revision) AS withdrawn,
+           revision = max(revision) OVER (PARTITION BY event_id, day) AS current
+    FROM alerts.event_log
+), told AS (
     SELECT change_id, count(DISTINCT recipient) AS told,
            count(DISTINCT recipient) FILTER (WHERE channel = 'immediate') AS told_at_once
     FROM alerts.notifications WHERE NOT coalesce(superseded, false) GROUP BY change_id
 )
 SELECT l.event_id, l.day, l.revision, l.kind, l.status, l.level, l.title_zh, l.title_en, l.evidence, l.standard,
-       l.data_status, l.capture_pct, l.evaluated_at,
-       l.revision = max(l.revision) OVER (PARTITION BY l.event_id, l.day) AS current,
+       l.data_status, l.capture_pct, l.evaluated_at, l.current,
        coalesce(told.told, 0) AS told, coalesce(told.told_at_once, 0) AS told_at_once
-FROM alerts.event_log AS l LEFT JOIN told ON told.change_id = l.message_id
-WHERE l.status <> 'active'
+FROM log AS l LEFT JOIN told ON told.change_id = l.message_id
+WHERE l.status <> 'active' AND NOT (l.status = 'void' AND l.withdrawn = 'active')
 ORDER BY l.event_id, l.day, l.revision
 """
 
