@@ -41,12 +41,11 @@ ORDER BY l.event_id, l.day, l.revision
 """
 
 # Who was told: one row per alert x recipient (the ledger), the receipt from the acknowledgements themselves (an
-# `envmon ack` after the ledger's last refresh still shows). Names and roles, not addresses: the page is read by
-# every office.
+# `envmon ack` after the ledger's last refresh still shows). Names and roles, not addresses (nor ``acknowledged_by``,
+# often an address): the page is read by every office.
 TOLD = """
 SELECT l.event_id, l.name, l.role, l.channel, l.changes_notified, l.queued_at, l.delivered_at,
-       coalesce(a.acknowledged_at, l.acknowledged_at) AS acknowledged_at,
-       coalesce(a.acknowledged_by, l.acknowledged_by) AS acknowledged_by, coalesce(a.note, l.ack_note) AS ack_note
+       coalesce(a.acknowledged_at, l.acknowledged_at) AS acknowledged_at, coalesce(a.note, l.ack_note) AS ack_note
 FROM alerts.ledger AS l LEFT JOIN alerts.acknowledgements AS a USING (event_id, recipient)
 ORDER BY l.event_id, l.role, l.name
 """

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from assets.alerts.email_render import (
     LEVELS,
+    PAGE_LINK,
     STATUSES,
     SUBJECT_PREFIX,
-    PAGE_LINK,
     Notification,
     RenderedMail,
     html_table,

@@ -85,7 +85,7 @@ function told(a) {
   for (const t of a.told) {
     const tr = el("tr");
     tr.dataset.acknowledged = t.acknowledged_at ? "yes" : "no";
-    const ack = t.acknowledged_at ? `✔ ${t.acknowledged_at}${t.acknowledged_by ? "（" + t.acknowledged_by + "）" : ""}`
+    const ack = t.acknowledged_at ? `✔ ${t.acknowledged_at}${t.ack_note ? "（" + t.ack_note + "）" : ""}`
                                   : "未确认 not yet";
     tr.append(el("td", t.name), el("td", t.role_zh), el("td", t.channel_words[0]), el("td", t.queued_at || "—"),
               el("td", t.delivered_at || "待发送 pending"), el("td", ack, t.acknowledged_at ? "none" : "late"));
