@@ -42,8 +42,10 @@ function headline(a) {
 }
 
 function facts(a) {
+  const section = a.section_name && a.river && !a.section_name.startsWith(a.river)
+    ? `${a.river} ${a.section_name}` : a.section_name;  // most section names start with their river's
   const place = a.section_name
-    ? `${a.river || ""} ${a.section_name}（${a.subject}）${a.is_border_section ? " 跨界断面 border section" : ""}`
+    ? `${section}（${a.subject}）${a.is_border_section ? " 跨界断面 border section" : ""}`
     : (a.subject === "region" ? "川南渝西 region" : `${a.subject} ${a.area_en || ""}`);
   const rows = [
     ["预警编号 alert id", a.event_id],
@@ -55,7 +57,6 @@ function facts(a) {
     ["数据获取率 capture", a.capture_pct === null ? "—" : `${a.capture_pct.toFixed(1)}%`],
     ["评价依据 standard", a.standard || "—"],
   ];
-  if (a.retraction_reason) rows.splice(1, 0, ["撤回原因 why retracted", a.retraction_reason.join(" / ")]);
   const dl = document.getElementById("facts");
   for (const [k, v] of rows) dl.append(el("dt", k), el("dd", v));
 }
