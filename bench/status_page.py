@@ -5,7 +5,8 @@ For each case: an `envmon run` of a few generated days into its own data folder 
 holds a snapshot), the page built from the snapshot (timed), then ``--opens`` visits in a fresh browser each (an
 empty cache: a first visit, the worst case) served by ``envmon serve``'s handler on 127.0.0.1 (no gzip: a web
 server with gzip sends ECharts at a third of its size). Per visit: the time from navigation to the ``load`` event,
-and to the map drawn (the page's ``data-ready`` mark, set after ECharts drew, then the next painted frame).
+the data received (overview.json, areas.geojson), and the map drawn (the page's ``data-ready`` mark, set after
+ECharts drew, then the next painted frame).
 
     python -m bench status_page [--work DIR] [--days 3] [--opens 7] [--cases region,national]
 """
@@ -30,7 +31,9 @@ FIRST_DAY = dt.date(2025, 11, 4)  # the generator's November 2025 episode: warni
 DRAWN = """
 () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
   const nav = performance.getEntriesByType("navigation")[0];
-  resolve({ load: nav.loadEventEnd, drawn: performance.now(), ready: document.body.dataset.ready });
+  const data = Math.max(...performance.getEntriesByType("resource").filter((r) => /json$/.test(r.name))
+    .map((r) => r.responseEnd));
+  resolve({ load: nav.loadEventEnd, data, drawn: performance.now(), ready: document.body.dataset.ready });
 })))
 """
 
@@ -51,14 +54,20 @@ def build_snapshot(folder: Path, case: str, days: int) -> float:
 
 
 def visits(folder: Path, opens: int) -> list[dict]:
+    import functools
     import threading
 
     from playwright.sync_api import sync_playwright
 
-    from status_page.serve import make_server
+    from status_page.serve import StatusHandler, make_server
     from tests.browser import CHROMIUM
 
+    class Quiet(StatusHandler):
+        def log_message(self, *args):  # one line per request would bury the figures
+            pass
+
     server = make_server(folder, "127.0.0.1", 0)
+    server.RequestHandlerClass = functools.partial(Quiet, directory=str(folder))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = "http://{}:{}/".format(*server.server_address[:2])
     out = []
@@ -73,7 +82,7 @@ def visits(folder: Path, opens: int) -> list[dict]:
                     seen = page.evaluate(DRAWN)
                     if seen["ready"] != "true":
                         raise SystemExit(f"{url}: the page did not load its data ({page.inner_text('#as-of')})")
-                    out.append({"load": seen["load"] / 1000, "drawn": seen["drawn"] / 1000})
+                    out.append({k: seen[k] / 1000 for k in ("load", "data", "drawn")})
                 finally:
                     browser.close()
     finally:
@@ -123,6 +132,7 @@ def main(argv: list[str]) -> int:
         verdict = "met" if drawn < TARGETS[case] else "MISSED"
         print(f"\n{case}: {args.days} day(s) run in {ran:.0f} s (0: reused), page built in {built:.2f} s")
         print(f"  load event: {spread([t['load'] for t in times])}")
+        print(f"  JSON in:    {spread([t['data'] for t in times])} (overview.json and areas.geojson received)")
         print(f"  map drawn:  {spread([t['drawn'] for t in times])} of {len(times)} first visits; ", end="")
         print(f"target < {TARGETS[case]:.0f} s: {verdict}")
         print("  sizes: " + ", ".join(f"{name} {kb:,.1f} kB" for name, kb in sizes(data / "status").items()))
