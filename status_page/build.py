@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 def replace_file(target: Path, content: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # two processes (a run, `envmon ack`) never share one
     tmp.write_bytes(content)
     os.replace(tmp, target)
 
