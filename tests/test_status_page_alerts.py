@@ -107,3 +107,17 @@ def test_the_digest_links_to_the_overview_instead_of_envmon_query(warehouse):
 def test_a_public_url_that_is_not_an_address_is_refused_naming_the_setting(bad):
     with pytest.raises(ValueError, match="ENVMON_PUBLIC_URL is .* expected the status page's address"):
         status_url(bad, ID)
+
+
+def test_envmon_run_ends_with_where_to_open_the_page(data_dir, monkeypatch):
+    from pipelines.commands.run import where_to_open
+    from warehouse.paths import DataPaths
+
+    assert "not built" in where_to_open() and "envmon status" in where_to_open()
+    folder = DataPaths(data_dir).status_page
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<p>看板</p>", encoding="utf-8")
+    monkeypatch.setenv("ENVMON_STATUS_PORT", "8099")
+    assert "make status   then http://127.0.0.1:8099/" in where_to_open() and "ENVMON_PUBLIC_URL" not in where_to_open()
+    monkeypatch.setenv("ENVMON_PUBLIC_URL", BASE)
+    assert where_to_open().endswith(f"as staff open it (ENVMON_PUBLIC_URL): {BASE}")
