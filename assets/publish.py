@@ -30,7 +30,7 @@ def snapshot_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         verify = tables_to_check(context.dagster_run.asset_selection, upstream)
         size = publish_snapshot(paths.warehouse, paths.snapshot, verify)
         # never fails the run; links the reports already written
-        page = refresh_after_publish(paths.snapshot, paths.status_page, context.log.warning, paths.reports)
+        page = refresh_after_publish(paths.snapshot, paths.status_page, paths.reports, context.log.warning)
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(paths.snapshot)),

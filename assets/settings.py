@@ -122,6 +122,7 @@ class AlertSettings(FromEnvironment):
     contacts_file: str = str(ALERTS_DIR / "notify" / "contacts.example.yaml")  # ENVMON_CONTACTS
     rules_file: str = str(ALERTS_DIR / "rules" / "rules.yaml")  # ENVMON_ALERT_RULES
     forecast_input: str = ""  # ENVMON_FORECAST_INPUT: a forecast CSV file or folder
+    public_url: str = ""  # ENVMON_PUBLIC_URL: the status page's address; the mails link to it (docs/status-page.md)
 
     @property
     def contacts(self) -> Path:

@@ -21,6 +21,7 @@ from assets.ingest.problem_mail import queue_problem_mail
 from assets.partitions import WRITER_POOL
 from assets.resources import WarehouseResource
 from assets.settings import AlertSettings, EnvmonSettings
+from status_page.build import refresh_after_publish
 from warehouse.integrity import CorruptWarehouseError
 from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 
@@ -42,6 +43,9 @@ def deliver(
     out = delivery_pass(warehouse.connect, alerting, mail, settings.paths.outbox)
     if out.changed or not settings.paths.snapshot.exists():
         publish_snapshot(settings.paths.warehouse, settings.paths.snapshot, verify=ALERT_TABLES)
+        refresh_after_publish(
+            settings.paths.snapshot, settings.paths.status_page, settings.paths.reports, log.warning
+        )  # who was told
     r = out.delivery
     errors = f"; last error: {r.errors[-1]}" if r.errors else ""
     log.info(f"digests {out.digests}, sent {r.sent}, retrying {r.retrying}, failed {r.failed}{errors}")

@@ -14,7 +14,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from status_page.overview import build_overview
+from status_page.alert_pages import write_alert_pages
+from status_page.overview import build_overview, open_snapshot
 from status_page.pages import PAGE_FILES, read_pages, write_pages
 
 HERE = Path(__file__).resolve().parent
@@ -23,6 +24,8 @@ STATIC = {  # source -> path in the status folder
     SITE / "index.html": "index.html",
     SITE / "status.js": "status.js",
     SITE / "status.css": "status.css",
+    SITE / "alert.html": "alert.html",
+    SITE / "alert.js": "alert.js",
     HERE / "geo" / "areas.geojson": "areas.geojson",
     **{f: f"vendor/echarts/{f.name}" for f in sorted((HERE / "vendor" / "echarts").iterdir())},
     **{f: f.name for f in PAGE_FILES},  # the area, station, section and assessment pages (pages.py)
@@ -33,27 +36,30 @@ log = logging.getLogger(__name__)
 
 def replace_file(target: Path, content: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # two processes (a run, `envmon ack`) never share one
     tmp.write_bytes(content)
     os.replace(tmp, target)
 
 
-def build_status_page(snapshot: Path, folder: Path, reports: Path | None = None) -> Path:
+def build_status_page(snapshot: Path, folder: Path, reports: Path) -> Path:
     """The page for ``snapshot`` in ``folder``; returns the index's path. The data first: a snapshot that cannot
-    be read leaves the last page as it was. ``reports``: the folder `envmon report` writes into (linked if there)."""
+    be read leaves the last page as it was. ``reports``: the folder `envmon report` writes into (linked if there;
+    every build passes it, since the copies of reports no longer there are removed)."""
     data = build_overview(snapshot)
     pages = read_pages(snapshot, reports)
     for source, name in STATIC.items():
         target = folder / name
         if not target.exists() or target.read_bytes() != source.read_bytes():
             replace_file(target, source.read_bytes())
+    with open_snapshot(snapshot) as con:
+        write_alert_pages(con, folder, replace_file)  # alert.html?id=…: one JSON per alert (alert_pages.py)
     replace_file(folder / "overview.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
     write_pages(pages, folder, replace_file)
     return folder / "index.html"
 
 
 def refresh_after_publish(
-    snapshot: Path, folder: Path, warn: Callable[[str], None] = log.warning, reports: Path | None = None
+    snapshot: Path, folder: Path, reports: Path, warn: Callable[[str], None] = log.warning
 ) -> Path | None:
     """For the publish step: the page refreshed, or ``warn`` told why not. A page that cannot be built never fails
     a run (the snapshot, what staff query, is already published); ``envmon status`` shows the error itself."""

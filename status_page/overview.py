@@ -51,10 +51,14 @@ def with_section_colour(sections: list[dict], colours: list[dict]) -> list[dict]
     return sections
 
 
-def build_overview(snapshot: Path, now: dt.datetime | None = None) -> dict:
+def open_snapshot(snapshot: Path) -> duckdb.DuckDBPyConnection:
     if not snapshot.exists():
         raise FileNotFoundError(f"{snapshot}: no published snapshot yet; run `envmon run` first")
-    with duckdb.connect(str(snapshot), read_only=True) as con:
+    return duckdb.connect(str(snapshot), read_only=True)
+
+
+def build_overview(snapshot: Path, now: dt.datetime | None = None) -> dict:
+    with open_snapshot(snapshot) as con:
         alerts = rows(con, queries.ALERTS)
         status = rows(con, queries.DATA_STATUS)[0]
         data = {

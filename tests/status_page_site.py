@@ -10,9 +10,9 @@ from status_page.serve import make_server
 
 
 @contextlib.contextmanager
-def served(folder: Path):
-    """The folder's page on a free port of 127.0.0.1; yields the base URL."""
-    server = make_server(folder, "127.0.0.1", 0)
+def served(folder: Path, port: int = 0):
+    """The folder's page on 127.0.0.1 (a free port unless ``port``); yields the base URL."""
+    server = make_server(folder, "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

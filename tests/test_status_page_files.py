@@ -68,10 +68,15 @@ def test_section_colours_must_count_from_zero(tmp_path, monkeypatch):
 
 def test_a_page_that_cannot_be_built_warns_and_never_fails_the_run(tmp_path):
     warnings = []
-    assert refresh_after_publish(tmp_path / "none.duckdb", tmp_path / "status", warnings.append) is None
+    assert (
+        refresh_after_publish(tmp_path / "none.duckdb", tmp_path / "status", tmp_path / "reports", warnings.append)
+        is None
+    )
     assert len(warnings) == 1 and "no published snapshot yet" in warnings[0] and "envmon status" in warnings[0]
     with pytest.raises(FileNotFoundError, match="run `envmon run` first"):
-        build_status_page(tmp_path / "none.duckdb", tmp_path / "status")  # envmon status says it loudly
+        build_status_page(
+            tmp_path / "none.duckdb", tmp_path / "status", tmp_path / "reports"
+        )  # envmon status says it loudly
 
 
 def request(url: str, method: str, path: str) -> tuple[int, bytes]:

@@ -147,12 +147,13 @@ def alert_assets() -> list[dg.AssetsDefinition]:
         days = run_days(context)
         where = [
             f"Dagster run {context.run.run_id} (asset alerts/events, partitions {days[0]} .. {days[-1]})",
-            "warehouse: SELECT * FROM alerts.events  (envmon query, published snapshot)",
         ]
+        if not alerting.public_url:  # with a status page, each mail links to its alert's page instead
+            where.append("warehouse: SELECT * FROM alerts.events  (envmon query, published snapshot)")
         now, evaluations = now_cst(), []
         with warehouse.connect() as con:
             for day in days:  # in order: each day's lifecycle starts from the day before
-                evaluations.append(evaluate_day(con, day, rules, contacts, now, where))
+                evaluations.append(evaluate_day(con, day, rules, contacts, now, where, alerting.public_url))
         coverage = forecast_coverage_result(
             {ev.day: ev.forecast_gaps for ev in evaluations}, rules["warning"]["forecast_coverage_days"]
         )

@@ -43,9 +43,10 @@ def dispatch(
     transport,
     mail_from: str,
     now: Callable[[], dt.datetime] = now_cst,
+    public_url: str = "",  # ENVMON_PUBLIC_URL: the digests link to the status page
 ) -> DispatchResult:
     with connect() as con:
-        composed = compose_due_digests(con, contacts, notify, now())
+        composed = compose_due_digests(con, contacts, notify, now(), public_url)
     result = deliver_pending(connect, transport, mail_from, now)
     touched = set(composed) | result.settled
     if touched:
@@ -59,4 +60,7 @@ def delivery_pass(
 ) -> DispatchResult:
     """``dispatch`` with the deployment's contacts, notify rules and transport (SMTP, or .eml files in ``outbox``)."""
     notify = NotifyRules.from_rules(load_rules(alerting.rules))
-    return dispatch(connect, load_contacts(alerting.contacts), notify, transport_for(smtp, outbox), smtp.mail_from)
+    transport = transport_for(smtp, outbox)
+    return dispatch(
+        connect, load_contacts(alerting.contacts), notify, transport, smtp.mail_from, public_url=alerting.public_url
+    )

@@ -50,6 +50,7 @@ def evaluate_day(
     contacts: list[Contact],
     now: dt.datetime,
     where: list[str] = (),
+    public_url: str = "",  # ENVMON_PUBLIC_URL: each mail links to its alert's page
 ) -> Evaluation:
     ev = Evaluation(day)
     if has_table(con, "forecast.aqi_daily") or has_table(con, "marts.air_area_daily"):
@@ -83,7 +84,7 @@ def evaluate_day(
         ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
         ev.changes = explain_retractions(con, day, ev.changes, ev.candidates, rules)  # why, in the mails
         told = mark_alerts(con, ev.changes, LOOKBACK_DAYS)  # made from generated data: their mail says so
-        ev.queued = announce(con, told, contacts, list(where), now, NotifyRules.from_rules(rules))
+        ev.queued = announce(con, told, contacts, list(where), now, NotifyRules.from_rules(rules), public_url)
         record_evaluation(con, day, now, ev.forecast_gaps)
     return ev
 

@@ -14,6 +14,7 @@ from assets.reports.period import ReportPeriod
 from assets.resources import WarehouseResource
 from assets.settings import AlertSettings, EnvmonSettings
 from assets.sql_models.tables import deps_of
+from status_page.build import refresh_after_publish
 from warehouse.snapshot import ALERT_TABLES, publish_snapshot
 
 REPORT_START = "2023-01"  # the first month of the real national archive data
@@ -101,8 +102,11 @@ def _report_asset(name: str, partitions: dg.PartitionsDefinition, what: str) -> 
         delivery = passed.delivery
         for error in delivery.errors[:5]:
             context.log.warning(f"report {period.label}: e-mail not sent yet: {error}")
-        if passed.changed:  # staff see the queue in the snapshot
+        if passed.changed:  # staff see the queue in the snapshot, and the status page who was told
             publish_snapshot(settings.paths.warehouse, settings.paths.snapshot, verify=ALERT_TABLES)
+            refresh_after_publish(
+                settings.paths.snapshot, settings.paths.status_page, settings.paths.reports, context.log.warning
+            )
         return dg.MaterializeResult(metadata=_metadata(out, queued, delivery))
 
     return _report

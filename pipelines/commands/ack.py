@@ -4,6 +4,7 @@ first acknowledgement stays. The published snapshot is replaced so that staff se
 
 from assets.alerts.ledger.ack import acknowledge
 from assets.clock import now_cst
+from status_page.build import refresh_after_publish
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 from warehouse.snapshot import ALERT_TABLES, publish_snapshot
@@ -29,6 +30,10 @@ def main(args) -> int:
     if ack.recorded:
         print(f"envmon ack: {ack.event_id} acknowledged for {ack.name} <{ack.recipient}> at {when} (CST)")
         publish_snapshot(paths.warehouse, paths.snapshot, verify=ALERT_TABLES)
+        if refresh_after_publish(
+            paths.snapshot, paths.status_page, paths.reports, print
+        ):  # the page shows the receipt at once
+            print(f"  status page refreshed: {paths.status_page}")
     else:
         print(
             f"envmon ack: {ack.event_id} was already acknowledged for {ack.name} <{ack.recipient}> at {when} "

@@ -35,7 +35,8 @@ def after_run(days: list[dt.date], failed: list, started: dt.datetime) -> list[s
                 for label, run_id, error in failed
             )
             return [f"  run-failure e-mail sent directly to data operations ({sent}): the warehouse cannot queue it"]
-    dispatch(connect, contacts, notify, transport_for(smtp, paths.outbox), smtp.mail_from)
+    transport = transport_for(smtp, paths.outbox)
+    dispatch(connect, contacts, notify, transport, smtp.mail_from, public_url=settings.public_url)
     with connect() as con:
         changes = fetch_polars(  # a state change gets its notification rows once, when it is first evaluated
             con, "SELECT count(DISTINCT change_id) AS n FROM alerts.notifications WHERE evaluated_at >= ?", [started]

@@ -10,6 +10,7 @@ from assets.alerts.dispatch import delivery_pass
 from assets.alerts.mail.queue import queue_counts
 from assets.alerts.mail.transport import SmtpSettings
 from assets.settings import AlertSettings
+from status_page.build import refresh_after_publish
 from warehouse.connection import write_connection
 from warehouse.paths import DataPaths
 from warehouse.snapshot import ALERT_TABLES, publish_snapshot
@@ -45,4 +46,7 @@ def main(args) -> int:
     if out.changed:
         publish_snapshot(paths.warehouse, paths.snapshot, verify=ALERT_TABLES)
         print(f"  snapshot republished: {paths.snapshot}")
+        refresh_after_publish(
+            paths.snapshot, paths.status_page, paths.reports, print
+        )  # who was told, on the alert pages
     return 1 if result.errors and not result.sent else 0

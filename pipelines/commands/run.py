@@ -91,6 +91,7 @@ def main(args) -> int:
     from pipelines.commands.alert_summary import after_run
 
     print("\n".join(after_run(days, runs.failed, started)))  # the alert e-mails these runs queued
+    print(where_to_open(), flush=True)  # last: where to open what the run built
     return 1 if runs.failed else 0
 
 
@@ -113,8 +114,18 @@ def print_summary(days: list[dt.date], done: list[dt.date], failed: list) -> Non
     print(f"  outbox / reports:           {paths.outbox}  {paths.reports}")
     print('\n  query it:   .venv/bin/envmon query "SELECT * FROM marts.air_area_daily ORDER BY day DESC LIMIT 20"')
     print("  open the UI: make ui   then http://127.0.0.1:3000 (runs above are listed under Runs)")
-    if (paths.status_page / "index.html").exists():
-        print(
-            f"  status page (联防联控看板): {paths.status_page}  serve it: .venv/bin/envmon serve  then http://127.0.0.1:8080/"
-        )
     sys.stdout.flush()
+
+
+def where_to_open() -> str:
+    """The summary's last line: where to open the status page (联防联控看板), as this workstation serves it and, with
+    ENVMON_PUBLIC_URL, as staff open it."""
+    folder = DataPaths.from_env().status_page
+    if not (folder / "index.html").exists():
+        return "\n  status page (联防联控看板): not built (see the run's warning); build it: .venv/bin/envmon status"
+    host = os.environ.get("ENVMON_STATUS_HOST") or "127.0.0.1"
+    port = os.environ.get("ENVMON_STATUS_PORT") or "8080"
+    line = f"\n  open the status page (联防联控看板): make status   then http://{host}:{port}/   (files: {folder})"
+    if public := os.environ.get("ENVMON_PUBLIC_URL", "").strip():
+        line += f"\n  as staff open it (ENVMON_PUBLIC_URL): {public}"
+    return line

@@ -80,7 +80,10 @@ function alertList(data) {
     li.style.borderLeftColor = L.level_colours[a.level] || "#d7263d";
     const level = (L.levels[a.level] || [a.level])[0];
     const status = (L.statuses[a.status] || [a.status])[0];
-    li.append(el("div", `${level ? level + " " : ""}${a.title_zh} — ${subjectName(data, a.subject)}`, "title"));
+    const link = el("a", `${level ? level + " " : ""}${a.title_zh} — ${subjectName(data, a.subject)}`);
+    link.href = `alert.html?id=${encodeURIComponent(a.event_id)}`;  // its page: lifecycle, who was told
+    const title = el("div", null, "title"); title.append(link);
+    li.append(title);
     li.append(el("div", a.title_en, "en"));
     li.append(el("div", a.summary_zh || ""));
     const roles = (a.roles || "").split(",").filter(Boolean).map((r) => L.roles[r] || r).join("、");

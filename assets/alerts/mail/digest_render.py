@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 from assets.alerts.mail.email_render import (
     LEVELS,
+    PAGE_LINK,
     STATUSES,
     SUBJECT_PREFIX,
     Notification,
     RenderedMail,
     html_table,
+    page_link,
+    status_url,
     summary,
     text_table,
 )
@@ -44,9 +47,12 @@ def render_digest(
     gaps: dict[str, list[str]],
     reminders: list[Reminder],
     sent_to: dict[str, str],
+    public_url: str = "",
 ) -> RenderedMail:
     """``changes``: the state changes for this recipient (of ``day``, and late ones of earlier days);
-    ``sent_to``: alert id -> the offices it went to."""
+    ``sent_to``: alert id -> the offices it went to; ``public_url``: the status page (ENVMON_PUBLIC_URL), linked
+    instead of the advice to query the snapshot."""
+    overview = status_url(public_url)
     parts = [f"{len(changes)}项变化 changes"] if changes else []
     parts += [f"{len(reminders)}项待确认 to acknowledge"] if reminders else []
     parts += [f"{len(gaps)}个区县无预报 areas without a forecast"] if gaps else []
@@ -98,15 +104,20 @@ def render_digest(
         ]
     text += [
         f"确认收到 / acknowledge：envmon ack <预警编号 alert id> --by {recipient}",
-        '查看 / details: envmon query "SELECT * FROM alerts.events"  (the published snapshot)',
+        f"{PAGE_LINK[0]} / {PAGE_LINK[1]}：{overview}"
+        if overview
+        else '查看 / details: envmon query "SELECT * FROM alerts.events"  (the published snapshot)',
         "",
         "This digest was sent by envmon, the joint monitoring pipeline of 川南渝西 (South Sichuan & West Chongqing).",
     ]
     page += [
         f'<p style="background:#f4f6f8;padding:6px 10px;font-family:monospace">确认收到 acknowledge: '
         f"envmon ack &lt;预警编号 alert id&gt; --by {_e(recipient)}</p>",
+        page_link(overview),
         '<p style="font-size:12px;color:#666">Sent by envmon, the joint monitoring pipeline of 川南渝西 '
-        "(South Sichuan &amp; West Chongqing). Details: alerts.events in the published snapshot.</p>",
+        "(South Sichuan &amp; West Chongqing)."
+        + ("" if overview else " Details: alerts.events in the published snapshot.")
+        + "</p>",
     ]
     body = (
         "<html><head><meta charset=\"utf-8\"></head><body style=\"font-family:'Noto Sans CJK SC','WenQuanYi Micro "

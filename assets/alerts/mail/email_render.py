@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from assets.alerts.mail.mime import one_line
 from assets.demo import marked
@@ -47,6 +48,8 @@ RETRACTION_REASON = (
     "data correction: the readings it was based on were corrected or invalidated; on the corrected data the "
     "conditions of the alert are no longer met.",
 )
+# The mails' links to the status page (ENVMON_PUBLIC_URL): the alert's own page, the digest's overview.
+PAGE_LINK = ("在联防联控看板上查看（过程、通知、确认）", "open it on the joint status page (lifecycle, who was told)")
 COLOURS = {"red": "#d7191c", "orange": "#f28c28", "yellow": "#e6c200", "severe": "#7e0023", "heavy": "#99004c"}
 
 
@@ -75,6 +78,7 @@ class Notification:
     # a retraction: why (reason_zh, reason_en) and what the corrected data say (rows), from retraction.py
     retraction: dict = field(default_factory=dict)
     demo: bool = False  # made from generated readings (assets/demo.py): the mail says so first
+    page_url: str = ""  # the alert's page on the status page (status_url), when ENVMON_PUBLIC_URL is set
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,20 @@ class RenderedMail:
     def as_demo(self, demo: bool) -> RenderedMail:
         """The mail marked 演示数据 / demo data when ``demo`` (subject prefix, first line)."""
         return RenderedMail(*marked(self.subject, self.text, self.html)) if demo else self
+
+
+def status_url(base: str, event_id: str | None = None) -> str:
+    """The status page at ``base`` (ENVMON_PUBLIC_URL): its overview, or the page of the alert ``event_id``; "" when
+    no address is set (the mails then say how to query the snapshot instead)."""
+    if not base:
+        return ""
+    if not base.startswith(("https://", "http://")) or any(c.isspace() or c in "<>\"'" for c in base):
+        raise ValueError(
+            f"ENVMON_PUBLIC_URL is {base!r}: expected the status page's address, e.g. "
+            "https://envmon.example.gov.cn/status/ (or leave it empty: no links in the mails)"
+        )
+    base = base if base.endswith("/") else base + "/"
+    return base if event_id is None else f"{base}alert.html?id={quote(event_id, safe='')}"
 
 
 def headline(n: Notification) -> str:
@@ -210,6 +228,7 @@ def _text_block_zh(n: Notification) -> list[str]:
         *(f"{k}：{v}" for k, v in facts(n, "zh")),
         *(["已发送 / sent to："] + [f"  {line}" for line in n.sent_to] if n.sent_to else []),
         *([f"确认收到 / acknowledge：{n.ack_command}"] if n.ack_command else []),
+        *([f"{PAGE_LINK[0]} / {PAGE_LINK[1]}：{n.page_url}"] if n.page_url else []),
         "",
         f"{heading_zh} / {heading_en}:",
         text_table(rows),
@@ -223,6 +242,7 @@ def _text_block_en(n: Notification) -> list[str]:
         summary(n, "en"),
         "",
         *(f"{k}: {v}" for k, v in facts(n, "en")),
+        *([f"Status page: {n.page_url}"] if n.page_url else []),
     ]
 
 
@@ -246,7 +266,19 @@ def _html_block(n: Notification) -> str:
         f"{html_facts(list(zip(facts(n, 'zh'), facts(n, 'en'))))}"
         + (f"<p><b>已发送 / sent to:</b></p><ul>{sent}</ul>" if sent else "")
         + ack
+        + page_link(n.page_url)
         + f"<h4>{_e(heading_zh)} {_e(heading_en)}</h4>{html_table(rows)}</div>"
+    )
+
+
+def page_link(url: str) -> str:
+    """The HTML link to the status page ('' without an address)."""
+    if not url:
+        return ""
+    return (
+        f'<p><a href="{_e(url)}" style="font-weight:bold">{_e(PAGE_LINK[0])}</a> '
+        f'<span style="color:#777">{_e(PAGE_LINK[1])}</span><br>'
+        f'<span style="font-size:12px;color:#555">{_e(url)}</span></p>'
     )
 
 

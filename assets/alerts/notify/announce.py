@@ -11,7 +11,7 @@ import shlex
 
 import duckdb
 
-from assets.alerts.mail.email_render import Notification, render_alert_mail
+from assets.alerts.mail.email_render import Notification, render_alert_mail, status_url
 from assets.alerts.mail.queue import message_id_for, queue_messages
 from assets.alerts.notify.contacts import Contact, recipients_for
 from assets.alerts.notify.notifications import attach, change_id, immediate_recipients, record
@@ -46,7 +46,9 @@ def mail_headers(kind: str, day, change_ids: list[str]) -> dict[str, str]:
     return {"X-Envmon-Kind": kind, "X-Envmon-Day": str(day), "X-Envmon-Changes": " ".join(change_ids)}
 
 
-def notification_for(row: dict, where: list[str], sent_to: list[str] = (), ack: str = "") -> Notification:
+def notification_for(
+    row: dict, where: list[str], sent_to: list[str] = (), ack: str = "", public_url: str = ""
+) -> Notification:
     evidence = json.loads(row["evidence"])
     return Notification(
         event_id=row["event_id"],
@@ -69,6 +71,7 @@ def notification_for(row: dict, where: list[str], sent_to: list[str] = (), ack: 
         standard_zh=evidence.get("standard_zh") or "",
         retraction=evidence.get("retraction") or {},
         demo=bool(row.get("demo")),
+        page_url=status_url(public_url, row["event_id"]),
     )
 
 
@@ -79,6 +82,7 @@ def announce(
     where: list[str],
     now: dt.datetime,
     notify: NotifyRules,
+    public_url: str = "",
 ) -> int:
     """Record each state change of ``rows`` for each recipient and queue the immediate mails; returns the number of
     new notifications (state change x recipient; 0 on an unchanged re-run). A handful of statements for the day,
@@ -105,7 +109,9 @@ def announce(
     queued, held = [], []
     for (email, group), items in mails.items():
         contact = items[0][1]
-        notes = [notification_for(r, where, sent, ack_command(r["event_id"], contact)) for r, _, sent in items]
+        notes = [
+            notification_for(r, where, sent, ack_command(r["event_id"], contact), public_url) for r, _, sent in items
+        ]
         ids = [change_id(r) for r, _, _ in items]
         key = f"alert|{email}|{items[0][0]['day']}|{group}|{','.join(sorted(ids))}"
         mail = render_alert_mail(notes)

@@ -35,9 +35,14 @@ from warehouse.partitions import registered, transaction
 
 
 def compose_due_digests(
-    con: duckdb.DuckDBPyConnection, contacts: list[Contact], notify: NotifyRules, now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    contacts: list[Contact],
+    notify: NotifyRules,
+    now: dt.datetime,
+    public_url: str = "",
 ) -> list[str]:
-    """Compose every digest whose time has come; returns the message ids queued."""
+    """Compose every digest whose time has come; returns the message ids queued. ``public_url``: the status page
+    (ENVMON_PUBLIC_URL) the digests link to."""
     with transaction(con):
         supersede_stale(con)
     latest = notify.latest_due_day(now)
@@ -77,7 +82,7 @@ def compose_due_digests(
         contact = people[email]
         if not rows and not gaps.get((email, t)) and not due:
             continue
-        made.append(_compose(contact, t, rows, gaps.get((email, t), {}), due, contacts, now))
+        made.append(_compose(contact, t, rows, gaps.get((email, t), {}), due, contacts, now, public_url))
         composed.add((email, t))
     with transaction(con):  # the digests, the changes they hold, and their record: all or none
         queue_messages(con, [d.message for d in made])
@@ -106,10 +111,11 @@ def _compose(
     reminders: list[Reminder],
     contacts: list[Contact],
     now: dt.datetime,
+    public_url: str = "",
 ) -> Digest:
     changes = [notification_for(r, []) for r in rows]  # rows marked by mark_alerts (compose_due_digests)
     sent_to = {r["event_id"]: "；".join(offices(recipients_for(json.loads(r["recipients"]), contacts))) for r in rows}
-    mail = render_digest(day, contact.email, changes, gaps, reminders, sent_to)
+    mail = render_digest(day, contact.email, changes, gaps, reminders, sent_to, public_url)
     ids = [change_id(r) for r in rows]
     key = f"digest|{contact.email}|{day}"
     message = dict(
