@@ -3,7 +3,7 @@
 One file per alert (not one file of all alerts) so that a mail's link loads only its own alert, however many the
 snapshot holds; files are named by the hex of the alert id's UTF-8 bytes (ids hold ``/`` and Chinese names), which
 the page computes the same way. The words (级别, 撤回原因, the evidence table) are the alert mails' own
-(``assets/alerts/email_render.py``), so the page says what the mail said. Plain Python and DuckDB, read-only.
+(``assets/alerts/mail/email_render.py``), so the page says what the mail said. Plain Python and DuckDB, read-only.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from assets.alerts.announce import notification_for
-from assets.alerts.digest_render import KINDS
-from assets.alerts.email_render import DATA_STATUSES, LEVELS, STATUSES, cell, reason, shown_evidence, summary
 from assets.alerts.evaluate import LOOKBACK_DAYS
+from assets.alerts.mail.digest_render import KINDS
+from assets.alerts.mail.email_render import DATA_STATUSES, LEVELS, STATUSES, cell, reason, shown_evidence, summary
+from assets.alerts.notify.announce import notification_for
 from assets.demo import mark_alerts
 from assets.reports.alert_labels import ACTIVE, ROLES
 from status_page import alert_queries

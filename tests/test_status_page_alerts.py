@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from assets.alerts.announce import notification_for
-from assets.alerts.digest_render import render_digest
-from assets.alerts.email_render import RETRACTION_REASON, render_alert_mail, status_url
-from assets.alerts.ledger import refresh_ledger
+from assets.alerts.ledger.ledger import refresh_ledger
+from assets.alerts.mail.digest_render import render_digest
+from assets.alerts.mail.email_render import RETRACTION_REASON, render_alert_mail, status_url
+from assets.alerts.notify.announce import notification_for
 from assets.sql_models.models import load_seed
 from status_page.alert_pages import build_alerts, file_name, write_alert_pages
 from status_page.build import replace_file
