@@ -3,7 +3,7 @@
 import datetime as dt
 
 from assets.alerts.announce import announce
-from assets.alerts.candidates import Candidate, area_audience
+from assets.alerts.candidates import Candidate, area_places
 from assets.alerts.contacts import load_contacts
 from assets.alerts.lifecycle import apply_day
 from assets.alerts.notify_rules import NotifyRules
@@ -13,7 +13,8 @@ from warehouse.connection import fetch_polars, write_connection
 D = dt.date(2026, 1, 10)
 NOW = dt.datetime(2026, 1, 11, 9)
 KINDS = {"area_warning"}
-NOTIFY = NotifyRules.from_rules(load_rules())
+RULES = load_rules()
+NOTIFY = NotifyRules.from_rules(RULES)
 
 
 def warn(level, area="自贡"):
@@ -24,7 +25,7 @@ def warn(level, area="自贡"):
         "重污染天气预警",
         "heavy air pollution warning",
         [area],
-        area_audience(area),
+        RULES.recipients.selectors("area_warning", area_places(area)),
         [{"day": str(D), "aqi": 250}],
     )
 

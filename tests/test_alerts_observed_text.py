@@ -5,7 +5,7 @@ import datetime as dt
 
 import polars as pl
 
-from assets.alerts.candidates import Candidate, area_audience
+from assets.alerts.candidates import Candidate, area_places
 from assets.alerts.contacts import load_contacts
 from assets.alerts.evaluate import evaluate_day
 from assets.alerts.lifecycle import apply_day
@@ -18,7 +18,8 @@ NOW = dt.datetime(2026, 1, 21, 9)
 
 
 def warning(kind: str, subject: str, level: str) -> Candidate:
-    return Candidate(kind, subject, level, "重污染天气预警", "warning", [subject], area_audience(subject))
+    candidate = Candidate(kind, subject, level, "重污染天气预警", "warning", [subject], area_places(subject))
+    return load_rules().recipients.route(candidate)
 
 
 def heavy_day(con, day: dt.date, area: str = "自贡", aqi: int = 236) -> None:
