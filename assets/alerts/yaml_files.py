@@ -47,17 +47,18 @@ def validation_message(path: Path, error: ValidationError, what: str) -> str:
     lines = []
     for e in error.errors():
         *parent, last = e["loc"] or ("",)
+        at = lambda loc: f"{path}: {_dotted(loc)}: " if loc else f"{path}: "  # noqa: E731
         if e["type"] == "extra_forbidden":
             allowed = _keys_at(error.title, parent)
             hint = f" (expected {', '.join(allowed)})" if allowed else ""
-            lines.append(f"{path}: {_dotted(parent) or '(top)'}: unknown key {last!r}{hint}")
+            lines.append(f"{at(parent)}unknown key {last!r}{hint}")
         elif e["type"] == "missing":
-            lines.append(f"{path}: {_dotted(parent) or '(top)'}: missing key {last!r}")
+            lines.append(f"{at(parent)}missing key {last!r}")
         elif e["type"] == "value_error":  # our own validators: the message says what was found
-            lines.append(f"{path}: {_dotted(e['loc']) or '(top)'}: {e['msg'].removeprefix('Value error, ')}")
+            lines.append(f"{at(e['loc'])}{e['msg'].removeprefix('Value error, ')}")
         else:
             got = "" if isinstance(e["input"], dict | list) else f" (got {e['input']!r})"
-            lines.append(f"{path}: {_dotted(e['loc']) or '(top)'}: {e['msg']}{got}")
+            lines.append(f"{at(e['loc'])}{e['msg']}{got}")
     return f"{path}: {what}: {len(lines)} problems\n" + "\n".join(lines) if len(lines) > 1 else lines[0]
 
 
