@@ -35,7 +35,12 @@ def edited(tmp_path, source, name, *replacements):
         ("{kind: river_incident, status: [issued, upgraded]}", "{kind: river_incidents}", "notify.immediate[#3].kind"),
         ("[{role: data_operations}]", "[{role: data_operation}]", "recipients.data_outage[#1].role"),
         ("[{role: river_chief, per: river}, {role: joint_office}]", "[{role: river_chief}]", "needs per: river"),
-        ("  min_daily_readings_water: 5", "  min_daily_readings_water: 5\n  min_daily_hours_air: 20", "outage: unk"),
+        (
+            "  min_daily_readings_water: 5",
+            "  min_daily_readings_water: 5\n  min_daily_hours_air: 20",
+            "outage: min_daily_hours_air is no longer set here: remove it; the valid hours of a day are the row "
+            "daily_mean_hours of dbt_like_sql/seeds/air_data_capture.csv",
+        ),
     ],
 )
 def test_a_typo_in_the_rules_names_the_file_and_the_key(tmp_path, old, new, message):

@@ -16,7 +16,7 @@ from typing import Literal
 
 import polars as pl
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assets.alerts.candidates import LEVEL_RANKS, Recipients
 from assets.alerts.yaml_files import load_yaml, register, validation_message
@@ -86,6 +86,17 @@ class RiverRules(Section):
 class OutageRules(Section):
     silent_hours: int
     min_daily_readings_water: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data):
+        if isinstance(data, dict) and "min_daily_hours_air" in data:  # a rules file written before it moved
+            raise ValueError(
+                f"min_daily_hours_air is no longer set here: remove it; the valid hours of a day are the row "
+                f"daily_mean_hours of {CAPTURE_SEED.relative_to(CAPTURE_SEED.parents[2])} (one place for the SQL "
+                "models and the outage rule)"
+            )
+        return data
 
     @property
     def min_daily_hours_air(self) -> int:
