@@ -1,11 +1,12 @@
 """The pipeline's settings: every ENVMON_* variable the assets read, with its default, in one place.
 
-They are read when a run starts (``assets/resources.py`` builds them for each run), never when a module is imported,
-so that a changed variable takes effect at the next run; a value given to the resource (the launchpad, run config,
-`envmon run --source ...`) wins over the variable. Plain code receives them as arguments. Secrets are read from the
-environment only, are never configuration (the UI and the event log never see them) and never printed (repr).
-``ENVMON_CHART_FONT``, a property of the machine's fonts rather than of the pipeline, is read where the charts
-are drawn (``assets/reports/fonts.py``).
+These frozen values are what assets, sensors and plain code receive. The resources of ``assets/resources.py``
+(``dg.ConfigurableResource`` classes, one per concern) build them when a run starts (or a sensor ticks), never when
+a module is imported: a changed variable takes effect at the next run of the same loaded code location, and a value
+given to the resource (the launchpad, run config, `envmon run --source ...`) wins over the variable. Secrets are
+read from the environment only, are never configuration (the UI and the event log never see them) and never
+printed (repr). ``ENVMON_CHART_FONT``, a property of the machine's fonts rather than of the pipeline, is read where
+the charts are drawn (``assets/reports/fonts.py``). Nothing here writes ``os.environ``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from pathlib import Path
 from typing import ClassVar
 
 from assets.demo import river_default
-from assets.http_sources.deadline import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_READ_TIMEOUT
+from assets.http_sources.deadline import (
+    CONNECT_SETTING,
+    DEADLINE_SETTING,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_DEADLINE,
+    DEFAULT_READ_TIMEOUT,
+    READ_SETTING,
+)
 from warehouse.paths import DataPaths
 
 ALERTS_DIR = Path(__file__).resolve().parent / "alerts"
@@ -43,6 +51,12 @@ class FromEnvironment:
     @classmethod
     def variable(cls, name: str) -> str:
         return cls.VARIABLES.get(name, f"ENVMON_{name.upper()}")
+
+    @classmethod
+    def describe(cls, name: str) -> str:
+        """How a field is set, for the UI's resource config: its variable and its default."""
+        default = next(f.default for f in fields(cls) if f.name == name)
+        return f"unset: {cls.variable(name)}, else {default!r}"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **given):
@@ -93,11 +107,6 @@ class EnvmonSettings(FromEnvironment):
     openaq_url: str = ""  # ENVMON_OPENAQ_URL
     openaq_match_km: float = 1.0  # ENVMON_OPENAQ_MATCH_KM: an OpenAQ location this close to a station is it
     livefeed_url: str = ""  # ENVMON_LIVEFEED_URL
-    # live sources without network fail fast (assets/http_sources/deadline.py): seconds to open a connection, of
-    # silence while an answer is read, and without any answer in a whole run
-    http_connect_timeout: float = DEFAULT_CONNECT_TIMEOUT  # ENVMON_HTTP_CONNECT_TIMEOUT
-    http_read_timeout: float = DEFAULT_READ_TIMEOUT  # ENVMON_HTTP_READ_TIMEOUT
-    http_deadline: float = DEFAULT_DEADLINE  # ENVMON_HTTP_DEADLINE
     # ENVMON_OPENMETEO_FORECAST_DAYS: days of Open-Meteo forecast (0 = off); unset (-1): 3 with a live air source
     # (the fallback forecast, assets.http_sources.forecast_days), else 0 (offline runs)
     openmeteo_forecast_days: int = -1
@@ -111,6 +120,22 @@ class EnvmonSettings(FromEnvironment):
     @property
     def paths(self) -> DataPaths:
         return DataPaths(Path(self.data_dir).resolve())
+
+
+@dataclass(frozen=True)
+class HttpSettings(FromEnvironment):
+    """Live sources without network fail fast (assets/http_sources/deadline.py): seconds to open a connection, of
+    silence while an answer is read, and waited without any answer in a whole run."""
+
+    VARIABLES: ClassVar = {
+        "http_connect_timeout": CONNECT_SETTING,
+        "http_read_timeout": READ_SETTING,
+        "http_deadline": DEADLINE_SETTING,
+    }
+
+    http_connect_timeout: float = DEFAULT_CONNECT_TIMEOUT  # ENVMON_HTTP_CONNECT_TIMEOUT
+    http_read_timeout: float = DEFAULT_READ_TIMEOUT  # ENVMON_HTTP_READ_TIMEOUT
+    http_deadline: float = DEFAULT_DEADLINE  # ENVMON_HTTP_DEADLINE
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def run_day(db: Path, day: dt.date, rules=None, seed: int = 2023):
     """One daily run of the alert part: the observed day, the forecast issued the next morning, the rules."""
     rules = rules or load_rules()
     issue = day + dt.timedelta(days=1)
-    forecast = generator_forecast(load_station_catalog(), issue, rules["warning"]["forecast_horizon_days"], seed)
+    forecast = generator_forecast(load_station_catalog(), issue, rules.warning.forecast_horizon_days, seed)
     observed = observed_area_daily(day, seed)
     with write_connection(db) as con:
         write_forecast(con, forecast, GENERATOR_SOURCE, issue, day)

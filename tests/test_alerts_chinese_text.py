@@ -16,7 +16,7 @@ from assets.alerts.mail.digest_render import render_digest
 from assets.alerts.mail.email_render import render
 from assets.alerts.notify.announce import notification_for
 from assets.alerts.notify.contacts import load_contacts
-from assets.alerts.rules.candidates import Candidate, area_audience
+from assets.alerts.rules.candidates import Candidate, area_places
 from assets.alerts.rules.rules_config import load_rules
 from assets.alerts.rules.warning_status import warning_status
 from tests import test_alerts_outage as outage_case
@@ -201,7 +201,7 @@ def test_observed_heavy_pollution_and_its_retraction_in_the_digest_are_chinese(t
 
 
 def test_under_a_regional_warning_issued_that_day_the_text_says_so_in_chinese():
-    regional = Candidate("regional_warning", "region", "orange", "区域联合预警", "regional", ["自贡"], area_audience())
+    regional = Candidate("regional_warning", "region", "orange", "区域联合预警", "regional", ["自贡"], area_places())
     zh, en = warning_status({}, [regional], D, ["自贡"])["自贡"]
     assert zh == "本区县无预警，区域联合预警（橙色，当日新发布）仍在执行"
     assert en == "no area warning here; the regional warning (Orange, issued that day) still applies"

@@ -36,15 +36,21 @@ def test_env_variable_overrides_the_example(tmp_path):
     assert AlertSettings.from_env({}).contacts.name == "contacts.example.yaml"
 
 
+EMAIL = "contacts[#1].email: not a valid address"
+
+
 @pytest.mark.parametrize(
     "entry, message",
     [
-        ("  - {role: area_air_office, area: 荣昌, name: x, email: not-an-address}\n", "contact #1: field 'email'"),
-        ('  - {role: area_air_office, area: 荣昌, name: x, email: "a@b.cn\\r\\nBcc: c@d.cn"}\n', "field 'email'"),
-        ("  - {role: area_air_office, area: 成都, name: x, email: a@b.cn}\n", "field 'area' is '成都'"),
-        ("  - {role: river_chief, river: 濑溪河, province: 贵州, name: x, email: a@b.cn}\n", "field 'province'"),
-        ("  - {role: mayor, name: x, email: a@b.cn}\n", "field 'role'"),
-        ("  - {role: joint_office, name: x, email: a@b.cn, language: fr}\n", "field 'language'"),
+        ("  - {role: area_air_office, area: 荣昌, name: x, email: not-an-address}\n", EMAIL),
+        ('  - {role: area_air_office, area: 荣昌, name: x, email: "a@b.cn\\r\\nBcc: c@d.cn"}\n', EMAIL),
+        ("  - {role: area_air_office, area: 成都, name: x, email: a@b.cn}\n", "[#1].area: '成都' is not one of"),
+        (
+            "  - {role: river_chief, river: 濑溪河, province: 贵州, name: x, email: a@b.cn}\n",
+            "[#1].province: '贵州' is not",
+        ),
+        ("  - {role: mayor, name: x, email: a@b.cn}\n", "contacts[#1].role: Input should be"),
+        ("  - {role: joint_office, name: x, email: a@b.cn, language: fr}\n", "[#1].language: Input should be"),
     ],
 )
 def test_bad_entries_are_named(tmp_path, entry, message):

@@ -5,7 +5,7 @@ import datetime as dt
 from assets.alerts.notify.announce import announce
 from assets.alerts.notify.contacts import load_contacts
 from assets.alerts.notify.notify_rules import NotifyRules
-from assets.alerts.rules.candidates import Candidate, area_audience
+from assets.alerts.rules.candidates import Candidate, area_places
 from assets.alerts.rules.lifecycle import apply_day
 from assets.alerts.rules.rules_config import load_rules
 from warehouse.connection import fetch_polars, write_connection
@@ -13,7 +13,8 @@ from warehouse.connection import fetch_polars, write_connection
 D = dt.date(2026, 1, 10)
 NOW = dt.datetime(2026, 1, 11, 9)
 KINDS = {"area_warning"}
-NOTIFY = NotifyRules.from_rules(load_rules())
+RULES = load_rules()
+NOTIFY = NotifyRules.from_rules(RULES)
 
 
 def warn(level, area="自贡"):
@@ -24,7 +25,7 @@ def warn(level, area="自贡"):
         "重污染天气预警",
         "heavy air pollution warning",
         [area],
-        area_audience(area),
+        RULES.recipients.selectors("area_warning", area_places(area)),
         [{"day": str(D), "aqi": 250}],
     )
 

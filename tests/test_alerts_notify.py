@@ -1,7 +1,6 @@
 """Who is told what, and when, on hand-made state changes: the immediate routes and their follow-ups, grouping, the
 digest hour, a change added after its day's digest, a change superseded before its digest, grouped outages."""
 
-import copy
 import datetime as dt
 import json
 
@@ -12,9 +11,9 @@ from assets.alerts.notify.announce import announce
 from assets.alerts.notify.contacts import load_contacts
 from assets.alerts.notify.digest import compose_due_digests
 from assets.alerts.notify.notify_rules import NotifyRules
-from assets.alerts.rules.candidates import DATA_OPS, Candidate, area_audience, river_audience
+from assets.alerts.rules.candidates import NO_PLACE, Candidate, area_places, river_places
 from assets.alerts.rules.lifecycle import apply_day
-from assets.alerts.rules.rules_config import load_rules
+from assets.alerts.rules.rules_config import DEFAULT_RULES, load_rules
 from warehouse.connection import fetch_polars, write_connection
 
 D = dt.date(2026, 1, 10)
@@ -25,7 +24,9 @@ CONTACTS = load_contacts()
 
 
 def warn(level, area="自贡", kind="area_warning"):
-    audience = area_audience(area) if kind == "area_warning" else area_audience(*["自贡", "荣昌"])
+    audience = RULES.recipients.selectors(
+        kind, area_places(area) if kind == "area_warning" else area_places("自贡", "荣昌")
+    )
     return Candidate(
         kind,
         area if kind == "area_warning" else "region",
@@ -46,14 +47,23 @@ def river(kind, code="LXH05", border=True):
         "断面持续超标",
         "exceedance",
         ["濑溪河 泸县入境(川渝界)"],
-        river_audience("濑溪河"),
+        RULES.recipients.selectors(kind, river_places("濑溪河")),
         topic="water",
         border=border,
     )
 
 
 def outage(code, feed):
-    return Candidate("data_outage", code, "alert", "数据中断", "data outage", [code], DATA_OPS, topic=f"outage:{feed}")
+    return Candidate(
+        "data_outage",
+        code,
+        "alert",
+        "数据中断",
+        "data outage",
+        [code],
+        RULES.recipients.selectors("data_outage", NO_PLACE),
+        topic=f"outage:{feed}",
+    )
 
 
 def step(con, day, cands, kinds, notify=NOTIFY, now=NOW):
@@ -124,10 +134,21 @@ def test_river_routes_border_sections_incidents_and_outages(tmp_path):
     assert joint["mail_subject"][0].startswith("【川南渝西联合预警】2项预警 — ")
 
 
+def rules_with(tmp_path, old: str, new: str):
+    """The shipped rules with one text replaced, loaded as a file (ENVMON_ALERT_RULES) would be."""
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "x.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return load_rules(path)
+
+
+BORDER_ROUTE = "border_section: true}"
+
+
 def test_outages_mailed_at_once_are_one_mail_per_feed_and_day(tmp_path):
-    rules = copy.deepcopy(RULES)
-    rules["notify"]["immediate"].append({"kind": "data_outage", "status": ["issued"]})
-    notify = NotifyRules.from_rules(rules)
+    route = BORDER_ROUTE + "\n    - {kind: data_outage, status: [issued]}"
+    notify = NotifyRules.from_rules(rules_with(tmp_path, BORDER_ROUTE, route))
     with write_connection(tmp_path / "w.duckdb") as con:
         step(
             con,
@@ -191,11 +212,9 @@ def test_a_change_superseded_before_its_digest_is_not_told_and_the_new_one_is(tm
 
 
 def test_bad_notify_rules_name_the_file_and_the_route(tmp_path):
-    rules = copy.deepcopy(RULES)
-    rules["notify"]["immediate"].append({"kind": "area_warning", "min_level": "purple"})
-    with pytest.raises(ValueError, match=r"x.yaml: notify.immediate #5: min_level 'purple' is not a level"):
-        NotifyRules.from_rules(rules, "x.yaml")
-    rules["notify"] = {"digest_hour": 25}
-    with pytest.raises(ValueError, match="digest_hour is 25"):
-        NotifyRules.from_rules(rules, "x.yaml")
+    route = BORDER_ROUTE + "\n    - {kind: area_warning, min_level: purple}"
+    with pytest.raises(ValueError, match=r"x.yaml: notify.immediate\[#5\].min_level: 'purple' is not a level"):
+        rules_with(tmp_path, BORDER_ROUTE, route)
+    with pytest.raises(ValueError, match=r"x.yaml: notify.digest_hour: .* less than or equal to 23 \(got 25\)"):
+        rules_with(tmp_path, "digest_hour: 10", "digest_hour: 25")
     assert json.dumps(NOTIFY.due(D), default=str) == '"2026-01-11 10:00:00"'

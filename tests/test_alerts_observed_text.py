@@ -7,7 +7,7 @@ import polars as pl
 
 from assets.alerts.evaluate import evaluate_day
 from assets.alerts.notify.contacts import load_contacts
-from assets.alerts.rules.candidates import Candidate, area_audience
+from assets.alerts.rules.candidates import Candidate, area_places
 from assets.alerts.rules.lifecycle import apply_day
 from assets.alerts.rules.rules_config import load_rules
 from tests.alerts_scenario import prepare
@@ -18,7 +18,8 @@ NOW = dt.datetime(2026, 1, 21, 9)
 
 
 def warning(kind: str, subject: str, level: str) -> Candidate:
-    return Candidate(kind, subject, level, "重污染天气预警", "warning", [subject], area_audience(subject))
+    candidate = Candidate(kind, subject, level, "重污染天气预警", "warning", [subject], area_places(subject))
+    return load_rules().recipients.route(candidate)
 
 
 def heavy_day(con, day: dt.date, area: str = "自贡", aqi: int = 236) -> None:

@@ -84,7 +84,7 @@ def test_outages_reach_data_operations_and_envmon_deliver_sends_them(data_dir, m
         # a day whose feeds were never fetched (before the pipeline ran, or touched only by a late reading) is
         # not an outage of the feed
         con.execute("DELETE FROM meta.batches")
-        cfg = load_rules()["outage"]
+        cfg = load_rules().outage
         assert air_outages(con, D, cfg) == [] and water_outages(con, D, cfg) == []
 
 
@@ -115,7 +115,7 @@ def test_outage_text_tells_missing_hours_invalidated_values_and_late_data_apart(
         con.register("_f", stuck.to_arrow())
         con.execute("INSERT INTO staging.air_value_flags BY NAME SELECT * FROM _f")
         record_batch(con, "air_hourly", "test", D, "b", Path("raw.parquet"), 1, 1, 0)
-        found = {c.subject: c for c in air_outages(con, D, load_rules()["outage"])}
+        found = {c.subject: c for c in air_outages(con, D, load_rules().outage)}
     assert set(found) == {"1882A", "1883A", "1884A"}
     stuck_day = found["1883A"]
     assert stuck_day.capture_pct == 66.7  # 16 valid PM2.5 hours of 24, as GB 3095 counts them
@@ -140,5 +140,5 @@ def test_a_national_catalog_raises_outages_only_for_the_region_stations(tmp_path
             "INSERT INTO seeds.stations SELECT * REPLACE ('1431A' AS code, '成都' AS area, '成都市' AS city) "
             "FROM seeds.stations WHERE code = '1882A'"
         )  # a 成都 station of the national list, in service, silent all day
-        found = {c.subject for c in air_outages(con, D, load_rules()["outage"])}
+        found = {c.subject for c in air_outages(con, D, load_rules().outage)}
     assert found == {"1882A", "1883A"}

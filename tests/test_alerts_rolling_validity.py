@@ -27,7 +27,7 @@ from warehouse.partitions import replace_partition
 from warehouse.schema import ensure_schema
 
 D = dt.date(2026, 1, 20)
-OBSERVED = load_rules()["observed"]
+OBSERVED = load_rules().observed
 
 
 def rolling(con, day: dt.date, area: str = "大足") -> dict[int, int | None]:

@@ -40,28 +40,28 @@ def series(area: str, province: str, aqis: list[int | None], observed_days: int 
     ],
 )
 def test_national_criteria(forecast, level):
-    found = area_warnings(series("自贡", "四川", forecast), D, RULES["warning"])
+    found = area_warnings(series("自贡", "四川", forecast), D, RULES.warning)
     assert (found[0].level if found else None) == level
 
 
 def test_observed_days_of_the_episode_count_and_the_warning_lifts_with_nothing_heavy_ahead():
     ongoing = series("自贡", "四川", [230, 320, 240, 150, 150], observed_days=2)  # D-1, D observed heavy
-    assert area_warnings(ongoing, D, RULES["warning"])[0].level == "orange"
+    assert area_warnings(ongoing, D, RULES.warning)[0].level == "orange"
     ended = series("自贡", "四川", [230, 320, 150, 150], observed_days=2)  # nothing heavy after D
-    assert area_warnings(ended, D, RULES["warning"]) == []
+    assert area_warnings(ended, D, RULES.warning) == []
 
 
 def test_regional_rule_needs_three_areas_and_both_provinces():
     heavy = [150, 250, 320, 240, 100]
     sc = [series(a, "四川", heavy) for a in ("自贡", "内江", "宜宾")]
     cq = [series(a, "重庆", [150, 230, 220, 100, 100]) for a in ("荣昌",)]
-    only_sichuan = area_warnings(pl.concat(sc), D, RULES["warning"])
-    assert len(only_sichuan) == 3 and regional_level(only_sichuan, D, RULES["regional"]) is None
-    both = area_warnings(pl.concat(sc + cq), D, RULES["warning"])
-    level, covering = regional_level(both, D, RULES["regional"])
+    only_sichuan = area_warnings(pl.concat(sc), D, RULES.warning)
+    assert len(only_sichuan) == 3 and regional_level(only_sichuan, D, RULES.regional) is None
+    both = area_warnings(pl.concat(sc + cq), D, RULES.warning)
+    level, covering = regional_level(both, D, RULES.regional)
     assert level == "orange" and {e.area for e in covering} == {"自贡", "内江", "宜宾", "荣昌"}
     cands = warning_candidates(pl.concat(sc + cq), D, RULES, ["自贡", "内江", "宜宾", "荣昌"])
-    regional = next(c for c in cands if c.kind == "regional_warning")
+    regional = RULES.recipients.route(next(c for c in cands if c.kind == "regional_warning"))
     assert len([r for r in regional.recipients if r["role"] == "area_air_office"]) == 4
 
 

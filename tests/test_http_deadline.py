@@ -13,7 +13,7 @@ from assets.http_sources.client import HttpClient, HttpDeadlineError, HttpSource
 from assets.http_sources.deadline import Deadline, HttpLimits
 from assets.http_sources.open_meteo import fetch_hourly
 from assets.http_sources.openaq import openaq_source, paged
-from assets.settings import EnvmonSettings
+from assets.settings import HttpSettings
 from tests.http_replay import Delay, ReplayServer, json_body
 from tests.silent_servers import BlackHole, SlowDrip
 
@@ -33,9 +33,9 @@ class FakeClock:
 
 
 def test_the_settings_and_their_defaults():
-    s = EnvmonSettings.from_env({})
+    s = HttpSettings.from_env({})
     assert (s.http_connect_timeout, s.http_read_timeout, s.http_deadline) == (10.0, 30.0, 60.0)
-    s = EnvmonSettings.from_env({"ENVMON_HTTP_CONNECT_TIMEOUT": "2", "ENVMON_HTTP_DEADLINE": "5.5"})
+    s = HttpSettings.from_env({"ENVMON_HTTP_CONNECT_TIMEOUT": "2", "ENVMON_HTTP_DEADLINE": "5.5"})
     assert (s.http_connect_timeout, s.http_deadline) == (2.0, 5.5)
     with pytest.raises(ValueError, match="ENVMON_HTTP_DEADLINE is 0"):
         HttpLimits.starting_now(10, 30, 0)

@@ -42,7 +42,7 @@ def test_daily_run_on_open_meteo_then_warnings(data_dir):
         .join(provinces, on="area")
         .with_columns(observed=pl.lit(False))
     )
-    found = area_warnings(series, dt.date(2026, 11, 10), load_rules()["warning"])
+    found = area_warnings(series, dt.date(2026, 11, 10), load_rules().warning)
     # three forecast days above 200 with one above 300: orange in every area (the fixture is served for all ten)
     assert sorted(e.area for e in found) == sorted(provinces["area"])
     assert {e.level for e in found} == {"orange"}

@@ -5,7 +5,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from assets.resources import settings_resource
+from assets.resources import MailResource, SettingsResource
 from assets.settings import EnvmonSettings
 from pipelines.definitions import defs
 from warehouse.connection import read_connection
@@ -54,7 +54,7 @@ def test_secrets_are_never_configuration_nor_logged(tmp_path, monkeypatch):
     settings = EnvmonSettings.from_env()
     assert settings.openaq_api_key == key and key not in repr(settings)
     assert EnvmonSettings.from_env(openaq_api_key="given").openaq_api_key == key  # never from config
-    assert "openaq_api_key" not in settings_resource.config_schema.config_type.fields
+    assert "openaq_api_key" not in SettingsResource.model_fields and "password" not in MailResource.model_fields
     instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def("daily_job").execute_in_process(asset_selection=[STATIONS], instance=instance)
     assert result.success

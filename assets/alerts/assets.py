@@ -68,7 +68,7 @@ def generator_forecast_asset(
         return dg.MaterializeResult(
             metadata={"dagster/row_count": 0, "skipped": f"air source is {settings.air_source}"}
         )
-    horizon = load_rules(alerting.rules)["warning"]["forecast_horizon_days"]
+    horizon = load_rules(alerting.rules).warning.forecast_horizon_days
     catalog = load_station_catalog(settings.stations_csv or None)
     days = run_days(context)
     issues = [day + dt.timedelta(days=1) for day in days]
@@ -155,7 +155,7 @@ def alert_assets() -> list[dg.AssetsDefinition]:
             for day in days:  # in order: each day's lifecycle starts from the day before
                 evaluations.append(evaluate_day(con, day, rules, contacts, now, where, alerting.public_url))
         coverage = forecast_coverage_result(
-            {ev.day: ev.forecast_gaps for ev in evaluations}, rules["warning"]["forecast_coverage_days"]
+            {ev.day: ev.forecast_gaps for ev in evaluations}, rules.warning.forecast_coverage_days
         )
         by_day = {
             ev.day.isoformat(): {

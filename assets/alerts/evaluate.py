@@ -25,6 +25,7 @@ from assets.alerts.rules.lifecycle import apply_day, latest_before, open_subject
 from assets.alerts.rules.outage import air_outages, water_outages
 from assets.alerts.rules.retraction import explain_retractions
 from assets.alerts.rules.river import river_candidates, with_report_disputes
+from assets.alerts.rules.rules_config import RiverRules, Rules
 from assets.alerts.rules.warning_status import warning_status
 from assets.demo import mark_alerts
 from warehouse.connection import fetch_polars
@@ -46,7 +47,7 @@ class Evaluation:
 def evaluate_day(
     con: duckdb.DuckDBPyConnection,
     day: dt.date,
-    rules: dict,
+    rules: Rules,
     contacts: list[Contact],
     now: dt.datetime,
     where: list[str] = (),
@@ -54,7 +55,7 @@ def evaluate_day(
 ) -> Evaluation:
     ev = Evaluation(day)
     if has_table(con, "forecast.aqi_daily") or has_table(con, "marts.air_area_daily"):
-        series = daily_series(con, day, LOOKBACK_DAYS, rules["warning"]["forecast_horizon_days"])
+        series = daily_series(con, day, LOOKBACK_DAYS, rules.warning.forecast_horizon_days)
         capture = area_capture(con, day)  # the observed day's data capture, shown with each warning
         ev.candidates += [
             replace(c, capture_pct=capture.get(c.subject)) if c.kind == "area_warning" else c
@@ -68,18 +69,19 @@ def evaluate_day(
         status = warning_status(
             latest_before(con, day, {"area_warning", "regional_warning"}), ev.candidates, day, list(area_provinces())
         )
-        ev.candidates += observed_heavy(con, day, rules["observed"], warned, status)
+        ev.candidates += observed_heavy(con, day, rules.observed, warned, status)
         ev.kinds.add("observed_heavy")
     if has_table(con, "marts.water_reading_class"):
-        rivers = river_candidates(*river_inputs(con, day, rules["river"]), day, rules["river"])
+        rivers = river_candidates(*river_inputs(con, day, rules.river), day, rules.river)
         ev.candidates += with_report_disputes(rivers, report_disputes(con, day))
         ev.kinds |= {"river_exceedance", "river_incident"}
     if has_table(con, "intermediate.air_hourly_valid"):
-        ev.candidates += air_outages(con, day, rules["outage"])
-        ev.candidates += water_outages(con, day, rules["outage"], int(rules["river"]["daily_readings"]))
+        ev.candidates += air_outages(con, day, rules.outage)
+        ev.candidates += water_outages(con, day, rules.outage, rules.river.daily_readings)
         ev.kinds.add("data_outage")
     if has_table(con, "marts.air_area_daily"):  # an air pipeline: warnings need a forecast ahead
-        ev.forecast_gaps = forecast_gaps(con, day, int(rules["warning"]["forecast_coverage_days"]))
+        ev.forecast_gaps = forecast_gaps(con, day, rules.warning.forecast_coverage_days)
+    ev.candidates = [rules.recipients.route(c) for c in ev.candidates]  # places -> who receives them
     with transaction(con):  # the day's states, their notifications and immediate mails, or none of them
         ev.changes = apply_day(con, day, ev.candidates, ev.kinds, now)
         ev.changes = explain_retractions(con, day, ev.changes, ev.candidates, rules)  # why, in the mails
@@ -89,10 +91,10 @@ def evaluate_day(
     return ev
 
 
-def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> tuple[pl.DataFrame, ...]:
+def river_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: RiverRules) -> tuple[pl.DataFrame, ...]:
     """Readings of day D and enough before it for the medians and the travel times; the catalog; the classes; the
     parameter names and units."""
-    back = int(cfg["incident_median_hours"]) + 48
+    back = cfg.incident_median_hours + 48
     readings = fetch_polars(
         con,
         "SELECT * FROM marts.water_reading_class WHERE ts > CAST(? AS TIMESTAMP) + INTERVAL 1 HOUR - to_hours(?) "

@@ -13,16 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assets.alerts.rules.candidates import LEVEL_RANKS
 
-KINDS = ("area_warning", "regional_warning", "observed_heavy", "river_exceedance", "river_incident", "data_outage")
-STATUSES = ("issued", "upgraded", "downgraded", "lifted", "retracted")
+if TYPE_CHECKING:  # the rules import nothing of this module; this keeps the import one way at run time too
+    from assets.alerts.rules.rules_config import Route, Rules
 
 
 @dataclass(frozen=True)
 class NotifyRules:
-    immediate: tuple[dict, ...]
+    immediate: tuple[Route, ...]
     follow_up: tuple[str, ...]
     group_by: str
     digest_hour: int
@@ -30,40 +31,27 @@ class NotifyRules:
     remind_for: dt.timedelta
 
     @classmethod
-    def from_rules(cls, rules: dict, where: str = "rules.yaml") -> NotifyRules:
-        cfg = rules.get("notify") or {}
-        routes = tuple(cfg.get("immediate") or ())
-        for i, route in enumerate(routes, start=1):
-            problem = _route_problem(route)
-            if problem:
-                raise ValueError(f"{where}: notify.immediate #{i}: {problem}")
-        follow_up = tuple(cfg.get("follow_up_immediately") or ())
-        if set(follow_up) - set(STATUSES):
-            raise ValueError(f"{where}: notify.follow_up_immediately: statuses are {', '.join(STATUSES)}")
-        group_by = cfg.get("group_by", "topic")
-        if group_by not in ("topic", "alert"):
-            raise ValueError(f"{where}: notify.group_by is {group_by!r}; expected topic or alert")
-        hour = int(cfg.get("digest_hour", 10))
-        if not 0 <= hour <= 23:
-            raise ValueError(f"{where}: notify.digest_hour is {hour}; expected 0 .. 23 (China Standard Time)")
+    def from_rules(cls, rules: Rules) -> NotifyRules:
+        """From the loaded rules (``rules_config.load_rules`` has validated the notify section, naming the file)."""
+        cfg = rules.notify
         return cls(
-            routes,
-            follow_up,
-            group_by,
-            hour,
-            dt.timedelta(hours=float(cfg.get("remind_unacknowledged_after_hours", 24))),
-            dt.timedelta(days=float(cfg.get("remind_for_days", 7))),
+            tuple(cfg.immediate),
+            tuple(cfg.follow_up_immediately),
+            cfg.group_by,
+            cfg.digest_hour,
+            dt.timedelta(hours=cfg.remind_unacknowledged_after_hours),
+            dt.timedelta(days=cfg.remind_for_days),
         )
 
     def is_immediate(self, row: dict) -> bool:
         """Whether a state change (an alerts.event_log row) is mailed at once by the routes (follow-ups aside)."""
         extra = json.loads(row["evidence"]) if isinstance(row.get("evidence"), str) else (row.get("evidence") or {})
         for route in self.immediate:
-            if route["kind"] != row["kind"] or row["status"] not in route.get("status", ("issued", "upgraded")):
+            if route.kind != row["kind"] or row["status"] not in route.status:
                 continue
-            if "min_level" in route and row["level_rank"] < LEVEL_RANKS[route["min_level"]]:
+            if route.min_level is not None and row["level_rank"] < LEVEL_RANKS[route.min_level]:
                 continue
-            if route.get("border_section") and not extra.get("border"):
+            if route.border_section and not extra.get("border"):
                 continue
             return True
         return False
@@ -82,16 +70,3 @@ class NotifyRules:
         """The most recent day whose digest time has come."""
         day = now.date() - dt.timedelta(days=1)
         return day if self.due(day) <= now else day - dt.timedelta(days=1)
-
-
-def _route_problem(route: object) -> str | None:
-    if not isinstance(route, dict) or route.get("kind") not in KINDS:
-        return f"needs kind, one of {', '.join(KINDS)}"
-    unknown = set(route) - {"kind", "status", "min_level", "border_section"}
-    if unknown:
-        return f"unknown field(s) {', '.join(sorted(unknown))}"
-    if set(route.get("status") or ()) - set(STATUSES):
-        return f"status: one or more of {', '.join(STATUSES)}"
-    if "min_level" in route and route["min_level"] not in LEVEL_RANKS:
-        return f"min_level {route['min_level']!r} is not a level ({', '.join(LEVEL_RANKS)})"
-    return None

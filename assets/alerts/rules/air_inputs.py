@@ -12,7 +12,8 @@ import re
 import duckdb
 import polars as pl
 
-from assets.alerts.rules.candidates import Candidate, area_audience
+from assets.alerts.rules.candidates import Candidate, area_places
+from assets.alerts.rules.rules_config import ObservedRules
 from warehouse.connection import fetch_one, fetch_polars
 
 FALLBACK_SOURCES = ("open_meteo",)  # forecasts used only where no official one covers the area-day
@@ -89,7 +90,7 @@ def area_capture(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, floa
 def observed_heavy(
     con: duckdb.DuckDBPyConnection,
     day: dt.date,
-    cfg: dict,
+    cfg: ObservedRules,
     warned: set[str],
     status: dict[str, tuple[str, str]] | None = None,
 ) -> list[Candidate]:
@@ -116,9 +117,9 @@ def observed_heavy(
         """,
         {
             "day": day,
-            "daily": cfg["daily_aqi_above"],
-            "roll": cfg["rolling_24h_aqi_above"],
-            "min_hours": cfg["rolling_min_hours"],
+            "daily": cfg.daily_aqi_above,
+            "roll": cfg.rolling_24h_aqi_above,
+            "min_hours": cfg.rolling_min_hours,
         },
     ).filter(~pl.col("area").is_in(list(warned)))
     if areas.height == 0:
@@ -129,9 +130,9 @@ def observed_heavy(
     for a in areas.iter_rows(named=True):
         aqi = a["aqi"]
         level = "severe" if aqi is not None and aqi > 300 else "heavy"
-        basis_zh = f"日AQI {aqi}" if aqi is not None and aqi > cfg["daily_aqi_above"] else ""
-        if a["hours_over"] >= cfg["rolling_min_hours"]:
-            basis_zh += f"{'，' if basis_zh else ''}滚动24小时AQI>{cfg['rolling_24h_aqi_above']}共{a['hours_over']}小时"
+        basis_zh = f"日AQI {aqi}" if aqi is not None and aqi > cfg.daily_aqi_above else ""
+        if a["hours_over"] >= cfg.rolling_min_hours:
+            basis_zh += f"{'，' if basis_zh else ''}滚动24小时AQI>{cfg.rolling_24h_aqi_above}共{a['hours_over']}小时"
         hours = ", ".join(a["hours"] or [])
         hours_zh = "、".join(a["hours"] or [])
         said = (status or {}).get(a["area"], ("当日无预警", "no warning was in force"))
@@ -143,16 +144,16 @@ def observed_heavy(
                 title_zh="重污染天气（未预警）",
                 title_en="heavy pollution observed without a warning",
                 subjects=[a["area"]],
-                recipients=area_audience(a["area"]),
+                recipients=area_places(a["area"]),
                 evidence=stations.filter(pl.col("area") == a["area"]).drop("area").to_dicts(),
                 summary_zh=f"{a['area']} {day} 实测{basis_zh}，首要污染物 {a['primary_pollutant'] or '—'}，{said[0]}。"
                 + (f"超标时段（滚动24小时）：{hours_zh}" if hours_zh else ""),
                 summary_en=f"{a['area']} on {day}: daily AQI {aqi}, {a['hours_over']} h of rolling 24-h AQI above "
-                f"{cfg['rolling_24h_aqi_above']}; {said[1]}." + (f" Hours: {hours}" if hours else ""),
-                standard=f"HJ 633 daily AQI; rule: daily AQI > {cfg['daily_aqi_above']} or rolling 24-h AQI > "
-                f"{cfg['rolling_24h_aqi_above']} for >= {cfg['rolling_min_hours']} h",
-                standard_zh=f"HJ 633 日AQI；规则：日AQI>{cfg['daily_aqi_above']}，或滚动24小时AQI>"
-                f"{cfg['rolling_24h_aqi_above']}累计{cfg['rolling_min_hours']}小时及以上",
+                f"{cfg.rolling_24h_aqi_above}; {said[1]}." + (f" Hours: {hours}" if hours else ""),
+                standard=f"HJ 633 daily AQI; rule: daily AQI > {cfg.daily_aqi_above} or rolling 24-h AQI > "
+                f"{cfg.rolling_24h_aqi_above} for >= {cfg.rolling_min_hours} h",
+                standard_zh=f"HJ 633 日AQI；规则：日AQI>{cfg.daily_aqi_above}，或滚动24小时AQI>"
+                f"{cfg.rolling_24h_aqi_above}累计{cfg.rolling_min_hours}小时及以上",
                 capture_pct=capture.get(a["area"]),
             )
         )

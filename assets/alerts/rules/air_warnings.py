@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.alerts.rules.candidates import LEVEL_RANKS, Candidate, area_audience
+from assets.alerts.rules.candidates import LEVEL_RANKS, Candidate, area_places
+from assets.alerts.rules.rules_config import Level, RegionalRules, Rules, WarningRules
 
 
 @dataclass(frozen=True)
@@ -41,32 +42,32 @@ def episodes(series: pl.DataFrame, heavy_aqi: int, merge_gap_days: int) -> pl.Da
     return heavy.with_columns(episode=(gap.fill_null(10**6) > merge_gap_days).cast(pl.Int32).cum_sum().over("area"))
 
 
-def level_met(days: pl.DataFrame, levels: list[dict]) -> str | None:
+def level_met(days: pl.DataFrame, levels: list[Level]) -> str | None:
     """The highest configured level whose conditions one of its ``any_of`` alternatives meets on these days."""
     for spec in levels:  # highest first, as in rules.yaml
-        for alternative in spec["any_of"]:
-            if "reach" in alternative and (days["aqi"] >= alternative["reach"]).any():
-                return spec["level"]
-            needs = alternative.get("days_above") or {}
-            if needs and all((days["aqi"] > int(aqi)).sum() >= n for aqi, n in needs.items()):
-                return spec["level"]
+        for alternative in spec.any_of:
+            if alternative.reach is not None and (days["aqi"] >= alternative.reach).any():
+                return spec.level
+            needs = alternative.days_above
+            if needs and all((days["aqi"] > aqi).sum() >= n for aqi, n in needs.items()):
+                return spec.level
     return None
 
 
-def area_warnings(series: pl.DataFrame, day: dt.date, cfg: dict) -> list[Episode]:
+def area_warnings(series: pl.DataFrame, day: dt.date, cfg: WarningRules) -> list[Episode]:
     """The warning episode of each area on ``day`` (at most one per area: the earliest ahead that meets a level)."""
-    if cfg.get("lift_clear_hours") is not None:  # the lift rule implies the gap that does not clear
-        merge_gap = max(int(cfg.get("merge_gap_days", 0)), math.ceil(cfg["lift_clear_hours"] / 24) - 1)
+    if cfg.lift_clear_hours is not None:  # the lift rule implies the gap that does not clear
+        merge_gap = max(cfg.merge_gap_days, math.ceil(cfg.lift_clear_hours / 24) - 1)
     else:
-        merge_gap = int(cfg.get("merge_gap_days", 0))
-    labelled = episodes(series, cfg["heavy_aqi"], merge_gap)
+        merge_gap = cfg.merge_gap_days
+    labelled = episodes(series, cfg.heavy_aqi, merge_gap)
     provinces = dict(series.select("area", "province").unique().iter_rows())
     found = []
     for (area, _), days in labelled.group_by("area", "episode", maintain_order=True):
         if days["day"].max() <= day:  # nothing heavy ahead: cleared (or lifted)
             continue
-        counted = days if cfg.get("count_observed_days", True) else days.filter(pl.col("day") > day)
-        level = level_met(counted, cfg["levels"])
+        counted = days if cfg.count_observed_days else days.filter(pl.col("day") > day)
+        level = level_met(counted, cfg.levels)
         if level and not any(e.area == area for e in found):
             span = series.filter(
                 (pl.col("area") == area) & pl.col("day").is_between(days["day"].min(), days["day"].max())
@@ -75,7 +76,7 @@ def area_warnings(series: pl.DataFrame, day: dt.date, cfg: dict) -> list[Episode
     return found
 
 
-def regional_level(found: list[Episode], day: dt.date, cfg: dict) -> tuple[str, list[Episode]] | None:
+def regional_level(found: list[Episode], day: dt.date, cfg: RegionalRules) -> tuple[str, list[Episode]] | None:
     """The project's regional rule: on some day after D, >= min_areas areas under warning, >= min_per_province in
     each province; the level is the highest one at least min_areas of those areas reach."""
     provinces = {e.province for e in found}
@@ -84,14 +85,10 @@ def regional_level(found: list[Episode], day: dt.date, cfg: dict) -> tuple[str, 
     for t in ahead:
         covering = [e for e in found if e.first <= t <= e.last]
         per_province = {p: sum(e.province == p for e in covering) for p in provinces}
-        if (
-            len(covering) < cfg["min_areas"]
-            or len(provinces) < 2
-            or min(per_province.values()) < cfg["min_per_province"]
-        ):
+        if len(covering) < cfg.min_areas or len(provinces) < 2 or min(per_province.values()) < cfg.min_per_province:
             continue
         ranks = sorted((LEVEL_RANKS[e.level] for e in covering), reverse=True)
-        rank = ranks[cfg["min_areas"] - 1]
+        rank = ranks[cfg.min_areas - 1]
         if best is None or rank > best[0]:
             best = (rank, covering)
     if best is None:
@@ -100,8 +97,8 @@ def regional_level(found: list[Episode], day: dt.date, cfg: dict) -> tuple[str, 
     return level, best[1]
 
 
-def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_areas: list[str]) -> list[Candidate]:
-    cfg = rules["warning"]
+def warning_candidates(series: pl.DataFrame, day: dt.date, rules: Rules, all_areas: list[str]) -> list[Candidate]:
+    cfg = rules.warning
     found = area_warnings(series, day, cfg)
     out = [
         Candidate(
@@ -111,18 +108,18 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
             title_zh="重污染天气预警",
             title_en="heavy air pollution warning",
             subjects=[e.area],
-            recipients=area_audience(e.area),
+            recipients=area_places(e.area),
             evidence=_evidence(e),
-            standard=cfg["standard"],
-            standard_zh=cfg.get("standard_zh") or cfg["standard"],
-            summary_zh=f"{e.area}预计{e.first}至{e.last}出现重污染过程（日AQI>{cfg['heavy_aqi']}）。",
+            standard=cfg.standard,
+            standard_zh=cfg.standard_in_chinese,
+            summary_zh=f"{e.area}预计{e.first}至{e.last}出现重污染过程（日AQI>{cfg.heavy_aqi}）。",
             summary_en=f"{e.area}: heavy pollution episode expected {e.first} to {e.last} "
-            f"(daily AQI > {cfg['heavy_aqi']}).",
+            f"(daily AQI > {cfg.heavy_aqi}).",
             data_status=_status(e),
         )
         for e in found
     ]
-    regional = regional_level(found, day, rules["regional"])
+    regional = regional_level(found, day, rules.regional)
     if regional:
         level, covering = regional
         names = [e.area for e in covering]
@@ -134,12 +131,12 @@ def warning_candidates(series: pl.DataFrame, day: dt.date, rules: dict, all_area
                 title_zh="区域重污染天气联合预警",
                 title_en="regional joint heavy air pollution warning",
                 subjects=names,
-                recipients=area_audience(*all_areas),
+                recipients=area_places(*all_areas),
                 evidence=[r for e in covering for r in _evidence(e)],
-                standard=f"{cfg['standard']}; regional rule of the project (>= {rules['regional']['min_areas']} areas, "
-                f">= {rules['regional']['min_per_province']} per province)",
-                standard_zh=f"{cfg.get('standard_zh') or cfg['standard']}；本项目的区域联合预警规则（同期至少"
-                f"{rules['regional']['min_areas']}个区县，每省至少{rules['regional']['min_per_province']}个）",
+                standard=f"{cfg.standard}; regional rule of the project (>= {rules.regional.min_areas} areas, "
+                f">= {rules.regional.min_per_province} per province)",
+                standard_zh=f"{cfg.standard_in_chinese}；本项目的区域联合预警规则（同期至少"
+                f"{rules.regional.min_areas}个区县，每省至少{rules.regional.min_per_province}个）",
                 summary_zh=f"川南渝西{len(names)}个区县（{'、'.join(names)}）同期达到预警条件，启动区域联合预警。",
                 summary_en=f"{len(names)} areas of both provinces meet warning conditions on the same days: "
                 "regional warning.",

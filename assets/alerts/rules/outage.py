@@ -22,8 +22,9 @@ import duckdb
 import polars as pl
 
 from assets.alerts.rules.air_inputs import has_table
-from assets.alerts.rules.candidates import DATA_OPS, Candidate
+from assets.alerts.rules.candidates import NO_PLACE, Candidate
 from assets.alerts.rules.outage_status import air_details, air_status, flags_text, water_details, water_status
+from assets.alerts.rules.rules_config import OutageRules
 from warehouse.connection import fetch_one, fetch_polars
 
 # Batches that are no daily feed: monitoring-centre files, and the empty daily batch of the river source `landing`
@@ -44,7 +45,7 @@ def fetched(con: duckdb.DuckDBPyConnection, dataset: str, day: dt.date) -> bool:
     )
 
 
-def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list[Candidate]:
+def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: OutageRules) -> list[Candidate]:
     if not has_table(con, "intermediate.air_hourly_valid") or not fetched(con, "air_hourly", day):
         return []
     frame = fetch_polars(
@@ -83,9 +84,7 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
         """,
         {"day": day},
     ).with_columns(pl.col("longest_gap").fill_null(0))
-    bad = frame.filter(
-        (pl.col("longest_gap") >= cfg["silent_hours"]) | (pl.col("pm25_hours") < cfg["min_daily_hours_air"])
-    )
+    bad = frame.filter((pl.col("longest_gap") >= cfg.silent_hours) | (pl.col("pm25_hours") < cfg.min_daily_hours_air))
     if bad.height == 0:
         return []
     invalid = air_details(con, day, bad["code"].to_list())
@@ -114,16 +113,16 @@ def air_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict) -> list
                         "无效值 invalidated values": flags_text(flags, "；", " ×") or "—",
                     }
                 ],
-                f"GB 3095-2012 table 4: a daily mean needs >= {cfg['min_daily_hours_air']} valid hours; "
-                f"silence threshold {cfg['silent_hours']} h (rules.yaml)",
-                f"GB 3095-2012 表4：日均值至少需{cfg['min_daily_hours_air']}个有效小时；"
-                f"连续{cfg['silent_hours']}小时无有效数据即告警（rules.yaml）",
+                f"GB 3095-2012 table 4: a daily mean needs >= {cfg.min_daily_hours_air} valid hours; "
+                f"silence threshold {cfg.silent_hours} h (rules.yaml)",
+                f"GB 3095-2012 表4：日均值至少需{cfg.min_daily_hours_air}个有效小时；"
+                f"连续{cfg.silent_hours}小时无有效数据即告警（rules.yaml）",
             )
         )
     return out
 
 
-def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expected: int = 6) -> list[Candidate]:
+def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: OutageRules, expected: int = 6) -> list[Candidate]:
     """``expected``: the regular readings of a natural day (rules.yaml river.daily_readings)."""
     if not has_table(con, "seeds.water_sections") or not fetched(con, "water_readings", day):
         return []
@@ -164,7 +163,7 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expec
         {"day": day},
     )
     bad = frame.filter(
-        (pl.col("longest_gap") >= cfg["silent_hours"]) | (pl.col("readings") < cfg["min_daily_readings_water"])
+        (pl.col("longest_gap") >= cfg.silent_hours) | (pl.col("readings") < cfg.min_daily_readings_water)
     )
     if bad.height == 0:
         return []
@@ -193,10 +192,10 @@ def water_outages(con: duckdb.DuckDBPyConnection, day: dt.date, cfg: dict, expec
                         "无效值 invalidated values": flags_text(flags, "；", " ×") or "—",
                     }
                 ],
-                f"{cfg['min_daily_readings_water']} of the {expected} regular 4-hourly readings a day; "
-                f"silence threshold {cfg['silent_hours']} h beyond the 4-hour rhythm (rules.yaml)",
-                f"每日{expected}次常规监测（每4小时）中至少{cfg['min_daily_readings_water']}次；"
-                f"超出4小时监测频次{cfg['silent_hours']}小时无读数即告警（rules.yaml）",
+                f"{cfg.min_daily_readings_water} of the {expected} regular 4-hourly readings a day; "
+                f"silence threshold {cfg.silent_hours} h beyond the 4-hour rhythm (rules.yaml)",
+                f"每日{expected}次常规监测（每4小时）中至少{cfg.min_daily_readings_water}次；"
+                f"超出4小时监测频次{cfg.silent_hours}小时无读数即告警（rules.yaml）",
             )
         )
     return out
@@ -227,7 +226,7 @@ def _candidate(
         title_zh="数据中断",
         title_en="data outage",
         subjects=[label],
-        recipients=DATA_OPS,
+        recipients=NO_PLACE,
         evidence=evidence,
         capture_pct=round(capture, 1),
         topic=f"outage:{feed}",

@@ -13,6 +13,7 @@ import datetime as dt
 
 import duckdb
 
+from assets.alerts.rules.rules_config import OutageRules
 from warehouse.connection import fetch_polars
 
 
@@ -63,17 +64,16 @@ def flags_text(flags: list[dict], sep: str, times: str) -> str:
     return sep.join(f"{f['label']}{times}{f['n']}" for f in flags)
 
 
-def air_status(r: dict, flags: list[dict], cfg: dict) -> tuple[str, str]:
+def air_status(r: dict, flags: list[dict], cfg: OutageRules) -> tuple[str, str]:
     """``r``: hours_received, hours_late, pm25_hours, longest_gap of one station-day."""
     missing, n_invalid = 24 - r["hours_received"], sum(f["n"] for f in flags)
     why_zh, why_en = [], []
-    if r["pm25_hours"] < cfg["min_daily_hours_air"]:
-        why_zh.append(f"PM2.5有效{r['pm25_hours']}小时，不足{cfg['min_daily_hours_air']}小时，日均值无效（GB 3095）")
+    if r["pm25_hours"] < cfg.min_daily_hours_air:
+        why_zh.append(f"PM2.5有效{r['pm25_hours']}小时，不足{cfg.min_daily_hours_air}小时，日均值无效（GB 3095）")
         why_en.append(
-            f"{r['pm25_hours']} valid PM2.5 hours, fewer than {cfg['min_daily_hours_air']}: no valid "
-            "daily mean (GB 3095)"
+            f"{r['pm25_hours']} valid PM2.5 hours, fewer than {cfg.min_daily_hours_air}: no valid daily mean (GB 3095)"
         )
-    if r["longest_gap"] >= cfg["silent_hours"]:
+    if r["longest_gap"] >= cfg.silent_hours:
         why_zh.append(f"连续{r['longest_gap']}小时无有效数据")
         why_en.append(f"{r['longest_gap']} consecutive hours without a valid value")
     got_zh = [f"收到{r['hours_received']}/24小时", f"缺测{missing}小时"]
@@ -91,14 +91,14 @@ def air_status(r: dict, flags: list[dict], cfg: dict) -> tuple[str, str]:
     )
 
 
-def water_status(r: dict, flags: list[dict], cfg: dict, expected: int) -> tuple[str, str]:
+def water_status(r: dict, flags: list[dict], cfg: OutageRules, expected: int) -> tuple[str, str]:
     """``r``: readings, late, longest_gap of one section-day."""
     missing, n_invalid = max(expected - r["readings"], 0), sum(f["n"] for f in flags)
     why_zh, why_en = [], []
-    if r["readings"] < cfg["min_daily_readings_water"]:
-        why_zh.append(f"仅{r['readings']}次监测，少于{cfg['min_daily_readings_water']}次")
-        why_en.append(f"only {r['readings']} readings, fewer than {cfg['min_daily_readings_water']}")
-    if (r["longest_gap"] or 0) >= cfg["silent_hours"]:
+    if r["readings"] < cfg.min_daily_readings_water:
+        why_zh.append(f"仅{r['readings']}次监测，少于{cfg.min_daily_readings_water}次")
+        why_en.append(f"only {r['readings']} readings, fewer than {cfg.min_daily_readings_water}")
+    if (r["longest_gap"] or 0) >= cfg.silent_hours:
         why_zh.append(f"超出4小时监测频次{r['longest_gap']:g}小时无读数")
         why_en.append(f"{r['longest_gap']:g} h without a reading beyond the 4-hour rhythm")
     got_zh = [f"收到{r['readings']}/{expected}次", f"缺测{missing}次"]

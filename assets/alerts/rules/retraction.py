@@ -20,6 +20,7 @@ from assets.alerts.mail.email_render import LEVELS
 from assets.alerts.rules.air_inputs import daily_series, has_table
 from assets.alerts.rules.candidates import Candidate
 from assets.alerts.rules.parameter_names import ParameterNames
+from assets.alerts.rules.rules_config import RegionalRules, Rules, WarningRules
 from warehouse.connection import fetch_polars
 
 LEAD = (
@@ -29,7 +30,7 @@ LEAD = (
 
 
 def explain_retractions(
-    con: duckdb.DuckDBPyConnection, day: dt.date, changes: list[dict], candidates: list[Candidate], rules: dict
+    con: duckdb.DuckDBPyConnection, day: dt.date, changes: list[dict], candidates: list[Candidate], rules: Rules
 ) -> list[dict]:
     """``changes`` (lifecycle.apply_day's rows) with a reason in the evidence of each retraction, written to its
     alerts.event_log row too (within the caller's transaction)."""
@@ -59,9 +60,9 @@ def explain(con, day, row, evidence, candidates, rules) -> tuple[str, str, list[
     elif kind == "observed_heavy" and has_table(con, "marts.air_area_daily"):
         zh, en, rows = _observed(con, day, subject)
     elif kind == "area_warning" and has_table(con, "forecast.aqi_daily"):
-        zh, en, rows = _area_warning(con, day, subject, rules["warning"])
+        zh, en, rows = _area_warning(con, day, subject, rules.warning)
     elif kind == "regional_warning":
-        zh, en, rows = _regional(candidates, rules["regional"])
+        zh, en, rows = _regional(candidates, rules.regional)
     elif kind == "data_outage":
         zh, en, rows = _outage(con, day, subject, evidence.get("topic", ""))
     else:
@@ -140,8 +141,8 @@ def _observed(con, day: dt.date, area: str) -> tuple[str, str, list[dict]]:
     )
 
 
-def _area_warning(con, day: dt.date, area: str, cfg: dict) -> tuple[str, str, list[dict]]:
-    series = daily_series(con, day, 0, int(cfg["forecast_horizon_days"])).filter(
+def _area_warning(con, day: dt.date, area: str, cfg: WarningRules) -> tuple[str, str, list[dict]]:
+    series = daily_series(con, day, 0, cfg.forecast_horizon_days).filter(
         (pl.col("area") == area) & pl.col("aqi").is_not_null()
     )
     if series.height == 0:
@@ -150,7 +151,7 @@ def _area_warning(con, day: dt.date, area: str, cfg: dict) -> tuple[str, str, li
             f"After the correction {area} has no observed or forecast AQI from {day} on.",
             [],
         )
-    heavy = series.filter(pl.col("aqi") > cfg["heavy_aqi"]).height
+    heavy = series.filter(pl.col("aqi") > cfg.heavy_aqi).height
     top = series["aqi"].max()
     rows = [
         {
@@ -162,22 +163,22 @@ def _area_warning(con, day: dt.date, area: str, cfg: dict) -> tuple[str, str, li
         for r in series.sort("day").iter_rows(named=True)
     ]
     return (
-        f"更正后{area}自{day}起的实测与预报日AQI最高为{top}，日AQI>{cfg['heavy_aqi']}的有{heavy}天。",
+        f"更正后{area}自{day}起的实测与预报日AQI最高为{top}，日AQI>{cfg.heavy_aqi}的有{heavy}天。",
         f"After the correction the observed and forecast daily AQI of {area} from {day} on peaks at {top}, with "
-        f"{heavy} day(s) above {cfg['heavy_aqi']}.",
+        f"{heavy} day(s) above {cfg.heavy_aqi}.",
         rows,
     )
 
 
-def _regional(candidates: list[Candidate], cfg: dict) -> tuple[str, str, list[dict]]:
+def _regional(candidates: list[Candidate], cfg: RegionalRules) -> tuple[str, str, list[dict]]:
     warned = [c for c in candidates if c.kind == "area_warning"]
     names = [c.subject for c in warned]
     rows = [{"区县 area": c.subject, "级别 level": LEVELS.get(c.level, (c.level,))[0]} for c in warned]
     return (
         f"更正后达到预警条件的区县：{'、'.join(names) or '无'}"
-        f"（需至少{cfg['min_areas']}个，每省至少{cfg['min_per_province']}个）。",
+        f"（需至少{cfg.min_areas}个，每省至少{cfg.min_per_province}个）。",
         f"After the correction the areas meeting warning conditions are: {', '.join(names) or 'none'} "
-        f"(at least {cfg['min_areas']} needed, {cfg['min_per_province']} per province).",
+        f"(at least {cfg.min_areas} needed, {cfg.min_per_province} per province).",
         rows,
     )
 

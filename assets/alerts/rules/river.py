@@ -16,9 +16,10 @@ import datetime as dt
 
 import polars as pl
 
-from assets.alerts.rules.candidates import Candidate, river_audience
+from assets.alerts.rules.candidates import Candidate, river_places
 from assets.alerts.rules.outage import section_label
 from assets.alerts.rules.parameter_names import ParameterNames
+from assets.alerts.rules.rules_config import RiverRules
 
 SHOWN_PARAMETERS = ["total_phosphorus", "ammonia_nitrogen", "codmn", "dissolved_oxygen", "ph"]
 
@@ -64,7 +65,7 @@ def river_candidates(
     classes: pl.DataFrame,
     parameters: pl.DataFrame,
     day: dt.date,
-    cfg: dict,
+    cfg: RiverRules,
 ) -> list[Candidate]:
     """``readings``: marts.water_reading_class rows up to the end of day D (a few days back for the medians);
     ``parameters``: seeds.water_parameters (the names and units the mails show)."""
@@ -72,11 +73,11 @@ def river_candidates(
     if rated.height == 0:
         return []
     on_day = rated.filter((pl.col("ts") - pl.duration(hours=1)).dt.date() == day)
-    per_day = int(cfg["daily_readings"])
+    per_day = cfg.daily_readings
     capture = {
         code: round(min(n, per_day) / per_day * 100, 1) for code, n in on_day.group_by("section_code").len().iter_rows()
     }
-    rated = attribute(rated, sections, cfg["travel_slack_hours"])
+    rated = attribute(rated, sections, cfg.travel_slack_hours)
     rank = dict(classes.select("water_class", "class_rank").iter_rows())
     ctx = {
         "rank": rank,
@@ -95,7 +96,7 @@ def _sustained(rated, ctx, day, cfg) -> list[Candidate]:
     )
     runs = (  # runs of consecutive exceeding readings, long enough, touching day D; the latest per section
         streaks.with_columns(n=pl.len().over("section_code", "grp"), touches=on_day.any().over("section_code", "grp"))
-        .filter((pl.col("n") >= cfg["sustained_readings"]) & pl.col("touches"))
+        .filter((pl.col("n") >= cfg.sustained_readings) & pl.col("touches"))
         .filter(pl.col("grp") == pl.col("grp").max().over("section_code"))
         .drop("n", "touches")
     )
@@ -104,7 +105,7 @@ def _sustained(rated, ctx, day, cfg) -> list[Candidate]:
         first = run.row(0, named=True)
         worst = max(run["water_class"], key=lambda c: rank.get(c, 0))
         params = sorted({p for ps in run["worst_parameters"].to_list() if ps for p in ps})
-        called = cfg["called_out_parameter"]
+        called = cfg.called_out_parameter
         tp_out = run.filter(
             pl.col(f"{called}_class").replace_strict(rank, default=0) > rank.get(first["target_class"], 3)
         ).height
@@ -135,17 +136,17 @@ def _sustained(rated, ctx, day, cfg) -> list[Candidate]:
 
 def _incidents(rated, ctx, day, cfg) -> list[Candidate]:
     rank, names = ctx["rank"], ctx["names"]
-    beyond = rank[cfg["incident_beyond_class"]]
-    window = f"{int(cfg['incident_median_hours'])}h"
+    beyond = rank[cfg.incident_beyond_class]
+    window = f"{cfg.incident_median_hours}h"
     flagged = []
-    for p in cfg["incident_parameters"]:
+    for p in cfg.incident_parameters:
         flagged.append(
             rated.with_columns(
                 median=pl.col(p).rolling_median_by("ts", window_size=window, closed="left").over("section_code"),
                 p_rank=pl.col(f"{p}_class").replace_strict(rank, default=0),
             )
             .filter(
-                (pl.col(p) >= cfg["incident_factor"] * pl.col("median"))
+                (pl.col(p) >= cfg.incident_factor * pl.col("median"))
                 & (pl.col("p_rank") > beyond)
                 & ((pl.col("ts") - pl.duration(hours=1)).dt.date() == day)
             )
@@ -219,7 +220,7 @@ def _candidate(kind, code, level, title_zh, title_en, first, run, ctx, summary_z
         title_zh=title_zh + ("（跨界断面）" if border else ""),
         title_en=title_en + (" (border section)" if border else ""),
         subjects=[section_label(first["river"], first["section_name"])],
-        recipients=river_audience(first["river"]),
+        recipients=river_places(first["river"]),
         evidence=_evidence(run, ctx["names"]),
         summary_zh=summary_zh,
         summary_en=summary_en,
