@@ -122,19 +122,6 @@ def test_two_envmon_runs_at_once_give_the_tables_of_one(data_dir, uninterrupted)
         assert got[name] == expected[name], f"{name} differs after two concurrent runs"
 
 
-def test_a_run_in_progress_is_never_taken_for_stale(data_dir):
-    instance = get_instance()
-    running = start_run(data_dir)
-    try:
-        slot = wait_for_claimed_slot(instance, running)
-        assert check_instance() == []  # what every other envmon command does meanwhile
-        assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.STARTED
-        assert running.wait(timeout=RUN_TIMEOUT) == 0
-    finally:
-        running.kill()
-    assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.SUCCESS
-
-
 def test_the_instance_has_run_monitoring_for_daemon_launched_runs(data_dir):
     settings = get_instance().run_monitoring_settings  # pipelines/dagster.yaml, as Dagster reads it
     assert settings["enabled"] and settings["free_slots_after_run_end_seconds"] > 0
