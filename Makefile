@@ -31,11 +31,11 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)  ## the daily job over the default window (14 days ending yesterday) on the embedded generator
 	$(BIN)/envmon run $(ARGS)
 
-test: $(STAMP)  ## the whole test suite, on both cores (a test file stays on one worker: its fixtures are shared)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+test: $(STAMP)  ## the whole test suite, on both cores (a file stays on one worker; heaviest files first: tests/scheduling.py)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
 
 test-fast: $(STAMP)  ## the tests that start no server, browser, subprocess or Dagster run (tests/tiers.py), < 2 min
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --fast $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --fast $(ARGS)
 
 lint: $(STAMP)  ## ruff check, ruff format --check ([tool.ruff]) and sqlfluff lint dbt_like_sql (.sqlfluff)
 	$(BIN)/ruff check .

@@ -28,11 +28,12 @@ def need_shared_data(*names: str) -> Path:
 def pytest_configure(config):
     os.environ.setdefault("ENVMON_GENERATOR_FAULT_RATE", "0.003")
     tiers.configure(config)
+    config.pluginmanager.register(scheduling, "envmon-scheduling")  # heaviest files first (tests/scheduling.py)
 
 
 # The fast and full tiers (markers, `--fast`, the guard): tests/tiers.py. Its hooks are pytest's, so they are
 # imported here, where pytest looks for them.
-from tests import tiers  # noqa: E402
+from tests import scheduling, tiers  # noqa: E402
 from tests.tiers import (  # noqa: E402, F401
     pytest_addoption,
     pytest_collection_modifyitems,

@@ -103,26 +103,23 @@ def test_kill_9_mid_step_then_a_rerun_completes_and_equals_an_uninterrupted_run(
 
 
 def test_two_envmon_runs_at_once_give_the_tables_of_one(data_dir, uninterrupted):
-    get_instance()  # created before the runs start (no creation race between them)
+    instance = get_instance()  # created before the runs start (no creation race between them)
     runs = [start_run(data_dir), start_run(data_dir)]
-    assert [r.wait(timeout=RUN_TIMEOUT) for r in runs] == [0, 0]
+    try:
+        slot = wait_for_claimed_slot(instance, runs[0])
+        # what every other envmon command does meanwhile: neither the run in its step nor the one waiting for the
+        # slot is taken for stale
+        assert check_instance() == []
+        assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.STARTED
+        assert [r.wait(timeout=RUN_TIMEOUT) for r in runs] == [0, 0]
+    finally:
+        for r in runs:
+            r.kill()
+    assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.SUCCESS
     expected, got = uninterrupted, stored_tables(data_dir)
     assert got.keys() == expected.keys()
     for name in expected:
         assert got[name] == expected[name], f"{name} differs after two concurrent runs"
-
-
-def test_a_run_in_progress_is_never_taken_for_stale(data_dir):
-    instance = get_instance()
-    running = start_run(data_dir)
-    try:
-        slot = wait_for_claimed_slot(instance, running)
-        assert check_instance() == []  # what every other envmon command does meanwhile
-        assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.STARTED
-        assert running.wait(timeout=RUN_TIMEOUT) == 0
-    finally:
-        running.kill()
-    assert instance.get_run_by_id(slot.run_id).status == dg.DagsterRunStatus.SUCCESS
 
 
 def test_the_instance_has_run_monitoring_for_daemon_launched_runs(data_dir):
