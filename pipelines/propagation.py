@@ -58,7 +58,9 @@ def propagate(runs, defs: dg.Definitions) -> None:
         cursor = result.cursor
     raise PropagationDidNotSettle(
         f"propagation still requested runs after {MAX_ROUNDS} rounds of evaluation (last: "
-        + ", ".join(f"{key.to_user_string()} {len(parts)} partition(s)" for key, parts in sorted(wanted.items()))
+        + ", ".join(
+            f"{key.to_user_string()} {len(parts)} partition(s)" for key, parts in sorted(wanted.items(), key=str)
+        )
         + "): the automation conditions of assets/automation.py keep re-requesting what they re-derive. "
         "Fix: check the conditions and the partition mappings of those assets"
     )
@@ -73,8 +75,8 @@ def execute(runs, job: dg.JobDefinition, planned: list[PlannedRun]) -> bool:
         days = sorted({day for r in planned[i:] for day in (r.first, r.last) if day})
         if days:
             label, run_id, error = runs.failed[-1]
-            left = f"{len(planned) - i - 1} run(s) after it not run; re-derive the days with"
-            label += f" ({left} envmon run --start {days[0]} --end {days[-1]})"
+            after = f"{len(planned) - i - 1} run(s) after it not run; " if i + 1 < len(planned) else ""
+            label += f" ({after}re-derive the days with envmon run --start {days[0]} --end {days[-1]})"
             runs.failed[-1] = (label, run_id, error)
         return False
     return True
