@@ -53,6 +53,12 @@ class Runs:
     def __enter__(self) -> Runs:
         if self.defs is not None:
             self.propagate()
+            if left := len(self.succeeded) + len(self.failed):  # said: these runs are not the command's own
+                self.bar.write(
+                    f"envmon: {left} run(s) re-derived what earlier changes had left to re-derive (a command "
+                    "interrupted during its propagation, or runs made outside envmon)",
+                    file=sys.stderr,
+                )
         return self
 
     def __exit__(self, *exc) -> None:
