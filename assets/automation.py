@@ -1,6 +1,6 @@
-"""When partitioned assets re-derive themselves: declarative automation, evaluated by the automation sensor
-(``sensors/propagation.py``) where the daemon runs, and followed by ``pipelines/propagation.py`` after in-process
-runs.
+"""When partitioned assets re-derive themselves: declarative automation, evaluated by Dagster alone: by the
+automation sensor (``sensors/propagation.py``) where the daemon runs, and after in-process runs by
+``pipelines/propagation.py`` (``dg.evaluate_automation_conditions`` of these same conditions, with its own cursor).
 
 A model, the alerts and the published snapshot are re-derived for exactly the partitions whose upstream data
 changed since they were last built, through the partition mappings of their dependencies (a look-back maps day D

@@ -1,5 +1,6 @@
 """In-process runs (the command line, tests), with one progress bar of the steps done; after them, the runs that
-propagation plans for what their changes left to re-derive (``pipelines/propagation.py``)."""
+Dagster's evaluation of the automation conditions requests for what their changes left to re-derive
+(``pipelines/propagation.py``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import threading
 import uuid
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from tqdm import tqdm
 
 from assets.partitions import days_per_run as catalog_days_per_run
-from pipelines.propagation import pending_after, plan
+from pipelines.propagation import propagate
+from pipelines.run_groups import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from sensors.run_errors import failure_of
 
 # Dagster's console log stays silent: a failed run is summed up in one line by the command (``failure_of``);
@@ -28,20 +29,36 @@ def range_tags(days: list[dt.date]) -> dict[str, str]:
 
 
 class Runs:
-    """The runs of one command: each is recorded in the instance; failures keep the failing step's own error."""
+    """The runs of one command: each is recorded in the instance; failures keep the failing step's own error.
+
+    Given the definitions (``defs``), the runs propagate: entering first re-derives what earlier commands left
+    (a crash during their propagation) and sets the evaluation's baseline, before any run of this command; then
+    ``propagate()`` after the command's runs."""
 
     def __init__(
-        self, instance: dg.DagsterInstance, desc: str, run_config: dict | None = None, days_per_run: int | None = None
+        self,
+        instance: dg.DagsterInstance,
+        desc: str,
+        run_config: dict | None = None,
+        days_per_run: int | None = None,
+        defs: dg.Definitions | None = None,
     ):
-        self.instance = instance
+        self.instance, self.defs = instance, defs
         self.days_per_run = days_per_run or catalog_days_per_run()  # the longest range of one run
         self.run_config = {**QUIET, **(run_config or {})}  # every run's, e.g. the command's resource config
         self.bar = tqdm(total=0, desc=desc, unit="step", file=sys.stderr)
         self.succeeded: list[str] = []  # run ids, in order
-        self.propagated = 0  # how many of them propagation has followed
         self.failed: list[tuple[str, str, str]] = []  # (label, run id, error)
 
     def __enter__(self) -> Runs:
+        if self.defs is not None:
+            self.propagate()
+            if left := len(self.succeeded) + len(self.failed):  # said: these runs are not the command's own
+                self.bar.write(
+                    f"envmon: {left} run(s) re-derived what earlier changes had left to re-derive (a command "
+                    "interrupted during its propagation, or runs made outside envmon)",
+                    file=sys.stderr,
+                )
         return self
 
     def __exit__(self, *exc) -> None:
@@ -73,17 +90,14 @@ class Runs:
             self.failed.append((label, run_id, failure_of(self.instance, run_id)))
         return result
 
-    def propagate(self, job: dg.JobDefinition) -> None:
-        """Re-derive what this command's runs changed beyond what they themselves re-derived (the days after a
-        re-run window that look back to it, the days of a file...), with ``job`` (the daily job holds every asset).
-        A failed run's changes are not propagated (a blocking check may have stopped them on purpose)."""
-        graph = job.asset_layer.asset_graph
-        pending = pending_after(self.instance, graph, self.succeeded[self.propagated :])
-        for planned in plan(graph, pending, self.days_per_run):
-            label = f"propagation {planned.first} .. {planned.last}" if planned.first else "propagation"
-            if not self.run(job, label, planned.assets, {**planned.tags(), "envmon/started_by": "propagation"}).success:
-                break
-        self.propagated = len(self.succeeded)
+    def propagate(self) -> None:
+        """Re-derive what the runs so far changed beyond what they re-derived themselves (the days after a re-run
+        window that look back to it, the days of a file...): what Dagster's evaluation of the automation
+        conditions requests. Call it after each run that changes data that an earlier run of the command derived
+        from (a later window's late readings of an earlier one): one evaluation sees no order within its runs."""
+        if self.defs is None:
+            raise ValueError("Runs(defs=...) is needed to propagate: the definitions whose conditions are evaluated")
+        propagate(self, self.defs)
 
     def _follow(self, run_id: str, stop: threading.Event) -> None:
         """Advance the bar as the run's steps finish (read from the run's events, as the UI does)."""

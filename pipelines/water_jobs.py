@@ -1,7 +1,8 @@
 """The monitoring-centre file job: ingest one file, with the reference tables it and its downstream read (cheap to
 reload; they may not exist yet when a file arrives first). The days its readings change are materializations of
 staging/water_readings; their marts, river alerts and the snapshot follow by propagation (the automation sensor
-where the daemon runs; ``pipelines/propagation.py`` after ``envmon ingest``)."""
+where the daemon runs; after ``envmon ingest``, ``pipelines/propagation.py`` runs what Dagster's evaluation of
+the same conditions requests)."""
 
 import dagster as dg
 

@@ -30,12 +30,13 @@ def run_windows(
 ) -> list:
     """One run of the daily job per window of days (as `envmon run` or a UI backfill), each followed by
     propagation."""
-    job = jobs_for(data_dir, **settings).resolve_job_def("daily_job")
+    defs = jobs_for(data_dir, **settings)
+    job = defs.resolve_job_def("daily_job")
     results = []
-    with Runs(instance or dg.DagsterInstance.ephemeral(), "test") as runs:
+    with Runs(instance or dg.DagsterInstance.ephemeral(), "test", defs=defs) as runs:
         for days in windows:
             results.append(runs.run(job, str(days[0]), tags=range_tags(days)))
-            runs.propagate(job)
+            runs.propagate()
         assert not runs.failed, runs.failed
     return results
 

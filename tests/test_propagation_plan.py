@@ -1,10 +1,10 @@
-"""The runs that propagation plans: the days each asset needs, few runs, and every asset after what it reads."""
+"""The runs for what propagation requests: the days each asset needs, few runs, and every asset after what it reads."""
 
 import dagster as dg
 
 from assets.partitions import days_per_run
 from pipelines.definitions import defs
-from pipelines.propagation import plan
+from pipelines.run_groups import plan
 from tests.conftest import need_shared_data
 
 GRAPH = defs.resolve_job_def("daily_job").asset_layer.asset_graph

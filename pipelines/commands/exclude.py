@@ -140,10 +140,10 @@ def rebuild(event: dict) -> int:
         if not runs.failed:
             print("none of its days is built yet: they use the event when they are run (envmon run)")
     else:
-        with Runs(instance, "exclude") as runs:
+        with Runs(instance, "exclude", defs=defs) as runs:
             for part in chunks(days, runs.days_per_run):
                 runs.run(job, f"{part[0]} .. {part[-1]}", sorted(selection), range_tags(part))
-            runs.propagate(job)
+            runs.propagate()
     for label, run_id, error in runs.failed:
         print(f"  FAILED {label}: {error}\n    run {run_id}: see it in the Dagster UI (make ui)", file=sys.stderr)
     if days and not runs.failed:

@@ -61,11 +61,11 @@ def full_refresh(args) -> int:
         dropped = drop_models(con)
     selection = [key for a in model_assets for key in a.keys] + [snapshot.key]
     job = defs.resolve_job_def("daily_job")
-    with Runs(instance, "full refresh") as runs:
+    with Runs(instance, "full refresh", defs=defs) as runs:
         for window in windows:
             for part in chunks(window, runs.days_per_run):
                 runs.run(job, f"{part[0]} .. {part[-1]}", selection, range_tags(part))
-        runs.propagate(job)  # the alerts of those days, re-evaluated on the rebuilt marts
+        runs.propagate()  # the alerts of those days, re-evaluated on the rebuilt marts
     days = sum(len(w) for w in windows)
     print(
         f"\nenvmon run --full-refresh: {dropped} model table(s) and view(s) rebuilt from staging for {days} day(s), "

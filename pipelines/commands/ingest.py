@@ -73,7 +73,7 @@ def main(args) -> int:
     started = now_cst()  # the alerts' state changes evaluated from now on are this command's
     water_marts = dg.AssetKey(["marts", "water_reading_class"])  # its partitions: the days built so far
     job = defs.resolve_job_def("water_file_job")
-    with Runs(get_instance(), "ingest") as runs:
+    with Runs(get_instance(), "ingest", defs=defs) as runs:
         for original, path in staged:
             result = runs.run(
                 job,
@@ -87,7 +87,7 @@ def main(args) -> int:
             failed += not ok
             table = metadata.get("files", "see run " + result.run_id + " in the Dagster UI (make ui)")
             print(f"{'ok' if ok else 'FAILED'} {original}:\n{table}\n", file=sys.stdout)
-        runs.propagate(defs.resolve_job_def("daily_job"))
+        runs.propagate()
     waiting = sorted(days - set(runs.instance.get_materialized_partitions(water_marts)))
     if waiting:  # propagation re-derives the days built so far; a new day enters with its daily run
         print(

@@ -76,11 +76,11 @@ def main(args) -> int:
     job = defs.resolve_job_def("daily_job")
     done = []
     run_config = {**settings_config(args), **(DEBUG_LOGS if args.debug else {})}
-    with Runs(get_instance(), "daily job", run_config, days_per_run(args.stations)) as runs:
+    with Runs(get_instance(), "daily job", run_config, days_per_run(args.stations), defs) as runs:
         for part in chunks(days, runs.days_per_run):
             if runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part)).success:
                 done += part
-        runs.propagate(job)
+            runs.propagate()  # before the next window's late readings change days of this one
     print_summary(days, done, runs.failed)
     if line := demo_settings_line(EnvmonSettings.from_env(air_source=args.source)):
         print(line)  # generated readings: said in the summary, as in their mail and the run tag

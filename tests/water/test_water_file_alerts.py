@@ -1,23 +1,14 @@
-"""A monitoring-centre file reaches the river-chief alerts, for a day ten days back: through `envmon ingest`
-(in-process propagation) and through the landing sensor and the automation that the daemon evaluates; a corrected
-file retracts the alert, and the record keeps what was said (issue 24)."""
+"""A monitoring-centre file reaches the river-chief alerts, for a day ten days back, through `envmon ingest`; a
+corrected file retracts the alert, and the record keeps what was said (issue 24). The same scenario through the
+landing sensor and the daemon's automation: tests/test_propagation_equivalence.py."""
 
 import datetime as dt
-import os
-import time
 
-import dagster as dg
 import duckdb
 import pytest
 
-from assets.partitions import days_per_run
-from assets.settings import EnvmonSettings
 from pipelines.cli import main as envmon
-from pipelines.instance import get_instance
-from pipelines.propagation import pending_after, plan
-from pipelines.runs import QUIET, Runs, range_tags
-from sensors.water_landing import water_landing_sensor
-from tests.pipeline_runs import day_range, jobs_for
+from tests.pipeline_runs import day_range
 from warehouse.paths import DataPaths
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
@@ -102,45 +93,3 @@ def alert_record(data_dir) -> dict:
         return {"log": log, "ledger": ledger, "file_received_at": received}
     finally:
         con.close()
-
-
-def test_the_landing_sensor_and_the_automation_raise_it_too_with_the_same_plan(data_dir, tmp_path):
-    instance = get_instance()  # the project's instance in the test's data folder
-    defs = jobs_for(data_dir)
-    daily = defs.resolve_job_def("daily_job")
-
-    with Runs(instance, "test") as runs:
-        runs.run(daily, "window", tags=range_tags(DAYS))
-        runs.propagate(daily)
-    cursor = dg.evaluate_automation_conditions(defs, instance).cursor  # the daemon's view before the file
-
-    landing = DataPaths(data_dir).landing / "water"
-    landing.mkdir(parents=True, exist_ok=True)
-    path = border_file(landing / "泸县入境.csv", 0.36)
-    stamp = time.time() - 60
-    os.utime(path, (stamp, stamp))  # written a minute ago: settled once the sensor has seen it twice
-    context = lambda c: dg.build_sensor_context(  # noqa: E731
-        cursor=c, instance=instance, resources={"settings": EnvmonSettings(data_dir=str(data_dir))}
-    )
-    first = water_landing_sensor.evaluate_tick(context(None))
-    (request,) = water_landing_sensor.evaluate_tick(context(first.cursor)).run_requests
-    file_run = defs.resolve_job_def("water_file_job").execute_in_process(
-        run_config={**QUIET, **request.run_config}, tags=request.tags, instance=instance
-    )
-    assert file_run.success and river_alert(data_dir) is None  # the file alone changes only staging
-
-    evaluation = dg.evaluate_automation_conditions(defs, instance, cursor=cursor)
-    graph = daily.asset_layer.asset_graph
-    requested = {
-        key: evaluation.get_requested_partitions(key)
-        for key in graph.get_all_asset_keys()
-        if evaluation.get_num_requested(key)
-    }
-    assert requested == pending_after(instance, graph, [file_run.run_id])  # `envmon ingest` plans the same
-    assert requested[dg.AssetKey(["alerts", "events"])] == {str(d) for d in DAYS}  # the day and those after it
-    for planned in plan(graph, requested, days_per_run()):  # what the daemon launches for these requests
-        assert daily.execute_in_process(
-            run_config=QUIET, instance=instance, asset_selection=list(planned.assets), tags=planned.tags()
-        ).success
-    status, emails = river_alert(data_dir)
-    assert status == "issued" and emails >= 3
