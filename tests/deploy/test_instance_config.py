@@ -38,7 +38,9 @@ def test_a_url_is_named_not_copied():
     config = yaml.safe_load(instance_yaml({"ENVMON_DAGSTER_POSTGRES_URL": URL}))
     for section in ("run_storage", "event_log_storage", "schedule_storage"):  # all three, or one would be SQLite
         assert config[section]["config"] == {"postgres_url": {"env": "ENVMON_DAGSTER_POSTGRES_URL"}}
-    assert {config[s]["module"] for s in ("run_storage", "event_log_storage", "schedule_storage")} == {"dagster_postgres"}
+    assert {config[s]["module"] for s in ("run_storage", "event_log_storage", "schedule_storage")} == {
+        "dagster_postgres"
+    }
     assert "storage" not in config  # Dagster refuses it beside the three sections
     assert quote(SECRET, safe="") not in describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL})
     assert (
