@@ -22,4 +22,6 @@ def prepare_dagster_home(environ: Mapping[str, str] = os.environ) -> Path:
 
 
 def get_instance(environ: Mapping[str, str] = os.environ) -> dg.DagsterInstance:
+    """The instance of ``environ``'s home; Dagster reads a PostgreSQL connection from the process's own environment
+    (the instance file names the variables, ``instance_config.py``)."""
     return dg.DagsterInstance.from_config(str(prepare_dagster_home(environ)))

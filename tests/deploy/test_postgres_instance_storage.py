@@ -29,20 +29,24 @@ def postgres():
         yield pg
 
 
-def test_runs_events_and_schedules_in_dagsters_postgres_classes(postgres, tmp_path):
-    environ = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster"), "ENVMON_DAGSTER_POSTGRES_URL": postgres.url}
+def test_runs_events_and_schedules_in_dagsters_postgres_classes(postgres, tmp_path, monkeypatch):
+    # the process's environment, as in a deployment: Dagster reads the URL there (the file's env: indirection)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.setenv("ENVMON_DAGSTER_POSTGRES_URL", postgres.url)
     before = dict(os.environ)
-    with get_instance(environ) as instance:
+    with get_instance() as instance:
         assert type(instance.run_storage) is PostgresRunStorage
         assert type(instance.event_log_storage) is PostgresEventLogStorage
         assert type(instance.schedule_storage) is PostgresScheduleStorage
         first = dg.materialize([daily_thing], instance=instance, partition_key="2026-11-02")
 
-        postgres.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()")
+        postgres.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user AND pid <> pg_backend_pid()"
+        )
         assert dg.materialize([daily_thing], instance=instance, partition_key="2026-11-03").success
     assert dict(os.environ) == before  # the URL went to Dagster through the instance file's env: indirection
 
-    with get_instance(environ) as again:
+    with get_instance() as again:
         assert again.get_materialized_partitions(daily_thing.key) == {"2026-11-02", "2026-11-03"}
         logs = again.get_records_for_run(first.run_id).records
         assert any(r.event_log_entry.user_message == "built" for r in logs)
