@@ -40,9 +40,8 @@ def test_runs_events_and_schedules_in_dagsters_postgres_classes(postgres, tmp_pa
         assert type(instance.schedule_storage) is PostgresScheduleStorage
         first = dg.materialize([daily_thing], instance=instance, partition_key="2026-11-02")
 
-        postgres.query(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user AND pid <> pg_backend_pid()"
-        )
+        others = "usename = current_user AND pid <> pg_backend_pid()"  # as a restart ends every session
+        postgres.query(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {others}")
         assert dg.materialize([daily_thing], instance=instance, partition_key="2026-11-03").success
     assert dict(os.environ) == before  # the URL went to Dagster through the instance file's env: indirection
 
