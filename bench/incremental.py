@@ -99,7 +99,9 @@ def case_postgres(args) -> int:
             admin.cursor().execute(f"CREATE DATABASE run{i} OWNER {pg.user}")
             admin.close()
             os.environ["ENVMON_DAGSTER_POSTGRES_URL"] = pg.url.rsplit("/", 1)[0] + f"/run{i}"
+            os.environ["DAGSTER_EVENT_BATCH_SIZE"] = "1000"  # as deploy/envmon.production.env sets it
             postgres = timed(["run"], args.work / "window", fresh=True)
+            os.environ.pop("DAGSTER_EVENT_BATCH_SIZE")
             if i:
                 runs["SQLite"].append(sqlite)
                 runs["PostgreSQL"].append(postgres)

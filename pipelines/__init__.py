@@ -1,11 +1,10 @@
-"""The Dagster code location and the ``envmon`` command line."""
+"""The Dagster code location and the ``envmon`` command line.
 
-import os
+The data folder is ``ENVMON_DATA_DIR`` (``./data`` when unset, ``warehouse/paths.py``) and the Dagster instance
+``$DAGSTER_HOME`` (``dagster/`` in the data folder when unset, ``pipelines/instance.py``); both are read where they
+are used, and importing this package changes no environment variable.
+"""
+
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-# One data folder for everything (./data unless ENVMON_DATA_DIR says otherwise), and the Dagster instance inside
-# it, so that CLI runs and the UI share one instance whichever way the code location is loaded.
-os.environ.setdefault("ENVMON_DATA_DIR", str(PROJECT_ROOT / "data"))
-os.environ.setdefault("DAGSTER_HOME", str(Path(os.environ["ENVMON_DATA_DIR"]).resolve() / "dagster"))

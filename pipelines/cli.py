@@ -8,7 +8,6 @@ import argparse
 import importlib
 import sys
 
-import pipelines  # noqa: F401  (data folder and DAGSTER_HOME defaults)
 from pipelines.commands.usage import UsageError
 from pipelines.error_messages import describe
 from pipelines.instance_errors import instance_problem

@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-import pipelines  # noqa: F401  (sets the data folder and DAGSTER_HOME defaults)
 from assets.air.assets import air_hourly, station_catalog
 from assets.air.event_assets import exceptional_events
 from assets.alerts.assets import alert_assets, forecast_files_asset, generator_forecast_asset

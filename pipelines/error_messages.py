@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from pipelines.dagster_home import dagster_home
 from pipelines.instance_errors import causes, instance_problem
 from warehouse.snapshot import DISK_FULL, DiskFullError, disk_full
 
@@ -25,7 +26,7 @@ def describe(exc: BaseException) -> str:
         if DUCKDB_FULL in text:  # DuckDB's IOException names the file: keep that line only
             return "disk full: " + next(line for line in text.splitlines() if DUCKDB_FULL in line).strip()
         if any(s in text for s in SQLITE_FULL):
-            home = _existing(Path(os.environ.get("DAGSTER_HOME", ".")))
+            home = _existing(dagster_home())
             free = shutil.disk_usage(home).free / 1e6
             return (
                 f"disk full or unwritable: cannot write the Dagster instance in {home} ({free:.1f} MB free); "

@@ -1,12 +1,12 @@
 """The text of ``$DAGSTER_HOME/dagster.yaml``: the deployment's template plus, when configured, PostgreSQL storage.
 
 - ``local`` (``make run``, ``make ui``): ``pipelines/dagster.yaml``; runs, events and schedules in SQLite under
-  ``$DAGSTER_HOME`` unless PostgreSQL is configured; the events through ``pipelines/event_log_storage.py`` (Dagster's
-  files, one kept connection per file instead of one per event).
+  ``$DAGSTER_HOME`` (Dagster's default storage) unless PostgreSQL is configured.
 - ``production`` (``ENVMON_DEPLOYMENT=production``, deploy/): ``deploy/dagster.yaml`` (run queue, run monitoring,
   the DuckDB writer pool); PostgreSQL is required there, since the webserver, the daemon and every run write the
-  instance at once. Its events go through ``pipelines/postgres_event_log_storage.py`` (Dagster's tables, a kept
-  connection instead of one per event); runs and schedules through Dagster's PostgreSQL classes.
+  instance at once. Runs, events and schedules go through Dagster's PostgreSQL classes (``dagster_postgres``).
+
+Only Dagster's own storage classes, configured here (issue 25: no subclass of Dagster's private storage code).
 
 PostgreSQL is configured by ``ENVMON_DAGSTER_POSTGRES_URL`` (``postgresql://user:password@host:port/db``) or by its
 parts ``ENVMON_DAGSTER_PG_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_DB``. The file names the variables
@@ -40,13 +40,9 @@ PART_VARS = {  # dagster-postgres' postgres_db field -> our variable
     "db_name": "ENVMON_DAGSTER_PG_DB",
 }
 REQUIRED_PARTS = ("hostname", "username", "db_name")
-SQLITE_EVENT_LOG = {"module": "pipelines.event_log_storage", "class": "KeptConnectionSqliteEventLogStorage"}
-POSTGRES_STORAGES = {  # Dagster's own PostgreSQL storage, but for the event log
+POSTGRES_STORAGES = {
     "run_storage": {"module": "dagster_postgres", "class": "PostgresRunStorage"},
-    "event_log_storage": {
-        "module": "pipelines.postgres_event_log_storage",
-        "class": "KeptConnectionPostgresEventLogStorage",
-    },
+    "event_log_storage": {"module": "dagster_postgres", "class": "PostgresEventLogStorage"},
     "schedule_storage": {"module": "dagster_postgres", "class": "PostgresScheduleStorage"},
 }
 
@@ -96,18 +92,12 @@ def instance_yaml(environ: Mapping[str, str]) -> str:
     text = f"# Written by envmon from {template.relative_to(PROJECT_ROOT)}: edit that file, not this copy.\n"
     text += template.read_text(encoding="utf-8")
     if connection:
-        text += (
-            "\n# Runs, events and schedules in PostgreSQL; the connection comes from the environment. The events go"
-            "\n# through pipelines/postgres_event_log_storage.py (a kept connection instead of one per event).\n"
-        )
+        text += "\n# Runs, events and schedules in PostgreSQL; the connection comes from the environment.\n"
         # a copy each: the same object three times would be written as YAML anchors and aliases
         sections = {
             name: {**storage, "config": copy.deepcopy(connection)} for name, storage in POSTGRES_STORAGES.items()
         }
         text += yaml.safe_dump(sections, sort_keys=False)
-    else:
-        text += "\n# Events in SQLite, one kept connection per file (pipelines/event_log_storage.py).\n"
-        text += yaml.safe_dump({"event_log_storage": SQLITE_EVENT_LOG}, sort_keys=False)
     return text
 
 

@@ -15,6 +15,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from pipelines.dagster_home import dagster_home
+
 READ_ONLY = ("attempt to write a readonly database", "unable to open database file", "readonly database")
 CORRUPT = ("file is not a database", "database disk image is malformed")
 # The instance's own databases first (pipelines/dagster.yaml: SQLite storage under DAGSTER_HOME), then one per run.
@@ -88,7 +90,7 @@ def _in_data_folder(filename) -> bool:
 
 
 def _home() -> Path:
-    return Path(os.environ.get("DAGSTER_HOME", ".")).resolve()
+    return dagster_home()
 
 
 def _user() -> str:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.dagster_home import dagster_home
+
 ORPHAN_GRACE_SECONDS = 60.0  # a finished run without a recorded pid: free its slots only after this long
 FINISHED = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
 
@@ -103,7 +105,7 @@ def recover_stale_runs(
 def check_instance(home: Path | None = None) -> list[str]:
     """The messages for the stale runs of the project's instance; nothing (and no instance created) before the
     first run."""
-    home = Path(home or os.environ["DAGSTER_HOME"])
+    home = Path(home or dagster_home())
     if not (home / "dagster.yaml").exists():
         return []
     from pipelines.instance import get_instance

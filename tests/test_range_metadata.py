@@ -19,7 +19,7 @@ AIR, MART, ALERTS = (
 
 
 def test_each_day_keeps_its_own_batch_and_the_last_day_the_preview_and_columns(data_dir):
-    instance = get_instance()  # the project's SQLite event log (pipelines/event_log_storage.py)
+    instance = get_instance()  # the project's SQLite instance (Dagster's own storage)
     (result,) = run_windows(data_dir, [DAYS], instance, generator_fault_rate=0.0)
     events = {(e.asset_key, e.partition): e.materialization.metadata for e in result.get_asset_materialization_events()}
     first, last = str(DAYS[0]), str(DAYS[-1])
@@ -34,7 +34,7 @@ def test_each_day_keeps_its_own_batch_and_the_last_day_the_preview_and_columns(d
     assert "dagster/column_schema" in events[(MART, last)] and "dagster/column_schema" not in events[(MART, first)]
     assert events[(MART, first)]["window"] == events[(MART, last)]["window"]  # what the days share, each day has
 
-    # the staging checks planned for each day of the run, as Dagster records them (one serialization per check)
+    # the staging checks planned for each day of the run, as Dagster records them (a row per check and day)
     with instance.event_log_storage.index_connection() as conn:
         planned = conn.execute(
             db.text(

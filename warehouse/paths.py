@@ -7,6 +7,7 @@ folder: ``./data`` by default, ``ENVMON_DATA_DIR`` when set.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,8 @@ class DataPaths:
     root: Path
 
     @classmethod
-    def from_env(cls) -> DataPaths:
-        return cls(Path(os.environ.get("ENVMON_DATA_DIR", "data")).resolve())
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> DataPaths:
+        return cls(Path(environ.get("ENVMON_DATA_DIR") or "data").resolve())
 
     @property
     def warehouse(self) -> Path:

@@ -28,8 +28,8 @@ def main(args) -> int:
         f"{describe_storage(os.environ)})"
     )
     if args.check:
-        import dagster as dg
+        from pipelines.instance import get_instance
 
-        with dg.DagsterInstance.get() as instance:
+        with get_instance() as instance:
             print(f"envmon instance: storage reachable, {instance.get_runs_count()} run(s) recorded")
     return 0

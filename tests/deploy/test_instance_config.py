@@ -29,7 +29,7 @@ PARTS = {
 def test_local_without_postgres_is_the_sqlite_template():
     text = instance_yaml({})
     assert "storage" not in yaml.safe_load(text) and "duckdb_writer" in text
-    assert yaml.safe_load(text)["event_log_storage"]["class"] == "KeptConnectionSqliteEventLogStorage"
+    assert "event_log_storage" not in yaml.safe_load(text)  # Dagster's default SQLite storage, no class of ours
     assert yaml.safe_load(text)["concurrency"]["pools"]["default_limit"] == 1
     assert describe_storage({}) == "SQLite under $DAGSTER_HOME"
 
@@ -38,7 +38,9 @@ def test_a_url_is_named_not_copied():
     config = yaml.safe_load(instance_yaml({"ENVMON_DAGSTER_POSTGRES_URL": URL}))
     for section in ("run_storage", "event_log_storage", "schedule_storage"):  # all three, or one would be SQLite
         assert config[section]["config"] == {"postgres_url": {"env": "ENVMON_DAGSTER_POSTGRES_URL"}}
-    assert config["event_log_storage"]["class"] == "KeptConnectionPostgresEventLogStorage"
+    assert {config[s]["module"] for s in ("run_storage", "event_log_storage", "schedule_storage")} == {
+        "dagster_postgres"
+    }
     assert "storage" not in config  # Dagster refuses it beside the three sections
     assert quote(SECRET, safe="") not in describe_storage({"ENVMON_DAGSTER_POSTGRES_URL": URL})
     assert (
