@@ -28,8 +28,8 @@ def innermost(error):
 
 
 def message_of(error) -> str:
-    """The error's message; a ``dg.Failure``'s without its class name ('dagster._core.definitions.events.Failure:
-    text': raised on purpose, its text is the whole story)."""
+    """The error's message; a ``dg.Failure``'s without the dotted class name Dagster puts before it ('<module
+    path>.Failure: text'): raised on purpose, its text is the whole story."""
     return re.sub(r"^[\w.]*\bFailure: ", "", error.message) if error.cls_name == "Failure" else error.message
 
 
