@@ -9,7 +9,6 @@ import sys
 from assets.clock import now_cst
 from assets.demo import demo_settings_line
 from assets.settings import EnvmonSettings
-from pipelines.commands.day_chunks import chunks
 from pipelines.commands.run_options import check_options, sources_help
 from warehouse.paths import DataPaths
 from warehouse.query import run_query
@@ -50,6 +49,11 @@ def window(start: dt.date | None, end: dt.date | None) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def chunks(days: list[dt.date], size: int) -> list[list[dt.date]]:
+    """The window cut into runs of at most ``size`` days (``days_per_run``, as the assets' backfill policy)."""
+    return [days[i : i + size] for i in range(0, len(days), size)]
+
+
 def settings_config(args) -> dict:
     """The command-line options as the ``settings`` resource's config: for these runs they win over the ENVMON_*
     variables (the resource reads the rest when each run starts)."""
@@ -71,22 +75,16 @@ def main(args) -> int:
     from assets.partitions import days_per_run  # these import dagster: only once the options are known to be good
     from pipelines.definitions import defs  # loading takes seconds
     from pipelines.instance import get_instance
-    from pipelines.reference_runs import reference_and_dated
     from pipelines.runs import DEBUG_LOGS, Runs, range_tags
 
     job = defs.resolve_job_def("daily_job")
     done = []
     run_config = {**settings_config(args), **(DEBUG_LOGS if args.debug else {})}
-    with Runs(get_instance(), "daily job", run_config, days_per_run(args.stations), defs) as runs:
-        parts, dated = chunks(days, runs.days_per_run), None
-        if len(days) > 1:  # the reference data in a run of their own (pipelines/reference_runs.py)
-            reference, dated = reference_and_dated(job)
-            if not runs.run(job, "reference data", asset_selection=reference).success:
-                parts = []  # the days read them: a bad seed file stops the days, as in one run
-        for part in parts:
-            if runs.run(job, f"{part[0]} .. {part[-1]}", asset_selection=dated, tags=range_tags(part)).success:
+    with Runs(get_instance(), "daily job", run_config, days_per_run(args.stations)) as runs:
+        for part in chunks(days, runs.days_per_run):
+            if runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part)).success:
                 done += part
-            runs.propagate()  # before the next window's late readings change days of this one
+        runs.propagate(job)
     print_summary(days, done, runs.failed)
     if line := demo_settings_line(EnvmonSettings.from_env(air_source=args.source)):
         print(line)  # generated readings: said in the summary, as in their mail and the run tag
@@ -97,7 +95,6 @@ def main(args) -> int:
     from pipelines.commands.alert_summary import after_run
 
     print("\n".join(after_run(days, runs.failed, started)))  # the alert e-mails these runs queued
-    print(where_to_open(), flush=True)  # last: where to open what the run built
     return 1 if runs.failed else 0
 
 
@@ -120,18 +117,8 @@ def print_summary(days: list[dt.date], done: list[dt.date], failed: list) -> Non
     print(f"  outbox / reports:           {paths.outbox}  {paths.reports}")
     print('\n  query it:   .venv/bin/envmon query "SELECT * FROM marts.air_area_daily ORDER BY day DESC LIMIT 20"')
     print("  open the UI: make ui   then http://127.0.0.1:3000 (runs above are listed under Runs)")
+    if (paths.status_page / "index.html").exists():
+        print(
+            f"  status page (联防联控看板): {paths.status_page}  serve it: .venv/bin/envmon serve  then http://127.0.0.1:8080/"
+        )
     sys.stdout.flush()
-
-
-def where_to_open() -> str:
-    """The summary's last line: where to open the status page (联防联控看板), as this workstation serves it and, with
-    ENVMON_PUBLIC_URL, as staff open it."""
-    folder = DataPaths.from_env().status_page
-    if not (folder / "index.html").exists():
-        return "\n  status page (联防联控看板): not built (see the run's warning); build it: .venv/bin/envmon status"
-    host = os.environ.get("ENVMON_STATUS_HOST") or "127.0.0.1"
-    port = os.environ.get("ENVMON_STATUS_PORT") or "8080"
-    line = f"\n  open the status page (联防联控看板): make status   then http://{host}:{port}/   (files: {folder})"
-    if public := os.environ.get("ENVMON_PUBLIC_URL", "").strip():
-        line += f"\n  as staff open it (ENVMON_PUBLIC_URL): {public}"
-    return line
