@@ -71,20 +71,14 @@ def main(args) -> int:
     from assets.partitions import days_per_run  # these import dagster: only once the options are known to be good
     from pipelines.definitions import defs  # loading takes seconds
     from pipelines.instance import get_instance
-    from pipelines.reference_runs import reference_and_dated
     from pipelines.runs import DEBUG_LOGS, Runs, range_tags
 
     job = defs.resolve_job_def("daily_job")
     done = []
     run_config = {**settings_config(args), **(DEBUG_LOGS if args.debug else {})}
     with Runs(get_instance(), "daily job", run_config, days_per_run(args.stations), defs) as runs:
-        parts, dated = chunks(days, runs.days_per_run), None
-        if len(days) > 1:  # the reference data in a run of their own (pipelines/reference_runs.py)
-            reference, dated = reference_and_dated(job)
-            if not runs.run(job, "reference data", asset_selection=reference).success:
-                parts = []  # the days read them: a bad seed file stops the days, as in one run
-        for part in parts:
-            if runs.run(job, f"{part[0]} .. {part[-1]}", asset_selection=dated, tags=range_tags(part)).success:
+        for part in chunks(days, runs.days_per_run):
+            if runs.run(job, f"{part[0]} .. {part[-1]}", tags=range_tags(part)).success:
                 done += part
             runs.propagate()  # before the next window's late readings change days of this one
     print_summary(days, done, runs.failed)
