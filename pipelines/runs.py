@@ -97,6 +97,8 @@ class Runs:
         from (a later window's late readings of an earlier one): one evaluation sees no order within its runs."""
         if self.defs is None:
             raise ValueError("Runs(defs=...) is needed to propagate: the definitions whose conditions are evaluated")
+        if self.failed:  # a failed run (a corrupt warehouse, a blocking check) would fail its propagation too: the
+            return  # cursor stays, and the next command's first evaluation (or the daemon) takes it up once fixed
         propagate(self, self.defs)
 
     def _follow(self, run_id: str, stop: threading.Event) -> None:

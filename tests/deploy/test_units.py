@@ -59,7 +59,9 @@ def test_systemd_accepts_the_units(tmp_path):
 def test_the_compose_file_runs_the_units_commands_against_its_postgres():
     compose = yaml.safe_load((PROJECT / "deploy" / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "code", "webserver", "daemon"}
+    assert set(services) == {"postgres", "code", "webserver", "daemon", "status"}
+    status = services["status"]  # the status page: the data volume read-only, nothing else (docs/status-page.md)
+    assert status["read_only"] is True and all(v.endswith(":ro") for v in status["volumes"])
     workspace = yaml.safe_load((PROJECT / "deploy" / "workspace.compose.yaml").read_text())
     grpc = workspace["load_from"][0]["grpc_server"]
     assert grpc["host"] == "code" and f"-p {grpc['port']}" in services["code"]["command"]
