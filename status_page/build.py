@@ -23,6 +23,7 @@ SITE = HERE / "site"
 STATIC = {  # source -> path in the status folder
     SITE / "index.html": "index.html",
     SITE / "status.js": "status.js",
+    SITE / "overview-data.js": "overview-data.js",
     SITE / "status.css": "status.css",
     SITE / "alert.html": "alert.html",
     SITE / "alert.js": "alert.js",

@@ -165,9 +165,9 @@ function drawMap(data, geojson) {
 }
 
 async function main() {
-  const [data, geojson] = await Promise.all(
-    ["overview.json", "areas.geojson"].map((f) => fetch(f, { cache: "no-cache" }).then((r) => {
-      if (!r.ok) throw new Error(`${f}: HTTP ${r.status}`);
+  const [data, geojson] = await Promise.all(  // requested in the page's head (overview-data.js)
+    window.overviewFiles.map((pending) => pending.then((r) => {
+      if (!r.ok) throw new Error(`${new URL(r.url).pathname}: HTTP ${r.status}`);
       return r.json();
     })));
   asOf(data);
