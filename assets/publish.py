@@ -27,7 +27,7 @@ def snapshot_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, settings: dg.ResourceParam[EnvmonSettings]
     ) -> dg.MaterializeResult:
         paths = settings.paths
-        verify = tables_to_check(context.dagster_run.asset_selection, upstream)
+        verify = tables_to_check(context.run.asset_selection, upstream)
         size = publish_snapshot(paths.warehouse, paths.snapshot, verify)
         # never fails the run; links the reports already written
         page = refresh_after_publish(paths.snapshot, paths.status_page, paths.reports, context.log.warning)

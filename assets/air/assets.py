@@ -89,7 +89,7 @@ def air_hourly(
         http,
     )
     source, now = get_air_source(settings.air_source), now_cst()
-    tag_run(context.instance, context.run_id, settings.air_source)  # envmon/demo_data=true: generated readings
+    tag_run(context.instance, context.run.run_id, settings.air_source)  # envmon/demo_data=true: generated readings
     results, problems, summaries, measured = {}, [], {}, True
     with warehouse.connect() as con:  # one connection for the run's days (each open and close costs ~20 ms)
         for day in days:  # the sources deliver a day at a time; each day is its own batch

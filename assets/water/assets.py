@@ -75,7 +75,7 @@ def water_readings(
     sections = load_sections(settings.water_sections_csv or None)
     options = WaterSourceOptions(settings.generator_seed, settings.generator_fault_rate)
     source, now = get_water_source(settings.water_source), now_cst()
-    tag_run(context.instance, context.run_id, settings.water_source)  # envmon/demo_data=true: generated readings
+    tag_run(context.instance, context.run.run_id, settings.water_source)  # envmon/demo_data=true: generated readings
     results, summaries = {}, {}
     with warehouse.connect() as con:  # one connection for the run's days (each open and close costs ~20 ms)
         for day in days:
