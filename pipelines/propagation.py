@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.automation_cursor import load_cursor, save_cursor
+from pipelines.automation_cursor import load_cursor, newest_event, save_cursor
 from pipelines.run_groups import PlannedRun, Requested, plan
 
 # Each round re-derives everything downstream of the changes at once (a request reaches the assets below it in
@@ -47,15 +47,19 @@ def propagate(runs, defs: dg.Definitions) -> None:
     is requested; the cursor is saved after each round whose runs ended. ``runs`` is a ``pipelines.runs.Runs``."""
     job = defs.resolve_job_def("daily_job")
     graph = job.asset_layer.asset_graph
-    cursor = load_cursor(runs.instance)
+    cursor, seen = load_cursor(runs.instance)
     for _ in range(MAX_ROUNDS):
+        newest = newest_event(runs.instance)  # read before evaluating: whatever is stored meanwhile is newer
+        if cursor is not None and newest == seen:
+            return  # nothing happened in the instance since the cursor's evaluation: this one would find nothing
         result = evaluate(defs, runs.instance, cursor)
         wanted = requested(result, graph)
         ok = execute(runs, job, plan(graph, wanted, runs.days_per_run))
-        save_cursor(runs.instance, result.cursor)  # only now: a crash before this re-requests the same partitions
+        # only now: a crash before this re-requests the same partitions
+        save_cursor(runs.instance, result.cursor, newest)
         if not wanted or not ok:
             return
-        cursor = result.cursor
+        cursor, seen = result.cursor, newest
     raise PropagationDidNotSettle(
         f"propagation still requested runs after {MAX_ROUNDS} rounds of evaluation (last: "
         + ", ".join(

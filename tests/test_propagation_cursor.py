@@ -39,7 +39,7 @@ def alerts() -> None:
     pass
 
 
-DEFS = dg.Definitions(assets=[staging, marts, alerts], jobs=[dg.define_asset_job("daily_job", partitions_def=DAYS)])
+DEFS = dg.Definitions(assets=[staging, marts, alerts], jobs=[dg.define_asset_job("daily_job")])
 JOB = DEFS.resolve_job_def("daily_job")
 
 
@@ -128,3 +128,25 @@ def test_a_crash_during_propagation_leaves_the_requests_to_the_next_command(monk
     with Runs(instance, "then", days_per_run=31, defs=DEFS):
         pass
     assert run_ids(instance) == before  # handled once: nothing more is requested
+
+
+def test_a_command_skips_the_evaluation_when_nothing_happened_since_the_last(monkeypatch):
+    instance = dg.DagsterInstance.ephemeral()
+    build(instance, [staging.key, marts.key, alerts.key], D)
+    with Runs(instance, "first", defs=DEFS):  # entering evaluates: the baseline
+        pass
+    evaluations = []
+    real_evaluate = propagation.evaluate
+    monkeypatch.setattr(propagation, "evaluate", lambda *a: evaluations.append(a) or real_evaluate(*a))
+
+    with Runs(instance, "nothing since", defs=DEFS):
+        pass
+    assert evaluations == []  # the instance holds the same newest event: an evaluation would find nothing
+
+    build(instance, [staging.key], [D[1]])  # a late file, run outside any command (the UI, the daemon)
+    before = run_ids(instance)
+    with Runs(instance, "after a change", defs=DEFS) as runs:
+        assert rederived_since(instance, before) == {"marts": {D[1], D[2]}, "alerts": {D[1], D[2], D[3]}}
+        assert len(evaluations) == 2  # the one that requested the re-derivation, and the one that found nothing
+        runs.propagate()  # nothing happened since that last evaluation
+    assert len(evaluations) == 2
