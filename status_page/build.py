@@ -22,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"
 STATIC = {  # source -> path in the status folder
     SITE / "index.html": "index.html",
+    SITE / "dom.js": "dom.js",
     SITE / "status.js": "status.js",
     SITE / "overview-data.js": "overview-data.js",
     SITE / "status.css": "status.css",

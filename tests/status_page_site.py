@@ -6,7 +6,19 @@ import contextlib
 import threading
 from pathlib import Path
 
+import pytest
+
 from status_page.serve import make_server
+from tests.pipeline_runs import day_range, run_windows
+from tests.session_builds import built_once
+
+
+def three_days(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data folder of a generator run of three days (the November 2025 episode of seed 2023: warnings in
+    force), its page written by the publish step; built once per test invocation for the files that read it
+    (``tests/session_builds.py``). Never write into it: a file that does works on ``copy_of`` it."""
+    build = lambda folder: run_windows(folder / "data", [day_range("2025-11-04", 3)])  # noqa: E731
+    return built_once(tmp_path_factory, "status-three-days", build) / "data"
 
 
 @contextlib.contextmanager

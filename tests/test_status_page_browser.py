@@ -7,8 +7,7 @@ import duckdb
 import pytest
 
 from tests.browser import artifacts, browser_page, need_chromium
-from tests.pipeline_runs import day_range, run_windows
-from tests.status_page_site import AREA_PIXELS_JS, served
+from tests.status_page_site import AREA_PIXELS_JS, served, three_days
 
 # a generator run of three days, then Chromium over the page served on 127.0.0.1
 pytestmark = [pytest.mark.pipeline, pytest.mark.browser, pytest.mark.server]
@@ -23,8 +22,7 @@ IN_FORCE = "SELECT event_id, kind FROM alerts.events WHERE status NOT IN ('lifte
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     need_chromium()
-    data_dir = tmp_path_factory.mktemp("status") / "data"
-    run_windows(data_dir, [day_range("2025-11-04", 3)])  # the publish step writes data/status (the hook)
+    data_dir = three_days(tmp_path_factory)  # the publish step wrote data/status (the hook); only read here
     with duckdb.connect(str(data_dir / "published" / "envmon.duckdb"), read_only=True) as con:
         colours = dict(con.execute(LATEST_AREA_COLOURS).fetchall())
         in_force = con.execute(IN_FORCE).fetchall()

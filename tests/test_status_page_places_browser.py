@@ -11,8 +11,8 @@ import pytest
 
 from status_page.build import build_status_page
 from tests.browser import artifacts, browser_page, need_chromium
-from tests.pipeline_runs import day_range, run_windows
-from tests.status_page_site import served
+from tests.session_builds import copy_of
+from tests.status_page_site import served, three_days
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.browser, pytest.mark.server]
 
@@ -74,8 +74,7 @@ SQL = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     need_chromium()
-    data_dir = tmp_path_factory.mktemp("places") / "data"
-    run_windows(data_dir, [day_range("2025-11-04", 3)])  # the publish step writes data/status
+    data_dir = copy_of(three_days(tmp_path_factory), tmp_path_factory.mktemp("places") / "data")  # written below
     # a monthly report as `envmon report` leaves it (its content is the report tests' business), then the page again
     report = data_dir / "reports" / "2025-11" / "envmon_report_2025-11.html"
     report.parent.mkdir(parents=True)

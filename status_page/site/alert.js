@@ -6,19 +6,6 @@
 const NO_LEVEL = "#2c7fb8";
 const COLOURS = { red: "#d7191c", orange: "#f28c28", yellow: "#e6c200", severe: "#7e0023", heavy: "#99004c" };
 
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
-
-function both(zh, en) {
-  const span = el("span", zh);
-  if (en && en !== zh) { span.append(" "); span.append(el("span", en, "en")); }
-  return span;
-}
-
 // The file name of an alert: the hex of its id's UTF-8 bytes (alert_pages.file_name).
 function fileOf(id) {
   return [...new TextEncoder().encode(id)].map((b) => b.toString(16).padStart(2, "0")).join("") + ".json";

@@ -2,19 +2,6 @@
 // (status_page/assessment.py: the joint report's own queries). Tables only: they print and read on a phone.
 "use strict";
 
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
-
-function both(zh, en) {
-  const span = el("span", zh);
-  if (en) { span.append(" "); span.append(el("span", en, "en")); }
-  return span;
-}
-
 function row(cells, data) {
   const tr = el("tr");
   Object.assign(tr.dataset, data || {});

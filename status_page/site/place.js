@@ -7,19 +7,6 @@ const NO_DATA = "#cccccc";
 const KIND = document.body.dataset.kind;
 const KIND_NAMES = { area: ["地区", "area"], station: ["站点", "station"], section: ["断面", "river section"] };
 
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
-
-function both(zh, en) {
-  const span = el("span", zh);
-  if (en) { span.append(" "); span.append(el("span", en, "en")); }
-  return span;
-}
-
 function link(href, zh, en) {
   const a = el("a"); a.href = href; a.append(both(zh, en)); return a;
 }

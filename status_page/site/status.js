@@ -4,19 +4,6 @@
 
 const NO_DATA = "#cccccc";
 
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
-
-function both(zh, en) {
-  const span = el("span", zh);
-  if (en) { span.append(" "); span.append(el("span", en, "en")); }
-  return span;
-}
-
 function swatch(colour) {
   const s = el("span", null, "swatch");
   s.style.background = colour || NO_DATA;
