@@ -32,6 +32,7 @@ run: $(STAMP)  ## the daily job over the default window (14 days ending yesterda
 	$(BIN)/envmon run $(ARGS)
 
 test: $(STAMP)  ## the whole test suite, on both cores (a file stays on one worker; heaviest files first: tests/scheduling.py)
+	.ci/system-packages
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
 
 test-fast: $(STAMP)  ## the tests that start no server, browser, subprocess or Dagster run (tests/tiers.py), < 2 min

@@ -16,7 +16,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 def need_chromium() -> Path:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (.ci/run installs Debian's chromium)")
+        pytest.skip(f"{CHROMIUM} not installed (make test installs Debian's chromium: .ci/system-packages)")
     return CHROMIUM
 
 
