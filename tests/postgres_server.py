@@ -36,7 +36,7 @@ class PostgresServer:
     def __init__(self):
         self.bin = postgres_bin()
         if self.bin is None:
-            raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql; make test does it: .ci/system-packages)")
+            raise RuntimeError("PostgreSQL server binaries not found (.ci/system-packages installs postgresql)")
         self.port = free_port()
         self.password = secrets.token_urlsafe(18)
         self.folder = Path(tempfile.mkdtemp(prefix="envmon-pg-"))  # not under pytest's 0700 root folders

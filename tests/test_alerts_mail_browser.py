@@ -123,7 +123,7 @@ def _colour_pixels(png: Path, hex_colour: str) -> int:
     return int((np.abs(pixels - rgb).sum(axis=-1) <= 12).sum())
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make test installs it: .ci/system-packages)")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (.ci/system-packages installs it)")
 @pytest.mark.parametrize(
     "which, colour, words",
     [

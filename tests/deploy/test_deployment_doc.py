@@ -32,7 +32,7 @@ SHELL_ENV["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 pytestmark = [
     pytest.mark.subprocess,
     pytest.mark.server,
-    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (make test installs them: .ci/system-packages)"),
+    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/system-packages)"),
 ]
 
 

@@ -30,7 +30,7 @@ GRAPHQL_WORKSPACE = """
 pytestmark = [
     pytest.mark.server,
     pytest.mark.browser,
-    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (make test installs them: .ci/system-packages)"),
+    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/system-packages)"),
 ]
 
 

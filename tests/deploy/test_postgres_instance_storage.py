@@ -14,7 +14,7 @@ from tests.postgres_server import PostgresServer, postgres_bin
 pytestmark = [
     pytest.mark.pipeline,
     pytest.mark.server,
-    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (make test installs them: .ci/system-packages)"),
+    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL server binaries not installed (.ci/system-packages)"),
 ]
 
 

@@ -43,7 +43,7 @@ def test_webserver_and_daemon_use_the_code_server_of_the_workspace():
 def test_systemd_accepts_the_units(tmp_path):
     verify = shutil.which("systemd-analyze")
     if verify is None:
-        pytest.skip("systemd-analyze not installed (make test installs systemd: .ci/system-packages); the units were parsed above")
+        pytest.skip("systemd-analyze not installed (.ci/system-packages installs systemd); the units were parsed above")
     copies = []
     for name in NAMES:  # installed at the checkout instead of /opt/envmon, so that the executables exist
         text = (UNITS / f"envmon-{name}.service").read_text().replace(INSTALL_DIR, str(PROJECT))
