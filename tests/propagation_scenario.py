@@ -3,12 +3,17 @@ day ten days back) and its correction; and what the tests compare after it (what
 alert tables)."""
 
 import datetime as dt
+import os
 from pathlib import Path
+from unittest import mock
 
 import dagster as dg
 import duckdb
+import pytest
 
+from pipelines.cli import main as envmon
 from tests.pipeline_runs import day_range
+from tests.session_builds import built_once, copy_of
 from tests.table_dumps import dump_tables
 from warehouse.paths import DataPaths
 
@@ -31,6 +36,18 @@ NOT_PROBLEM_MAIL = {
     "messages": f"WHERE message_id NOT IN ({PROBLEM_MAIL})",
     "deliveries": f"WHERE message_id NOT IN ({PROBLEM_MAIL})",
 }
+
+
+def eleven_days_run(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """``data_dir`` filled with the eleven days as `envmon run --start --end` leaves them (its warehouse, files and
+    Dagster instance): a copy of one build shared by the files that start the scenario from there."""
+
+    def build(folder: Path) -> None:
+        data = folder / "data"
+        with mock.patch.dict(os.environ, {"ENVMON_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster")}):
+            assert envmon(["run", "--start", str(DAYS[0]), "--end", str(DAYS[-1])]) == 0
+
+    return copy_of(built_once(tmp_path_factory, "april-eleven-days", build) / "data", data_dir)
 
 
 def border_file(path: Path, tp: float) -> Path:

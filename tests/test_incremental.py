@@ -70,15 +70,15 @@ def test_a_redelivered_day_rederives_that_day_and_the_days_that_look_back_to_it_
 
 
 def test_a_window_is_one_run_and_any_incremental_history_equals_a_full_refresh(data_dir, tmp_path):
-    days = day_range("2026-02-01", 14)
+    days = day_range("2026-02-01", 8)  # the file's day (02-05) with days before it and days that look back to it
     assert envmon(["run", "--start", str(days[0]), "--end", str(days[-1])]) == 0
     instance = dg.DagsterInstance.get()
     window_runs = [r for r in instance.get_runs() if "envmon/started_by" not in r.tags]
-    assert len(window_runs) == 1  # the 14 days in one run ...
+    assert len(window_runs) == 1  # the 8 days in one run ...
     assert (
         window_runs[0].tags["dagster/asset_partition_range_start"],
         window_runs[0].tags["dagster/asset_partition_range_end"],
-    ) == ("2026-02-01", "2026-02-14")
+    ) == ("2026-02-01", "2026-02-08")
     assert len(instance.get_runs()) == 1  # late readings of the day before the window wait for its own run
 
     # a monitoring-centre file and its correction, a re-delivered day: the history the marts were built in
@@ -90,7 +90,7 @@ def test_a_window_is_one_run_and_any_incremental_history_equals_a_full_refresh(d
             encoding="utf-8",
         )
         assert envmon(["ingest", str(path)]) == 0
-    run_windows(data_dir, [[days[8]]], instance, generator_seed=11)  # the day re-delivered with other values
+    run_windows(data_dir, [[days[6]]], instance, generator_seed=11)  # the day re-delivered with other values
     incremental = dump_tables(DataPaths(data_dir).warehouse, schemas=("intermediate", "marts"))
 
     assert envmon(["run", "--full-refresh"]) == 0

@@ -28,6 +28,7 @@ from tests.propagation_scenario import (
     FILE_DAY,
     alert_tables,
     border_file,
+    eleven_days_run,
     materialized_partitions,
     models,
     rederived,
@@ -87,9 +88,9 @@ def launch_as_backfill(defs, graph, instance, result) -> None:
 
 
 def test_the_daemon_and_envmon_ingest_rederive_the_same_partitions_and_give_the_same_alerts(
-    tmp_path, monkeypatch, data_dir
+    tmp_path, tmp_path_factory, monkeypatch, data_dir
 ):
-    assert envmon(["run", "--start", str(DAYS[0]), "--end", str(DAYS[-1])]) == 0
+    eleven_days_run(tmp_path_factory, data_dir)  # `envmon run` of the eleven days
     by_daemon = tmp_path / "by_daemon"
     shutil.copytree(data_dir, by_daemon)  # the same eleven days, for the other path
     files = [border_file(tmp_path / "泸县入境.csv", 0.36), border_file(tmp_path / "泸县入境_更正.csv", 0.05)]

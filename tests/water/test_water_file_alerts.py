@@ -8,13 +8,10 @@ import duckdb
 import pytest
 
 from pipelines.cli import main as envmon
-from tests.pipeline_runs import day_range
+from tests.propagation_scenario import DAYS, FILE_DAY, eleven_days_run
 from warehouse.paths import DataPaths
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.subprocess]
-
-DAYS = day_range("2026-04-01", 11)
-FILE_DAY = DAYS[0]  # ten days before the last day run
 
 
 def border_file(path, tp: float, ph: str = "7.6"):
@@ -48,9 +45,9 @@ def river_alert(data_dir) -> tuple[str, int] | None:
 
 
 def test_envmon_ingest_raises_the_river_alert_of_a_day_ten_days_back_and_a_correction_retracts_it(
-    data_dir, tmp_path, capsys
+    data_dir, tmp_path, tmp_path_factory, capsys
 ):
-    assert envmon(["run", "--start", str(DAYS[0]), "--end", str(DAYS[-1])]) == 0
+    eleven_days_run(tmp_path_factory, data_dir)  # `envmon run` of the eleven days, FILE_DAY ten days back
     assert river_alert(data_dir) is None  # the generated day is compliant at the border
     capsys.readouterr()
 
