@@ -33,7 +33,7 @@ def test_every_mart_and_intermediate_model_has_a_contract_and_asset_checks():
     for key, model in MODELS.items():
         assert model.contract is not None, f"{model.path}: no contract ({model.path.with_suffix('.yml').name})"
         checks = {k.name for k in graph.get_check_keys_for_assets({key})}
-        assert {"unique_key", "not_null_key"} <= checks, key
+        assert "key" in checks, key  # blocking: one row per key, no NULL in it
         assert all(model.contract.columns.values()), key  # one line each, here or in _columns.yml
 
 
@@ -138,8 +138,9 @@ def test_a_duplicate_key_in_a_mart_fails_its_blocking_check_and_holds_what_is_do
         instance=instance, partition_key=str(DAY), raise_on_error=False, asset_selection=[mart, assessed, alerts]
     )
     assert not result.success
-    (check,) = [e for e in result.get_asset_check_evaluations() if e.asset_key == mart and e.check_name == "unique_key"]
-    assert not check.passed and check.description.startswith("1 failing")
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.asset_key == mart and e.check_name == "key"]
+    assert not check.passed and check.description.startswith("1 failing: one row per")
+    assert check.metadata["unique_key"].value == 1 and check.metadata["not_null_key"].value == 0
     built = {e.asset_key for e in result.get_asset_materialization_events()}
     assert mart in built and assessed not in built and alerts not in built  # what reads it waits
 
