@@ -15,7 +15,8 @@ import pytest
 from assets.sql_models.assets import MODELS
 from assets.sql_models.build import models_in_order
 from assets.sql_models.contracts import Contract, contract_tests, run_tests
-from assets.sql_models.models import build_model, discover_seeds, load_seed
+from assets.sql_models.model_checks import check_results, check_specs
+from assets.sql_models.models import SqlModel, build_model, discover_seeds, load_seed
 from pipelines.definitions import defs
 from tests.pipeline_runs import day_range, jobs_for, run_windows
 from warehouse.connection import write_connection
@@ -33,7 +34,8 @@ def test_every_mart_and_intermediate_model_has_a_contract_and_asset_checks():
     for key, model in MODELS.items():
         assert model.contract is not None, f"{model.path}: no contract ({model.path.with_suffix('.yml').name})"
         checks = {k.name for k in graph.get_check_keys_for_assets({key})}
-        assert "key" in checks, key  # blocking: one row per key, no NULL in it
+        assert checks == {"contract"}, key
+        assert model.contract.key, key  # its key: one row per key, no NULL in it (blocking)
         assert all(model.contract.columns.values()), key  # one line each, here or in _columns.yml
 
 
@@ -79,6 +81,26 @@ def test_contract_tests_find_duplicates_nulls_unknown_values_and_orphans(tmp_pat
     assert failing["relationships"] == (1, [{"column_name": "station_code", "value": "9999Z"}])
     only_day2 = run_tests(con, contract_tests(contract), "t", "day = DATE '2026-06-02'")
     assert only_day2["unique_key"] == only_day2["not_null_key"] == (0, [])  # a window judges its own rows
+
+
+def test_the_contract_check_is_an_error_for_a_key_test_and_a_warning_for_the_others(tmp_path):
+    con = duckdb.connect()
+    con.execute(
+        "CREATE SCHEMA m; CREATE TABLE m.t AS SELECT * FROM (VALUES ('1001A', '优'), ('1002A', '坏')) v(code, c)"
+    )
+    contract = Contract(tmp_path / "t.yml", {"code": "s", "c": "c"}, key=("code",), accepted_values={"c": ("优", "良")})
+    model = SqlModel("m", "t", tmp_path / "t.sql", "", "", "table", (), contract=contract)
+    key = dg.AssetKey(["m", "t"])
+    (spec,) = check_specs(key, model)
+    (warned,) = check_results(con, key, model, {spec.key})
+    assert not warned.passed and warned.severity == dg.AssetCheckSeverity.WARN  # what reads it is built
+    assert warned.metadata["accepted_values"].value == 1 and warned.metadata["unique_key"].value == 0
+
+    con.execute("INSERT INTO m.t VALUES ('1001A', '良')")  # and now a key twice
+    (failed,) = check_results(con, key, model, {spec.key})
+    assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR  # what reads it waits
+    assert failed.description.startswith("1 failing: one row per code; 1 failing: values in their sets")
+    assert check_results(con, key, model, set()) == []  # not selected: not evaluated
 
 
 def test_a_model_reading_a_table_that_does_not_exist_stops_the_definitions_loading(tmp_path):
@@ -138,8 +160,9 @@ def test_a_duplicate_key_in_a_mart_fails_its_blocking_check_and_holds_what_is_do
         instance=instance, partition_key=str(DAY), raise_on_error=False, asset_selection=[mart, assessed, alerts]
     )
     assert not result.success
-    (check,) = [e for e in result.get_asset_check_evaluations() if e.asset_key == mart and e.check_name == "key"]
-    assert not check.passed and check.description.startswith("1 failing: one row per")
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.asset_key == mart and e.check_name == "contract"]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert check.description.startswith("1 failing: one row per")
     assert check.metadata["unique_key"].value == 1 and check.metadata["not_null_key"].value == 0
     built = {e.asset_key for e in result.get_asset_materialization_events()}
     assert mart in built and assessed not in built and alerts not in built  # what reads it waits
