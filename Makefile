@@ -33,10 +33,10 @@ run: $(STAMP)  ## the daily job over the default window (14 days ending yesterda
 
 test: $(STAMP)  ## the whole test suite, on both cores (a file stays on one worker; heaviest files first: tests/scheduling.py)
 	.ci/system-packages
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
+	TMPDIR=$$(.ci/test-tmpdir) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
 
 test-fast: $(STAMP)  ## the tests that start no server, browser, subprocess or Dagster run (tests/tiers.py), < 2 min
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --fast $(ARGS)
+	TMPDIR=$$(.ci/test-tmpdir) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --fast $(ARGS)
 
 lint: $(STAMP)  ## ruff check, ruff format --check ([tool.ruff]) and sqlfluff lint dbt_like_sql (.sqlfluff)
 	$(BIN)/ruff check .

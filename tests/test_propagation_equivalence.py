@@ -4,9 +4,9 @@ the same asset partitions and gives the same marts and alert tables.
 
 The daemon's path, in-process: the landing sensor's ticks request the file runs, and the automation that
 `propagation_sensor` runs in the daemon is Dagster's evaluation of the same conditions against the instance, with
-the daemon's own cursor, its requests launched as a backfill launches them (one run per asset and range of days,
-in dependency order), tick after tick until nothing is requested. No dagster-daemon process is started (it ticks
-every 30 s: minutes per test)."""
+the daemon's own cursor, its requests launched as a backfill launches them (the assets that need the same days in
+one run per range of days, in dependency order), tick after tick until nothing is requested. No dagster-daemon
+process is started (it ticks every 30 s: minutes per test)."""
 
 import os
 import shutil
@@ -19,6 +19,7 @@ from assets.partitions import days_per_run
 from assets.settings import EnvmonSettings
 from pipelines.cli import main as envmon
 from pipelines.instance import get_instance
+from pipelines.propagation import requested
 from pipelines.run_groups import plan
 from pipelines.runs import QUIET
 from sensors.water_landing import water_landing_sensor
@@ -77,14 +78,13 @@ def daemon_ingests(data_dir, files, instance: dg.DagsterInstance) -> None:
 
 
 def launch_as_backfill(defs, graph, instance, result) -> None:
+    """The requested partitions launched as the daemon's asset backfills launch them (single-run backfill
+    policies): the assets that need the same days in one run per range of days, in dependency order."""
     daily = defs.resolve_job_def("daily_job")
-    for key in graph.toposorted_asset_keys:
-        if not result.get_num_requested(key):
-            continue
-        for run in plan(graph, {key: set(result.get_requested_partitions(key))}, days_per_run()):  # ranges of days
-            assert daily.execute_in_process(
-                run_config=QUIET, instance=instance, asset_selection=[key], tags=run.tags()
-            ).success, (key, run)
+    for run in plan(graph, requested(result, graph), days_per_run()):
+        assert daily.execute_in_process(
+            run_config=QUIET, instance=instance, asset_selection=list(run.assets), tags=run.tags()
+        ).success, run
 
 
 def test_the_daemon_and_envmon_ingest_rederive_the_same_partitions_and_give_the_same_alerts(
