@@ -6,7 +6,10 @@ import pytest
 
 from assets.sql_models.assets import PARTITIONED_MODELS
 from pipelines.cli import main as envmon
+from pipelines.run_groups import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from tests.pipeline_runs import day_range, jobs_for, run_windows
+from tests.propagation_scenario import DAYS as DAYS_11
+from tests.propagation_scenario import eleven_days_run
 from tests.table_dumps import dump_tables
 from warehouse.paths import DataPaths
 
@@ -69,28 +72,25 @@ def test_a_redelivered_day_rederives_that_day_and_the_days_that_look_back_to_it_
     assert rederived[dg.AssetKey(["alerts", "events"])] == {str(d) for d in DAYS[2:]}  # and the alerts after it
 
 
-def test_a_window_is_one_run_and_any_incremental_history_equals_a_full_refresh(data_dir, tmp_path):
-    days = day_range("2026-02-01", 8)  # the file's day (02-05) with days before it and days that look back to it
-    assert envmon(["run", "--start", str(days[0]), "--end", str(days[-1])]) == 0
+def test_a_window_is_one_run_and_any_incremental_history_equals_a_full_refresh(data_dir, tmp_path, tmp_path_factory):
+    eleven_days_run(tmp_path_factory, data_dir)  # `envmon run --start 04-01 --end 04-11`, as that command left it
     instance = dg.DagsterInstance.get()
-    window_runs = [r for r in instance.get_runs() if "envmon/started_by" not in r.tags]
-    assert len(window_runs) == 1  # the 8 days in one run ...
-    assert (
-        window_runs[0].tags["dagster/asset_partition_range_start"],
-        window_runs[0].tags["dagster/asset_partition_range_end"],
-    ) == ("2026-02-01", "2026-02-08")
-    assert len(instance.get_runs()) == 1  # late readings of the day before the window wait for its own run
+    (window,) = instance.get_runs()  # the eleven days in one run; late readings of the day before the window wait
+    assert window.tags[ASSET_PARTITION_RANGE_START_TAG] == str(DAYS_11[0])  # for its own run
+    assert window.tags[ASSET_PARTITION_RANGE_END_TAG] == str(DAYS_11[-1])
 
-    # a monitoring-centre file and its correction, a re-delivered day: the history the marts were built in
+    # a monitoring-centre file for a day with days before it and days that look back to it, and its correction,
+    # then a re-delivered day: the history the marts were built in
+    file_day = DAYS_11[4]
     for tp in ("0.39", "0.05"):
-        path = tmp_path / f"泸县入境_2026-02-05_{tp}.csv"
+        path = tmp_path / f"泸县入境_{file_day}_{tp}.csv"
         path.write_text(
             "断面名称,监测时间,总磷(mg/L)\n"
-            + "".join(f"濑溪河 泸县入境(川渝界),2026-02-05 {h:02d}:00,{tp}\n" for h in (4, 8, 12)),
+            + "".join(f"濑溪河 泸县入境(川渝界),{file_day} {h:02d}:00,{tp}\n" for h in (4, 8, 12)),
             encoding="utf-8",
         )
         assert envmon(["ingest", str(path)]) == 0
-    run_windows(data_dir, [[days[6]]], instance, generator_seed=11)  # the day re-delivered with other values
+    run_windows(data_dir, [[DAYS_11[6]]], instance, generator_seed=11)  # the day re-delivered with other values
     incremental = dump_tables(DataPaths(data_dir).warehouse, schemas=("intermediate", "marts"))
 
     assert envmon(["run", "--full-refresh"]) == 0
