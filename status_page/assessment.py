@@ -1,5 +1,6 @@
-"""The assessment page's data (评估, ``assessment.json``): the latest month of the snapshot as the joint monthly report
-assesses it, and the reports that exist.
+"""The assessment page's data (评估): each month of the snapshot as the joint monthly report assesses it
+(``assessment/<YYYY-MM>.json``, the latest also as ``assessment.json``), the months there are, and the reports that
+exist. The page lists the last ``MONTHS_SHOWN`` months; the months before are in the reports.
 
 The ranking, the exceptional events' attainment, the border pairs and the disputed river readings are the joint
 report's own queries (``assets/reports/joint_tables.py``), so the page and the report cannot disagree; the rest
@@ -16,7 +17,11 @@ from assets.reports.joint_tables import joint_queries
 from assets.reports.period import ReportPeriod
 from status_page.overview import plain
 
-LATEST_MONTH = "SELECT max(period_start) FROM marts.air_composite_index WHERE period_kind = 'month'"
+MONTHS_SHOWN = 24
+MONTHS = """
+SELECT DISTINCT period_start FROM marts.air_composite_index WHERE period_kind = 'month' ORDER BY period_start DESC
+LIMIT ?
+"""
 
 # 优良天数比例 and attainment, every day as measured; the exceptional events' effect is in the report's own table
 ATTAINMENT = """
@@ -67,16 +72,29 @@ def report_files(reports: Path | None) -> list[dict]:
     return sorted(found, key=lambda r: (r["kind"] == "month", r["label"]), reverse=True)  # months, newest first
 
 
-def build_assessment(con: duckdb.DuckDBPyConnection, reports: Path | None = None) -> dict:
-    start = con.execute(LATEST_MONTH).fetchone()[0]
-    files = report_files(reports)
-    out = {"reports": [{k: v for k, v in r.items() if k != "source"} for r in files], "month": None}
-    if start is None:
-        return out  # no month assessed yet: the page says so
-    period = ReportPeriod.month(start.year, start.month)
+def build_assessments(con: duckdb.DuckDBPyConnection, reports: Path | None = None) -> dict[str, dict]:
+    """Each month's page data by its label (YYYY-MM), newest first; each names every month listed and the reports."""
+    starts = [start for (start,) in con.execute(MONTHS, [MONTHS_SHOWN]).fetchall()]
+    periods = [ReportPeriod.month(start.year, start.month) for start in starts]
+    shared = {"months": [period.label for period in periods], "reports": linked_reports(reports)}
+    return {period.label: {**shared, **month_assessment(con, period)} for period in periods}
+
+
+def latest(assessments: dict[str, dict], reports: Path | None = None) -> dict:
+    """``assessment.json``: the newest month, or, with none assessed yet, what the page says then."""
+    if assessments:
+        return next(iter(assessments.values()))
+    return {"month": None, "months": [], "reports": linked_reports(reports)}
+
+
+def linked_reports(reports: Path | None) -> list[dict]:
+    return [{k: v for k, v in r.items() if k != "source"} for r in report_files(reports)]
+
+
+def month_assessment(con: duckdb.DuckDBPyConnection, period: ReportPeriod) -> dict:
     joint = joint_queries(period)
-    out |= {name: query(con, joint[name][1], joint[name][2]) for name in JOINT}
-    out |= {
+    return {
+        **{name: query(con, joint[name][1], joint[name][2]) for name in JOINT},
         "month": period.label,
         "period_start": plain(period.start),
         "period_end": plain(period.end),
@@ -84,4 +102,3 @@ def build_assessment(con: duckdb.DuckDBPyConnection, reports: Path | None = None
         "water_scorecard": query(con, WATER_SCORECARD, [period.start]),
         "air_disputes": query(con, AIR_DISPUTES, [period.start, period.end]),
     }
-    return out

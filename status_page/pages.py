@@ -1,5 +1,6 @@
 """The pages beyond the overview, written by the same build from the same snapshot: one JSON per area, station and
-section (``places/<kind>/<id>.json``, read by ``<kind>.html?id=…``), ``places/common.json``, ``assessment.json``,
+section (``places/<kind>/<id>.json``, read by ``<kind>.html?id=…``), ``places/common.json``, one assessment per
+month (``assessment/<YYYY-MM>.json``, read by ``assessment.html?month=…``; the latest also as ``assessment.json``),
 and copies of the reports that exist (``reports/``, so that one folder serves everything).
 
 Files of places no longer in the catalog, and copies of reports no longer there, are removed: the folder holds what
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from status_page.assessment import build_assessment, report_files
+from status_page.assessment import build_assessments, latest, report_files
 from status_page.places import KINDS, build_places, common
 
 SITE = Path(__file__).resolve().parent / "site"
@@ -25,10 +26,12 @@ PAGE_FILES = [SITE / f for f in ("area.html", "station.html", "section.html", "a
 def read_pages(snapshot: Path, reports: Path | None) -> dict:
     """Everything the pages show, read from the snapshot (read-only) before anything is written."""
     with duckdb.connect(str(snapshot), read_only=True) as con:
+        months = build_assessments(con, reports)
         return {
             "places": build_places(con),
             "common": common(con),
-            "assessment": build_assessment(con, reports),
+            "assessment": latest(months, reports),
+            "assessment_months": months,
             "report_files": report_files(reports),
         }
 
@@ -49,6 +52,9 @@ def write_pages(pages: dict, folder: Path, replace_file) -> int:
         remove_others(target, names)
     replace_file(folder / "places" / "common.json", as_json(pages["common"]))
     replace_file(folder / "assessment.json", as_json(pages["assessment"]))
+    for label, data in pages["assessment_months"].items():
+        replace_file(folder / "assessment" / f"{label}.json", as_json(data))
+    remove_others(folder / "assessment", {f"{label}.json" for label in pages["assessment_months"]})
     copies = folder / "reports"
     for report in pages["report_files"]:
         source, target = report["source"], copies / report["source"].name

@@ -99,15 +99,19 @@ def test_the_folder_holds_what_the_snapshot_holds(tmp_path):
     (folder / "places" / "station" / "9999A.json").write_text("{}")  # a station that left the catalog
     (folder / "reports").mkdir()
     (folder / "reports" / "envmon_report_2025-10.html").write_text("old")  # a report no longer there
+    (folder / "assessment").mkdir()
+    (folder / "assessment" / "2023-09.json").write_text("{}")  # a month no longer listed (older than 24 months)
     pages = {
         "places": {"area": {"自贡": {"days": []}}, "station": {"1882A": {"days": []}}, "section": {}},
         "common": {"window_days": 30},
-        "assessment": {"month": None, "reports": []},
+        "assessment": {"month": "2025-11", "months": ["2025-11"], "reports": []},
+        "assessment_months": {"2025-11": {"month": "2025-11", "months": ["2025-11"], "reports": []}},
         "report_files": [{"source": source}],
     }
     assert write_pages(pages, folder, replace_file) == 2
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
         "assessment.json",
+        "assessment/2025-11.json",
         "places/area/自贡.json",
         "places/common.json",
         "places/station/1882A.json",

@@ -1,9 +1,11 @@
 """The area, station, section and assessment pages in headless Chromium after a short generator run (the November
-2025 episode of seed 2023, three days; one run for the whole file): the calendar drawn in the colours of the
-daily marts, the limits of the seed, each alert with its lifecycle, the ranking equal to marts.air_composite_index,
-the links from the overview and back, no request outside the server, nothing wider than a phone's screen.
+2025 episode of seed 2023, three days, and a day of October; one build for the whole file): the calendar drawn in
+the colours of the daily marts, the limits of the seed, each alert with its lifecycle, the ranking equal to
+marts.air_composite_index in either month, the links from the overview and back, no request outside the server,
+nothing wider than a phone's screen.
 Screenshots: tests/artifacts/status_page_places/."""
 
+import datetime as dt
 from urllib.parse import quote
 
 import duckdb
@@ -11,6 +13,7 @@ import pytest
 
 from status_page.build import build_status_page
 from tests.browser import artifacts, browser_page, need_chromium
+from tests.pipeline_runs import run_windows
 from tests.session_builds import copy_of
 from tests.status_page_site import served, three_days
 
@@ -51,6 +54,14 @@ STATION_DOT_JS = """
 }
 """
 MONTH = "(SELECT max(period_start) FROM marts.air_composite_index WHERE period_kind = 'month')"
+RANKING = (
+    "SELECT area, coalesce(CAST(rank AS VARCHAR), ''), CAST(i_sum AS VARCHAR) FROM marts.air_composite_index "
+    "WHERE period_kind = 'month' AND basis = 'all_days' AND period_start = {month} "
+    "ORDER BY rank NULLS LAST, i_sum NULLS LAST, area"
+)
+RANKING_JS = (
+    "[...document.querySelectorAll('#ranking tbody tr')].map(tr => [tr.dataset.area, tr.dataset.rank, tr.dataset.iSum])"
+)
 SQL = {
     "area": "SELECT area FROM seeds.areas ORDER BY area LIMIT 1",
     "station": "SELECT code FROM seeds.stations WHERE in_service AND area = ? ORDER BY code LIMIT 1",
@@ -62,9 +73,8 @@ SQL = {
     "alerts": "SELECT event_id FROM alerts.events WHERE subject IN (?, 'region')",
     "changes": "SELECT status FROM alerts.event_states WHERE event_id = ? AND status <> 'active' ORDER BY day",
     "readings": "SELECT count(*) FROM marts.water_reading_class WHERE section_code = ? AND water_class IS NOT NULL",
-    "ranking": "SELECT area, coalesce(CAST(rank AS VARCHAR), ''), CAST(i_sum AS VARCHAR) "
-    f"FROM marts.air_composite_index WHERE period_kind = 'month' AND basis = 'all_days' AND period_start = {MONTH} "
-    "ORDER BY rank NULLS LAST, i_sum NULLS LAST, area",
+    "ranking": RANKING.format(month=MONTH),
+    "october_ranking": RANKING.format(month="DATE '2025-10-01'"),
     "disputes": "SELECT (SELECT count(*) FROM marts.air_border_pairs "
     f"WHERE disputed AND date_trunc('month', day) = {MONTH}) + (SELECT count(*) FROM marts.water_report_comparison "
     f"WHERE disputed AND date_trunc('month', day) = {MONTH})",
@@ -75,6 +85,7 @@ SQL = {
 def site(tmp_path_factory):
     need_chromium()
     data_dir = copy_of(three_days(tmp_path_factory), tmp_path_factory.mktemp("places") / "data")  # written below
+    run_windows(data_dir, [[dt.date(2025, 10, 31)]])  # a day of October: the assessment lists two months
     # a monthly report as `envmon report` leaves it (its content is the report tests' business), then the page again
     report = data_dir / "reports" / "2025-11" / "envmon_report_2025-11.html"
     report.parent.mkdir(parents=True)
@@ -104,6 +115,7 @@ def site(tmp_path_factory):
             },
             "readings": one("readings", section),
             "ranking": [list(r) for r in con.execute(SQL["ranking"]).fetchall()],
+            "october_ranking": [list(r) for r in con.execute(SQL["october_ranking"]).fetchall()],
             "disputes": one("disputes"),
         }
     with served(data_dir / "status") as url:
@@ -195,10 +207,7 @@ def test_the_assessment_ranking_equals_the_mart_and_links_the_reports_that_exist
     with browser_page() as page:
         open_page(page, url, "assessment.html", requests)
         page.screenshot(path=artifacts("status_page_assessment") / "assessment.png", full_page=True)
-        ranking = page.evaluate(
-            "[...document.querySelectorAll('#ranking tbody tr')].map(tr => [tr.dataset.area, tr.dataset.rank,"
-            " tr.dataset.iSum])"
-        )
+        ranking = page.evaluate(RANKING_JS)
         assert ranking == facts["ranking"] and len(ranking) == 10
         disputes = page.evaluate("document.querySelectorAll('#disputes tbody tr[data-kind]').length")
         assert disputes == facts["disputes"]
@@ -208,6 +217,29 @@ def test_the_assessment_ranking_equals_the_mart_and_links_the_reports_that_exist
         page.click("#reports a")
         page.wait_for_selector("h1")
         assert "联合月报" in page.inner_text("h1")
+    only_the_server(requests, url, page)
+
+
+def test_an_earlier_month_from_the_month_list_and_a_month_there_is_not(site):
+    url, facts = site
+    requests = []
+    with browser_page() as page:
+        open_page(page, url, "assessment.html", requests)
+        listed = "[...document.querySelectorAll('#months a')].map(a => [a.textContent, a.getAttribute('aria-current')])"
+        assert page.evaluate(listed) == [["2025-11", "page"], ["2025-10", None]]
+        with page.expect_navigation():
+            page.click("#months a:not([aria-current])")
+        page.wait_for_selector("body[data-ready]")
+        assert page.evaluate("document.body.dataset.ready") == "true", page.inner_text("#as-of")
+        assert page.url.endswith("assessment.html?month=2025-10") and "2025-10 月" in page.inner_text("#as-of")
+        assert page.evaluate(listed) == [["2025-11", None], ["2025-10", "page"]]
+        assert page.evaluate(RANKING_JS) == facts["october_ranking"] and len(facts["october_ranking"]) == 10
+        assert facts["october_ranking"] != facts["ranking"]  # the month's own index, not the latest again
+        page.screenshot(path=artifacts("status_page_assessment_month") / "assessment_2025-10.png", full_page=True)
+        for month, says in (("2025-09", "no assessment of that month"), ("../places/common", "not YYYY-MM")):
+            page.goto(url + f"assessment.html?month={month}")
+            page.wait_for_selector("body[data-ready]")
+            assert page.evaluate("document.body.dataset.ready") == "error" and says in page.inner_text("#as-of")
     only_the_server(requests, url, page)
 
 

@@ -1,5 +1,6 @@
-// The assessment (评估) of the snapshot's latest month, from assessment.json written by `envmon status`
-// (status_page/assessment.py: the joint report's own queries). Tables only: they print and read on a phone.
+// The assessment (评估) of a month: the snapshot's latest (assessment.json) or the one of ?month=YYYY-MM
+// (assessment/YYYY-MM.json), written by `envmon status` (status_page/assessment.py: the joint report's own queries).
+// Tables only: they print and read on a phone.
 "use strict";
 
 function row(cells, data) {
@@ -87,6 +88,15 @@ function disputes(data) {
   if (!data.air_disputes.length && !data.water_report_disputes.length) empty(body, "本月无争议数据 no disputed reading", 5);
 }
 
+function months(data) {
+  const nav = document.getElementById("months");
+  for (const m of data.months) {
+    const a = el("a", m); a.href = `assessment.html?month=${m}`;
+    if (m === data.month) a.setAttribute("aria-current", "page");
+    nav.append(a);
+  }
+}
+
 function reports(data) {
   const list = document.getElementById("reports");
   for (const r of data.reports) {
@@ -105,16 +115,28 @@ function labelCells() {
   }
 }
 
+// The month asked for (?month=YYYY-MM), else the latest; anything else in the address is not a file name.
+function dataFile() {
+  const month = new URLSearchParams(location.search).get("month");
+  if (month === null) return "assessment.json";
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`month ${month}: not YYYY-MM`);
+  return `assessment/${month}.json`;
+}
+
 async function main() {
-  const r = await fetch("assessment.json", { cache: "no-cache" });
-  if (!r.ok) throw new Error(`assessment.json: HTTP ${r.status}`);
+  const file = dataFile();
+  const r = await fetch(file, { cache: "no-cache" });
+  if (r.status === 404) throw new Error(`${file}: 该月无评估 no assessment of that month (评估 Assessment: the months there are)`);
+  if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
   const data = await r.json();
+  months(data);
   reports(data);
   if (!data.month) {
     document.getElementById("as-of").textContent = "尚无评估月份 no month assessed yet";
   } else {
+    const which = data.month === data.months[0] ? "the snapshot's latest month (so far, if it has not ended)" : "an earlier month";
     document.getElementById("as-of").replaceChildren(
-      both(`${data.month} 月（${data.period_start} 至 ${data.period_end}，未结束的月份为截至目前）`, "the snapshot's latest month (so far, if it has not ended)"));
+      both(`${data.month} 月（${data.period_start} 至 ${data.period_end}，未结束的月份为截至目前）`, which));
     const names = Object.fromEntries(data.attainment.map((a) => [a.area, a.area_en]));
     ranking(data, names);
     attainment(data, names);
