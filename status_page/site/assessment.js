@@ -90,7 +90,7 @@ function disputes(data) {
 
 function months(data) {
   const nav = document.getElementById("months");
-  for (const m of data.months) {
+  for (const m of data.months || []) {  // a page built before the month list: none
     const a = el("a", m); a.href = `assessment.html?month=${m}`;
     if (m === data.month) a.setAttribute("aria-current", "page");
     nav.append(a);
@@ -126,7 +126,7 @@ function dataFile() {
 async function main() {
   const file = dataFile();
   const r = await fetch(file, { cache: "no-cache" });
-  if (r.status === 404) throw new Error(`${file}: 该月无评估 no assessment of that month (评估 Assessment: the months there are)`);
+  if (r.status === 404) throw new Error(`${file}: 该月无评估 no assessment of that month; 评估 Assessment lists the months there are`);
   if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
   const data = await r.json();
   months(data);
@@ -134,7 +134,7 @@ async function main() {
   if (!data.month) {
     document.getElementById("as-of").textContent = "尚无评估月份 no month assessed yet";
   } else {
-    const which = data.month === data.months[0] ? "the snapshot's latest month (so far, if it has not ended)" : "an earlier month";
+    const which = data.month === (data.months || [data.month])[0] ? "the snapshot's latest month (so far, if it has not ended)" : "an earlier month";
     document.getElementById("as-of").replaceChildren(
       both(`${data.month} 月（${data.period_start} 至 ${data.period_end}，未结束的月份为截至目前）`, which));
     const names = Object.fromEntries(data.attainment.map((a) => [a.area, a.area_en]));
