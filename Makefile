@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 TEST_WORKERS ?= 2
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+# Both test targets: temporary files where .ci/test-tmpdir says (RAM if there is room), both cores, a file per worker
+PYTEST  = TMPDIR=$$(.ci/test-tmpdir) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Local settings (ENVMON_* variables), if the operator made a copy of envmon.env.example.
 -include envmon.env
@@ -33,10 +35,10 @@ run: $(STAMP)  ## the daily job over the default window (14 days ending yesterda
 
 test: $(STAMP)  ## the whole test suite, on both cores (a file stays on one worker; heaviest files first: tests/scheduling.py)
 	.ci/system-packages
-	TMPDIR=$$(.ci/test-tmpdir) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
+	$(PYTEST) $(ARGS)
 
 test-fast: $(STAMP)  ## the tests that start no server, browser, subprocess or Dagster run (tests/tiers.py), < 2 min
-	TMPDIR=$$(.ci/test-tmpdir) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --fast $(ARGS)
+	$(PYTEST) --fast $(ARGS)
 
 lint: $(STAMP)  ## ruff check, ruff format --check ([tool.ruff]) and sqlfluff lint dbt_like_sql (.sqlfluff)
 	$(BIN)/ruff check .

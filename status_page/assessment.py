@@ -72,23 +72,25 @@ def report_files(reports: Path | None) -> list[dict]:
     return sorted(found, key=lambda r: (r["kind"] == "month", r["label"]), reverse=True)  # months, newest first
 
 
-def build_assessments(con: duckdb.DuckDBPyConnection, reports: Path | None = None) -> dict[str, dict]:
-    """Each month's page data by its label (YYYY-MM), newest first; each names every month listed and the reports."""
+def build_assessments(con: duckdb.DuckDBPyConnection, reports: list[dict]) -> dict[str, dict]:
+    """Each month's page data by its label (YYYY-MM), newest first; each names every month listed and the reports
+    (``report_files``)."""
     starts = [start for (start,) in con.execute(MONTHS, [MONTHS_SHOWN]).fetchall()]
     periods = [ReportPeriod.month(start.year, start.month) for start in starts]
-    shared = {"months": [period.label for period in periods], "reports": linked_reports(reports)}
+    shared = {"months": [period.label for period in periods], "reports": linked(reports)}
     return {period.label: {**shared, **month_assessment(con, period)} for period in periods}
 
 
-def latest(assessments: dict[str, dict], reports: Path | None = None) -> dict:
+def latest(assessments: dict[str, dict], reports: list[dict]) -> dict:
     """``assessment.json``: the newest month, or, with none assessed yet, what the page says then."""
     if assessments:
         return next(iter(assessments.values()))
-    return {"month": None, "months": [], "reports": linked_reports(reports)}
+    return {"month": None, "months": [], "reports": linked(reports)}
 
 
-def linked_reports(reports: Path | None) -> list[dict]:
-    return [{k: v for k, v in r.items() if k != "source"} for r in report_files(reports)]
+def linked(reports: list[dict]) -> list[dict]:
+    """The reports as the page links them (their source path stays on this side)."""
+    return [{k: v for k, v in r.items() if k != "source"} for r in reports]
 
 
 def month_assessment(con: duckdb.DuckDBPyConnection, period: ReportPeriod) -> dict:

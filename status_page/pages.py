@@ -25,14 +25,15 @@ PAGE_FILES = [SITE / f for f in ("area.html", "station.html", "section.html", "a
 
 def read_pages(snapshot: Path, reports: Path | None) -> dict:
     """Everything the pages show, read from the snapshot (read-only) before anything is written."""
+    files = report_files(reports)
     with duckdb.connect(str(snapshot), read_only=True) as con:
-        months = build_assessments(con, reports)
+        months = build_assessments(con, files)
         return {
             "places": build_places(con),
             "common": common(con),
-            "assessment": latest(months, reports),
+            "assessment": latest(months, files),
             "assessment_months": months,
-            "report_files": report_files(reports),
+            "report_files": files,
         }
 
 
