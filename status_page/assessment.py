@@ -72,20 +72,20 @@ def report_files(reports: Path | None) -> list[dict]:
     return sorted(found, key=lambda r: (r["kind"] == "month", r["label"]), reverse=True)  # months, newest first
 
 
-def build_assessments(con: duckdb.DuckDBPyConnection, reports: list[dict]) -> dict[str, dict]:
+def build_assessments(con: duckdb.DuckDBPyConnection, reports: list[dict], demo: bool) -> dict[str, dict]:
     """Each month's page data by its label (YYYY-MM), newest first; each names every month listed and the reports
-    (``report_files``)."""
+    (``report_files``), and carries the demo banner when the snapshot holds generated data (as the place pages)."""
     starts = [start for (start,) in con.execute(MONTHS, [MONTHS_SHOWN]).fetchall()]
     periods = [ReportPeriod.month(start.year, start.month) for start in starts]
-    shared = {"months": [period.label for period in periods], "reports": linked(reports)}
+    shared = {"months": [period.label for period in periods], "reports": linked(reports), "demo": demo}
     return {period.label: {**shared, **month_assessment(con, period)} for period in periods}
 
 
-def latest(assessments: dict[str, dict], reports: list[dict]) -> dict:
+def latest(assessments: dict[str, dict], reports: list[dict], demo: bool) -> dict:
     """``assessment.json``: the newest month, or, with none assessed yet, what the page says then."""
     if assessments:
         return next(iter(assessments.values()))
-    return {"month": None, "months": [], "reports": linked(reports)}
+    return {"month": None, "months": [], "reports": linked(reports), "demo": demo}
 
 
 def linked(reports: list[dict]) -> list[dict]:

@@ -27,11 +27,12 @@ def read_pages(snapshot: Path, reports: Path | None) -> dict:
     """Everything the pages show, read from the snapshot (read-only) before anything is written."""
     files = report_files(reports)
     with duckdb.connect(str(snapshot), read_only=True) as con:
-        months = build_assessments(con, files)
+        shared = common(con)
+        months = build_assessments(con, files, shared["demo"])
         return {
             "places": build_places(con),
-            "common": common(con),
-            "assessment": latest(months, files),
+            "common": shared,
+            "assessment": latest(months, files, shared["demo"]),
             "assessment_months": months,
             "report_files": files,
         }

@@ -129,6 +129,7 @@ async function main() {
   if (r.status === 404) throw new Error(`${file}: 该月无评估 no assessment of that month; 评估 Assessment lists the months there are`);
   if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
   const data = await r.json();
+  document.getElementById("demo").hidden = !data.demo;
   months(data);
   reports(data);
   if (!data.month) {
